@@ -1,0 +1,78 @@
+# Allium — build, test and benchmark.
+#
+#   make test    install what is missing, then check formatting, vet, run every test with
+#                the race detector and run each fuzz target for a few seconds
+#   make bench   run the Go benchmarks on one core (figures go to BENCHMARKS.md)
+#   make proto   regenerate the protobuf code of message contents
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+# Go is normally on PATH; /usr/local/go/bin is where the official Go archive installs.
+export PATH := $(PATH):/usr/local/go/bin
+
+# Debian/Ubuntu packages for Fyne's cgo build (and gcc for the race detector).
+APT_PACKAGES := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
+	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+PROTO_PACKAGES := protobuf-compiler
+PROTOC_GEN_GO := google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
+
+FUZZTIME ?= 5s
+BENCHTIME ?= 1s
+
+.PHONY: all deps test fmt vet race fuzz bench proto
+
+all: test
+
+# deps installs missing apt packages (as root, or through sudo; otherwise it prints the
+# exact command and stops) and downloads the Go modules.
+deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
+	@command -v go >/dev/null || { echo "Go is not installed: see https://go.dev/doc/install (Go 1.26 or newer)."; exit 1; }
+	@go mod download
+
+.PHONY: apt-install
+apt-install:
+	@missing=""; \
+	for p in $(PACKAGES); do \
+		dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then sudo=""; \
+		elif command -v sudo >/dev/null; then sudo="sudo"; \
+		else echo "Allium needs some system packages. Install them with:"; \
+			echo "  sudo apt-get install -y$$missing"; exit 1; fi; \
+		echo "Installing:$$missing"; \
+		$$sudo apt-get update -qq; \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+test: deps fmt vet race fuzz
+
+fmt:
+	@bad=$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*')); \
+	if [ -n "$$bad" ]; then echo "gofmt would change:"; echo "$$bad"; exit 1; fi
+
+vet:
+	go vet ./...
+
+race:
+	go test -race -count=1 ./...
+
+# fuzz runs every Fuzz target of every package for FUZZTIME each.
+fuzz:
+	@for pkg in $$(go list ./...); do \
+		for f in $$(go test -list '^Fuzz' "$$pkg" | grep '^Fuzz' || true); do \
+			echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
+			go test -run='^$$' -fuzz="^$$f\$$" -fuzztime=$(FUZZTIME) "$$pkg"; \
+		done; \
+	done
+
+bench: deps
+	go test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) -cpu=1 ./...
+
+proto:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(PROTO_PACKAGES)"
+	GOBIN=$(CURDIR)/.bin go install $(PROTOC_GEN_GO)
+	PATH=$(CURDIR)/.bin:$$PATH protoc --proto_path=. --go_out=. --go_opt=paths=source_relative \
+		engine/sessionpb/SessionProtos.proto engine/sessionpb/WebSocketResources.proto

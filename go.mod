@@ -1,0 +1,11 @@
+module allium
+
+go 1.26.0
+
+require (
+	filippo.io/edwards25519 v1.2.0
+	golang.org/x/crypto v0.59.0
+	google.golang.org/protobuf v1.36.12
+)
+
+require golang.org/x/sys v0.50.0 // indirect
