@@ -1,0 +1,217 @@
+package network
+
+import (
+	"encoding/base64"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+)
+
+// The functions below build the exact ASCII messages that are signed with
+// Ed25519 in storage-server requests and responses (PROTOCOL §3.4, §3.5,
+// §3.8). Integers are base-10 with a leading '-' when negative; hashes and
+// other strings are concatenated with no separator. Clients sign with the
+// account's Ed25519 key (sent as pubkey_ed25519 for 05 Session IDs); nodes
+// sign responses with their own Ed25519 key.
+
+// maxInt64Digits is the longest base-10 form of an int64.
+const maxInt64Digits = 20
+
+// ExpireMode restricts an expire request: ExpireShorten only moves expiries
+// earlier, ExpireExtend only later, ExpireSet either way.
+type ExpireMode string
+
+const (
+	ExpireSet     ExpireMode = ""
+	ExpireShorten ExpireMode = "shorten"
+	ExpireExtend  ExpireMode = "extend"
+)
+
+// RetrieveSigMessage returns the message a client signs for retrieve:
+// "retrieve" || NS || TIMESTAMP.
+func RetrieveSigMessage(ns Namespace, timestampMs int64) []byte {
+	b := make([]byte, 0, len("retrieve")+maxNamespaceDigits+maxInt64Digits)
+	b = append(b, "retrieve"...)
+	b = ns.appendSig(b)
+	return strconv.AppendInt(b, timestampMs, 10)
+}
+
+// StoreSigMessage returns the message a client signs for store to a namespace
+// that needs authentication: "store" || NS || SIG_TIMESTAMP, where the
+// signature timestamp defaults to the message timestamp.
+func StoreSigMessage(ns Namespace, sigTimestampMs int64) []byte {
+	b := make([]byte, 0, len("store")+maxNamespaceDigits+maxInt64Digits)
+	b = append(b, "store"...)
+	b = ns.appendSig(b)
+	return strconv.AppendInt(b, sigTimestampMs, 10)
+}
+
+// DeleteSigMessage returns the message a client signs for delete:
+// "delete" || hash0 || hash1 …. It holds no timestamp.
+func DeleteSigMessage(hashes []string) []byte {
+	b := make([]byte, 0, len("delete")+totalLen(hashes))
+	b = append(b, "delete"...)
+	return appendStrings(b, hashes)
+}
+
+// DeleteAllSigMessage returns the message a client signs for delete_all:
+// "delete_all" || NS || TIMESTAMP.
+func DeleteAllSigMessage(ns NamespaceOrAll, timestampMs int64) []byte {
+	return nsTimeMessage("delete_all", ns, timestampMs)
+}
+
+// DeleteBeforeSigMessage returns the message a client signs for
+// delete_before: "delete_before" || NS || BEFORE.
+func DeleteBeforeSigMessage(ns NamespaceOrAll, beforeMs int64) []byte {
+	return nsTimeMessage("delete_before", ns, beforeMs)
+}
+
+// ExpireAllSigMessage returns the message a client signs for expire_all:
+// "expire_all" || NS || EXPIRY.
+func ExpireAllSigMessage(ns NamespaceOrAll, expiryMs int64) []byte {
+	return nsTimeMessage("expire_all", ns, expiryMs)
+}
+
+// ExpireSigMessage returns the message a client signs for expire with a
+// single expiry: "expire" || MODE || EXPIRY || hash0 || hash1 ….
+func ExpireSigMessage(mode ExpireMode, expiryMs int64, hashes []string) []byte {
+	b := make([]byte, 0, len("expire")+len(mode)+maxInt64Digits+totalLen(hashes))
+	b = append(b, "expire"...)
+	b = append(b, mode...)
+	b = strconv.AppendInt(b, expiryMs, 10)
+	return appendStrings(b, hashes)
+}
+
+// GetExpiriesSigMessage returns the message a client signs for get_expiries:
+// "get_expiries" || TIMESTAMP || hash0 || hash1 ….
+func GetExpiriesSigMessage(timestampMs int64, hashes []string) []byte {
+	b := make([]byte, 0, len("get_expiries")+maxInt64Digits+totalLen(hashes))
+	b = append(b, "get_expiries"...)
+	b = strconv.AppendInt(b, timestampMs, 10)
+	return appendStrings(b, hashes)
+}
+
+// StoreResponseSigMessage returns the message each swarm member signs in its
+// store result: the ASCII message hash.
+func StoreResponseSigMessage(hash string) []byte {
+	return []byte(hash)
+}
+
+// DeleteResponseSigMessage returns the message each swarm member signs in its
+// delete result: PUBKEY_HEX || requested… || deleted…, with requested in
+// request order and deleted sorted. pubkeyHex is the account's 66-character
+// lowercase hex, prefix included. The response builders sort copies; the
+// caller's slices are never modified.
+func DeleteResponseSigMessage(pubkeyHex string, requested, deleted []string) []byte {
+	b := make([]byte, 0, len(pubkeyHex)+totalLen(requested)+totalLen(deleted))
+	b = append(b, pubkeyHex...)
+	b = appendStrings(b, requested)
+	return appendStrings(b, sortedHashes(deleted))
+}
+
+// DeleteAllResponseSigMessage returns the message each swarm member signs in
+// its delete_all result: PUBKEY_HEX || TIMESTAMP || deleted…, deleted sorted
+// (across all namespaces when all were selected).
+func DeleteAllResponseSigMessage(pubkeyHex string, timestampMs int64, deleted []string) []byte {
+	return pubkeyTimeHashesMessage(pubkeyHex, timestampMs, deleted)
+}
+
+// DeleteBeforeResponseSigMessage returns the message each swarm member signs
+// in its delete_before result: PUBKEY_HEX || BEFORE || deleted…, deleted
+// sorted.
+func DeleteBeforeResponseSigMessage(pubkeyHex string, beforeMs int64, deleted []string) []byte {
+	return pubkeyTimeHashesMessage(pubkeyHex, beforeMs, deleted)
+}
+
+// ExpireAllResponseSigMessage returns the message each swarm member signs in
+// its expire_all result: PUBKEY_HEX || EXPIRY || updated…, updated sorted.
+func ExpireAllResponseSigMessage(pubkeyHex string, expiryMs int64, updated []string) []byte {
+	return pubkeyTimeHashesMessage(pubkeyHex, expiryMs, updated)
+}
+
+// ExpireResponseSigMessage returns the message each swarm member signs in its
+// expire result: PUBKEY_HEX || EXPIRY || requested… || updated… ||
+// (hash || expiry for each unchanged message). requested stays in request
+// order; updated and unchanged are sorted by hash. expiryMs is the expiry the
+// node applied, which may be earlier than the one requested.
+func ExpireResponseSigMessage(pubkeyHex string, expiryMs int64, requested, updated []string, unchanged map[string]int64) []byte {
+	unchangedHashes := slices.Sorted(maps.Keys(unchanged))
+	b := make([]byte, 0, len(pubkeyHex)+maxInt64Digits+totalLen(requested)+totalLen(updated)+
+		totalLen(unchangedHashes)+len(unchangedHashes)*maxInt64Digits)
+	b = append(b, pubkeyHex...)
+	b = strconv.AppendInt(b, expiryMs, 10)
+	b = appendStrings(b, requested)
+	b = appendStrings(b, sortedHashes(updated))
+	for _, h := range unchangedHashes {
+		b = append(b, h...)
+		b = strconv.AppendInt(b, unchanged[h], 10)
+	}
+	return b
+}
+
+// SignatureBase64 returns sig as a JSON request or response carries it:
+// padded standard base64 (88 characters for an Ed25519 signature).
+func SignatureBase64(sig []byte) string {
+	return base64.StdEncoding.EncodeToString(sig)
+}
+
+// ParseSignatureBase64 decodes an Ed25519 signature from JSON: standard base64
+// of 64 bytes, padded (88 characters) or not (86), as the storage server
+// accepts both.
+func ParseSignatureBase64(s string) ([]byte, error) {
+	var enc *base64.Encoding
+	switch len(s) {
+	case 88:
+		enc = base64.StdEncoding.Strict()
+	case 86:
+		enc = base64.RawStdEncoding.Strict()
+	default:
+		return nil, fmt.Errorf("%w: %d characters", ErrBadSignatureEncoding, len(s))
+	}
+	sig, err := enc.DecodeString(s)
+	// The length check also catches CR/LF, which the decoder skips.
+	if err != nil || len(sig) != 64 {
+		return nil, fmt.Errorf("%w: not base64 of 64 bytes", ErrBadSignatureEncoding)
+	}
+	return sig, nil
+}
+
+func nsTimeMessage(method string, ns NamespaceOrAll, ms int64) []byte {
+	b := make([]byte, 0, len(method)+maxNamespaceDigits+maxInt64Digits)
+	b = append(b, method...)
+	b = ns.appendSig(b)
+	return strconv.AppendInt(b, ms, 10)
+}
+
+func pubkeyTimeHashesMessage(pubkeyHex string, ms int64, hashes []string) []byte {
+	b := make([]byte, 0, len(pubkeyHex)+maxInt64Digits+totalLen(hashes))
+	b = append(b, pubkeyHex...)
+	b = strconv.AppendInt(b, ms, 10)
+	return appendStrings(b, sortedHashes(hashes))
+}
+
+func totalLen(ss []string) int {
+	n := 0
+	for _, s := range ss {
+		n += len(s)
+	}
+	return n
+}
+
+func appendStrings(b []byte, ss []string) []byte {
+	for _, s := range ss {
+		b = append(b, s...)
+	}
+	return b
+}
+
+// sortedHashes returns ss sorted byte-wise, the storage server's ASCII order,
+// copying it first when it is not already sorted so the caller's slice is
+// never modified.
+func sortedHashes(ss []string) []string {
+	if slices.IsSorted(ss) {
+		return ss
+	}
+	return slices.Sorted(slices.Values(ss))
+}
