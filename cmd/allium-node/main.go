@@ -1,0 +1,204 @@
+// Command allium-node runs an Allium storage and onion-relay node, or a whole local
+// network for testing.
+//
+//	allium-node run --config FILE
+//	allium-node keygen --dir DIR
+//	allium-node registry --out FILE [--name NAME] [--swarm-size N] --keys DIR ADDRESS...
+//	allium-node testnet [--nodes 9] [--swarm-size 3] --dir DIR
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"allium/network/node"
+	"allium/network/testnet"
+)
+
+const usage = `allium-node: an Allium storage and onion-relay node.
+
+Usage:
+  allium-node run --config FILE        run one node (TOML config: listen, data_dir, registry,
+                                       allowed_proxy_hosts, log_level, rate_limit, ...)
+  allium-node keygen --dir DIR         create a node key in DIR and print its public keys
+  allium-node registry --out FILE --keys DIR [--name NAME] [--swarm-size N] ADDRESS...
+                                       write a registry for nodes at ip:port ADDRESSes,
+                                       creating a key for each under DIR
+  allium-node testnet --dir DIR [--nodes 9] [--swarm-size 3]
+                                       run a whole network on 127.0.0.1 until interrupted
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "run":
+		err = run(os.Args[2:])
+	case "keygen":
+		err = keygen(os.Args[2:])
+	case "registry":
+		err = registry(os.Args[2:])
+	case "testnet":
+		err = runTestnet(os.Args[2:])
+	case "-h", "--help", "help":
+		fmt.Print(usage)
+		return
+	default:
+		fmt.Fprintf(os.Stderr, "allium-node: unknown command %q\n\n%s", os.Args[1], usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "allium-node:", err)
+		os.Exit(1)
+	}
+}
+
+func newFlags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("allium-node "+name, flag.ContinueOnError)
+	fs.Usage = func() { fmt.Fprint(os.Stderr, usage) }
+	return fs
+}
+
+func run(args []string) error {
+	fs := newFlags("run")
+	config := fs.String("config", "", "TOML config file")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *config == "" {
+		return errors.New("run needs --config FILE")
+	}
+	cfg, err := node.LoadConfig(*config)
+	if err != nil {
+		return err
+	}
+	n, err := node.New(cfg)
+	if err != nil {
+		return err
+	}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	return waitForSignal(func(ctx context.Context) error { return n.Shutdown(ctx) }, hup, func() {
+		if err := n.ReloadRegistry(); err != nil {
+			fmt.Fprintln(os.Stderr, "allium-node: reload registry:", err)
+		}
+	})
+}
+
+// waitForSignal blocks until SIGINT or SIGTERM, then shuts down gracefully; a second
+// signal exits at once.
+func waitForSignal(shutdown func(context.Context) error, hup <-chan os.Signal, onHup func()) error {
+	stop := make(chan os.Signal, 2)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(stop)
+	for {
+		select {
+		case <-hup:
+			onHup()
+			continue
+		case <-stop:
+		}
+		break
+	}
+	go func() {
+		<-stop
+		fmt.Fprintln(os.Stderr, "allium-node: second signal, exiting now")
+		os.Exit(1)
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return shutdown(ctx)
+}
+
+func keygen(args []string) error {
+	fs := newFlags("keygen")
+	dir := fs.String("dir", "", "data directory for the node key")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *dir == "" {
+		return errors.New("keygen needs --dir DIR")
+	}
+	id, err := node.LoadOrCreateIdentity(*dir)
+	if err != nil {
+		return err
+	}
+	pub := id.PublicKey()
+	fmt.Printf("pubkey_ed25519 %x\npubkey_x25519 %x\n", pub[:], id.X25519.Public[:])
+	return nil
+}
+
+func registry(args []string) error {
+	fs := newFlags("registry")
+	out := fs.String("out", "", "registry file to write")
+	keys := fs.String("keys", "", "directory holding one key directory per address")
+	name := fs.String("name", "allium", "network name")
+	size := fs.Int("swarm-size", 3, "nodes per swarm")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	addrs := fs.Args()
+	if *out == "" || *keys == "" || len(addrs) == 0 || *size <= 0 {
+		return errors.New("registry needs --out FILE --keys DIR and at least one ADDRESS (ip:port)")
+	}
+	f := node.RegistryFile{Name: *name}
+	swarms := node.SpreadSwarmIDs(max(1, len(addrs) / *size))
+	for i, a := range addrs {
+		id, err := node.LoadOrCreateIdentity(filepath.Join(*keys, strings.ReplaceAll(a, ":", "_")))
+		if err != nil {
+			return err
+		}
+		pub := id.PublicKey()
+		f.Nodes = append(f.Nodes, node.RegistryEntry{Address: a, Ed25519: fmt.Sprintf("%x", pub[:]),
+			X25519: fmt.Sprintf("%x", id.X25519.Public[:]), SwarmID: swarms[i%len(swarms)]})
+	}
+	if _, err := node.NewRegistry(f); err != nil {
+		return err
+	}
+	if err := node.WriteRegistry(*out, f); err != nil {
+		return err
+	}
+	fmt.Printf("wrote %s: %d nodes in %d swarms; copy each key directory under %s to its node's data_dir\n", *out, len(addrs), len(swarms), *keys)
+	return nil
+}
+
+func runTestnet(args []string) error {
+	fs := newFlags("testnet")
+	dir := fs.String("dir", "", "directory for the network's data")
+	nodes := fs.Int("nodes", 9, "number of nodes")
+	size := fs.Int("swarm-size", 3, "nodes per swarm")
+	verbose := fs.Bool("v", false, "log what nodes do")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *dir == "" {
+		return errors.New("testnet needs --dir DIR")
+	}
+	if *nodes < 1 || *size < 1 || *size > *nodes {
+		return errors.New("testnet needs --nodes >= 1 and 1 <= --swarm-size <= --nodes")
+	}
+	opts := testnet.Options{Nodes: *nodes, SwarmSize: *size, Dir: *dir}
+	if *verbose {
+		opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	tn, err := testnet.Start(context.Background(), opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "allium-node: %d nodes running; clients take --network %s\n", tn.Len(), tn.NetworkFile())
+	fmt.Printf("ready %s\n", tn.Seed())
+	return waitForSignal(func(context.Context) error { return tn.Close() }, nil, nil)
+}

@@ -1,0 +1,143 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"allium/crypto"
+)
+
+// OutboxItem is one request waiting to be stored in a swarm. It survives restarts, so a
+// message written while offline is sent when the engine next has a path.
+type OutboxItem struct {
+	ID        uint64           // assigned by Enqueue; increasing, so the outbox is in enqueue order
+	Recipient crypto.SessionID // whose swarm; our own ID for sync copies
+	// Timestamp is the message's sent ms. It never changes across retries, and neither does
+	// Payload, so a retry stores the same bytes, the swarm computes the same hash and the
+	// recipient sees the message once.
+	Timestamp   int64
+	Payload     []byte // the encrypted, wrapped bytes for the store RPC, built before the first attempt
+	TTL         int64  // ms
+	Attempts    int
+	NextAttempt int64 // ms
+	// Conversation and Timestamp name the message this delivers, for state updates; zero
+	// for control messages.
+	Conversation crypto.SessionID
+	Kind         uint8 // engine-defined (visible message, sync copy, receipt, ...); the store just keeps it
+}
+
+// outboxFormat is the first byte of an outbox record:
+//
+//	format ‖ recipient ‖ conversation ‖ kind ‖ timestamp (varint) ‖ ttl (varint)
+//	‖ attempts (uvarint) ‖ next attempt (varint) ‖ payload (length-prefixed)
+//
+// The ID is the key.
+const outboxFormat = 1
+
+func appendOutboxItem(b []byte, it *OutboxItem) []byte {
+	b = append(b, outboxFormat)
+	b = append(b, it.Recipient[:]...)
+	b = append(b, it.Conversation[:]...)
+	b = append(b, it.Kind)
+	b = binary.AppendVarint(b, it.Timestamp)
+	b = binary.AppendVarint(b, it.TTL)
+	b = binary.AppendUvarint(b, uint64(it.Attempts))
+	b = binary.AppendVarint(b, it.NextAttempt)
+	b = binary.AppendUvarint(b, uint64(len(it.Payload)))
+	return append(b, it.Payload...)
+}
+
+func decodeOutboxItem(k, v []byte) (OutboxItem, error) {
+	var it OutboxItem
+	if len(k) != 8 {
+		return it, fmt.Errorf("%w: outbox key of %d bytes", ErrCorrupt, len(k))
+	}
+	it.ID = binary.BigEndian.Uint64(k)
+	d := decoder{b: v, what: "outbox item"}
+	if f := d.byte(); f != outboxFormat && d.err == nil {
+		return it, fmt.Errorf("%w: outbox record format %d", ErrCorrupt, f)
+	}
+	copy(it.Recipient[:], d.fixed(idLen))
+	copy(it.Conversation[:], d.fixed(idLen))
+	it.Kind = d.byte()
+	it.Timestamp = d.varint()
+	it.TTL = d.varint()
+	it.Attempts = int(d.uvarint())
+	it.NextAttempt = d.varint()
+	it.Payload = copyBytes(d.bytes())
+	return it, d.finish()
+}
+
+func outboxKey(id uint64) []byte { return binary.BigEndian.AppendUint64(nil, id) }
+
+func (it *OutboxItem) check() error {
+	if it.Recipient == (crypto.SessionID{}) {
+		return fmt.Errorf("%w: outbox item without a recipient", ErrInvalid)
+	}
+	if it.Attempts < 0 {
+		return fmt.Errorf("%w: outbox item with %d attempts", ErrInvalid, it.Attempts)
+	}
+	return nil
+}
+
+// Enqueue adds it to the outbox and returns the ID it was given; it.ID is ignored.
+func (s *Store) Enqueue(it OutboxItem) (uint64, error) {
+	if err := it.check(); err != nil {
+		return 0, err
+	}
+	err := s.update("enqueue", func(t *txn) error {
+		b := t.tx.Bucket(bucketOutbox)
+		id, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		it.ID = id
+		return b.Put(outboxKey(id), appendOutboxItem(nil, &it))
+	})
+	if err != nil {
+		return 0, err
+	}
+	return it.ID, nil
+}
+
+// Outbox returns every item in the outbox, in enqueue order.
+func (s *Store) Outbox() ([]OutboxItem, error) {
+	var out []OutboxItem
+	err := s.view("read outbox", func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
+			it, err := decodeOutboxItem(k, v)
+			out = append(out, it)
+			return err
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// UpdateOutbox replaces the item with it.ID, typically to count an attempt and schedule
+// the next. It returns ErrNotFound if the item was dequeued.
+func (s *Store) UpdateOutbox(it OutboxItem) error {
+	if err := it.check(); err != nil {
+		return err
+	}
+	return s.update("update outbox", func(t *txn) error {
+		b := t.tx.Bucket(bucketOutbox)
+		k := outboxKey(it.ID)
+		if b.Get(k) == nil {
+			return fmt.Errorf("%w: outbox item %d", ErrNotFound, it.ID)
+		}
+		return b.Put(k, appendOutboxItem(nil, &it))
+	})
+}
+
+// Dequeue removes the item with id from the outbox. Removing an item that is not there is
+// not an error.
+func (s *Store) Dequeue(id uint64) error {
+	return s.update("dequeue", func(t *txn) error {
+		return t.tx.Bucket(bucketOutbox).Delete(outboxKey(id))
+	})
+}

@@ -1,0 +1,118 @@
+package node
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is how an operator runs a node. LoadConfig reads it from TOML:
+//
+//	listen = "0.0.0.0:22021"        # default: the node's address in the registry
+//	data_dir = "/var/lib/allium-node"
+//	registry = "/etc/allium-node/registry.json"
+//	allowed_proxy_hosts = []        # hosts onion requests may be relayed to over HTTP(S)
+//	log_level = "info"              # debug, info, warn, error
+//	rate_limit = 50                 # requests per second per source address; -1: no limit
+//	rate_burst = 100
+//	max_concurrent = 128            # requests handled at once; more get 503
+type Config struct {
+	Listen            string   `toml:"listen"`
+	DataDir           string   `toml:"data_dir"`
+	Registry          string   `toml:"registry"`
+	AllowedProxyHosts []string `toml:"allowed_proxy_hosts"`
+	LogLevel          string   `toml:"log_level"`
+	RateLimit         float64  `toml:"rate_limit"`
+	RateBurst         int      `toml:"rate_burst"`
+	MaxConcurrent     int      `toml:"max_concurrent"`
+
+	// Logger, if set, replaces the logger LogLevel would make (tests, testnet).
+	Logger *slog.Logger `toml:"-"`
+	// Clock, if set, replaces time.Now (tests).
+	Clock func() time.Time `toml:"-"`
+	// SyncInterval is how often a node asks its swarm peers for messages it misses;
+	// PruneInterval how often it deletes expired ones. Zero means the defaults.
+	SyncInterval  time.Duration `toml:"-"`
+	PruneInterval time.Duration `toml:"-"`
+	// Observe, if set, is told what the node learns from each onion request it handles.
+	// Tests use it to check what each hop of a path can see.
+	Observe func(OnionObservation) `toml:"-"`
+}
+
+// OnionObservation is what one node learned from one onion request: who sent it to
+// this node, and what its layer revealed.
+type OnionObservation struct {
+	// From is the address the request came from (the client, for a guard).
+	From string
+	// Kind is what the layer asked for: relay to Next, or run Request here.
+	Kind string
+	Next [32]byte
+	// Request is the storage RPC a destination ran.
+	Request []byte
+}
+
+// Defaults for a public-facing node.
+const (
+	defaultRateLimit     = 50
+	defaultRateBurst     = 100
+	defaultMaxConcurrent = 128
+	defaultSyncInterval  = 10 * time.Second
+	defaultPruneInterval = 30 * time.Second
+)
+
+// LoadConfig reads a TOML config file. Unknown keys are errors, so a typo does not
+// silently leave a protection off.
+func LoadConfig(path string) (Config, error) {
+	var c Config
+	md, err := toml.DecodeFile(path, &c)
+	if err != nil {
+		return c, fmt.Errorf("node: config %s: %w", path, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = k.String()
+		}
+		return c, fmt.Errorf("node: config %s: unknown keys %s", path, strings.Join(keys, ", "))
+	}
+	if c.DataDir == "" || c.Registry == "" {
+		return c, fmt.Errorf("node: config %s: data_dir and registry are required", path)
+	}
+	return c, nil
+}
+
+func (c *Config) withDefaults() {
+	if c.RateLimit == 0 {
+		c.RateLimit = defaultRateLimit
+	}
+	if c.RateBurst <= 0 {
+		c.RateBurst = defaultRateBurst
+	}
+	if c.MaxConcurrent <= 0 {
+		c.MaxConcurrent = defaultMaxConcurrent
+	}
+	if c.Clock == nil {
+		c.Clock = time.Now
+	}
+	if c.SyncInterval <= 0 {
+		c.SyncInterval = defaultSyncInterval
+	}
+	if c.PruneInterval <= 0 {
+		c.PruneInterval = defaultPruneInterval
+	}
+}
+
+// ParseLogLevel reads a log level name; the empty string is info.
+func ParseLogLevel(s string) (slog.Level, error) {
+	var l slog.Level
+	if s == "" {
+		return slog.LevelInfo, nil
+	}
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return l, fmt.Errorf("node: log_level %q: want debug, info, warn or error", s)
+	}
+	return l, nil
+}

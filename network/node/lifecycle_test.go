@@ -1,0 +1,220 @@
+package node_test
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"allium/network"
+	"allium/network/node"
+	"allium/network/testnet"
+)
+
+func retrieveCount(t *testing.T, n *tnet, i int, a account) int {
+	t.Helper()
+	status, body := n.rpc(t, i, "retrieve", a.retrieveParams(t, ""))
+	if status != http.StatusOK {
+		t.Fatalf("node %d retrieve: %d %s", i, status, body)
+	}
+	return len(decode[network.RetrieveResponse](t, body).Messages)
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestMemberCatchesUpAfterDowntime(t *testing.T) {
+	n := startNet(t, 3, 3, nil)
+	a := newAccount(t)
+	if err := n.StopNode(2); err != nil {
+		t.Fatal(err)
+	}
+	status, body := n.rpc(t, 0, "store", a.storeParams(t, "sent while node 2 was down", time.Hour))
+	if status != http.StatusOK {
+		t.Fatalf("store with a member down: %d %s", status, body)
+	}
+	sr := decode[struct {
+		Swarm map[string]map[string]any `json:"swarm"`
+	}](t, body)
+	if r := sr.Swarm[hexOf(n.reg.Peers[2].Ed25519)]; r["failed"] != true {
+		t.Errorf("down member reported %v", r)
+	}
+	if err := n.StartNode(2); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "node 2 to catch up", func() bool { return retrieveCount(t, n, 2, a) == 1 })
+}
+
+func TestRestartKeepsEverything(t *testing.T) {
+	dir := t.TempDir()
+	opts := testnet.Options{Nodes: 3, SwarmSize: 3, Dir: dir}
+	tn, err := testnet.Start(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := tn.Registry()
+	n := &tnet{Testnet: tn}
+	n.reg, _ = node.NewRegistry(first)
+	n.client = startNet(t, 1, 1, nil).client
+	a := newAccount(t)
+	for _, d := range []string{"a", "b", "c"} {
+		if status, body := n.rpc(t, 0, "store", a.storeParams(t, d, time.Hour)); status != 200 {
+			t.Fatalf("%d %s", status, body)
+		}
+	}
+	if err := tn.Close(); err != nil {
+		t.Fatal(err)
+	}
+	tn, err = testnet.Start(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tn.Close()
+	n.Testnet = tn
+	for i, e := range tn.Registry().Nodes {
+		if e != first.Nodes[i] {
+			t.Fatalf("node %d changed across restart: %+v -> %+v", i, first.Nodes[i], e)
+		}
+		if got := retrieveCount(t, n, i, a); got != 3 {
+			t.Fatalf("node %d has %d messages after restart", i, got)
+		}
+	}
+	// Files hold secrets: the data dirs are 0700 and keys and databases 0600.
+	for _, p := range []string{"node-00", "node-00/node.key", "node-00/tls.key", "node-00/messages.db"} {
+		fi, err := os.Stat(filepath.Join(dir, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := os.FileMode(0o600)
+		if fi.IsDir() {
+			want = 0o700
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%s mode %v, want %v", p, fi.Mode().Perm(), want)
+		}
+	}
+}
+
+// TestExpiry runs one node on a clock the test moves forward.
+func TestExpiry(t *testing.T) {
+	dir := t.TempDir()
+	base := time.Now()
+	var offset atomic.Int64
+	clock := func() time.Time { return base.Add(time.Duration(offset.Load())) }
+	tn, err := testnet.Start(context.Background(), testnet.Options{Nodes: 1, SwarmSize: 1, Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn.Close()
+	nd, err := node.New(node.Config{DataDir: filepath.Join(dir, "node-00"), Registry: filepath.Join(dir, testnet.RegistryFile),
+		Clock: clock, PruneInterval: 20 * time.Millisecond, RateLimit: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nd.Shutdown(context.Background())
+	reg, _ := node.LoadRegistry(filepath.Join(dir, testnet.RegistryFile))
+	n := &tnet{reg: reg, client: startNet(t, 1, 1, nil).client}
+	a := newAccount(t)
+	if status, body := n.rpc(t, 0, "store", a.storeParams(t, "short-lived", 10*time.Second)); status != 200 {
+		t.Fatalf("%d %s", status, body)
+	}
+	if status, body := n.rpc(t, 0, "store", a.storeParams(t, "long-lived", time.Hour)); status != 200 {
+		t.Fatalf("%d %s", status, body)
+	}
+	if c, _ := nd.Store().Count(); c != 2 {
+		t.Fatalf("count %d", c)
+	}
+	offset.Store(int64(11 * time.Second))
+	waitFor(t, "the expired message to be pruned", func() bool { c, _ := nd.Store().Count(); return c == 1 })
+}
+
+func TestRateLimit(t *testing.T) {
+	dir := t.TempDir()
+	tn, err := testnet.Start(context.Background(), testnet.Options{Nodes: 1, SwarmSize: 1, Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn.Close()
+	nd, err := node.New(node.Config{DataDir: filepath.Join(dir, "node-00"), Registry: filepath.Join(dir, testnet.RegistryFile),
+		RateLimit: 0.5, RateBurst: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nd.Shutdown(context.Background())
+	reg, _ := node.LoadRegistry(filepath.Join(dir, testnet.RegistryFile))
+	n := &tnet{reg: reg, client: startNet(t, 1, 1, nil).client}
+	var codes []int
+	for i := 0; i < 5; i++ {
+		status, _ := n.rpc(t, 0, "info", []byte(`{}`))
+		codes = append(codes, status)
+	}
+	if codes[0] != 200 || codes[2] != 200 || codes[3] != http.StatusTooManyRequests || codes[4] != http.StatusTooManyRequests {
+		t.Fatalf("statuses %v", codes)
+	}
+}
+
+func TestReloadRegistry(t *testing.T) {
+	n := startNet(t, 3, 3, nil)
+	path := filepath.Join(filepath.Dir(n.NetworkFile()), testnet.RegistryFile)
+	f := n.Registry()
+	extra, err := node.LoadOrCreateIdentity(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := extra.PublicKey()
+	f.Nodes = append(f.Nodes, node.RegistryEntry{Address: "127.0.0.1:1", Ed25519: hexOf(pub), SwarmID: f.Nodes[0].SwarmID})
+	if err := node.WriteRegistry(path, f); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Node(0).ReloadRegistry(); err != nil {
+		t.Fatal(err)
+	}
+	_, body := n.post(t, 0, "/json_rpc", []byte(`{"method":"get_n_service_nodes"}`))
+	if got := decode[struct {
+		Result struct {
+			States []any `json:"service_node_states"`
+		} `json:"result"`
+	}](t, body); len(got.Result.States) != 4 {
+		t.Fatalf("after reload: %s", body)
+	}
+	// A registry that drops this node is refused; the old one stays.
+	f.Nodes = f.Nodes[1:]
+	node.WriteRegistry(path, f)
+	if err := n.Node(0).ReloadRegistry(); err == nil {
+		t.Fatal("accepted a registry without this node")
+	}
+}
+
+func TestLoadConfig(t *testing.T) {
+	dir := t.TempDir()
+	write := func(s string) string {
+		p := filepath.Join(dir, "c.toml")
+		os.WriteFile(p, []byte(s), 0o600)
+		return p
+	}
+	c, err := node.LoadConfig(write("data_dir = \"/d\"\nregistry = \"/r.json\"\nallowed_proxy_hosts = [\"files.example\"]\nrate_limit = -1\n"))
+	if err != nil || c.DataDir != "/d" || c.AllowedProxyHosts[0] != "files.example" || c.RateLimit != -1 {
+		t.Fatalf("%+v %v", c, err)
+	}
+	for name, s := range map[string]string{
+		"typo":        "data_dir = \"/d\"\nregistry = \"/r\"\nrate_limt = 5\n",
+		"no data_dir": "registry = \"/r\"\n",
+		"not toml":    "data_dir = \n",
+	} {
+		if _, err := node.LoadConfig(write(s)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}

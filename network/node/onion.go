@@ -1,0 +1,149 @@
+package node
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"allium/crypto"
+	"allium/network"
+)
+
+// relayTimeout bounds the rest of the path behind this node.
+const relayTimeout = 30 * time.Second
+
+// handleOnion processes an onion request arriving over HTTPS: from a client when this node
+// is the guard, or from the previous node of the path. The node peels its layer and
+// either relays the rest to the next node, answers as the destination, or relays to an
+// HTTP server the operator allows. Path-level errors are plain text with their status;
+// once the destination answers, its encrypted reply travels back unchanged.
+func (n *Node) handleOnion(w http.ResponseWriter, r *http.Request) {
+	body, ok := readBody(w, r)
+	if !ok {
+		return
+	}
+	status, resp := n.processOnion(r.Context(), r.RemoteAddr, body)
+	w.WriteHeader(status)
+	w.Write(resp)
+}
+
+func (n *Node) processOnion(ctx context.Context, from string, body []byte) (int, []byte) {
+	edge, err := network.ParseOnionEdge(body)
+	if err != nil {
+		return http.StatusBadRequest, []byte("Error parsing onion request: " + err.Error())
+	}
+	if edge.HopNo >= network.MaxOnionHops {
+		return http.StatusBadRequest, []byte("onion request max path length exceeded")
+	}
+	layer, err := network.PeelOnion(&n.id.X25519, edge.EncType, edge.EphemeralKey, edge.Ciphertext)
+	switch {
+	case errors.Is(err, crypto.ErrDecrypt):
+		return http.StatusBadRequest, []byte("Invalid ciphertext")
+	case err != nil:
+		// The layer decrypted, so the client can read an encrypted complaint.
+		if layer.Key == (crypto.HopKey{}) {
+			return http.StatusBadRequest, []byte("Invalid json")
+		}
+		resp, serr := network.SealOnionResponse(rand.Reader, &network.OnionLayer{Key: layer.Key, Routing: network.Routing{Base64: true}}, http.StatusBadRequest, []byte("Invalid json"))
+		if serr != nil {
+			return http.StatusInternalServerError, []byte("internal error")
+		}
+		return http.StatusOK, resp
+	}
+	if n.cfg.Observe != nil {
+		o := OnionObservation{From: from, Kind: layer.Routing.Kind.String(), Next: layer.Routing.Destination}
+		if layer.Routing.Kind == network.RouteFinal {
+			o.Request = bytes.Clone(layer.Inner)
+		}
+		n.cfg.Observe(o)
+	}
+	switch layer.Routing.Kind {
+	case network.RouteFinal:
+		status, rpcBody := n.handleRPCBody(ctx, layer.Inner)
+		resp, err := network.SealOnionResponse(rand.Reader, &layer, status, rpcBody)
+		if err != nil {
+			return http.StatusInternalServerError, []byte("internal error")
+		}
+		return http.StatusOK, resp
+	case network.RouteRelayNode:
+		return n.relayToNode(ctx, &layer, edge.HopNo+1)
+	default:
+		return n.relayToServer(ctx, &layer)
+	}
+}
+
+// relayToNode passes the inner layer to the next node of the path, named by its Ed25519
+// key, and returns whatever it answers.
+func (n *Node) relayToNode(ctx context.Context, l *network.OnionLayer, hop int) (int, []byte) {
+	next, ok := n.reg.Load().Lookup(l.Routing.Destination)
+	if !ok {
+		return http.StatusBadGateway, []byte("Next node not found: " + hex.EncodeToString(l.Routing.Destination[:]))
+	}
+	if hop > network.MaxOnionHops {
+		return http.StatusBadRequest, []byte("onion request max path length exceeded")
+	}
+	meta := make([]byte, 0, 128)
+	meta = append(meta, `{"ephemeral_key":"`...)
+	meta = hex.AppendEncode(meta, l.Routing.EphemeralKey[:])
+	meta = append(meta, `","enc_type":"`...)
+	meta = append(meta, l.Routing.EncType.String()...)
+	meta = append(meta, `","hop_no":`...)
+	meta = strconv.AppendInt(meta, int64(hop), 10)
+	meta = append(meta, '}')
+	payload := network.AppendOnionPayload(make([]byte, 0, 4+len(l.Inner)+len(meta)), l.Inner, meta)
+
+	ctx, cancel := context.WithTimeout(ctx, relayTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "https://"+next.Addr.String()+"/onion_req/v2", bytes.NewReader(payload))
+	if err != nil {
+		return http.StatusInternalServerError, []byte("internal error")
+	}
+	resp, err := n.client.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return http.StatusGatewayTimeout, []byte("Request time out")
+		}
+		return http.StatusBadGateway, []byte("Next node is currently unreachable: " + next.EdHex())
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return http.StatusGatewayTimeout, []byte("Request time out")
+	}
+	return resp.StatusCode, b
+}
+
+// relayToServer POSTs the whole decrypted layer to an HTTP(S) server, only if the
+// operator allows its host (none by default) and the target is an onion endpoint.
+func (n *Node) relayToServer(ctx context.Context, l *network.OnionLayer) (int, []byte) {
+	r := l.Routing
+	if !slices.Contains(n.cfg.AllowedProxyHosts, r.Host) {
+		return http.StatusForbidden, []byte("Forbidden: this node does not relay to " + r.Host)
+	}
+	if !network.ValidProxyTarget(r.Target) {
+		return http.StatusBadRequest, []byte("Invalid target")
+	}
+	url := fmt.Sprintf("%s://%s:%d%s", r.Protocol, r.Host, r.Port, r.Target)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(l.Inner))
+	if err != nil {
+		return http.StatusBadRequest, []byte("Invalid target")
+	}
+	resp, err := n.proxy.Do(req)
+	if err != nil {
+		return http.StatusBadGateway, []byte("Server unreachable")
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return http.StatusGatewayTimeout, []byte("Request time out")
+	}
+	return resp.StatusCode, b
+}

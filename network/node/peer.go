@@ -1,0 +1,307 @@
+package node
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"crypto/tls"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"allium/network"
+	"allium/network/node/store"
+)
+
+// Paths of the calls nodes make to each other. Clients never use them.
+const (
+	replicatePath = "/allium/v1/replicate"
+	syncPath      = "/allium/v1/sync"
+)
+
+// Headers that authenticate a node-to-node call: who calls, when, and an Ed25519
+// signature over the path, the time and the body's SHA-256.
+const (
+	hdrNode      = "X-Allium-Node"
+	hdrTimestamp = "X-Allium-Timestamp"
+	hdrSignature = "X-Allium-Signature"
+	// peerClockTolerance is how far a caller's clock may be from ours.
+	peerClockTolerance = 70 * time.Second
+	// replicateTimeout bounds one copy to one swarm peer.
+	replicateTimeout = 5 * time.Second
+	syncBatch        = 500
+)
+
+// peerClient makes HTTPS calls to other nodes over kept-alive connections. Node
+// certificates are self-signed, as Session's storage servers' are; the calls are
+// authenticated by signature and onion traffic by its own encryption.
+func peerClient() *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		TLSClientConfig:     &tls.Config{InsecureSkipVerify: true},
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:        512,
+		MaxIdleConnsPerHost: 64,
+		IdleConnTimeout:     90 * time.Second,
+		TLSHandshakeTimeout: 5 * time.Second,
+		ForceAttemptHTTP2:   false,
+	}}
+}
+
+func peerSigMessage(path string, ts int64, body []byte) []byte {
+	sum := sha256.Sum256(body)
+	m := make([]byte, 0, len("allium-node-call")+len(path)+24+len(sum))
+	m = append(m, "allium-node-call"...)
+	m = append(m, 0)
+	m = append(m, path...)
+	m = append(m, 0)
+	m = strconv.AppendInt(m, ts, 10)
+	m = append(m, 0)
+	return append(m, sum[:]...)
+}
+
+// callPeer POSTs a signed call to another node and returns its status and body.
+func (n *Node) callPeer(ctx context.Context, p *Peer, path string, body []byte) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "https://"+p.Addr.String()+path, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	ts := n.now().UnixMilli()
+	pub := n.id.PublicKey()
+	req.Header.Set(hdrNode, hex.EncodeToString(pub[:]))
+	req.Header.Set(hdrTimestamp, strconv.FormatInt(ts, 10))
+	req.Header.Set(hdrSignature, base64.StdEncoding.EncodeToString(ed25519.Sign(n.id.Ed25519, peerSigMessage(path, ts, body))))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := n.client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	return resp.StatusCode, b, err
+}
+
+// authPeer checks a node-to-node call: the caller is in the registry, in our swarm, its
+// clock agrees with ours and it signed this very body.
+func (n *Node) authPeer(r *http.Request, body []byte) (*Peer, error) {
+	key, err := parseKey(r.Header.Get(hdrNode))
+	if err != nil {
+		return nil, errors.New("unknown node")
+	}
+	reg := n.reg.Load()
+	p, ok := reg.Lookup(key)
+	self := n.self()
+	if !ok || self == nil || p.SwarmID != self.SwarmID || p.Ed25519 == self.Ed25519 {
+		return nil, errors.New("not a member of this swarm")
+	}
+	ts, err := strconv.ParseInt(r.Header.Get(hdrTimestamp), 10, 64)
+	if err != nil {
+		return nil, errors.New("bad timestamp")
+	}
+	if d := n.now().Sub(time.UnixMilli(ts)); d > peerClockTolerance || d < -peerClockTolerance {
+		return nil, errors.New("clock out of sync")
+	}
+	sig, err := base64.StdEncoding.DecodeString(r.Header.Get(hdrSignature))
+	if err != nil || !ed25519.Verify(p.Ed25519[:], peerSigMessage(r.URL.Path, ts, body), sig) {
+		return nil, errors.New("bad signature")
+	}
+	return p, nil
+}
+
+// replicated is the body of a replicate call: a client request the caller accepted, to
+// be executed here too.
+type replicated struct {
+	Method string          `json:"method"`
+	Params json.RawMessage `json:"params"`
+}
+
+func (n *Node) handleReplicate(w http.ResponseWriter, r *http.Request) {
+	body, ok := readBody(w, r)
+	if !ok {
+		return
+	}
+	if _, err := n.authPeer(r, body); err != nil {
+		http.Error(w, "Forbidden: "+err.Error(), http.StatusForbidden)
+		return
+	}
+	var req replicated
+	if err := json.Unmarshal(body, &req); err != nil {
+		http.Error(w, "invalid replicate request", http.StatusBadRequest)
+		return
+	}
+	status, resp := n.execLocal(req.Method, req.Params)
+	writeRPC(w, status, resp)
+}
+
+// syncRequest asks a peer for its messages stored after a sequence number.
+type syncRequest struct {
+	After uint64 `json:"after"`
+	Limit int    `json:"limit"`
+}
+
+type syncMessage struct {
+	Pubkey    string `json:"pubkey"`
+	Namespace int16  `json:"namespace"`
+	Hash      string `json:"hash"`
+	Timestamp int64  `json:"timestamp"`
+	Expiry    int64  `json:"expiry"`
+	Data      []byte `json:"data"`
+	Seq       uint64 `json:"seq"`
+}
+
+type syncResponse struct {
+	Messages []syncMessage `json:"messages"`
+	// Next is the cursor for the following call.
+	Next uint64 `json:"next"`
+}
+
+func (n *Node) handleSync(w http.ResponseWriter, r *http.Request) {
+	body, ok := readBody(w, r)
+	if !ok {
+		return
+	}
+	if _, err := n.authPeer(r, body); err != nil {
+		http.Error(w, "Forbidden: "+err.Error(), http.StatusForbidden)
+		return
+	}
+	var req syncRequest
+	if err := json.Unmarshal(body, &req); err != nil || req.Limit <= 0 || req.Limit > syncBatch {
+		http.Error(w, "invalid sync request", http.StatusBadRequest)
+		return
+	}
+	msgs, err := n.store.Since(req.After, req.Limit)
+	if err != nil {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	reg, self := n.reg.Load(), n.self()
+	resp := syncResponse{Next: req.After, Messages: make([]syncMessage, 0, len(msgs))}
+	for _, m := range msgs {
+		resp.Next = m.Seq
+		// Only accounts of our (and so the caller's) swarm: after a registry change we
+		// may still hold others' messages.
+		if reg.SwarmFor(m.Pubkey) != self.SwarmID {
+			continue
+		}
+		resp.Messages = append(resp.Messages, syncMessage{
+			Pubkey: hex.EncodeToString(m.Pubkey[:]), Namespace: int16(m.Namespace), Hash: m.Hash,
+			Timestamp: m.Timestamp, Expiry: m.Expiry, Data: m.Data, Seq: m.Seq,
+		})
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// syncLoop catches up from every swarm peer at start and then periodically, so a member
+// that was down, or is new, gets every message its peers accepted meanwhile.
+func (n *Node) syncLoop() {
+	t := time.NewTicker(n.cfg.SyncInterval)
+	defer t.Stop()
+	for {
+		n.syncOnce(n.ctx)
+		select {
+		case <-n.ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// syncOnce pulls from each swarm peer everything it stored since the last pull.
+func (n *Node) syncOnce(ctx context.Context) {
+	self := n.self()
+	if self == nil {
+		return
+	}
+	for _, p := range n.reg.Load().Members(self.SwarmID) {
+		if p.Ed25519 == self.Ed25519 {
+			continue
+		}
+		if err := n.syncFrom(ctx, p); err != nil && ctx.Err() == nil {
+			n.log.Debug("sync from peer failed", "peer", p.EdHex(), "err", err)
+		}
+	}
+}
+
+func (n *Node) syncFrom(ctx context.Context, p *Peer) error {
+	for {
+		n.syncMu.Lock()
+		after := n.cursors[p.Ed25519]
+		n.syncMu.Unlock()
+		body, _ := json.Marshal(syncRequest{After: after, Limit: syncBatch})
+		cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		status, b, err := n.callPeer(cctx, p, syncPath, body)
+		cancel()
+		if err != nil {
+			return err
+		}
+		if status != http.StatusOK {
+			return fmt.Errorf("status %d: %s", status, b)
+		}
+		var resp syncResponse
+		if err := json.Unmarshal(b, &resp); err != nil {
+			return err
+		}
+		batch := make([]store.Message, 0, len(resp.Messages))
+		for _, m := range resp.Messages {
+			sm, err := m.toStore()
+			if err != nil {
+				return err
+			}
+			batch = append(batch, sm)
+		}
+		if len(batch) > 0 {
+			if _, err := n.store.PutBatch(batch); err != nil {
+				return err
+			}
+		}
+		if resp.Next <= after {
+			return nil
+		}
+		n.syncMu.Lock()
+		n.cursors[p.Ed25519] = resp.Next
+		n.syncMu.Unlock()
+	}
+}
+
+// toStore checks a message a peer sent: its hash must be the hash of its contents, so a
+// peer cannot file data under another message's name.
+func (m syncMessage) toStore() (store.Message, error) {
+	var pk [33]byte
+	if b, err := hex.DecodeString(m.Pubkey); err != nil || len(b) != 33 {
+		return store.Message{}, errors.New("sync: bad pubkey")
+	} else {
+		copy(pk[:], b)
+	}
+	ns := network.Namespace(m.Namespace)
+	if network.MessageHash(pk, ns, m.Data) != m.Hash {
+		return store.Message{}, errors.New("sync: hash does not match data")
+	}
+	return store.Message{Pubkey: pk, Namespace: ns, Hash: m.Hash, Timestamp: m.Timestamp, Expiry: m.Expiry, Data: m.Data}, nil
+}
+
+// pruneLoop deletes expired messages and forgets idle rate-limit buckets.
+func (n *Node) pruneLoop() {
+	t := time.NewTicker(n.cfg.PruneInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-n.ctx.Done():
+			return
+		case <-t.C:
+		}
+		now := n.now()
+		if k, err := n.store.PruneExpired(now.UnixMilli()); err != nil {
+			n.log.Warn("prune expired messages", "err", err)
+		} else if k > 0 {
+			n.log.Debug("pruned expired messages", "count", k)
+		}
+		n.limiter.forget(now)
+	}
+}

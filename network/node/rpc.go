@@ -1,0 +1,373 @@
+package node
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"allium/network"
+	"allium/network/node/store"
+)
+
+// maxExpiryAhead is the furthest in the future an expire request may push a message.
+const maxExpiryAhead = 30 * 24 * time.Hour
+
+// handleRPCBody runs one storage RPC request ({"method", "params"}) and returns the
+// status and body to answer, exactly as /storage_rpc/v1 and an onion destination do.
+func (n *Node) handleRPCBody(ctx context.Context, body []byte) (int, []byte) {
+	method, params, rerr := network.ParseRPCRequest(body)
+	if rerr != nil {
+		return rerr.Status, []byte(rerr.Message)
+	}
+	return n.dispatch(ctx, method, params, true)
+}
+
+// dispatch runs one method. Batches may not nest.
+func (n *Node) dispatch(ctx context.Context, method string, params json.RawMessage, allowBatch bool) (int, []byte) {
+	switch method {
+	case "batch", "sequence":
+		if !allowBatch {
+			return http.StatusBadRequest, []byte("invalid request: batch requests may not be nested")
+		}
+		return n.batch(ctx, method == "sequence", params)
+	case "info":
+		t, hf := n.miscFields()
+		return n.encode(network.InfoResponse{Version: Version, Timestamp: t, T: t, HF: hf})
+	case "get_swarm", "get_snodes_for_pubkey":
+		req, rerr := network.ParseGetSwarm(params, n.now())
+		if rerr != nil {
+			return rerr.Status, []byte(rerr.Message)
+		}
+		reg := n.reg.Load()
+		return n.encode(n.swarmResponse(reg, reg.SwarmFor(req.Pubkey)))
+	case "retrieve":
+		return n.retrieve(params)
+	case "get_expiries":
+		return n.getExpiries(params)
+	case "oxend_request":
+		return n.oxendRequest(params)
+	case "active_nodes_bin":
+		return n.activeNodesBin()
+	case "store", "delete", "delete_all", "delete_before", "expire", "expire_all":
+		return n.recursive(ctx, method, params)
+	}
+	return http.StatusBadRequest, []byte("no method " + method)
+}
+
+func (n *Node) encode(v any) (int, []byte) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return http.StatusInternalServerError, []byte("internal error")
+	}
+	return http.StatusOK, b
+}
+
+// wrongSwarm answers 421 with the swarm that does serve pubkey, unless that is ours.
+func (n *Node) wrongSwarm(pubkey [33]byte) (int, []byte, bool) {
+	reg := n.reg.Load()
+	swarm := reg.SwarmFor(pubkey)
+	if self := n.self(); self != nil && self.SwarmID == swarm {
+		return 0, nil, false
+	}
+	_, b := n.encode(n.swarmResponse(reg, swarm))
+	return http.StatusMisdirectedRequest, b, true
+}
+
+func (n *Node) swarmResponse(reg *Registry, swarm uint64) network.SwarmResponse {
+	t, hf := n.miscFields()
+	resp := network.SwarmResponse{Swarm: fmt.Sprintf("%x", swarm), T: t, HF: hf}
+	for _, p := range reg.Members(swarm) {
+		port := int(p.Addr.Port())
+		resp.Snodes = append(resp.Snodes, network.SwarmNode{
+			Address:       p.EdHex() + ".snode",
+			PubkeyLegacy:  p.EdHex(),
+			PubkeyX25519:  hexKey(p.X25519),
+			PubkeyEd25519: p.EdHex(),
+			Port:          itoa(int64(port)),
+			PortHTTPS:     port,
+			PortOMQ:       port,
+			IP:            p.Addr.Addr().String(),
+		})
+	}
+	return resp
+}
+
+func (n *Node) retrieve(params json.RawMessage) (int, []byte) {
+	req, rerr := network.ParseRetrieve(params, n.now())
+	if rerr != nil {
+		return rerr.Status, []byte(rerr.Message)
+	}
+	if status, b, wrong := n.wrongSwarm(req.Pubkey); wrong {
+		return status, b
+	}
+	msgs, more, err := n.store.Retrieve(req.Pubkey, req.Namespace, req.LastHash, req.MaxCount, req.MaxSize)
+	if err != nil {
+		n.log.Error("retrieve", "err", err)
+		return http.StatusInternalServerError, []byte("internal error")
+	}
+	t, hf := n.miscFields()
+	resp := network.RetrieveResponse{Messages: make([]network.RetrievedMessage, len(msgs)), More: more, T: t, HF: hf}
+	for i, m := range msgs {
+		resp.Messages[i] = network.RetrievedMessage{
+			Hash: m.Hash, Timestamp: m.Timestamp, Expiration: m.Expiry,
+			Data: base64.StdEncoding.EncodeToString(m.Data),
+		}
+	}
+	return n.encode(resp)
+}
+
+func (n *Node) getExpiries(params json.RawMessage) (int, []byte) {
+	req, rerr := network.ParseGetExpiries(params, n.now())
+	if rerr != nil {
+		return rerr.Status, []byte(rerr.Message)
+	}
+	if status, b, wrong := n.wrongSwarm(req.Pubkey); wrong {
+		return status, b
+	}
+	exp, err := n.store.Expiries(req.Pubkey, req.Hashes)
+	if err != nil {
+		return http.StatusInternalServerError, []byte("internal error")
+	}
+	t, hf := n.miscFields()
+	return n.encode(map[string]any{"expiries": exp, "t": t, "hf": hf})
+}
+
+func (n *Node) oxendRequest(params json.RawMessage) (int, []byte) {
+	var req struct {
+		Endpoint string `json:"endpoint"`
+	}
+	if err := json.Unmarshal(params, &req); err != nil || (req.Endpoint != "get_service_nodes" && req.Endpoint != "get_n_service_nodes") {
+		return http.StatusBadRequest, []byte("invalid request: unsupported oxend endpoint")
+	}
+	t, hf := n.miscFields()
+	return n.encode(map[string]any{"result": map[string]any{"service_node_states": n.seedNodes(), "height": 0, "status": "OK"}, "t": t, "hf": hf})
+}
+
+func (n *Node) activeNodesBin() (int, []byte) {
+	reg := n.reg.Load()
+	recs := make([]network.NodeRecord, len(reg.Peers))
+	for i, p := range reg.Peers {
+		recs[i] = network.NodeRecord{Ed25519: p.Ed25519, SwarmID: p.SwarmID, IP: p.Addr.Addr(),
+			HTTPSPort: p.Addr.Port(), QUICPort: p.Addr.Port(), Version: [3]byte{byte(Version[0]), byte(Version[1]), byte(Version[2])}}
+	}
+	return http.StatusOK, network.AppendActiveNodesBin(nil, recs)
+}
+
+// batch runs up to 20 subrequests: in parallel for batch, in order for sequence (which
+// stops after the first failure).
+func (n *Node) batch(ctx context.Context, sequence bool, params json.RawMessage) (int, []byte) {
+	subs, rerr := network.ParseBatch(params)
+	if rerr != nil {
+		return rerr.Status, []byte(rerr.Message)
+	}
+	results := make([]network.BatchResult, 0, len(subs))
+	if sequence {
+		for _, s := range subs {
+			status, body := n.dispatch(ctx, s.Method, s.Params, false)
+			results = append(results, batchResult(status, body))
+			if status < 200 || status > 299 {
+				break
+			}
+		}
+	} else {
+		results = results[:len(subs)]
+		var wg sync.WaitGroup
+		for i, s := range subs {
+			wg.Go(func() {
+				status, body := n.dispatch(ctx, s.Method, s.Params, false)
+				results[i] = batchResult(status, body)
+			})
+		}
+		wg.Wait()
+	}
+	return n.encode(network.BatchResponse{Results: results})
+}
+
+// batchResult embeds a JSON body as is, and a text body (an error) as a JSON string.
+func batchResult(status int, body []byte) network.BatchResult {
+	if !json.Valid(body) {
+		body, _ = json.Marshal(string(body))
+	}
+	return network.BatchResult{Code: status, Body: body}
+}
+
+// recursive runs a request that changes a swarm's data: here first, then on every other
+// member, and answers with each member's signed result under "swarm".
+func (n *Node) recursive(ctx context.Context, method string, params json.RawMessage) (int, []byte) {
+	status, own := n.execLocal(method, params)
+	if status != http.StatusOK {
+		return status, own
+	}
+	self := n.self()
+	members := n.reg.Load().Members(self.SwarmID)
+	results := make(map[string]json.RawMessage, len(members))
+	results[self.EdHex()] = own
+	fwd, _ := json.Marshal(replicated{Method: method, Params: params})
+
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, p := range members {
+		if p.Ed25519 == self.Ed25519 {
+			continue
+		}
+		wg.Go(func() {
+			cctx, cancel := context.WithTimeout(ctx, replicateTimeout)
+			defer cancel()
+			st, b, err := n.callPeer(cctx, p, replicatePath, fwd)
+			var r json.RawMessage
+			switch {
+			case err != nil && cctx.Err() != nil:
+				r = json.RawMessage(`{"failed":true,"timeout":true}`)
+			case err != nil:
+				r = json.RawMessage(`{"failed":true,"query_failure":true}`)
+			case st != http.StatusOK || !json.Valid(b):
+				r, _ = json.Marshal(map[string]any{"failed": true, "code": st, "reason": string(b)})
+			default:
+				r = b
+			}
+			mu.Lock()
+			results[p.EdHex()] = r
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+
+	t, hf := n.miscFields()
+	resp := map[string]any{"swarm": results, "t": t, "hf": hf}
+	if method == "store" {
+		var r network.StoreResult
+		json.Unmarshal(own, &r)
+		resp["hash"] = r.Hash
+	}
+	return n.encode(resp)
+}
+
+// execLocal validates a data-changing request and applies it to this node's store,
+// returning this node's signed result. It serves both the node a client called and the
+// swarm peers it forwards to.
+func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
+	now := n.now()
+	sign := func(msg []byte) string { return base64.StdEncoding.EncodeToString(ed25519.Sign(n.id.Ed25519, msg)) }
+	fail := func(rerr *network.RPCError) (int, []byte) { return rerr.Status, []byte(rerr.Message) }
+	internal := func(err error) (int, []byte) {
+		n.log.Error(method, "err", err)
+		return http.StatusInternalServerError, []byte("internal error")
+	}
+
+	switch method {
+	case "store":
+		req, rerr := network.ParseStore(params, now)
+		if rerr != nil {
+			return fail(rerr)
+		}
+		if status, b, wrong := n.wrongSwarm(req.Pubkey); wrong {
+			return status, b
+		}
+		hash := network.MessageHash(req.Pubkey, req.Namespace, req.Data)
+		inserted, err := n.store.Put(store.Message{Pubkey: req.Pubkey, Namespace: req.Namespace, Hash: hash,
+			Timestamp: req.Timestamp, Expiry: req.Expiry, Data: req.Data})
+		if err != nil {
+			return internal(err)
+		}
+		return n.encode(network.StoreResult{Hash: hash, Signature: sign(network.StoreResponseSigMessage(hash)),
+			Expiry: req.Expiry, Already: !inserted})
+
+	case "delete":
+		req, rerr := network.ParseDelete(params, now)
+		if rerr != nil {
+			return fail(rerr)
+		}
+		if status, b, wrong := n.wrongSwarm(req.Pubkey); wrong {
+			return status, b
+		}
+		deleted, err := n.store.Delete(req.Pubkey, req.Hashes)
+		if err != nil {
+			return internal(err)
+		}
+		if req.Required && len(deleted) == 0 {
+			return http.StatusNotFound, []byte("no messages found")
+		}
+		pk := hex.EncodeToString(req.Pubkey[:])
+		return n.encode(map[string]any{"deleted": nonNil(deleted),
+			"signature": sign(network.DeleteResponseSigMessage(pk, req.Hashes, deleted))})
+
+	case "delete_all":
+		req, rerr := network.ParseDeleteAll(params, now)
+		if rerr != nil {
+			return fail(rerr)
+		}
+		if status, b, wrong := n.wrongSwarm(req.Pubkey); wrong {
+			return status, b
+		}
+		deleted, err := n.store.DeleteAll(req.Pubkey, req.Namespace)
+		if err != nil {
+			return internal(err)
+		}
+		pk := hex.EncodeToString(req.Pubkey[:])
+		return n.encode(map[string]any{"deleted": nonNil(deleted),
+			"signature": sign(network.DeleteAllResponseSigMessage(pk, req.Timestamp, deleted))})
+
+	case "delete_before":
+		req, rerr := network.ParseDeleteBefore(params, now)
+		if rerr != nil {
+			return fail(rerr)
+		}
+		if status, b, wrong := n.wrongSwarm(req.Pubkey); wrong {
+			return status, b
+		}
+		deleted, err := n.store.DeleteBefore(req.Pubkey, req.Namespace, req.Before)
+		if err != nil {
+			return internal(err)
+		}
+		pk := hex.EncodeToString(req.Pubkey[:])
+		return n.encode(map[string]any{"deleted": nonNil(deleted),
+			"signature": sign(network.DeleteBeforeResponseSigMessage(pk, req.Before, deleted))})
+
+	case "expire":
+		req, rerr := network.ParseExpire(params, now)
+		if rerr != nil {
+			return fail(rerr)
+		}
+		if status, b, wrong := n.wrongSwarm(req.Pubkey); wrong {
+			return status, b
+		}
+		expiry := min(req.Expiry, now.Add(maxExpiryAhead).UnixMilli())
+		updated, unchanged, err := n.store.Expire(req.Pubkey, req.Hashes, expiry, req.Mode)
+		if err != nil {
+			return internal(err)
+		}
+		pk := hex.EncodeToString(req.Pubkey[:])
+		return n.encode(map[string]any{"updated": nonNil(updated), "unchanged": unchanged, "expiry": expiry,
+			"signature": sign(network.ExpireResponseSigMessage(pk, expiry, req.Hashes, updated, unchanged))})
+
+	case "expire_all":
+		req, rerr := network.ParseExpireAll(params, now)
+		if rerr != nil {
+			return fail(rerr)
+		}
+		if status, b, wrong := n.wrongSwarm(req.Pubkey); wrong {
+			return status, b
+		}
+		updated, err := n.store.ExpireAll(req.Pubkey, req.Namespace, req.Expiry)
+		if err != nil {
+			return internal(err)
+		}
+		pk := hex.EncodeToString(req.Pubkey[:])
+		return n.encode(map[string]any{"updated": nonNil(updated), "expiry": req.Expiry,
+			"signature": sign(network.ExpireAllResponseSigMessage(pk, req.Expiry, updated))})
+	}
+	return http.StatusBadRequest, []byte("no method " + method)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,1173 @@
+package network
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"allium/crypto"
+)
+
+// Limits of the storage server (PROTOCOL §3.11) that requests are checked
+// against.
+const (
+	// MaxMessageSize is the largest message a store may carry, in bytes
+	// after base64 decoding.
+	MaxMessageSize = 76_800
+	// RetrieveMaxSize is the most message bytes one retrieve returns.
+	RetrieveMaxSize = 7_800_000
+	// MinTTL and MaxPublicTTL bound the TTL of a store to a public-inbox
+	// namespace; MaxOwnerTTL that of a store to any other namespace.
+	MinTTL       = 10 * time.Second
+	MaxPublicTTL = 14 * 24 * time.Hour
+	MaxOwnerTTL  = 30 * 24 * time.Hour
+	// StoreTolerance is how far a store's timestamp may lie in the future
+	// and its expiry in the past.
+	StoreTolerance = 10 * time.Second
+	// SignatureTolerance is how far the timestamp of a signed request may
+	// be from the node's clock.
+	SignatureTolerance = 60 * time.Second
+)
+
+// Namespaces with a fixed meaning (PROTOCOL §3.3).
+const (
+	// LegacyClosedNamespace held the messages of old closed groups; anyone
+	// may store and retrieve without a signature.
+	LegacyClosedNamespace Namespace = -10
+	// TestNamespace is permanently empty: stores are rejected and
+	// retrieves find nothing.
+	TestNamespace Namespace = -3741
+)
+
+// minMillis is the smallest timestamp taken as milliseconds. Anything below
+// it (September 2001) is almost surely seconds sent by mistake; the storage
+// server's own bound is lower (10⁹), but no real request is affected.
+const minMillis = 1_000_000_000_000
+
+// sessionPrefix is the pubkey prefix of Session IDs, whose 32 key bytes are
+// X25519 and cannot sign.
+const sessionPrefix = 0x05
+
+// PublicInbox reports whether anyone may store to ns without a signature:
+// namespaces divisible by 10.
+func (ns Namespace) PublicInbox() bool { return ns%10 == 0 }
+
+// PublicOutbox reports whether ns is a public outbox, −(20n+1): the owner
+// stores one message at a time and anyone may retrieve it.
+func (ns Namespace) PublicOutbox() bool { return ns < 0 && -int(ns)%20 == 1 }
+
+// NoAuthRetrieve reports whether retrieving from ns needs no signature:
+// public outboxes and the legacy closed-group namespace.
+func (ns Namespace) NoAuthRetrieve() bool {
+	return ns == LegacyClosedNamespace || ns.PublicOutbox()
+}
+
+// Auth is the owner's signature on a request: the Ed25519 key that signed,
+// the signature, and the signed timestamp in ms for the requests that sign
+// one (store: sig_timestamp; retrieve, delete_all, get_expiries:
+// timestamp). Delete, delete_before, expire and expire_all sign their own
+// fields instead and leave Timestamp 0.
+//
+// For a 05 Session ID the key is the account's Ed25519 key, sent as
+// pubkey_ed25519, whose X25519 form is the Session ID; for any other prefix
+// it is the 32 key bytes of the pubkey itself.
+type Auth struct {
+	Ed25519   [32]byte
+	Signature [64]byte
+	Timestamp int64
+}
+
+// StoreRequest is a validated store (PROTOCOL §3.4). Timestamp and Expiry
+// are ms; Auth is set when the namespace is not a public inbox and so the
+// owner's signature was required and checked.
+type StoreRequest struct {
+	Pubkey    [33]byte
+	Namespace Namespace
+	Timestamp int64
+	Expiry    int64
+	Data      []byte
+	Auth      *Auth
+}
+
+// RetrieveRequest is a validated retrieve (PROTOCOL §3.5). LastHash is
+// empty to start from the first message. Auth is nil for an unsigned
+// retrieve from a namespace that allows it.
+//
+// ParseRetrieve sets MaxCount to the most messages to return (0: no limit)
+// and MaxSize to the byte budget, 1..RetrieveMaxSize. When building a
+// request, they are sent as given: MaxSize negative asks for that fraction
+// of RetrieveMaxSize, and 0 leaves either out.
+type RetrieveRequest struct {
+	Pubkey    [33]byte
+	Namespace Namespace
+	LastHash  string
+	MaxCount  int
+	MaxSize   int
+	Auth      *Auth
+}
+
+// DeleteRequest is a validated delete of the messages with the given
+// hashes. Required asks for 404 when no swarm member deleted anything.
+type DeleteRequest struct {
+	Pubkey   [33]byte
+	Hashes   []string
+	Required bool
+	Auth     Auth
+}
+
+// DeleteAllRequest is a validated delete_all; Timestamp (ms) is the signed
+// request time.
+type DeleteAllRequest struct {
+	Pubkey    [33]byte
+	Namespace NamespaceOrAll
+	Timestamp int64
+	Auth      Auth
+}
+
+// DeleteBeforeRequest is a validated delete_before: delete the messages
+// stored before Before (ms).
+type DeleteBeforeRequest struct {
+	Pubkey    [33]byte
+	Namespace NamespaceOrAll
+	Before    int64
+	Auth      Auth
+}
+
+// ExpireRequest is a validated expire: set the expiry (ms) of the messages
+// with the given hashes, restricted by Mode. Clamping the expiry to the
+// node's maximum is the node's business.
+type ExpireRequest struct {
+	Pubkey [33]byte
+	Hashes []string
+	Expiry int64
+	Mode   ExpireMode
+	Auth   Auth
+}
+
+// ExpireAllRequest is a validated expire_all: shorten the expiry of every
+// message in the namespace to Expiry (ms).
+type ExpireAllRequest struct {
+	Pubkey    [33]byte
+	Namespace NamespaceOrAll
+	Expiry    int64
+	Auth      Auth
+}
+
+// GetExpiriesRequest is a validated get_expiries; Timestamp (ms) is the
+// signed request time.
+type GetExpiriesRequest struct {
+	Pubkey    [33]byte
+	Hashes    []string
+	Timestamp int64
+	Auth      Auth
+}
+
+// GetSwarmRequest is a validated get_swarm (or get_snodes_for_pubkey).
+type GetSwarmRequest struct {
+	Pubkey [33]byte
+}
+
+// The parsers below check everything the storage server checks before it
+// acts on a request, in its order: first the params (400), then TTL (403),
+// clock (406) and signature (401). Each takes the node's clock; the only
+// check left to the caller is whether the pubkey belongs to its swarm (421).
+// The returned requests marshal back to their params with json.Marshal.
+
+// ParseStore parses and checks the params of a store.
+func ParseStore(params json.RawMessage, now time.Time) (StoreRequest, *RPCError) {
+	var req StoreRequest
+	r := newParamReader(params)
+	req.Pubkey = r.pubkey(true)
+	data, hasData := r.str("data")
+	expiry, hasExpiry := r.decimalOrInt("expiry", true)
+	req.Namespace, _ = r.namespace("namespace")
+	sigTS, hasSigTS := r.timestamp("sig_timestamp")
+	timestamp, hasTimestamp := r.decimalOrInt("timestamp", true)
+	ttl, hasTTL := r.decimalOrInt("ttl", false)
+	r.require("timestamp", hasTimestamp)
+	r.exactlyOne("expiry", hasExpiry, "ttl", hasTTL)
+	var auth Auth
+	var explicitEd bool
+	_, signed := r.get("signature")
+	if signed {
+		auth, explicitEd = r.auth(req.Pubkey)
+	}
+	r.require("data", hasData)
+	if r.err == nil {
+		req.Data = r.data(data)
+	}
+	if r.err == nil && req.Namespace == TestNamespace {
+		r.fail("cannot store to namespace %d", TestNamespace)
+	}
+	if r.err != nil {
+		return StoreRequest{}, r.err
+	}
+
+	req.Timestamp = timestamp
+	maxTTL := MaxOwnerTTL
+	if req.Namespace.PublicInbox() {
+		maxTTL = MaxPublicTTL
+	}
+	// Both values are ≥ 0, so the difference cannot overflow. The sum
+	// below can only overflow for a timestamp far in the future, which the
+	// clock check then refuses.
+	if !hasTTL {
+		ttl = expiry - timestamp
+	}
+	if ttl < MinTTL.Milliseconds() || ttl > maxTTL.Milliseconds() {
+		return StoreRequest{}, NewRPCError(http.StatusForbidden, "Provided expiry/TTL is not valid.")
+	}
+	req.Expiry = timestamp + ttl
+	nowMs := now.UnixMilli()
+	if timestamp > nowMs+StoreTolerance.Milliseconds() || req.Expiry < nowMs-StoreTolerance.Milliseconds() {
+		return StoreRequest{}, NewRPCError(http.StatusNotAcceptable, "Timestamp error: check your clock")
+	}
+	if req.Namespace.PublicInbox() {
+		// A signature on a public-inbox store is parsed but, as by the
+		// storage server, not checked: it grants nothing.
+		return req, nil
+	}
+	if !signed {
+		return StoreRequest{}, NewRPCError(http.StatusUnauthorized,
+			fmt.Sprintf("store: signature required to store to namespace %d", req.Namespace))
+	}
+	auth.Timestamp = timestamp
+	if hasSigTS {
+		auth.Timestamp = sigTS
+	}
+	if !withinTolerance(auth.Timestamp, nowMs) {
+		return StoreRequest{}, NewRPCError(http.StatusNotAcceptable, "store signature timestamp too far from current time")
+	}
+	if !verifyAuth(req.Pubkey, &auth, explicitEd, StoreSigMessage(req.Namespace, auth.Timestamp)) {
+		return StoreRequest{}, NewRPCError(http.StatusUnauthorized, "store signature verification failed")
+	}
+	req.Auth = &auth
+	return req, nil
+}
+
+// ParseRetrieve parses and checks the params of a retrieve. A signature is
+// required unless the namespace allows unsigned retrieves; one that is
+// given is checked even then.
+func ParseRetrieve(params json.RawMessage, now time.Time) (RetrieveRequest, *RPCError) {
+	var req RetrieveRequest
+	r := newParamReader(params)
+	lastHashAlt, hasLastHashAlt := r.str("lastHash")
+	lastHash, hasLastHash := r.str("last_hash")
+	maxCount, hasMaxCount := r.integer("max_count", math.MinInt32, math.MaxInt32, "integer")
+	maxSize, hasMaxSize := r.integer("max_size", math.MinInt32, math.MaxInt32, "integer")
+	var hasNamespace bool
+	req.Namespace, hasNamespace = r.namespace("namespace")
+	timestamp, hasTimestamp := r.timestamp("timestamp")
+	_, hasEd := r.get("pubkey_ed25519")
+	_, hasSig := r.get("signature")
+	// As on the storage server, any signature field, or a namespace given
+	// that needs one, makes the signature fields required (400 when
+	// missing); only a request that names no namespace at all gets the 401
+	// below.
+	signed := hasEd || hasSig || hasTimestamp || (hasNamespace && !req.Namespace.NoAuthRetrieve())
+	req.Pubkey = r.pubkey(true)
+	var auth Auth
+	var explicitEd bool
+	if signed {
+		auth, explicitEd = r.auth(req.Pubkey)
+		r.require("timestamp", hasTimestamp)
+		auth.Timestamp = timestamp
+	}
+	if hasLastHash && hasLastHashAlt {
+		r.fail("Cannot specify both 'last_hash' and 'lastHash'")
+	} else if hasLastHashAlt {
+		lastHash = lastHashAlt
+	}
+	switch {
+	case r.err != nil || lastHash == "":
+	case len(lastHash) != HashLen:
+		r.fail("Invalid last_hash: expected base64 (43 chars)")
+	case !ValidHash(lastHash):
+		r.fail("Invalid last_hash: not base64")
+	}
+	if r.err != nil {
+		return RetrieveRequest{}, r.err
+	}
+	req.LastHash = lastHash
+
+	if !signed && !req.Namespace.NoAuthRetrieve() {
+		return RetrieveRequest{}, NewRPCError(http.StatusUnauthorized, "retrieve: request signature required")
+	}
+	if signed {
+		if !withinTolerance(auth.Timestamp, now.UnixMilli()) {
+			return RetrieveRequest{}, NewRPCError(http.StatusNotAcceptable, "retrieve timestamp too far from current time")
+		}
+		if !verifyAuth(req.Pubkey, &auth, explicitEd, RetrieveSigMessage(req.Namespace, auth.Timestamp)) {
+			return RetrieveRequest{}, NewRPCError(http.StatusUnauthorized, "retrieve signature verification failed")
+		}
+		req.Auth = &auth
+	}
+
+	// As on the storage server: 0 means unspecified; with neither limit the
+	// budget is a fifth of the maximum; a negative size is a fraction of
+	// the maximum; a negative count (no SQL limit there) is no limit.
+	if !hasMaxCount || maxCount < 0 {
+		maxCount = 0
+	}
+	if !hasMaxSize {
+		maxSize = 0
+	}
+	if maxCount == 0 && maxSize == 0 {
+		maxSize = -5
+	}
+	switch {
+	case maxSize < 0:
+		// At least one byte, so that 0 never means "unset" after parsing;
+		// a node returns at least one message whatever the budget.
+		maxSize = max(1, RetrieveMaxSize/-maxSize)
+	case maxSize == 0 || maxSize > RetrieveMaxSize:
+		maxSize = RetrieveMaxSize
+	}
+	req.MaxCount, req.MaxSize = int(maxCount), int(maxSize)
+	return req, nil
+}
+
+// ParseDelete parses and checks the params of a delete.
+func ParseDelete(params json.RawMessage, now time.Time) (DeleteRequest, *RPCError) {
+	var req DeleteRequest
+	r := newParamReader(params)
+	hashes, hasHashes := r.strList("messages")
+	req.Required, _ = r.boolean("required")
+	req.Pubkey = r.pubkey(false)
+	auth, explicitEd := r.auth(req.Pubkey)
+	req.Hashes = r.hashes(hashes, hasHashes)
+	if r.err != nil {
+		return DeleteRequest{}, r.err
+	}
+	if !verifyAuth(req.Pubkey, &auth, explicitEd, DeleteSigMessage(req.Hashes)) {
+		return DeleteRequest{}, NewRPCError(http.StatusUnauthorized, "delete_msgs signature verification failed")
+	}
+	req.Auth = auth
+	return req, nil
+}
+
+// ParseDeleteAll parses and checks the params of a delete_all. An absent
+// namespace selects the default one, not all.
+func ParseDeleteAll(params json.RawMessage, now time.Time) (DeleteAllRequest, *RPCError) {
+	var req DeleteAllRequest
+	r := newParamReader(params)
+	req.Namespace = r.namespaceOrAll("namespace")
+	req.Pubkey = r.pubkey(false)
+	auth, explicitEd := r.auth(req.Pubkey)
+	timestamp, ok := r.timestamp("timestamp")
+	r.require("timestamp", ok)
+	if r.err != nil {
+		return DeleteAllRequest{}, r.err
+	}
+	req.Timestamp, auth.Timestamp = timestamp, timestamp
+	if !withinTolerance(timestamp, now.UnixMilli()) {
+		return DeleteAllRequest{}, NewRPCError(http.StatusNotAcceptable, "delete_all timestamp too far from current time")
+	}
+	if !verifyAuth(req.Pubkey, &auth, explicitEd, DeleteAllSigMessage(req.Namespace, timestamp)) {
+		return DeleteAllRequest{}, NewRPCError(http.StatusUnauthorized, "delete_all signature verification failed")
+	}
+	req.Auth = auth
+	return req, nil
+}
+
+// ParseDeleteBefore parses and checks the params of a delete_before. A
+// cutoff more than SignatureTolerance in the future is refused with 401, as
+// by the storage server.
+func ParseDeleteBefore(params json.RawMessage, now time.Time) (DeleteBeforeRequest, *RPCError) {
+	var req DeleteBeforeRequest
+	r := newParamReader(params)
+	before, ok := r.timestamp("before")
+	req.Namespace = r.namespaceOrAll("namespace")
+	req.Pubkey = r.pubkey(false)
+	auth, explicitEd := r.auth(req.Pubkey)
+	r.require("before", ok)
+	if r.err != nil {
+		return DeleteBeforeRequest{}, r.err
+	}
+	req.Before = before
+	if before > now.UnixMilli()+SignatureTolerance.Milliseconds() {
+		return DeleteBeforeRequest{}, NewRPCError(http.StatusUnauthorized, "delete_before timestamp too far in the future")
+	}
+	if !verifyAuth(req.Pubkey, &auth, explicitEd, DeleteBeforeSigMessage(req.Namespace, before)) {
+		return DeleteBeforeRequest{}, NewRPCError(http.StatusUnauthorized, "delete_before signature verification failed")
+	}
+	req.Auth = auth
+	return req, nil
+}
+
+// ParseExpire parses and checks the params of an expire. The storage
+// server's multi-expiry form (one expiry per hash) is not supported; a list
+// holding a single expiry is.
+func ParseExpire(params json.RawMessage, now time.Time) (ExpireRequest, *RPCError) {
+	var req ExpireRequest
+	r := newParamReader(params)
+	expiries, hasExpiry := r.timestampList("expiry")
+	extend, _ := r.boolean("extend")
+	hashes, hasHashes := r.strList("messages")
+	req.Pubkey = r.pubkey(false)
+	shorten, _ := r.boolean("shorten")
+	auth, explicitEd := r.auth(req.Pubkey)
+	r.require("expiry", hasExpiry)
+	switch {
+	case r.err != nil:
+	case len(expiries) == 0:
+		r.fail("'expiry' does not contain any expiration timestamps")
+	case len(expiries) > 1:
+		r.fail("'expiry' must be a single expiry")
+	}
+	if shorten && extend {
+		r.fail("cannot specify both 'shorten' and 'extend'")
+	}
+	req.Hashes = r.hashes(hashes, hasHashes)
+	if r.err != nil {
+		return ExpireRequest{}, r.err
+	}
+	req.Expiry = expiries[0]
+	switch {
+	case shorten:
+		req.Mode = ExpireShorten
+	case extend:
+		req.Mode = ExpireExtend
+	}
+	if req.Expiry < now.UnixMilli()-SignatureTolerance.Milliseconds() {
+		return ExpireRequest{}, NewRPCError(http.StatusUnauthorized, "expire: timestamp should be >= current time")
+	}
+	if !verifyAuth(req.Pubkey, &auth, explicitEd, ExpireSigMessage(req.Mode, req.Expiry, req.Hashes)) {
+		return ExpireRequest{}, NewRPCError(http.StatusUnauthorized, "expire: signature verification failed")
+	}
+	req.Auth = auth
+	return req, nil
+}
+
+// ParseExpireAll parses and checks the params of an expire_all.
+func ParseExpireAll(params json.RawMessage, now time.Time) (ExpireAllRequest, *RPCError) {
+	var req ExpireAllRequest
+	r := newParamReader(params)
+	expiry, ok := r.timestamp("expiry")
+	req.Namespace = r.namespaceOrAll("namespace")
+	req.Pubkey = r.pubkey(false)
+	auth, explicitEd := r.auth(req.Pubkey)
+	r.require("expiry", ok)
+	if r.err != nil {
+		return ExpireAllRequest{}, r.err
+	}
+	req.Expiry = expiry
+	if expiry < now.UnixMilli()-SignatureTolerance.Milliseconds() {
+		return ExpireAllRequest{}, NewRPCError(http.StatusNotAcceptable, "expire_all timestamp should be >= current time")
+	}
+	if !verifyAuth(req.Pubkey, &auth, explicitEd, ExpireAllSigMessage(req.Namespace, expiry)) {
+		return ExpireAllRequest{}, NewRPCError(http.StatusUnauthorized, "expire_all signature verification failed")
+	}
+	req.Auth = auth
+	return req, nil
+}
+
+// ParseGetExpiries parses and checks the params of a get_expiries.
+func ParseGetExpiries(params json.RawMessage, now time.Time) (GetExpiriesRequest, *RPCError) {
+	var req GetExpiriesRequest
+	r := newParamReader(params)
+	hashes, hasHashes := r.strList("messages")
+	req.Pubkey = r.pubkey(false)
+	auth, explicitEd := r.auth(req.Pubkey)
+	timestamp, ok := r.timestamp("timestamp")
+	r.require("timestamp", ok)
+	req.Hashes = r.hashes(hashes, hasHashes)
+	if r.err != nil {
+		return GetExpiriesRequest{}, r.err
+	}
+	req.Timestamp, auth.Timestamp = timestamp, timestamp
+	if !withinTolerance(timestamp, now.UnixMilli()) {
+		return GetExpiriesRequest{}, NewRPCError(http.StatusNotAcceptable, "get_expiries timestamp too far from current time")
+	}
+	if !verifyAuth(req.Pubkey, &auth, explicitEd, GetExpiriesSigMessage(timestamp, req.Hashes)) {
+		return GetExpiriesRequest{}, NewRPCError(http.StatusUnauthorized, "get_expiries signature verification failed")
+	}
+	req.Auth = auth
+	return req, nil
+}
+
+// ParseGetSwarm parses the params of a get_swarm (or
+// get_snodes_for_pubkey), which needs no signature. now is unused; it keeps
+// the signature of every parser the same.
+func ParseGetSwarm(params json.RawMessage, now time.Time) (GetSwarmRequest, *RPCError) {
+	r := newParamReader(params)
+	pk := r.pubkey(true)
+	if r.err != nil {
+		return GetSwarmRequest{}, r.err
+	}
+	return GetSwarmRequest{Pubkey: pk}, nil
+}
+
+func withinTolerance(ms, nowMs int64) bool {
+	tol := SignatureTolerance.Milliseconds()
+	return ms >= nowMs-tol && ms <= nowMs+tol
+}
+
+// verifyAuth checks a request signature over msg. explicitEd says that the
+// Ed25519 key came as pubkey_ed25519, which for a Session ID must be the
+// Ed25519 form of its X25519 key; without it the key bytes of the pubkey
+// are used as they are, which for a Session ID fails, as on the storage
+// server.
+func verifyAuth(pubkey [33]byte, a *Auth, explicitEd bool, msg []byte) bool {
+	if explicitEd {
+		x, err := crypto.Ed25519PublicToX25519(a.Ed25519[:])
+		if err != nil || x != [32]byte(pubkey[1:]) {
+			return false
+		}
+	}
+	return ed25519.Verify(a.Ed25519[:], msg, a.Signature[:])
+}
+
+// paramReader reads the fields of a params object. The first problem is
+// kept in err as a 400; once it is set, every read returns zero values, so
+// a parser reads all its fields and checks err once.
+type paramReader struct {
+	fields map[string]json.RawMessage
+	err    *RPCError
+}
+
+func newParamReader(params json.RawMessage) *paramReader {
+	r := &paramReader{}
+	params = bytes.TrimSpace(params)
+	if len(params) == 0 || isJSONNull(params) {
+		return r
+	}
+	if !isJSONObjectValue(params) || json.Unmarshal(params, &r.fields) != nil {
+		r.fail("params must be a JSON object")
+	}
+	return r
+}
+
+func (r *paramReader) fail(format string, args ...any) {
+	if r.err == nil {
+		r.err = invalidRequestf(format, args...)
+	}
+}
+
+// get returns the raw value of a field; a null counts as absent.
+func (r *paramReader) get(name string) (json.RawMessage, bool) {
+	v, ok := r.fields[name]
+	if !ok || isJSONNull(v) {
+		return nil, false
+	}
+	return v, true
+}
+
+func (r *paramReader) wrongType(name, want string) {
+	r.fail("Invalid value given for '%s': expected %s", name, want)
+}
+
+func (r *paramReader) require(name string, present bool) {
+	if !present {
+		r.fail("Required field '%s' missing", name)
+	}
+}
+
+func (r *paramReader) exactlyOne(a string, hasA bool, b string, hasB bool) {
+	switch {
+	case hasA && hasB:
+		r.fail("Cannot specify both '%s' and '%s'", a, b)
+	case !hasA && !hasB:
+		r.fail("Required field '%s' or '%s' missing", a, b)
+	}
+}
+
+func (r *paramReader) str(name string) (string, bool) {
+	v, ok := r.get(name)
+	if !ok || r.err != nil {
+		return "", false
+	}
+	var s string
+	if !isJSONString(v) || json.Unmarshal(v, &s) != nil {
+		r.wrongType(name, "string")
+		return "", false
+	}
+	return s, true
+}
+
+func (r *paramReader) boolean(name string) (bool, bool) {
+	v, ok := r.get(name)
+	if !ok || r.err != nil {
+		return false, false
+	}
+	switch string(v) {
+	case "true":
+		return true, true
+	case "false":
+		return false, true
+	}
+	r.wrongType(name, "boolean")
+	return false, false
+}
+
+// parseJSONInt parses a JSON number that is written as an integer; 1.0 and
+// 1e3 are not integers to the storage server either.
+func parseJSONInt(v json.RawMessage) (int64, bool) {
+	if len(v) == 0 || (v[0] != '-' && (v[0] < '0' || v[0] > '9')) {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(string(v), 10, 64)
+	return n, err == nil
+}
+
+// integer reads an integer in [lo, hi]; desc names the type in errors.
+func (r *paramReader) integer(name string, lo, hi int64, desc string) (int64, bool) {
+	v, ok := r.get(name)
+	if !ok || r.err != nil {
+		return 0, false
+	}
+	n, ok := parseJSONInt(v)
+	if !ok || n < lo || n > hi {
+		r.wrongType(name, desc)
+		return 0, false
+	}
+	return n, true
+}
+
+func (r *paramReader) checkMillis(name string, ms int64) bool {
+	if ms < minMillis {
+		r.fail("Invalid timestamp for '%s': timestamp must be in milliseconds", name)
+		return false
+	}
+	return true
+}
+
+// timestamp reads a time in ms since the epoch.
+func (r *paramReader) timestamp(name string) (int64, bool) {
+	ms, ok := r.integer(name, 0, math.MaxInt64, "integer timestamp (in milliseconds)")
+	return ms, ok && r.checkMillis(name, ms)
+}
+
+// timestampList reads one time in ms or a list of them.
+func (r *paramReader) timestampList(name string) ([]int64, bool) {
+	v, ok := r.get(name)
+	if !ok || r.err != nil {
+		return nil, false
+	}
+	if v[0] != '[' {
+		ms, ok := r.timestamp(name)
+		if !ok {
+			return nil, false
+		}
+		return []int64{ms}, true
+	}
+	var items []json.RawMessage
+	if json.Unmarshal(v, &items) != nil {
+		r.wrongType(name, "timestamp array")
+		return nil, false
+	}
+	list := make([]int64, 0, len(items))
+	for _, it := range items {
+		ms, ok := parseJSONInt(it)
+		if !ok || ms < 0 {
+			r.wrongType(name, "timestamp array")
+			return nil, false
+		}
+		if !r.checkMillis(name, ms) {
+			return nil, false
+		}
+		list = append(list, ms)
+	}
+	return list, true
+}
+
+// decimalOrInt reads a non-negative integer given as a JSON number or, for
+// store's backwards compatibility, as a decimal string. millis asks for the
+// check that it is a time in ms.
+func (r *paramReader) decimalOrInt(name string, millis bool) (int64, bool) {
+	v, ok := r.get(name)
+	if !ok || r.err != nil {
+		return 0, false
+	}
+	var n int64
+	if isJSONString(v) {
+		s, _ := r.str(name)
+		var err error
+		n, err = strconv.ParseInt(s, 10, 64)
+		if err != nil || s[0] == '+' || n < 0 {
+			r.fail("Invalid value given for '%s': %s", name, v)
+			return 0, false
+		}
+	} else if n, ok = parseJSONInt(v); !ok || n < 0 {
+		desc := "positive integer"
+		if millis {
+			desc = "integer timestamp (in milliseconds)"
+		}
+		r.wrongType(name, desc)
+		return 0, false
+	}
+	if millis && !r.checkMillis(name, n) {
+		return 0, false
+	}
+	return n, true
+}
+
+// strList reads a list of strings; a single string is a list of one.
+func (r *paramReader) strList(name string) ([]string, bool) {
+	v, ok := r.get(name)
+	if !ok || r.err != nil {
+		return nil, false
+	}
+	if isJSONString(v) {
+		s, ok := r.str(name)
+		return []string{s}, ok
+	}
+	var items []json.RawMessage
+	if v[0] != '[' || json.Unmarshal(v, &items) != nil {
+		r.wrongType(name, "string array")
+		return nil, false
+	}
+	list := make([]string, len(items))
+	for i, it := range items {
+		if !isJSONString(it) || json.Unmarshal(it, &list[i]) != nil {
+			r.wrongType(name, "string array")
+			return nil, false
+		}
+	}
+	return list, true
+}
+
+// hashes checks the required "messages" list of message hashes.
+func (r *paramReader) hashes(list []string, present bool) []string {
+	r.require("messages", present)
+	if r.err != nil {
+		return nil
+	}
+	if len(list) == 0 {
+		r.fail("messages does not contain any message hashes")
+		return nil
+	}
+	for _, h := range list {
+		if !ValidHash(h) {
+			// A real hash is 43 characters; cut anything longer so the
+			// answer does not echo a large request back.
+			if len(h) > HashLen+1 {
+				h = h[:HashLen+1] + "…"
+			}
+			r.fail("invalid message hash: %s", h)
+			return nil
+		}
+	}
+	return list
+}
+
+func (r *paramReader) namespace(name string) (Namespace, bool) {
+	v, ok := r.get(name)
+	if !ok || r.err != nil {
+		return DefaultNamespace, false
+	}
+	n, ok := parseJSONInt(v)
+	if !ok {
+		r.wrongType(name, "16-bit integer")
+		return DefaultNamespace, false
+	}
+	if n < math.MinInt16 || n > math.MaxInt16 {
+		r.fail("Invalid value given for '%s': value out of range", name)
+		return DefaultNamespace, false
+	}
+	return Namespace(n), true
+}
+
+// namespaceOrAll reads an integer namespace or "all"; absent is the
+// default namespace.
+func (r *paramReader) namespaceOrAll(name string) NamespaceOrAll {
+	v, ok := r.get(name)
+	if !ok || r.err != nil {
+		return NamespaceOrAll{}
+	}
+	if isJSONString(v) {
+		if s, _ := r.str(name); s == "all" {
+			return AllNamespaces()
+		}
+		r.wrongType(name, `integer or "all"`)
+		return NamespaceOrAll{}
+	}
+	if _, isInt := parseJSONInt(v); !isInt {
+		r.wrongType(name, `integer or "all"`)
+		return NamespaceOrAll{}
+	}
+	ns, _ := r.namespace(name)
+	return OneNamespace(ns)
+}
+
+// pubkey reads the required 66-hex-digit account pubkey; alias allows the
+// older spelling pubKey, as store, retrieve and get_swarm do.
+func (r *paramReader) pubkey(alias bool) [33]byte {
+	var pk [33]byte
+	s, ok := r.str("pubkey")
+	if alias {
+		alt, hasAlt := r.str("pubKey")
+		if ok && hasAlt {
+			r.fail("Cannot specify both 'pubkey' and 'pubKey'")
+		} else if hasAlt {
+			s, ok = alt, true
+		}
+	}
+	r.require("pubkey", ok)
+	if r.err != nil {
+		return pk
+	}
+	if len(s) != 2*len(pk) {
+		r.fail("Pubkey must be 66 hex digits (33 bytes) long")
+		return pk
+	}
+	if _, err := hex.Decode(pk[:], []byte(s)); err != nil {
+		r.fail("Pubkey must be 66 hex digits (33 bytes) long")
+	}
+	return pk
+}
+
+// auth reads the required signature and the optional pubkey_ed25519 of a
+// signed request, without checking them. explicitEd reports that
+// pubkey_ed25519 was given.
+func (r *paramReader) auth(pubkey [33]byte) (a Auth, explicitEd bool) {
+	sig, hasSig := r.str("signature")
+	ed, hasEd := r.str("pubkey_ed25519")
+	r.require("signature", hasSig)
+	if r.err != nil {
+		return Auth{}, false
+	}
+	if hasEd {
+		switch {
+		case pubkey[0] != sessionPrefix:
+			r.fail("pubkey_ed25519 is only permitted for 05[...] pubkeys")
+		case len(ed) != 2*len(a.Ed25519):
+			r.fail("Invalid pubkey_ed25519: expected 64 hex char pubkey")
+		default:
+			if _, err := hex.Decode(a.Ed25519[:], []byte(ed)); err != nil {
+				r.fail("invalid pubkey_ed25519: value is not hex")
+			}
+		}
+	} else {
+		a.Ed25519 = [32]byte(pubkey[1:])
+	}
+	if r.err != nil {
+		return Auth{}, false
+	}
+	s, err := ParseSignatureBase64(sig)
+	if err != nil {
+		r.fail("invalid signature: expected base64 encoded Ed25519 signature")
+		return Auth{}, false
+	}
+	a.Signature = [64]byte(s)
+	return a, hasEd
+}
+
+// data decodes the base64 message body of a store, padded or not.
+func (r *paramReader) data(s string) []byte {
+	// Checked before decoding so that a huge body is never decoded; the
+	// limit is divisible by 3, so its base64 form has no padding.
+	if len(s) > MaxMessageSize/3*4 {
+		r.fail("Message body exceeds maximum allowed length of %d bytes", MaxMessageSize)
+		return nil
+	}
+	enc := base64.RawStdEncoding
+	if strings.HasSuffix(s, "=") {
+		enc = base64.StdEncoding
+	}
+	// The decoders skip CR and LF, which are not base64 to the server.
+	b, err := enc.DecodeString(s)
+	if err != nil || strings.ContainsAny(s, "\r\n") {
+		r.fail("Invalid 'data' value: not base64 encoded")
+		return nil
+	}
+	return b
+}
+
+// The MarshalJSON methods below give each request its params form, as
+// Session Desktop sends it; the New…Params builders sign and marshal them.
+
+type authJSON struct {
+	PubkeyEd25519 string `json:"pubkey_ed25519,omitempty"`
+	Signature     string `json:"signature,omitempty"`
+}
+
+// newAuthJSON returns a's fields as sent: pubkey_ed25519 only when the
+// signing key is not the pubkey's own key bytes, which for a real Session ID
+// it never is. (A 05 pubkey whose bytes are themselves an Ed25519 key signs
+// without it, as the storage server allows.)
+func newAuthJSON(pubkey [33]byte, a *Auth) authJSON {
+	if a == nil {
+		return authJSON{}
+	}
+	j := authJSON{Signature: SignatureBase64(a.Signature[:])}
+	if a.Ed25519 != [32]byte(pubkey[1:]) {
+		j.PubkeyEd25519 = hex.EncodeToString(a.Ed25519[:])
+	}
+	return j
+}
+
+// nsOrAllJSON marshals a NamespaceOrAll as an integer or "all".
+type nsOrAllJSON NamespaceOrAll
+
+func (s nsOrAllJSON) MarshalJSON() ([]byte, error) {
+	if ns, ok := NamespaceOrAll(s).Namespace(); ok {
+		return strconv.AppendInt(nil, int64(ns), 10), nil
+	}
+	return []byte(`"all"`), nil
+}
+
+// MarshalJSON returns the params of r: a ttl (Expiry − Timestamp) rather
+// than an expiry, and sig_timestamp only when it differs from timestamp.
+func (r StoreRequest) MarshalJSON() ([]byte, error) {
+	p := struct {
+		Pubkey       string    `json:"pubkey"`
+		Timestamp    int64     `json:"timestamp"`
+		Namespace    Namespace `json:"namespace"`
+		TTL          int64     `json:"ttl"`
+		Data         string    `json:"data"`
+		SigTimestamp int64     `json:"sig_timestamp,omitempty"`
+		authJSON
+	}{
+		Pubkey:    hex.EncodeToString(r.Pubkey[:]),
+		Timestamp: r.Timestamp,
+		Namespace: r.Namespace,
+		TTL:       r.Expiry - r.Timestamp,
+		Data:      base64.StdEncoding.EncodeToString(r.Data),
+		authJSON:  newAuthJSON(r.Pubkey, r.Auth),
+	}
+	if r.Auth != nil && r.Auth.Timestamp != r.Timestamp {
+		p.SigTimestamp = r.Auth.Timestamp
+	}
+	return json.Marshal(p)
+}
+
+// MarshalJSON returns the params of r. last_hash is always sent (empty to
+// start from the first message); max_count and max_size only when not 0.
+func (r RetrieveRequest) MarshalJSON() ([]byte, error) {
+	p := struct {
+		Namespace Namespace `json:"namespace"`
+		Pubkey    string    `json:"pubkey"`
+		Timestamp int64     `json:"timestamp,omitempty"`
+		authJSON
+		LastHash string `json:"last_hash"`
+		MaxCount int    `json:"max_count,omitempty"`
+		MaxSize  int    `json:"max_size,omitempty"`
+	}{
+		Namespace: r.Namespace,
+		Pubkey:    hex.EncodeToString(r.Pubkey[:]),
+		authJSON:  newAuthJSON(r.Pubkey, r.Auth),
+		LastHash:  r.LastHash,
+		MaxCount:  r.MaxCount,
+		MaxSize:   r.MaxSize,
+	}
+	if r.Auth != nil {
+		p.Timestamp = r.Auth.Timestamp
+	}
+	return json.Marshal(p)
+}
+
+// MarshalJSON returns the params of r; required is sent only when true.
+func (r DeleteRequest) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Pubkey string `json:"pubkey"`
+		authJSON
+		Messages []string `json:"messages"`
+		Required bool     `json:"required,omitempty"`
+	}{hex.EncodeToString(r.Pubkey[:]), newAuthJSON(r.Pubkey, &r.Auth), r.Hashes, r.Required})
+}
+
+// MarshalJSON returns the params of r.
+func (r DeleteAllRequest) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Pubkey string `json:"pubkey"`
+		authJSON
+		Namespace nsOrAllJSON `json:"namespace"`
+		Timestamp int64       `json:"timestamp"`
+	}{hex.EncodeToString(r.Pubkey[:]), newAuthJSON(r.Pubkey, &r.Auth), nsOrAllJSON(r.Namespace), r.Timestamp})
+}
+
+// MarshalJSON returns the params of r.
+func (r DeleteBeforeRequest) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Pubkey string `json:"pubkey"`
+		authJSON
+		Namespace nsOrAllJSON `json:"namespace"`
+		Before    int64       `json:"before"`
+	}{hex.EncodeToString(r.Pubkey[:]), newAuthJSON(r.Pubkey, &r.Auth), nsOrAllJSON(r.Namespace), r.Before})
+}
+
+// MarshalJSON returns the params of r; shorten or extend is sent only when
+// that is the mode.
+func (r ExpireRequest) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Pubkey string `json:"pubkey"`
+		authJSON
+		Messages []string `json:"messages"`
+		Expiry   int64    `json:"expiry"`
+		Shorten  bool     `json:"shorten,omitempty"`
+		Extend   bool     `json:"extend,omitempty"`
+	}{hex.EncodeToString(r.Pubkey[:]), newAuthJSON(r.Pubkey, &r.Auth), r.Hashes, r.Expiry,
+		r.Mode == ExpireShorten, r.Mode == ExpireExtend})
+}
+
+// MarshalJSON returns the params of r.
+func (r ExpireAllRequest) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Pubkey string `json:"pubkey"`
+		authJSON
+		Namespace nsOrAllJSON `json:"namespace"`
+		Expiry    int64       `json:"expiry"`
+	}{hex.EncodeToString(r.Pubkey[:]), newAuthJSON(r.Pubkey, &r.Auth), nsOrAllJSON(r.Namespace), r.Expiry})
+}
+
+// MarshalJSON returns the params of r.
+func (r GetExpiriesRequest) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Pubkey string `json:"pubkey"`
+		authJSON
+		Messages  []string `json:"messages"`
+		Timestamp int64    `json:"timestamp"`
+	}{hex.EncodeToString(r.Pubkey[:]), newAuthJSON(r.Pubkey, &r.Auth), r.Hashes, r.Timestamp})
+}
+
+// MarshalJSON returns the params of r.
+func (r GetSwarmRequest) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Pubkey string `json:"pubkey"`
+	}{hex.EncodeToString(r.Pubkey[:])})
+}
+
+// signRequest signs msg for the account pubkey with sk. sk must be the
+// account's key: for a Session ID the Ed25519 key whose X25519 form is the
+// ID, for any other prefix the key the pubkey names.
+func signRequest(sk ed25519.PrivateKey, pubkey [33]byte, msg []byte, timestampMs int64) (Auth, error) {
+	if len(sk) != ed25519.PrivateKeySize {
+		return Auth{}, fmt.Errorf("%w: private key is %d bytes", ErrKeyMismatch, len(sk))
+	}
+	a := Auth{Ed25519: [32]byte(sk[32:]), Timestamp: timestampMs}
+	want := [32]byte(pubkey[1:])
+	if pubkey[0] == sessionPrefix {
+		x, err := crypto.Ed25519PublicToX25519(a.Ed25519[:])
+		if err != nil || x != want {
+			return Auth{}, ErrKeyMismatch
+		}
+	} else if a.Ed25519 != want {
+		return Auth{}, ErrKeyMismatch
+	}
+	a.Signature = [64]byte(ed25519.Sign(sk, msg))
+	return a, nil
+}
+
+func marshalParams(method string, v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("network: %s params: %w", method, err)
+	}
+	return b, nil
+}
+
+// NewStoreParams returns the params of an unsigned store to a public-inbox
+// namespace, as Session Desktop sends a 1:1 message: pubkey, timestamp,
+// namespace, ttl and data. A namespace that needs a signature is
+// ErrSignatureRequired; use NewSignedStoreParams.
+func NewStoreParams(pubkey [33]byte, ns Namespace, timestamp time.Time, ttl time.Duration, data []byte) ([]byte, error) {
+	if !ns.PublicInbox() {
+		return nil, fmt.Errorf("%w: store to namespace %d", ErrSignatureRequired, ns)
+	}
+	ts := timestamp.UnixMilli()
+	return marshalParams(MethodStore, StoreRequest{Pubkey: pubkey, Namespace: ns, Timestamp: ts,
+		Expiry: ts + ttl.Milliseconds(), Data: data})
+}
+
+// NewSignedStoreParams returns the params of a store signed by the account
+// owner, needed for namespaces that are not public inboxes (configs, public
+// outboxes). The signature timestamp is the message timestamp.
+func NewSignedStoreParams(sk ed25519.PrivateKey, pubkey [33]byte, ns Namespace, timestamp time.Time, ttl time.Duration, data []byte) ([]byte, error) {
+	ts := timestamp.UnixMilli()
+	a, err := signRequest(sk, pubkey, StoreSigMessage(ns, ts), ts)
+	if err != nil {
+		return nil, err
+	}
+	return marshalParams(MethodStore, StoreRequest{Pubkey: pubkey, Namespace: ns, Timestamp: ts,
+		Expiry: ts + ttl.Milliseconds(), Data: data, Auth: &a})
+}
+
+// NewRetrieveParams returns the params of a signed retrieve of the messages
+// after lastHash ("" for all), signed at now.
+func NewRetrieveParams(sk ed25519.PrivateKey, pubkey [33]byte, ns Namespace, lastHash string, now time.Time) ([]byte, error) {
+	ts := now.UnixMilli()
+	a, err := signRequest(sk, pubkey, RetrieveSigMessage(ns, ts), ts)
+	if err != nil {
+		return nil, err
+	}
+	return marshalParams(MethodRetrieve, RetrieveRequest{Pubkey: pubkey, Namespace: ns, LastHash: lastHash, Auth: &a})
+}
+
+// NewDeleteParams returns the params of a signed delete of the messages
+// with the given hashes.
+func NewDeleteParams(sk ed25519.PrivateKey, pubkey [33]byte, hashes []string) ([]byte, error) {
+	a, err := signRequest(sk, pubkey, DeleteSigMessage(hashes), 0)
+	if err != nil {
+		return nil, err
+	}
+	return marshalParams(MethodDelete, DeleteRequest{Pubkey: pubkey, Hashes: hashes, Auth: a})
+}
+
+// NewDeleteAllParams returns the params of a signed delete_all, signed at
+// now.
+func NewDeleteAllParams(sk ed25519.PrivateKey, pubkey [33]byte, ns NamespaceOrAll, now time.Time) ([]byte, error) {
+	ts := now.UnixMilli()
+	a, err := signRequest(sk, pubkey, DeleteAllSigMessage(ns, ts), ts)
+	if err != nil {
+		return nil, err
+	}
+	return marshalParams(MethodDeleteAll, DeleteAllRequest{Pubkey: pubkey, Namespace: ns, Timestamp: ts, Auth: a})
+}
+
+// NewDeleteBeforeParams returns the params of a signed delete_before of the
+// messages stored before before.
+func NewDeleteBeforeParams(sk ed25519.PrivateKey, pubkey [33]byte, ns NamespaceOrAll, before time.Time) ([]byte, error) {
+	ms := before.UnixMilli()
+	a, err := signRequest(sk, pubkey, DeleteBeforeSigMessage(ns, ms), 0)
+	if err != nil {
+		return nil, err
+	}
+	return marshalParams(MethodDeleteBefore, DeleteBeforeRequest{Pubkey: pubkey, Namespace: ns, Before: ms, Auth: a})
+}
+
+// NewExpireParams returns the params of a signed expire that sets the
+// expiry of the messages with the given hashes.
+func NewExpireParams(sk ed25519.PrivateKey, pubkey [33]byte, hashes []string, expiry time.Time, mode ExpireMode) ([]byte, error) {
+	ms := expiry.UnixMilli()
+	a, err := signRequest(sk, pubkey, ExpireSigMessage(mode, ms, hashes), 0)
+	if err != nil {
+		return nil, err
+	}
+	return marshalParams(MethodExpire, ExpireRequest{Pubkey: pubkey, Hashes: hashes, Expiry: ms, Mode: mode, Auth: a})
+}
+
+// NewExpireAllParams returns the params of a signed expire_all.
+func NewExpireAllParams(sk ed25519.PrivateKey, pubkey [33]byte, ns NamespaceOrAll, expiry time.Time) ([]byte, error) {
+	ms := expiry.UnixMilli()
+	a, err := signRequest(sk, pubkey, ExpireAllSigMessage(ns, ms), 0)
+	if err != nil {
+		return nil, err
+	}
+	return marshalParams(MethodExpireAll, ExpireAllRequest{Pubkey: pubkey, Namespace: ns, Expiry: ms, Auth: a})
+}
+
+// NewGetExpiriesParams returns the params of a signed get_expiries, signed
+// at now.
+func NewGetExpiriesParams(sk ed25519.PrivateKey, pubkey [33]byte, hashes []string, now time.Time) ([]byte, error) {
+	ts := now.UnixMilli()
+	a, err := signRequest(sk, pubkey, GetExpiriesSigMessage(ts, hashes), ts)
+	if err != nil {
+		return nil, err
+	}
+	return marshalParams(MethodGetExpiries, GetExpiriesRequest{Pubkey: pubkey, Hashes: hashes, Timestamp: ts, Auth: a})
+}
+
+// NewGetSwarmParams returns the params of a get_swarm. (Session Desktop
+// also sends a nested "params" that nodes ignore; it is left out.)
+func NewGetSwarmParams(pubkey [33]byte) ([]byte, error) {
+	return marshalParams(MethodGetSwarm, GetSwarmRequest{Pubkey: pubkey})
+}
