@@ -2,9 +2,10 @@
 // the profile directory of one account. The engine is its only user; no other client
 // package imports bbolt.
 //
-// Every method is one transaction and safe for concurrent use: bbolt runs any number of
-// readers beside one writer. Values are copied out before a transaction ends, so nothing a
-// method returns points into the memory-mapped file.
+// Every method is safe for concurrent use and makes its change in one write transaction:
+// bbolt runs any number of readers beside one writer, and a change is either all on disk or
+// not at all. Values are copied out before a transaction ends, so nothing a method returns
+// points into the memory-mapped file.
 //
 // # Buckets and keys
 //

@@ -13,9 +13,10 @@ import (
 // m.Seq is ignored: the store assigns the next sequence number, which Retrieve and Since
 // report.
 func (s *Store) Put(m Message) (inserted bool, err error) {
-	err = s.update("put", func(t *txn) error {
+	err = s.batch("put", func(t *txn) error {
 		var err error
-		inserted, err = t.insert(&m)
+		mc := m // insert may fill in fields; a rerun starts from the caller's message
+		inserted, err = t.insert(&mc)
 		return err
 	})
 	return inserted, err
