@@ -2,7 +2,7 @@
 #
 #   make test    install what is missing, then check formatting, vet, run every test with
 #                the race detector and run each fuzz target for a few seconds
-#   make bench   run the Go benchmarks on one core (figures go to BENCHMARKS.md)
+#   make bench   run the benchmarks (figures go to BENCHMARKS.md)
 #   make proto   regenerate the protobuf code of message contents
 
 SHELL := /bin/bash
@@ -68,8 +68,13 @@ fuzz:
 		done; \
 	done
 
+# bench runs the benchmarks: per-operation ones on one core, the node's throughput on all
+# cores (nodes use them), then what an idle 9-node testnet costs.
 bench: deps
-	go test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) -cpu=1 ./...
+	go test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) -cpu=1 \
+		$$(go list ./... | grep -v -e '/network/node$$' -e '/engine$$')
+	go test -run='^$$' -bench=. -benchtime=3s ./network/node
+	scripts/idle-testnet.sh 60
 
 proto:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(PROTO_PACKAGES)"

@@ -114,7 +114,7 @@ func (n *Node) relayToNode(ctx context.Context, l *network.OnionLayer, hop int) 
 		return http.StatusBadGateway, []byte("Next node is currently unreachable: " + next.EdHex())
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	b, err := readAllSized(io.LimitReader(resp.Body, maxBody), resp.ContentLength)
 	if err != nil {
 		return http.StatusGatewayTimeout, []byte("Request time out")
 	}

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -232,7 +233,7 @@ func (n *Node) protect(next http.Handler) http.Handler {
 
 // readBody reads a request body, answering 413 when it is over the limit.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	b, err := io.ReadAll(r.Body)
+	b, err := readAllSized(r.Body, r.ContentLength)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -256,6 +257,17 @@ func (n *Node) handleStorageRPC(w http.ResponseWriter, r *http.Request) {
 	}
 	status, resp := n.handleRPCBody(r.Context(), body)
 	writeRPC(w, status, resp)
+}
+
+// readAllSized reads r to the end into a buffer sized by the announced length, saving
+// the copies io.ReadAll makes while it grows.
+func readAllSized(r io.Reader, n int64) ([]byte, error) {
+	if n <= 0 || n > maxBody {
+		return io.ReadAll(r)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, n+1))
+	_, err := buf.ReadFrom(r)
+	return buf.Bytes(), err
 }
 
 // writeRPC writes an RPC result: JSON for successes and for 421 (whose body is the
