@@ -1,0 +1,111 @@
+package engine
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+
+	"allium/crypto"
+	"allium/engine/store"
+)
+
+// Account record keys in the store's Account bucket.
+const (
+	keySeed        = "seed"
+	keyName        = "name"
+	keyNameUpdated = "name_updated"
+	keyNetwork     = "network"
+)
+
+// MaxNameBytes bounds a display name, as Session clients do.
+const MaxNameBytes = 100
+
+// CheckName reports whether a display name can be used, with a sentence for a person.
+func CheckName(name string) error {
+	if len(name) > MaxNameBytes {
+		return fmt.Errorf("%w: a display name can be at most %d bytes; this one has %d", ErrTooLong, MaxNameBytes, len(name))
+	}
+	if !utf8.ValidString(name) {
+		return errors.New("engine: the display name is not valid text")
+	}
+	return nil
+}
+
+// Create makes a new account in the profile directory dir and returns its identity. The
+// directory is created with mode 0700; it must not hold an account already.
+func Create(dir, name string) (*crypto.Identity, error) {
+	id, err := crypto.GenerateIdentity(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	return id, saveAccount(dir, id, name)
+}
+
+// Restore brings an account back into dir from its 13-word recovery phrase. Mistakes in
+// the phrase are *crypto.PhraseError values, which say what is wrong in plain words.
+func Restore(dir, phrase, name string) (*crypto.Identity, error) {
+	id, err := crypto.RestoreIdentity(phrase)
+	if err != nil {
+		return nil, err
+	}
+	return id, saveAccount(dir, id, name)
+}
+
+func saveAccount(dir string, id *crypto.Identity, name string) error {
+	if err := CheckName(name); err != nil {
+		return err
+	}
+	st, err := store.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, ok, err := st.Get(store.Account, keySeed); err != nil {
+		return err
+	} else if ok {
+		return ErrAccountExists
+	}
+	seed, _ := id.Seed()
+	if err := st.Put(store.Account, keyName, []byte(name)); err != nil {
+		return err
+	}
+	return st.Put(store.Account, keySeed, seed[:])
+}
+
+// HasAccount reports whether dir holds an account. It opens the profile briefly, so it
+// fails with ErrProfileInUse while an engine has it open.
+func HasAccount(dir string) (bool, error) {
+	st, err := store.Open(dir)
+	if err != nil {
+		return false, err
+	}
+	defer st.Close()
+	_, ok, err := st.Get(store.Account, keySeed)
+	return ok, err
+}
+
+func loadIdentity(st *store.Store) (*crypto.Identity, error) {
+	b, ok, err := st.Get(store.Account, keySeed)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, ErrNoAccount
+	}
+	if len(b) != crypto.SeedSize {
+		return nil, errors.New("engine: the account record is damaged")
+	}
+	return crypto.NewIdentity(crypto.Seed(b)), nil
+}
+
+func getString(st *store.Store, key string) string {
+	b, _, _ := st.Get(store.Account, key)
+	return string(b)
+}
+
+func getInt(st *store.Store, key string) int64 {
+	v, _ := strconv.ParseInt(getString(st, key), 10, 64)
+	return v
+}

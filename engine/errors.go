@@ -1,0 +1,30 @@
+package engine
+
+import (
+	"errors"
+
+	"allium/engine/store"
+)
+
+var (
+	// ErrNoAccount: the profile directory holds no account yet (Create or Restore first).
+	ErrNoAccount = errors.New("engine: this profile has no account yet")
+	// ErrAccountExists: Create or Restore on a profile that already has one.
+	ErrAccountExists = errors.New("engine: this profile already has an account")
+	// ErrProfileInUse: another process has the profile open.
+	ErrProfileInUse = store.ErrInUse
+	// ErrUnreachable: no node of the network answered.
+	ErrUnreachable = errors.New("engine: can't reach the network")
+	// ErrClockWrong: the nodes reject our requests because our clock is far off.
+	ErrClockWrong = errors.New("engine: this computer's clock is wrong")
+	// ErrUnknownNetwork: the network name or file is not usable.
+	ErrUnknownNetwork = errors.New("engine: unknown network")
+	// ErrEmptyMessage: nothing to send.
+	ErrEmptyMessage = errors.New("engine: the message is empty")
+	// ErrTooLong: a message or name over its limit.
+	ErrTooLong = errors.New("engine: too long")
+	// ErrNotFound: no such message or conversation.
+	ErrNotFound = errors.New("engine: not found")
+	// ErrClosed: the engine was closed.
+	ErrClosed = errors.New("engine: closed")
+)

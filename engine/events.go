@@ -1,0 +1,194 @@
+package engine
+
+import (
+	"sync"
+
+	"allium/crypto"
+	"allium/engine/store"
+)
+
+// Types the app reads, re-exported so that it needs only this package.
+type (
+	Message      = store.Message
+	Conversation = store.Conversation
+	MessageState = store.MessageState
+)
+
+// Message states, re-exported.
+const (
+	Pending  = store.Pending
+	Sent     = store.Sent
+	Failed   = store.Failed
+	Received = store.Received
+	Read     = store.Read
+)
+
+// Event is something that happened, for the app to show. Events arrive in order on
+// Engine.Events; message events are never dropped.
+type Event interface{ isEvent() }
+
+// MessageReceived fires when a new message from someone arrives (or one we sent from
+// another device). The app adds it to the conversation and, if the conversation is not a
+// request, may notify.
+type MessageReceived struct {
+	Message      Message
+	Conversation Conversation
+}
+
+// RequestReceived fires when someone we have not accepted writes for the first time. The
+// app shows it under message requests, without a notification.
+type RequestReceived struct {
+	Message      Message
+	Conversation Conversation
+}
+
+// MessageStatusChanged fires when one of our messages is sent, fails (Error says why, in
+// plain words) or is read by the recipient. The app updates the bubble.
+type MessageStatusChanged struct {
+	Conversation crypto.SessionID
+	Timestamp    int64
+	State        MessageState
+	Error        string
+}
+
+// MessageDeleted fires when a message disappears: its timer ran out, or its author
+// unsent it. The app removes the bubble.
+type MessageDeleted struct {
+	Conversation crypto.SessionID
+	Author       crypto.SessionID
+	Timestamp    int64
+}
+
+// ConversationUpdated fires when a conversation's summary, name, approval or settings
+// change. The app refreshes its row and header.
+type ConversationUpdated struct{ Conversation Conversation }
+
+// ConversationDeleted fires when a conversation is removed (declined or deleted).
+type ConversationDeleted struct{ ID crypto.SessionID }
+
+// TypingChanged fires when the other person starts or stops typing (only when typing
+// indicators are on).
+type TypingChanged struct {
+	Conversation crypto.SessionID
+	Typing       bool
+}
+
+// PathChanged fires when the onion paths are built or rebuilt. The app refreshes the path
+// view.
+type PathChanged struct{ Paths []Path }
+
+// ConnectionChanged fires when the connection status changes. The app updates its status
+// line.
+type ConnectionChanged struct{ Status Status }
+
+func (MessageReceived) isEvent()      {}
+func (RequestReceived) isEvent()      {}
+func (MessageStatusChanged) isEvent() {}
+func (MessageDeleted) isEvent()       {}
+func (ConversationUpdated) isEvent()  {}
+func (ConversationDeleted) isEvent()  {}
+func (TypingChanged) isEvent()        {}
+func (PathChanged) isEvent()          {}
+func (ConnectionChanged) isEvent()    {}
+
+// Status is the engine's connection to the network, as the status line shows it.
+type Status uint8
+
+const (
+	// Connecting: building paths, nothing has worked yet.
+	Connecting Status = iota
+	// Online: requests go through.
+	Online
+	// Offline: the network cannot be reached; messages wait in the outbox.
+	Offline
+	// ClockWrong: the nodes reject our requests because this computer's clock is far off.
+	ClockWrong
+)
+
+func (s Status) String() string {
+	switch s {
+	case Online:
+		return "Online"
+	case Offline:
+		return "Offline — messages will be sent when you're back online"
+	case ClockWrong:
+		return "Clock is wrong — set this computer's date and time, then try again"
+	}
+	return "Connecting…"
+}
+
+// eventQueue delivers events in order without ever blocking the engine: events wait in
+// an unbounded queue until the app reads them, so none is lost however slow the app is.
+// The pump goroutine owns the output channel and closes it when the queue is closed.
+type eventQueue struct {
+	out chan Event
+
+	mu     sync.Mutex // guards queue and closed
+	queue  []Event
+	closed bool
+	wake   chan struct{}
+	done   chan struct{}
+}
+
+func newEventQueue() *eventQueue {
+	q := &eventQueue{out: make(chan Event), wake: make(chan struct{}, 1), done: make(chan struct{})}
+	go q.pump()
+	return q
+}
+
+func (q *eventQueue) push(ev Event) {
+	q.mu.Lock()
+	if !q.closed {
+		q.queue = append(q.queue, ev)
+	}
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (q *eventQueue) pump() {
+	defer close(q.done)
+	defer close(q.out)
+	for {
+		q.mu.Lock()
+		if len(q.queue) == 0 {
+			closed := q.closed
+			q.mu.Unlock()
+			if closed {
+				return
+			}
+			<-q.wake
+			continue
+		}
+		ev := q.queue[0]
+		q.queue[0] = nil
+		q.queue = q.queue[1:]
+		q.mu.Unlock()
+		select {
+		case q.out <- ev:
+		case <-q.wake:
+			// Woken while blocked: put the event back and re-check for close.
+			q.mu.Lock()
+			q.queue = append([]Event{ev}, q.queue...)
+			closed := q.closed
+			q.mu.Unlock()
+			if closed {
+				return
+			}
+		}
+	}
+}
+
+// close stops the pump: events not yet read are discarded, and the channel is closed.
+func (q *eventQueue) close() {
+	q.mu.Lock()
+	q.closed = true
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+	<-q.done
+}

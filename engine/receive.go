@@ -1,0 +1,171 @@
+package engine
+
+import (
+	"google.golang.org/protobuf/proto"
+
+	"allium/crypto"
+	"allium/engine/sessionpb"
+	"allium/engine/store"
+)
+
+// receive opens one stored message and acts on it. Anything that cannot be decrypted,
+// verified or parsed is dropped and counted; it never stops the poller.
+func (e *Engine) receive(data []byte) {
+	env, err := sessionpb.UnwrapEnvelope(data)
+	if err != nil {
+		e.dropped.Add(1)
+		return
+	}
+	msg, err := crypto.Decrypt(e.id, env.GetContent())
+	if err != nil {
+		e.dropped.Add(1)
+		return
+	}
+	var c sessionpb.Content
+	if err := proto.Unmarshal(msg.Plaintext, &c); err != nil {
+		e.dropped.Add(1)
+		return
+	}
+	ts := int64(env.GetTimestamp())
+	// The envelope is not signed, the content is: its timestamp must match (PROTOCOL
+	// §2.8). Legacy senders leave it out.
+	if c.SigTimestamp != nil && int64(c.GetSigTimestamp()) != ts {
+		e.dropped.Add(1)
+		return
+	}
+	from := msg.Sender
+	if from == e.SessionID() {
+		e.receiveOwn(ts, &c)
+		return
+	}
+	conv, exists, err := e.st.Conversation(from)
+	if err != nil || (exists && conv.Blocked) {
+		return // blocked senders are dropped
+	}
+	if p := profileOf(&c); p != nil {
+		e.learnName(from, p)
+	}
+	switch {
+	case c.DataMessage != nil:
+		e.receiveData(from, ts, &c)
+	case c.ReceiptMessage != nil:
+		if c.ReceiptMessage.GetType() == sessionpb.ReceiptMessage_READ {
+			tss := make([]int64, len(c.ReceiptMessage.Timestamp))
+			for i, t := range c.ReceiptMessage.Timestamp {
+				tss[i] = int64(t)
+			}
+			if err := e.st.MarkReadByPeer(from, tss); err == nil {
+				for _, t := range tss {
+					e.events.push(MessageStatusChanged{Conversation: from, Timestamp: t, State: Read})
+				}
+				e.pushConversation(from)
+			}
+		}
+	case c.TypingMessage != nil:
+		if e.Settings().TypingIndicators {
+			e.events.push(TypingChanged{Conversation: from, Typing: c.TypingMessage.GetAction() == sessionpb.TypingMessage_STARTED})
+		}
+	case c.UnsendRequest != nil:
+		// Only the author may unsend a message.
+		if c.UnsendRequest.GetAuthor() == from.String() {
+			t := int64(c.UnsendRequest.GetTimestamp())
+			if ok, _ := e.st.DeleteMessage(from, from, t); ok {
+				e.events.push(MessageDeleted{Conversation: from, Author: from, Timestamp: t})
+				e.pushConversation(from)
+			}
+		}
+	case c.MessageRequestResponse != nil:
+		if c.MessageRequestResponse.GetIsApproved() {
+			if updated, err := e.st.UpdateConversation(from, func(cv *store.Conversation) { cv.ApprovedMe = true }); err == nil {
+				e.events.push(ConversationUpdated{Conversation: updated})
+			}
+		}
+	}
+}
+
+func profileOf(c *sessionpb.Content) *sessionpb.LokiProfile {
+	if c.DataMessage != nil && c.DataMessage.Profile != nil {
+		return c.DataMessage.Profile
+	}
+	if c.MessageRequestResponse != nil {
+		return c.MessageRequestResponse.Profile
+	}
+	return nil
+}
+
+// learnName keeps the newest display name a sender announced.
+func (e *Engine) learnName(from crypto.SessionID, p *sessionpb.LokiProfile) {
+	name := p.GetDisplayName()
+	if name == "" || CheckName(name) != nil {
+		return
+	}
+	updated := int64(p.GetLastUpdateSeconds())
+	conv, exists, _ := e.st.Conversation(from)
+	if exists && (conv.Name == name || (updated > 0 && updated < conv.NameUpdated)) {
+		return
+	}
+	if !exists {
+		return // the message that follows creates the conversation, with this name
+	}
+	if c, err := e.st.UpdateConversation(from, func(cv *store.Conversation) { cv.Name = name; cv.NameUpdated = updated }); err == nil {
+		e.events.push(ConversationUpdated{Conversation: c})
+	}
+}
+
+func (e *Engine) receiveData(from crypto.SessionID, ts int64, c *sessionpb.Content) {
+	d := c.DataMessage
+	if d.GetFlags()&uint32(sessionpb.DataMessage_EXPIRATION_TIMER_UPDATE) != 0 {
+		mode, timer := uint8(c.GetExpirationType()), c.GetExpirationTimer()
+		if cv, err := e.st.UpdateConversation(from, func(cv *store.Conversation) { cv.ExpireMode, cv.ExpireTimer = mode, timer }); err == nil {
+			e.events.push(ConversationUpdated{Conversation: cv})
+		}
+		return
+	}
+	if d.Body == nil {
+		return
+	}
+	_, existed, _ := e.st.Conversation(from)
+	m := Message{Conversation: from, Author: from, Timestamp: ts, Direction: store.Incoming, Body: d.GetBody(),
+		State: Received, Unread: true, ExpireMode: uint8(c.GetExpirationType()), ExpireTimer: c.GetExpirationTimer()}
+	if m.ExpireMode == store.ExpireAfterSend && m.ExpireTimer > 0 {
+		m.ExpiresAt = ts + int64(m.ExpireTimer)*1000
+	}
+	added, err := e.st.AddMessage(m)
+	if err != nil || !added {
+		return // a duplicate (same sender and time) is shown once
+	}
+	conv, err := e.st.UpdateConversation(from, func(cv *store.Conversation) {
+		if p := d.Profile; p != nil && cv.Name == "" && CheckName(p.GetDisplayName()) == nil {
+			cv.Name, cv.NameUpdated = p.GetDisplayName(), int64(p.GetLastUpdateSeconds())
+		}
+		if c.ExpirationType != nil {
+			cv.ExpireMode, cv.ExpireTimer = uint8(c.GetExpirationType()), c.GetExpirationTimer()
+		}
+	})
+	if err != nil {
+		return
+	}
+	if !existed || !conv.Approved {
+		e.events.push(RequestReceived{Message: m, Conversation: conv})
+		return
+	}
+	e.events.push(MessageReceived{Message: m, Conversation: conv})
+}
+
+// receiveOwn handles a copy of a message we sent from another device.
+func (e *Engine) receiveOwn(ts int64, c *sessionpb.Content) {
+	d := c.DataMessage
+	if d == nil || d.Body == nil || d.GetSyncTarget() == "" {
+		return
+	}
+	to, err := crypto.ParseSessionID(d.GetSyncTarget())
+	if err != nil {
+		e.dropped.Add(1)
+		return
+	}
+	m := Message{Conversation: to, Author: e.SessionID(), Timestamp: ts, Direction: store.Outgoing, Body: d.GetBody(), State: Sent}
+	if added, err := e.st.AddMessage(m); err == nil && added {
+		conv, _, _ := e.st.Conversation(to)
+		e.events.push(MessageReceived{Message: m, Conversation: conv})
+	}
+}

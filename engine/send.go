@@ -1,0 +1,306 @@
+package engine
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	"allium/crypto"
+	"allium/engine/sessionpb"
+	"allium/engine/store"
+	"allium/network"
+)
+
+// Sending policy.
+const (
+	// failAfter attempts, a message shows as failed (with a Retry action); the engine
+	// keeps retrying it in the background, backing off up to maxBackoff, until it is sent
+	// or its time to live runs out.
+	failAfter   = 3
+	maxBackoff  = 2 * time.Minute
+	sendWorkers = 4
+)
+
+// Plain-language reasons a message failed.
+const (
+	reasonOffline = "Can't reach the network. Your message will be sent when you're back online."
+	reasonClock   = "The network refused the message because this computer's clock is wrong. Set the correct date and time."
+	reasonExpired = "This message could not be delivered in time and was given up."
+	reasonRefused = "The network refused this message."
+)
+
+// Send writes a text message to the outbox and returns it (state Pending). It is
+// delivered in the background; MessageStatusChanged says when it is sent or fails.
+// Replying to a message request accepts it.
+func (e *Engine) Send(to crypto.SessionID, text string) (Message, error) {
+	if strings.TrimSpace(text) == "" {
+		return Message{}, ErrEmptyMessage
+	}
+	if n := MessageLength(text); n > MaxMessageLength {
+		return Message{}, errors.Join(ErrTooLong, errors.New("a message can be at most 2000 characters"))
+	}
+	conv, exists, err := e.st.Conversation(to)
+	if err != nil {
+		return Message{}, err
+	}
+	if exists && !conv.Approved {
+		if err := e.Accept(to); err != nil {
+			return Message{}, err
+		}
+		conv.Approved = true
+	}
+	ts := e.nextTimestamp()
+	c := &sessionpb.Content{DataMessage: &sessionpb.DataMessage{Body: proto.String(text), Profile: e.profile()}}
+	applyExpiry(c, conv)
+	ttl := ttlContent
+	m := Message{Conversation: to, Author: e.SessionID(), Timestamp: ts, Direction: store.Outgoing, Body: text,
+		State: Pending, ExpireMode: conv.ExpireMode, ExpireTimer: conv.ExpireTimer}
+	if conv.ExpireMode == store.ExpireAfterSend && conv.ExpireTimer > 0 {
+		ttl = time.Duration(conv.ExpireTimer) * time.Second
+		m.ExpiresAt = ts + ttl.Milliseconds()
+	}
+	payload, err := e.seal(to, ts, c)
+	if err != nil {
+		return Message{}, err
+	}
+	// Our own copy, for our other devices: the same content, naming the conversation.
+	c.DataMessage.SyncTarget = proto.String(to.String())
+	syncPayload, err := e.seal(e.SessionID(), ts, c)
+	if err != nil {
+		return Message{}, err
+	}
+	// The message is written before anything touches the network: a crash from here on
+	// loses nothing, and the outbox delivers the same bytes however often it retries.
+	if _, err := e.st.AddMessage(m); err != nil {
+		return Message{}, err
+	}
+	if _, err := e.st.Enqueue(store.OutboxItem{Recipient: to, Timestamp: ts, Payload: payload, TTL: ttl.Milliseconds(),
+		NextAttempt: ts, Conversation: to, Kind: kindVisible}); err != nil {
+		return Message{}, err
+	}
+	if to != e.SessionID() {
+		if _, err := e.st.Enqueue(store.OutboxItem{Recipient: e.SessionID(), Timestamp: ts, Payload: syncPayload,
+			TTL: ttl.Milliseconds(), NextAttempt: ts, Conversation: to, Kind: kindSyncCopy}); err != nil {
+			return Message{}, err
+		}
+	}
+	e.pushConversation(to)
+	wake(e.sendWake)
+	return m, nil
+}
+
+// sendControl queues a control message (receipt, unsend, request response, timer
+// update) for one recipient.
+func (e *Engine) sendControl(to crypto.SessionID, c *sessionpb.Content, ttl time.Duration) error {
+	ts := e.nextTimestamp()
+	payload, err := e.seal(to, ts, c)
+	if err != nil {
+		return err
+	}
+	if _, err := e.st.Enqueue(store.OutboxItem{Recipient: to, Timestamp: ts, Payload: payload, TTL: ttl.Milliseconds(),
+		NextAttempt: ts, Kind: kindControl}); err != nil {
+		return err
+	}
+	wake(e.sendWake)
+	return nil
+}
+
+// nextTimestamp is network time in ms, strictly increasing within this process: a
+// message's identity is (author, timestamp), so two sends never share one.
+func (e *Engine) nextTimestamp() int64 {
+	e.tsMu.Lock()
+	defer e.tsMu.Unlock()
+	ts := e.now().UnixMilli()
+	if ts <= e.lastTs {
+		ts = e.lastTs + 1
+	}
+	e.lastTs = ts
+	return ts
+}
+
+// Retry sends a failed message again now.
+func (e *Engine) Retry(conv crypto.SessionID, ts int64) error {
+	items, err := e.st.Outbox()
+	if err != nil {
+		return err
+	}
+	found := false
+	for _, it := range items {
+		if it.Conversation == conv && it.Timestamp == ts {
+			it.NextAttempt = 0
+			if err := e.st.UpdateOutbox(it); err != nil {
+				return err
+			}
+			found = true
+		}
+	}
+	if !found {
+		return ErrNotFound
+	}
+	e.setMessageState(conv, ts, Pending, "")
+	wake(e.sendWake)
+	return nil
+}
+
+// sendLoop delivers the outbox: due items are sent (a few at a time), failures retried
+// with back-off, and everything is tried again at once when the network comes back.
+func (e *Engine) sendLoop() {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	wasOnline := false
+	for {
+		select {
+		case <-e.ctx.Done():
+			return
+		case <-timer.C:
+		case <-e.sendWake:
+		}
+		online := e.Status() == Online
+		if online && !wasOnline {
+			e.retryAllNow()
+		}
+		wasOnline = online
+		next := e.sendDue()
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		timer.Reset(next)
+	}
+}
+
+// retryAllNow makes every waiting item due (on reconnect).
+func (e *Engine) retryAllNow() {
+	items, err := e.st.Outbox()
+	if err != nil {
+		return
+	}
+	for _, it := range items {
+		if it.Attempts > 0 {
+			it.NextAttempt = 0
+			e.st.UpdateOutbox(it)
+		}
+	}
+}
+
+// sendDue sends every due item and returns how long to wait for the next one.
+func (e *Engine) sendDue() time.Duration {
+	items, err := e.st.Outbox()
+	if err != nil {
+		return time.Second
+	}
+	now := e.now().UnixMilli()
+	next := time.Minute
+	sem := make(chan struct{}, sendWorkers)
+	var wg sync.WaitGroup
+	for _, it := range items {
+		if it.NextAttempt > now {
+			next = min(next, time.Duration(it.NextAttempt-now)*time.Millisecond)
+			continue
+		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			e.deliver(it)
+		})
+	}
+	wg.Wait()
+	return next
+}
+
+// deliver tries one outbox item once.
+func (e *Engine) deliver(it store.OutboxItem) {
+	now := e.now().UnixMilli()
+	if now > it.Timestamp+it.TTL {
+		e.st.Dequeue(it.ID)
+		if it.Kind == kindVisible {
+			e.setMessageState(it.Conversation, it.Timestamp, Failed, reasonExpired)
+		}
+		return
+	}
+	pk := [33]byte(it.Recipient)
+	status, body, _, err := e.request(e.ctx, pk, [32]byte{}, "store", func(now time.Time, _ Node) ([]byte, error) {
+		// The store timestamp is when this attempt is made; the message's own time is in
+		// the envelope. A retry stores the same bytes, hence the same hash: the swarm and
+		// the recipient see one message.
+		ttl := time.Duration(it.TTL)*time.Millisecond - now.Sub(time.UnixMilli(it.Timestamp))
+		if ttl < network.MinTTL {
+			ttl = network.MinTTL
+		}
+		return network.NewStoreParams(pk, network.DefaultNamespace, now, ttl, it.Payload)
+	})
+	if e.ctx.Err() != nil {
+		return // closing: the item stays queued for next time
+	}
+	switch {
+	case err == nil && status == http.StatusOK && storedSomewhere(body):
+		e.st.Dequeue(it.ID)
+		if it.Kind == kindVisible {
+			e.setMessageState(it.Conversation, it.Timestamp, Sent, "")
+		}
+		return
+	case err == nil && status >= 400 && status < 500:
+		// The request itself is wrong; repeating it cannot help.
+		e.log.Warn("store refused", "status", status)
+		e.st.Dequeue(it.ID)
+		if it.Kind == kindVisible {
+			e.setMessageState(it.Conversation, it.Timestamp, Failed, reasonRefused)
+		}
+		return
+	}
+	reason := reasonOffline
+	if errors.Is(err, ErrClockWrong) {
+		reason = reasonClock
+	}
+	it.Attempts++
+	backoff := min(maxBackoff, time.Second<<min(it.Attempts, 10))
+	it.NextAttempt = e.now().Add(backoff).UnixMilli()
+	e.st.UpdateOutbox(it)
+	if it.Kind == kindVisible && it.Attempts >= failAfter {
+		e.setMessageState(it.Conversation, it.Timestamp, Failed, reason)
+	}
+}
+
+// storedSomewhere reports whether at least one swarm member stored the message.
+func storedSomewhere(body []byte) bool {
+	var r network.StoreResponse
+	if json.Unmarshal(body, &r) != nil {
+		return false
+	}
+	for _, m := range r.Swarm {
+		if m.Hash != "" && !m.Failed {
+			return true
+		}
+	}
+	return r.Hash != "" && len(r.Swarm) == 0
+}
+
+// setMessageState updates one of our messages and tells the app.
+func (e *Engine) setMessageState(conv crypto.SessionID, ts int64, st MessageState, reason string) {
+	m, ok, err := e.st.Message(conv, e.SessionID(), ts)
+	if err != nil || !ok || m.State == st && m.Error == reason {
+		return
+	}
+	if m.State == Read && st == Sent {
+		return // a read receipt can arrive before the store confirmation
+	}
+	if err := e.st.SetMessageState(conv, e.SessionID(), ts, st, reason); err != nil {
+		return
+	}
+	e.events.push(MessageStatusChanged{Conversation: conv, Timestamp: ts, State: st, Error: reason})
+	e.pushConversation(conv)
+}
+
+func (e *Engine) pushConversation(id crypto.SessionID) {
+	if c, ok, err := e.st.Conversation(id); err == nil && ok {
+		e.events.push(ConversationUpdated{Conversation: c})
+	}
+}
+

@@ -1,0 +1,269 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"time"
+
+	"allium/crypto"
+	"allium/network"
+)
+
+// Node is a storage node as the client knows it.
+type Node struct {
+	Addr    netip.AddrPort
+	Ed25519 [32]byte
+	X25519  [32]byte
+	SwarmID uint64
+}
+
+// String names the node for people: its address.
+func (n Node) String() string { return n.Addr.String() }
+
+func (n Node) hop() network.OnionHop { return network.OnionHop{Ed25519: n.Ed25519, X25519: n.X25519} }
+
+// seed is a node the client bootstraps from. Session's public seeds are pinned by the
+// SHA-256 of their certificate, as Session Desktop pins them; a private network's seeds
+// are self-signed nodes that are not pinned.
+type seed struct {
+	url  string
+	pin  []byte // SHA-256 of the certificate, or nil
+	host string
+}
+
+// sessionSeeds are the public Session network's seed nodes and their certificates'
+// SHA-256 fingerprints (session-desktop's SeedNodeAPI).
+var sessionSeeds = []seed{
+	{url: "https://seed1.getsession.org:4443/", host: "seed1.getsession.org", pin: mustHex("36EA0B2535379885" + "51EE856E4FD20D55" + "011E9C8B27EAA2F3" + "4B8F32A0BDF04F2D")},
+	{url: "https://seed2.getsession.org:4443/", host: "seed2.getsession.org", pin: mustHex("C5908DD4139ACD96" + "AEDD1E4557659765" + "0809C8A5EA02AF55" + "6D4853D45396E0E7")},
+	{url: "https://seed3.getsession.org:4443/", host: "seed3.getsession.org", pin: mustHex("8A0AF2C712342F22" + "CE00E53C1601410E" + "F8D84156AEE0A980" + "9C32F6F7EFBE556E")},
+}
+
+func mustHex(s string) []byte {
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// transport makes the client's HTTPS requests: the seed call, direct guard tests, and
+// onion requests through a path.
+type transport struct {
+	seeds []seed
+	// nodes talks to storage nodes. Their certificates are self-signed and not checked,
+	// as in every Session client: the onion layers carry the confidentiality.
+	nodes *http.Client
+	// pinned talks to pinned seeds.
+	pinned map[string]*http.Client
+}
+
+func newTransport(seeds []seed) *transport {
+	t := &transport{seeds: seeds, pinned: make(map[string]*http.Client)}
+	t.nodes = &http.Client{Transport: &http.Transport{
+		TLSClientConfig:     &tls.Config{InsecureSkipVerify: true},
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConnsPerHost: 8,
+		IdleConnTimeout:     90 * time.Second,
+		TLSHandshakeTimeout: 5 * time.Second,
+	}}
+	for _, s := range seeds {
+		if s.pin == nil {
+			continue
+		}
+		pin := s.pin
+		t.pinned[s.url] = &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{
+			InsecureSkipVerify: true, // replaced by the exact-certificate check below
+			VerifyPeerCertificate: func(raw [][]byte, _ [][]*x509.Certificate) error {
+				if len(raw) == 0 {
+					return errors.New("seed sent no certificate")
+				}
+				if sum := sha256.Sum256(raw[0]); !bytes.Equal(sum[:], pin) {
+					return errors.New("seed certificate does not match its pin")
+				}
+				return nil
+			},
+		}}}
+	}
+	return t
+}
+
+func (t *transport) close() {
+	t.nodes.CloseIdleConnections()
+	for _, c := range t.pinned {
+		c.CloseIdleConnections()
+	}
+}
+
+func (t *transport) seedClient(s seed) *http.Client {
+	if c, ok := t.pinned[s.url]; ok {
+		return c
+	}
+	return t.nodes
+}
+
+// fetchNodes asks one seed after another for the network's node list (the seed call
+// get_n_service_nodes), until one answers.
+func (t *transport) fetchNodes(ctx context.Context) ([]Node, error) {
+	var lastErr error
+	order := randPerm(len(t.seeds))
+	for _, i := range order {
+		nodes, err := t.fetchFromSeed(ctx, t.seeds[i])
+		if err == nil {
+			return nodes, nil
+		}
+		lastErr = err
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, fmt.Errorf("%w: %v", ErrUnreachable, lastErr)
+}
+
+func (t *transport) fetchFromSeed(ctx context.Context, s seed) ([]Node, error) {
+	body := []byte(`{"jsonrpc":"2.0","method":"get_n_service_nodes","params":{"active_only":true,"fields":{"public_ip":true,"storage_port":true,"pubkey_x25519":true,"pubkey_ed25519":true,"swarm_id":true}}}`)
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	url := s.url
+	if url[len(url)-1] != '/' {
+		url += "/"
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url+"json_rpc", bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := t.seedClient(s).Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("seed answered %d", resp.StatusCode)
+	}
+	var r struct {
+		Result struct {
+			States []struct {
+				IP      string `json:"public_ip"`
+				Port    uint16 `json:"storage_port"`
+				Ed25519 string `json:"pubkey_ed25519"`
+				X25519  string `json:"pubkey_x25519"`
+				SwarmID uint64 `json:"swarm_id"`
+			} `json:"service_node_states"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("seed answered with something other than a node list")
+	}
+	var nodes []Node
+	for _, s := range r.Result.States {
+		ip, err := netip.ParseAddr(s.IP)
+		if err != nil || ip.IsUnspecified() || s.Port == 0 {
+			continue
+		}
+		ed, err1 := hex.DecodeString(s.Ed25519)
+		if err1 != nil || len(ed) != 32 {
+			continue
+		}
+		x, err := crypto.Ed25519PublicToX25519(ed)
+		if err != nil {
+			continue
+		}
+		nodes = append(nodes, Node{Addr: netip.AddrPortFrom(ip, s.Port), Ed25519: [32]byte(ed), X25519: x, SwarmID: s.SwarmID})
+	}
+	if len(nodes) == 0 {
+		return nil, errors.New("seed listed no usable nodes")
+	}
+	return nodes, nil
+}
+
+// pathError is a failure of the path rather than of the destination's answer: the guard
+// could not be reached, or a node of the path answered with an error status.
+type pathError struct {
+	status int // 0 when the guard could not be reached
+	body   string
+}
+
+func (e *pathError) Error() string {
+	if e.status == 0 {
+		return "guard unreachable: " + e.body
+	}
+	return fmt.Sprintf("path error %d: %s", e.status, e.body)
+}
+
+// onion sends one storage RPC to dest through path (guard first) and returns the RPC's
+// status and body. A failure of the path itself is a *pathError.
+func (t *transport) onion(ctx context.Context, path []Node, dest Node, method string, params []byte) (int, []byte, error) {
+	rpc, err := network.NewRPCRequestBody(method, params)
+	if err != nil {
+		return 0, nil, err
+	}
+	hops := make([]network.OnionHop, len(path))
+	for i, n := range path {
+		hops[i] = n.hop()
+	}
+	req, err := network.BuildOnion(rand.Reader, crypto.AESGCM, hops, dest.hop(), rpc, network.StorageControl)
+	if err != nil {
+		return 0, nil, err
+	}
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, "https://"+path[0].Addr.String()+"/onion_req/v2", bytes.NewReader(req.Body))
+	if err != nil {
+		return 0, nil, err
+	}
+	resp, err := t.nodes.Do(hreq)
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, nil, ctx.Err()
+		}
+		return 0, nil, &pathError{body: err.Error()}
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
+	if err != nil {
+		return 0, nil, &pathError{body: err.Error()}
+	}
+	if resp.StatusCode != http.StatusOK {
+		return 0, nil, &pathError{status: resp.StatusCode, body: string(b)}
+	}
+	status, body, err := network.OpenOnionResponse(&req.Key, b)
+	if err != nil {
+		return 0, nil, &pathError{status: http.StatusBadGateway, body: "unreadable response"}
+	}
+	return status, body, nil
+}
+
+// direct sends a storage RPC straight to a node (used only to test a guard, which learns
+// our address anyway).
+func (t *transport) direct(ctx context.Context, n Node, method string, params []byte) (int, []byte, error) {
+	body, err := network.NewRPCRequestBody(method, params)
+	if err != nil {
+		return 0, nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "https://"+n.Addr.String()+"/storage_rpc/v1", bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, err
+	}
+	resp, err := t.nodes.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	return resp.StatusCode, b, err
+}
