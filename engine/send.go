@@ -303,4 +303,3 @@ func (e *Engine) pushConversation(id crypto.SessionID) {
 		e.events.push(ConversationUpdated{Conversation: c})
 	}
 }
-
