@@ -37,6 +37,19 @@ func (e *Engine) StartConversation(id crypto.SessionID) (Conversation, error) {
 	return c, err
 }
 
+// SetContactName names a contact on this device (until they announce a newer name of
+// their own), and accepts the conversation: naming someone is choosing to talk to them.
+func (e *Engine) SetContactName(id crypto.SessionID, name string) error {
+	if err := CheckName(name); err != nil {
+		return err
+	}
+	c, err := e.st.UpdateConversation(id, func(c *store.Conversation) { c.Name = name; c.Approved = true })
+	if err == nil {
+		e.events.push(ConversationUpdated{Conversation: c})
+	}
+	return err
+}
+
 // MarkRead marks every incoming message of a conversation as read and, if read receipts
 // are on, tells the sender.
 func (e *Engine) MarkRead(conv crypto.SessionID) error {
