@@ -29,7 +29,10 @@ func TestMessageRequests(t *testing.T) {
 	})
 	// Now Alice's messages are ordinary messages.
 	alice.e.Send(bob.id, "thanks")
-	bob.waitEvent("message", func(ev engine.Event) bool { m, ok := ev.(engine.MessageReceived); return ok && m.Message.Body == "thanks" })
+	bob.waitEvent("message", func(ev engine.Event) bool {
+		m, ok := ev.(engine.MessageReceived)
+		return ok && m.Message.Body == "thanks"
+	})
 
 	// Declining removes the request; blocking drops what follows.
 	carol.e.Send(bob.id, "buy my stuff")
@@ -68,7 +71,10 @@ func TestReceiptsTypingUnsend(t *testing.T) {
 	if err := alice.e.SetTyping(bob.id, true); err != nil {
 		t.Fatal(err)
 	}
-	bob.waitEvent("typing", func(ev engine.Event) bool { ty, ok := ev.(engine.TypingChanged); return ok && ty.Typing && ty.Conversation == alice.id })
+	bob.waitEvent("typing", func(ev engine.Event) bool {
+		ty, ok := ev.(engine.TypingChanged)
+		return ok && ty.Typing && ty.Conversation == alice.id
+	})
 
 	// Read receipt.
 	m, _ := alice.e.Send(bob.id, "read me")
@@ -84,7 +90,10 @@ func TestReceiptsTypingUnsend(t *testing.T) {
 	if err := alice.e.Unsend(bob.id, m2.Timestamp); err != nil {
 		t.Fatal(err)
 	}
-	bob.waitEvent("unsend", func(ev engine.Event) bool { d, ok := ev.(engine.MessageDeleted); return ok && d.Timestamp == m2.Timestamp })
+	bob.waitEvent("unsend", func(ev engine.Event) bool {
+		d, ok := ev.(engine.MessageDeleted)
+		return ok && d.Timestamp == m2.Timestamp
+	})
 	if _, ok, _ := bob.e.Conversation(alice.id); !ok {
 		t.Fatal("conversation gone")
 	}
@@ -126,6 +135,9 @@ func TestDisappearingMessages(t *testing.T) {
 		t.Fatalf("expires at %d, want %d", got.ExpiresAt, m.Timestamp+2000)
 	}
 	for _, u := range []*user{alice, bob} {
-		u.waitEvent("expiry", func(ev engine.Event) bool { d, ok := ev.(engine.MessageDeleted); return ok && d.Timestamp == m.Timestamp })
+		u.waitEvent("expiry", func(ev engine.Event) bool {
+			d, ok := ev.(engine.MessageDeleted)
+			return ok && d.Timestamp == m.Timestamp
+		})
 	}
 }
