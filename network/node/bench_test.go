@@ -97,7 +97,7 @@ func BenchmarkOnionRelay(b *testing.B) {
 
 // BenchmarkStoreRetrieve measures direct store and retrieve RPCs on one node (a swarm of
 // one: no replication), 32 clients at a time, each op one RPC, alternating store and
-// retrieve.
+// retrieve. 64 clients keep the node busy while stores wait for the disk.
 func BenchmarkStoreRetrieve(b *testing.B) {
 	n := startNet(b, 1, 1, nil)
 	n.client.Transport.(*http.Transport).MaxIdleConnsPerHost = 64
@@ -106,7 +106,7 @@ func BenchmarkStoreRetrieve(b *testing.B) {
 		accounts[i] = newAccount(b)
 	}
 	var next atomic.Int64
-	b.SetParallelism(16)
+	b.SetParallelism(32)
 	b.ResetTimer()
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {

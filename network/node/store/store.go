@@ -43,6 +43,12 @@ type Store struct {
 	closeErr  error
 }
 
+// initialMmap reserves address space for the database up front, so that readers
+// (retrieves) are not stalled while a growing file is remapped; it costs no memory until
+// used. The freelist is kept in memory and rebuilt at open rather than written with every
+// commit, which makes each store's commit smaller.
+const initialMmap = 1 << 30
+
 // Open opens or creates the message database at path, whose directory must exist, with the
 // default Options.
 func Open(path string) (*Store, error) { return OpenWithOptions(path, Options{}) }
@@ -54,7 +60,7 @@ func Open(path string) (*Store, error) { return OpenWithOptions(path, Options{})
 func OpenWithOptions(path string, opts Options) (*Store, error) {
 	// bbolt takes an exclusive flock on the file; the timeout turns a held lock into an
 	// error instead of a hang.
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, InitialMmapSize: initialMmap, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, &inUseError{path: path}
 	}
