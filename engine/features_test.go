@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -140,4 +141,43 @@ func TestDisappearingMessages(t *testing.T) {
 			return ok && d.Timestamp == m.Timestamp
 		})
 	}
+}
+
+// TestFailureShowsQuickly sends on a network that does not answer: the message shows as
+// failed after a few quick retries (seconds, not minutes), with a reason a person
+// understands.
+func TestFailureShowsQuickly(t *testing.T) {
+	tn := startTestnet(t, 6, 3)
+	alice := newUser(t, tn, "Alice")
+	bob := newUser(t, tn, "Bob")
+	m, _ := alice.e.Send(bob.id, "hello")
+	alice.waitState(m.Timestamp, engine.Sent)
+	for i := 0; i < tn.Len(); i++ {
+		tn.StopNode(i)
+	}
+	start := time.Now()
+	m, err := alice.e.Send(bob.id, "into the void")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := alice.waitEvent("failure", func(ev engine.Event) bool {
+		s, ok := ev.(engine.MessageStatusChanged)
+		return ok && s.Timestamp == m.Timestamp && s.State == engine.Failed
+	}).(engine.MessageStatusChanged)
+	if d := time.Since(start); d > 25*time.Second {
+		t.Errorf("failure shown after %v", d)
+	}
+	if !strings.Contains(ev.Error, "Can't reach the network") {
+		t.Errorf("reason %q", ev.Error)
+	}
+	// When the network is back, the queued message goes out.
+	for i := 0; i < tn.Len(); i++ {
+		if err := tn.StartNode(i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := alice.e.Retry(bob.id, m.Timestamp); err != nil {
+		t.Fatal(err)
+	}
+	bob.waitMessage("into the void")
 }

@@ -190,19 +190,18 @@ func (e *Engine) retryAllNow() {
 	}
 }
 
-// sendDue sends every due item and returns how long to wait for the next one.
+// sendDue sends every due item and returns how long to wait for the next one, counted
+// after the deliveries (which reschedule the items that failed).
 func (e *Engine) sendDue() time.Duration {
 	items, err := e.st.Outbox()
 	if err != nil {
 		return time.Second
 	}
 	now := e.now().UnixMilli()
-	next := time.Minute
 	sem := make(chan struct{}, sendWorkers)
 	var wg sync.WaitGroup
 	for _, it := range items {
 		if it.NextAttempt > now {
-			next = min(next, time.Duration(it.NextAttempt-now)*time.Millisecond)
 			continue
 		}
 		sem <- struct{}{}
@@ -212,6 +211,14 @@ func (e *Engine) sendDue() time.Duration {
 		})
 	}
 	wg.Wait()
+	if items, err = e.st.Outbox(); err != nil {
+		return time.Second
+	}
+	next := time.Minute
+	now = e.now().UnixMilli()
+	for _, it := range items {
+		next = min(next, max(0, time.Duration(it.NextAttempt-now)*time.Millisecond))
+	}
 	return next
 }
 

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"allium/crypto"
+	"allium/engine"
+)
+
+// usageError is a command line that cannot be run as typed (exit status 2).
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+var errInterrupted = errors.New("Interrupted.")
+
+// explain turns an error into what the person should read, and the exit status.
+func (c *cli) explain(err error) (string, int) {
+	var ue usageError
+	var sid *crypto.SessionIDError
+	var pe *crypto.PhraseError
+	switch {
+	case errors.As(err, &ue):
+		return string(ue) + "\nRun `allium-cli -h` for help.", 2
+	case errors.As(err, &sid):
+		return sid.Error(), 1
+	case errors.As(err, &pe):
+		return pe.Error(), 1
+	case errors.Is(err, engine.ErrNoAccount):
+		return fmt.Sprintf("No account in %s yet: run `allium-cli create` or `allium-cli restore` first.", c.profile), 1
+	case errors.Is(err, engine.ErrAccountExists):
+		return fmt.Sprintf("%s already has an account. Choose another directory with --profile DIR.", c.profile), 1
+	case errors.Is(err, engine.ErrProfileInUse):
+		return fmt.Sprintf("%s is open in another program (the Allium app or another allium-cli). Close it, or let it finish, and try again.", c.profile), 1
+	case errors.Is(err, engine.ErrUnknownNetwork) && c.network == "":
+		return "Can't read the network file this profile used last. Name one with --network FILE, or use --network session.", 1
+	case errors.Is(err, engine.ErrUnknownNetwork):
+		return fmt.Sprintf("Can't read the network file %s. Give the network.json that `allium-node testnet` wrote, or --network session.", c.network), 1
+	case errors.Is(err, engine.ErrUnreachable):
+		return "Can't reach the network. Check your internet connection and try again.", 1
+	case errors.Is(err, engine.ErrClockWrong):
+		return "The network refuses our requests because this computer's clock is wrong. Set the correct date and time, then try again.", 1
+	case errors.Is(err, engine.ErrEmptyMessage):
+		return "The message is empty.", 1
+	case errors.Is(err, engine.ErrTooLong) && c.cmd == "send":
+		return fmt.Sprintf("The message is too long: a message can be at most %d characters.", engine.MaxMessageLength), 1
+	case errors.Is(err, engine.ErrTooLong):
+		return fmt.Sprintf("The name is too long: a display name can be at most %d bytes.", engine.MaxNameBytes), 1
+	}
+	return err.Error(), 1
+}

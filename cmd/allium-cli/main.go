@@ -1,0 +1,162 @@
+// Command allium-cli is the Allium messenger engine without a window: for scripts, bots
+// and tests. Each run opens one profile (one account), does one thing and closes it.
+//
+//	allium-cli [--profile DIR] [--network session|FILE] COMMAND
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"allium/engine"
+)
+
+const usage = `allium-cli: the Allium messenger on the command line.
+
+Usage:
+  allium-cli [--profile DIR] [--network session|FILE] COMMAND
+    create [--name NAME]          print the new Session ID
+    restore [--name NAME]         read the 13 words from stdin, print the Session ID
+    id | phrase                   print the Session ID | the recovery phrase
+    send SESSION_ID TEXT          exit 0 once the recipient's swarm has stored it
+    receive [--wait DURATION]     print each new message as a JSON line
+                                  {"from","name","timestamp","text"}; with --wait, keep polling
+    conversations | history SESSION_ID | accept SESSION_ID | block SESSION_ID | path
+
+Options:
+  --profile DIR       the account's directory (default %s)
+  --network NAME      "session", the public Session network, or the network.json that
+                      allium-node testnet writes; the profile remembers the last one used
+  send --timeout D    give up waiting after D (default 1m); the message stays queued
+  receive --wait D    keep printing for D, e.g. 30s; --wait 0 runs until Ctrl+C
+  receive, path --timeout D
+                      how long to wait for the network (default 1m)
+`
+
+// cli holds the global options every command needs.
+type cli struct {
+	profile string
+	network string
+	cmd     string // the command being run, for error messages
+}
+
+func main() {
+	c, cmd, args, err := parseGlobal(os.Args[1:])
+	if err == nil {
+		// The first Ctrl+C cancels ctx and the command closes the engine; stopping the
+		// notification then lets a second one end the process at once.
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		context.AfterFunc(ctx, stop)
+		err = c.run(ctx, cmd, args)
+		stop()
+	}
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Printf(usage, defaultProfile())
+	case err != nil:
+		msg, code := c.explain(err)
+		fmt.Fprintln(os.Stderr, "allium-cli:", msg)
+		os.Exit(code)
+	}
+}
+
+// parseGlobal reads the options before the command.
+func parseGlobal(args []string) (*cli, string, []string, error) {
+	c := &cli{}
+	fs := flag.NewFlagSet("allium-cli", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&c.profile, "profile", defaultProfile(), "")
+	fs.StringVar(&c.network, "network", "", "")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return c, "", nil, err
+		}
+		return c, "", nil, usageError(err.Error())
+	}
+	switch {
+	case fs.NArg() == 0:
+		return c, "", nil, usageError("no command")
+	case c.profile == "":
+		return c, "", nil, usageError("no profile directory: give --profile DIR")
+	}
+	return c, fs.Arg(0), fs.Args()[1:], nil
+}
+
+// defaultProfile is the profile in the user's config directory, or "" if there is none.
+func defaultProfile() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "allium", "profile")
+}
+
+func (c *cli) run(ctx context.Context, cmd string, args []string) error {
+	commands := map[string]func(context.Context, []string) error{
+		"create": c.create, "restore": c.restore, "id": c.id, "phrase": c.phrase,
+		"send": c.send, "receive": c.receive,
+		"conversations": c.conversations, "history": c.history, "accept": c.accept, "block": c.block,
+		"path": c.path,
+	}
+	if cmd == "help" {
+		return flag.ErrHelp
+	}
+	f, ok := commands[cmd]
+	c.cmd = cmd
+	if !ok {
+		return usageError(fmt.Sprintf("unknown command %q", cmd))
+	}
+	return f(ctx, args)
+}
+
+// parseArgs parses a command's flags and checks that exactly the arguments named in want
+// follow them.
+func parseArgs(fs *flag.FlagSet, args []string, want ...string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, usageError(fs.Name() + ": " + err.Error())
+	}
+	if fs.NArg() != len(want) {
+		if len(want) == 0 {
+			return nil, usageError(fs.Name() + " takes no arguments")
+		}
+		return nil, usageError(fs.Name() + " needs " + strings.Join(want, " "))
+	}
+	return fs.Args(), nil
+}
+
+// open starts the engine on the profile. A profile directory that does not exist is
+// reported as having no account, rather than created empty.
+func (c *cli) open() (*engine.Engine, error) {
+	if _, err := os.Stat(c.profile); errors.Is(err, os.ErrNotExist) {
+		return nil, engine.ErrNoAccount
+	}
+	return engine.Open(engine.Options{Dir: c.profile, Network: c.network})
+}
+
+// waitEnded explains why a wait for the network ended without the awaited result: the
+// user interrupted, or the network did not answer in time.
+func waitEnded(ctx context.Context, e *engine.Engine) error {
+	switch {
+	case !errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return errInterrupted
+	case e.Status() == engine.ClockWrong:
+		return engine.ErrClockWrong
+	}
+	return engine.ErrUnreachable
+}
+
+// defaultTimeout bounds every wait for the network.
+const defaultTimeout = time.Minute

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+
+	"allium/crypto"
+	"allium/engine"
+)
+
+func (c *cli) send(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("send", flag.ContinueOnError)
+	timeout := fs.Duration("timeout", defaultTimeout, "")
+	a, err := parseArgs(fs, args, "SESSION_ID", "TEXT")
+	if err != nil {
+		return err
+	}
+	to, err := crypto.ParseSessionID(a[0])
+	if err != nil {
+		return err
+	}
+	e, err := c.open()
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	_, existed, err := e.Conversation(to)
+	if err != nil {
+		return err
+	}
+	m, err := e.Send(to, a[1])
+	if err != nil {
+		return err
+	}
+	// Writing first to someone is our choice: the conversation is accepted, not a request.
+	// (After Send, so that a message it refuses leaves no empty conversation behind.)
+	if !existed {
+		if _, err := e.StartConversation(to); err != nil {
+			return err
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	for {
+		select {
+		case ev := <-e.Events():
+			s, ok := ev.(engine.MessageStatusChanged)
+			if !ok || s.Conversation != to || s.Timestamp != m.Timestamp {
+				continue
+			}
+			switch s.State {
+			case engine.Sent:
+				return nil
+			case engine.Failed:
+				return errors.New(s.Error)
+			}
+		case <-ctx.Done():
+			return queued(ctx, e)
+		}
+	}
+}
+
+// queued says why send stopped waiting, and that the message is not lost.
+func queued(ctx context.Context, e *engine.Engine) error {
+	why := "The network did not confirm the message in time."
+	switch {
+	case !errors.Is(ctx.Err(), context.DeadlineExceeded):
+		why = "Interrupted."
+	case e.Status() == engine.ClockWrong:
+		why = "The network refuses our requests because this computer's clock is wrong."
+	case e.Status() != engine.Online:
+		why = "Can't reach the network."
+	}
+	return errors.New(why + " The message stays queued and will be sent the next time this profile is opened.")
+}
