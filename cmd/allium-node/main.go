@@ -84,34 +84,40 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
+	stop := notifyStop()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	n, err := node.New(cfg)
 	if err != nil {
 		return err
 	}
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	return waitForSignal(func(ctx context.Context) error { return n.Shutdown(ctx) }, hup, func() {
+	return waitForSignal(stop, func(ctx context.Context) error { return n.Shutdown(ctx) }, hup, func() {
 		if err := n.ReloadRegistry(); err != nil {
 			fmt.Fprintln(os.Stderr, "allium-node: reload registry:", err)
 		}
 	})
 }
 
-// waitForSignal blocks until SIGINT or SIGTERM, then shuts down gracefully; a second
-// signal exits at once.
-func waitForSignal(shutdown func(context.Context) error, hup <-chan os.Signal, onHup func()) error {
+// notifyStop starts catching SIGINT and SIGTERM. Call it before announcing that the
+// program is ready, so that a signal sent right after the announcement is not lost.
+func notifyStop() chan os.Signal {
 	stop := make(chan os.Signal, 2)
 	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	return stop
+}
+
+// waitForSignal blocks until SIGINT or SIGTERM arrives on stop, then shuts down
+// gracefully; a second signal exits at once. SIGHUPs on hup call onHup.
+func waitForSignal(stop chan os.Signal, shutdown func(context.Context) error, hup <-chan os.Signal, onHup func()) error {
 	defer signal.Stop(stop)
-	for {
+	for waiting := true; waiting; {
 		select {
 		case <-hup:
 			onHup()
-			continue
 		case <-stop:
+			waiting = false
 		}
-		break
 	}
 	go func() {
 		<-stop
@@ -194,11 +200,12 @@ func runTestnet(args []string) error {
 	if *verbose {
 		opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
+	stop := notifyStop()
 	tn, err := testnet.Start(context.Background(), opts)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "allium-node: %d nodes running; clients take --network %s\n", tn.Len(), tn.NetworkFile())
 	fmt.Printf("ready %s\n", tn.Seed())
-	return waitForSignal(func(context.Context) error { return tn.Close() }, nil, nil)
+	return waitForSignal(stop, func(context.Context) error { return tn.Close() }, nil, nil)
 }

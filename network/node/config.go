@@ -3,6 +3,7 @@ package node
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"strings"
 	"time"
 
@@ -29,6 +30,9 @@ type Config struct {
 	RateBurst         int      `toml:"rate_burst"`
 	MaxConcurrent     int      `toml:"max_concurrent"`
 
+	// Listener, if set, is used instead of listening on Listen (testnet hands over the
+	// listener it reserved the port with, so no other process can take the port between).
+	Listener net.Listener `toml:"-"`
 	// Logger, if set, replaces the logger LogLevel would make (tests, testnet).
 	Logger *slog.Logger `toml:"-"`
 	// Clock, if set, replaces time.Now (tests).

@@ -102,21 +102,26 @@ func New(cfg Config) (n *Node, err error) {
 	}
 	n.reg.Store(reg)
 
-	if n.store, err = store.OpenWithOptions(filepath.Join(cfg.DataDir, dbFile), store.Options{Now: cfg.Clock}); err != nil {
+	st, err := store.OpenWithOptions(filepath.Join(cfg.DataDir, dbFile), store.Options{Now: cfg.Clock})
+	if err != nil {
 		return nil, err
 	}
+	n.store = st
 	defer func() {
 		if err != nil {
-			n.store.Close()
+			st.Close()
 		}
 	}()
 
-	listen := cfg.Listen
-	if listen == "" {
-		listen = self.Addr.String()
-	}
-	if n.ln, err = net.Listen("tcp", listen); err != nil {
-		return nil, fmt.Errorf("node: listen: %w", err)
+	n.ln = cfg.Listener
+	if n.ln == nil {
+		listen := cfg.Listen
+		if listen == "" {
+			listen = self.Addr.String()
+		}
+		if n.ln, err = net.Listen("tcp", listen); err != nil {
+			return nil, fmt.Errorf("node: listen: %w", err)
+		}
 	}
 
 	n.limiter = newRateLimiter(cfg.RateLimit, cfg.RateBurst)

@@ -16,7 +16,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 	"time"
 
@@ -53,8 +52,10 @@ type Testnet struct {
 	opts Options
 	reg  node.RegistryFile
 
-	mu    sync.Mutex // guards nodes
+	mu    sync.Mutex // guards nodes and reserved
 	nodes []*node.Node
+	// reserved holds the listeners that reserved new nodes' ports until they start.
+	reserved map[int]net.Listener
 }
 
 // Start creates (or reopens) the network in opts.Dir, starts every node and returns once
@@ -81,12 +82,15 @@ func Start(ctx context.Context, opts Options) (*Testnet, error) {
 	if err := node.EnsureDataDir(opts.Dir); err != nil {
 		return nil, err
 	}
-	t := &Testnet{opts: opts}
+	t := &Testnet{opts: opts, reserved: make(map[int]net.Listener)}
 	regPath := filepath.Join(opts.Dir, RegistryFile)
 	if r, err := node.LoadRegistry(regPath); err == nil {
 		t.reg = r.File()
 	} else if errors.Is(err, os.ErrNotExist) {
-		if t.reg, err = create(opts); err != nil {
+		if t.reg, err = create(opts, t.reserved); err != nil {
+			for _, ln := range t.reserved {
+				ln.Close()
+			}
 			return nil, err
 		}
 		if err := node.WriteRegistry(regPath, t.reg); err != nil {
@@ -116,9 +120,10 @@ func Start(ctx context.Context, opts Options) (*Testnet, error) {
 	return t, nil
 }
 
-// create makes keys for every node, picks free loopback ports and assigns swarms
-// round-robin, so that each swarm's members are spread across the list.
-func create(opts Options) (node.RegistryFile, error) {
+// create makes keys for every node, reserves free loopback ports (keeping their
+// listeners for the nodes) and assigns swarms round-robin, so that each swarm's members
+// are spread across the list.
+func create(opts Options, reserved map[int]net.Listener) (node.RegistryFile, error) {
 	f := node.RegistryFile{Name: opts.Name}
 	swarms := node.SpreadSwarmIDs(max(1, opts.Nodes/opts.SwarmSize))
 	for i := 0; i < opts.Nodes; i++ {
@@ -126,13 +131,14 @@ func create(opts Options) (node.RegistryFile, error) {
 		if err != nil {
 			return f, err
 		}
-		port, err := freePort()
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return f, err
 		}
+		reserved[i] = ln
 		pub := id.PublicKey()
 		f.Nodes = append(f.Nodes, node.RegistryEntry{
-			Address: "127.0.0.1:" + strconv.Itoa(port),
+			Address: ln.Addr().String(),
 			Ed25519: fmt.Sprintf("%x", pub[:]),
 			X25519:  fmt.Sprintf("%x", id.X25519.Public[:]),
 			SwarmID: swarms[i%len(swarms)],
@@ -143,15 +149,6 @@ func create(opts Options) (node.RegistryFile, error) {
 
 func nodeDir(dir string, i int) string { return filepath.Join(dir, fmt.Sprintf("node-%02d", i)) }
 
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
-}
-
 // StartNode starts node i (again).
 func (t *Testnet) StartNode(i int) error {
 	t.mu.Lock()
@@ -159,7 +156,10 @@ func (t *Testnet) StartNode(i int) error {
 	if t.nodes[i] != nil {
 		return nil
 	}
+	ln := t.reserved[i]
+	delete(t.reserved, i)
 	n, err := node.New(node.Config{
+		Listener:      ln,
 		DataDir:       nodeDir(t.opts.Dir, i),
 		Registry:      filepath.Join(t.opts.Dir, RegistryFile),
 		Logger:        t.opts.Logger.With("node", i),
@@ -169,6 +169,9 @@ func (t *Testnet) StartNode(i int) error {
 		Observe:       t.observer(i),
 	})
 	if err != nil {
+		if ln != nil {
+			ln.Close()
+		}
 		return fmt.Errorf("testnet: node %d: %w", i, err)
 	}
 	t.nodes[i] = n
@@ -217,6 +220,12 @@ func (t *Testnet) Seed() string { return "https://" + t.reg.Nodes[0].Address }
 
 // Close stops every node.
 func (t *Testnet) Close() error {
+	t.mu.Lock()
+	for i, ln := range t.reserved {
+		ln.Close()
+		delete(t.reserved, i)
+	}
+	t.mu.Unlock()
 	var errs []error
 	var wg sync.WaitGroup
 	var mu sync.Mutex
