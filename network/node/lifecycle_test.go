@@ -218,3 +218,14 @@ func TestLoadConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestSampleConfig keeps the sample config shipped for operators loadable.
+func TestSampleConfig(t *testing.T) {
+	c, err := node.LoadConfig(filepath.Join("..", "..", "packaging", "node", "node.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DataDir != "/var/lib/allium-node" || c.RateLimit != 50 || len(c.AllowedProxyHosts) != 0 {
+		t.Fatalf("%+v", c)
+	}
+}
