@@ -1,0 +1,314 @@
+package app
+
+import (
+	"image/color"
+	"strings"
+	"time"
+	"unicode"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"allium/engine"
+)
+
+// bubbleMetrics are the sizes a conversation's rows are laid out with. Text is wrapped
+// by the view itself (wrapText), so every row's height is known before anything is drawn:
+// the list is given all heights at once and never lays a row out twice.
+type bubbleMetrics struct {
+	textSize, metaSize float32
+	lineH, metaH       float32
+	padX, padY, gap    float32
+	margin, side       float32
+	maxText            float32
+	retryH             float32
+	dayHeight, oneLine float32
+	adv                *advances
+}
+
+func newBubbleMetrics() bubbleMetrics {
+	m := bubbleMetrics{
+		textSize: theme.TextSize(),
+		metaSize: theme.CaptionTextSize(),
+		padX:     10, padY: 6, gap: 2, margin: 6, side: 12,
+		maxText: 420,
+	}
+	m.lineH = fyne.MeasureText("Mg", m.textSize, fyne.TextStyle{}).Height
+	m.metaH = fyne.MeasureText("Mg", m.metaSize, fyne.TextStyle{}).Height
+	m.retryH = widget.NewButton("Retry", nil).MinSize().Height
+	m.dayHeight = m.metaH + 18
+	m.oneLine = m.messageHeight(1, false)
+	m.adv = &advances{size: m.textSize, w: map[rune]float32{}}
+	return m
+}
+
+// messageHeight is the height of a message row with n lines of text.
+func (m bubbleMetrics) messageHeight(n int, failed bool) float32 {
+	h := m.margin + 2*m.padY + float32(n)*m.lineH + m.gap + m.metaH
+	if failed {
+		h += m.gap + m.retryH
+	}
+	return h
+}
+
+// advances measures text quickly for wrapping: the sum of each character's advance,
+// measured once per character. Shaping (kerning, joined Persian letters) makes real
+// widths differ a little, so lines are broken a little short of the limit; the bubble
+// itself is sized from the exact width of the lines it shows.
+type advances struct {
+	size float32
+	w    map[rune]float32
+}
+
+func (a *advances) width(s string) float32 {
+	total := float32(0)
+	for _, r := range s {
+		w, ok := a.w[r]
+		if !ok {
+			w = fyne.MeasureText(string(r), a.size, fyne.TextStyle{}).Width
+			a.w[r] = w
+		}
+		total += w
+	}
+	return total
+}
+
+// wrapText breaks text into lines no wider than max: at spaces where it can, inside a
+// word only when the word alone is too wide.
+func wrapText(text string, max float32, a *advances) []string {
+	max *= 0.95 // room for shaping, see advances
+	var lines []string
+	space := a.width(" ")
+	for _, para := range strings.Split(strings.ReplaceAll(text, "\t", "    "), "\n") {
+		cur, curW := "", float32(0)
+		for _, word := range strings.Split(para, " ") {
+			ww := a.width(word)
+			if cur != "" && curW+space+ww <= max {
+				cur, curW = cur+" "+word, curW+space+ww
+				continue
+			}
+			if cur != "" || curW > 0 {
+				lines = append(lines, cur)
+			}
+			cur, curW = word, ww
+			for curW > max {
+				// A word wider than a line (a link, a Session ID): cut it where it fills
+				// the line.
+				w, cut := float32(0), 0
+				for i, r := range cur {
+					rw := a.width(string(r))
+					if w+rw > max && i > 0 {
+						cut = i
+						break
+					}
+					w += rw
+				}
+				if cut == 0 {
+					break
+				}
+				lines = append(lines, cur[:cut])
+				cur = cur[cut:]
+				curW = a.width(cur)
+			}
+		}
+		lines = append(lines, cur)
+	}
+	return lines
+}
+
+// rightToLeft reports whether text starts, in its first letter, in a right-to-left
+// script (Persian, Arabic, Hebrew): such lines are aligned to the right.
+func rightToLeft(text string) bool {
+	for _, r := range text {
+		switch {
+		case unicode.In(r, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana, unicode.Nko):
+			return true
+		case unicode.IsLetter(r):
+			return false
+		}
+	}
+	return false
+}
+
+// msgRow is one row of a conversation: a day heading or a message bubble with its time
+// and delivery state (and a Retry button when it failed).
+type msgRow struct {
+	widget.BaseWidget
+	v *conversationView
+
+	day    string // a day heading if not empty
+	msg    engine.Message
+	mine   bool
+	lines  []string
+	widths []float32
+	used   bool // filled at least once (counted by the view, for tests)
+}
+
+func newMsgRow(v *conversationView) *msgRow {
+	r := &msgRow{v: v}
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *msgRow) setDay(label string) {
+	r.day, r.lines, r.widths = label, nil, nil
+	r.Refresh()
+}
+
+func (r *msgRow) setMessage(m engine.Message, mine bool, lines []string, widths []float32) {
+	r.day, r.msg, r.mine, r.lines, r.widths = "", m, mine, lines, widths
+	r.Refresh()
+}
+
+// Tapped does nothing: it keeps the list from highlighting a tapped message.
+func (r *msgRow) Tapped(*fyne.PointEvent) {}
+
+// TappedSecondary opens the message's menu (copy, retry, delete).
+func (r *msgRow) TappedSecondary(ev *fyne.PointEvent) {
+	if r.day == "" {
+		r.v.messageMenu(r.msg, ev.AbsolutePosition)
+	}
+}
+
+func (r *msgRow) MinSize() fyne.Size {
+	r.ExtendBaseWidget(r)
+	return fyne.NewSize(r.v.m.maxText/2, r.v.m.oneLine)
+}
+
+func (r *msgRow) CreateRenderer() fyne.WidgetRenderer {
+	rr := &msgRowRenderer{r: r,
+		bg:   canvas.NewRectangle(color.Transparent),
+		meta: canvas.NewText("", color.Black),
+		day:  canvas.NewText("", color.Black),
+	}
+	rr.bg.CornerRadius = 12
+	rr.meta.TextSize = r.v.m.metaSize
+	rr.day.TextSize = r.v.m.metaSize
+	rr.day.TextStyle.Bold = true
+	rr.retry = widget.NewButtonWithIcon("Retry", theme.ViewRefreshIcon(), func() { r.v.retry(r.msg) })
+	rr.Refresh()
+	return rr
+}
+
+type msgRowRenderer struct {
+	r       *msgRow
+	bg      *canvas.Rectangle
+	texts   []*canvas.Text // one per line; reused between messages
+	meta    *canvas.Text
+	day     *canvas.Text
+	retry   *widget.Button
+	objects []fyne.CanvasObject
+}
+
+func (rr *msgRowRenderer) Destroy()                     {}
+func (rr *msgRowRenderer) Objects() []fyne.CanvasObject { return rr.objects }
+func (rr *msgRowRenderer) MinSize() fyne.Size           { return rr.r.MinSize() }
+
+// Refresh takes the row's content and colours and lays it out again.
+func (rr *msgRowRenderer) Refresh() {
+	r := rr.r
+	fg := theme.Color(theme.ColorNameForeground)
+	rr.objects = rr.objects[:0]
+	if r.day != "" {
+		rr.day.Text = r.day
+		rr.day.Color = theme.Color(theme.ColorNamePlaceHolder)
+		rr.objects = append(rr.objects, rr.day)
+		rr.Layout(r.Size())
+		canvas.Refresh(r)
+		return
+	}
+	textColor := fg
+	metaColor := theme.Color(theme.ColorNamePlaceHolder)
+	if r.mine {
+		rr.bg.FillColor = theme.Color(theme.ColorNamePrimary)
+		textColor = theme.Color(theme.ColorNameForegroundOnPrimary)
+		metaColor = textColor
+	} else {
+		rr.bg.FillColor = theme.Color(theme.ColorNameInputBackground)
+	}
+	rr.objects = append(rr.objects, rr.bg)
+	for len(rr.texts) < len(r.lines) {
+		t := canvas.NewText("", fg)
+		t.TextSize = r.v.m.textSize
+		rr.texts = append(rr.texts, t)
+	}
+	for i, line := range r.lines {
+		t := rr.texts[i]
+		t.Text, t.Color = line, textColor
+		rr.objects = append(rr.objects, t)
+	}
+	rr.meta.Text = metaText(r.msg, r.mine)
+	rr.meta.Color = metaColor
+	rr.objects = append(rr.objects, rr.meta)
+	if r.mine && r.msg.State == engine.Failed {
+		rr.objects = append(rr.objects, rr.retry)
+	}
+	rr.Layout(r.Size())
+	canvas.Refresh(r)
+}
+
+func (rr *msgRowRenderer) Layout(size fyne.Size) {
+	r, m := rr.r, rr.r.v.m
+	if r.day != "" {
+		ts := fyne.MeasureText(rr.day.Text, rr.day.TextSize, rr.day.TextStyle)
+		rr.day.Move(fyne.NewPos((size.Width-ts.Width)/2, (size.Height-ts.Height)/2))
+		rr.day.Resize(ts)
+		return
+	}
+	metaW := fyne.MeasureText(rr.meta.Text, m.metaSize, fyne.TextStyle{}).Width
+	contentW := metaW
+	for _, w := range r.widths {
+		contentW = max(contentW, w)
+	}
+	failed := r.mine && r.msg.State == engine.Failed
+	if failed {
+		contentW = max(contentW, rr.retry.MinSize().Width)
+	}
+	bw := contentW + 2*m.padX
+	x := m.side
+	if r.mine {
+		x = size.Width - bw - m.side
+	}
+	y := m.margin / 2
+	rr.bg.Move(fyne.NewPos(x, y))
+	rr.bg.Resize(fyne.NewSize(bw, size.Height-m.margin))
+	rtl := rightToLeft(r.msg.Body)
+	for i := range r.lines {
+		t := rr.texts[i]
+		tx := x + m.padX
+		if rtl {
+			tx += contentW - r.widths[i]
+		}
+		t.Move(fyne.NewPos(tx, y+m.padY+float32(i)*m.lineH))
+		t.Resize(fyne.NewSize(r.widths[i], m.lineH))
+	}
+	metaY := y + m.padY + float32(len(r.lines))*m.lineH + m.gap
+	rr.meta.Move(fyne.NewPos(x+bw-m.padX-metaW, metaY))
+	rr.meta.Resize(fyne.NewSize(metaW, m.metaH))
+	if failed {
+		rs := rr.retry.MinSize()
+		rr.retry.Move(fyne.NewPos(x+bw-m.padX-rs.Width, metaY+m.metaH+m.gap))
+		rr.retry.Resize(rs)
+	}
+}
+
+// metaText is the line under a message: its time and, for ours, how far it got.
+func metaText(m engine.Message, mine bool) string {
+	t := time.UnixMilli(m.Timestamp).Format("15:04")
+	if !mine {
+		return t
+	}
+	switch m.State {
+	case engine.Pending:
+		return t + " · Sending…"
+	case engine.Sent:
+		return t + " · Sent"
+	case engine.Failed:
+		return t + " · Not sent"
+	case engine.Read:
+		return t + " · Read"
+	}
+	return t
+}

@@ -1,0 +1,142 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+
+	"allium/crypto"
+	"allium/engine"
+)
+
+// hasMessage reports whether the open conversation shows a message with this text.
+func hasMessage(p *Profile, body string) bool {
+	if p.conv == nil {
+		return false
+	}
+	for _, m := range p.conv.msgs {
+		if m.Body == body {
+			return true
+		}
+	}
+	return false
+}
+
+func messageState(p *Profile, body string) engine.MessageState {
+	for _, m := range p.conv.msgs {
+		if m.Body == body {
+			return m.State
+		}
+	}
+	return 0
+}
+
+// TestSendReceive has Alice and Bob, each in a window, write to each other through the
+// test network's onion paths.
+func TestSendReceive(t *testing.T) {
+	h := newHarness(t)
+	aliceDir, aliceID := account(t, "Alice")
+	bobDir, bobID := account(t, "Bob")
+	alice, bob := h.open(aliceDir), h.open(bobDir)
+	if err := alice.eng.SetContactName(bobID, "Bob"); err != nil {
+		t.Fatal(err)
+	}
+	if err := bob.eng.SetContactName(aliceID, "Alice"); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("Bob in Alice's list", func() bool { return len(alice.shown) == 1 && alice.shown[0].Name == "Bob" })
+	h.waitFor("Alice in Bob's list", func() bool { return len(bob.shown) == 1 })
+	alice.list.Select(0)
+	h.waitFor("the conversation to load", func() bool { return alice.conv != nil && alice.conv.loaded })
+	bob.openConversation(aliceID)
+	h.waitFor("Bob's conversation to load", func() bool { return bob.conv.loaded })
+	if alice.conv.title.Text != "Bob" {
+		t.Fatalf("header shows %q", alice.conv.title.Text)
+	}
+
+	// Shift+Enter adds a line; Enter sends.
+	c := alice.conv.composer
+	typeInto(c, "Hello Bob")
+	c.KeyDown(&fyne.KeyEvent{Name: desktop.KeyShiftLeft})
+	pressEnter(c)
+	c.KeyUp(&fyne.KeyEvent{Name: desktop.KeyShiftLeft})
+	typeInto(c, "second line")
+	if c.Text != "Hello Bob\nsecond line" {
+		t.Fatalf("composer holds %q after Shift+Enter", c.Text)
+	}
+	pressEnter(c)
+	if c.Text != "" {
+		t.Fatalf("composer holds %q after Enter", c.Text)
+	}
+	const text = "Hello Bob\nsecond line"
+	h.waitFor("Alice's bubble", func() bool { return hasMessage(alice, text) })
+	h.waitFor("Bob to receive it", func() bool { return hasMessage(bob, text) })
+	h.waitFor("Alice's message to be sent", func() bool { return messageState(alice, text) == engine.Sent })
+
+	// Bob's open conversation is marked read as the message arrives.
+	h.waitFor("Bob's unread count to clear", func() bool {
+		c, _ := bob.conversation(aliceID)
+		return c.Unread == 0 && len(bob.shown) == 1
+	})
+
+	// The reply goes the other way; Alice's list shows it as the last message.
+	bob.conv.composer.SetText("Hi Alice! سلام")
+	pressEnter(bob.conv.composer)
+	h.waitFor("Alice to receive the reply", func() bool { return hasMessage(alice, "Hi Alice! سلام") })
+	h.waitFor("Alice's list to show the reply", func() bool { return alice.shown[0].LastBody == "Hi Alice! سلام" })
+
+	// A message over the limit is refused with a sentence, and nothing is lost.
+	long := strings.Repeat("a", engine.MaxMessageLength+1)
+	c.SetText(long)
+	if !c.Visible() || !alice.conv.counter.Visible() || !strings.Contains(alice.conv.counter.Text, "too long") {
+		t.Fatalf("counter: %q", alice.conv.counter.Text)
+	}
+	pressEnter(c)
+	if c.Text != long || alice.dialogUp == nil {
+		t.Fatal("a message over the limit was not refused with a sentence")
+	}
+	alice.escape()
+	if alice.dialogUp != nil {
+		t.Fatal("Esc did not close the dialog")
+	}
+
+	// Search narrows the list.
+	typeInto(alice.search, "nobody")
+	if len(alice.shown) != 0 {
+		t.Fatal("search kept a conversation that does not match")
+	}
+	alice.search.SetText("bo")
+	if len(alice.shown) != 1 {
+		t.Fatal("search lost the matching conversation")
+	}
+}
+
+// TestNewConversation starts a conversation from a pasted Session ID, checked as typed.
+func TestNewConversation(t *testing.T) {
+	h := newHarness(t)
+	dir, _ := account(t, "Eve")
+	p := h.open(dir)
+	p.keys.run(&desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault})
+	if p.dialogUp == nil {
+		t.Fatal("Ctrl+N did not open the dialog")
+	}
+	_, other := account(t, "Frank")
+	n := p.newConv
+	typeInto(n.idEntry, "05abc")
+	if !n.startBtn.Disabled() || !strings.Contains(n.issue.Text, "66 characters") {
+		t.Fatalf("short ID: %q", n.issue.Text)
+	}
+	n.idEntry.SetText("  " + strings.ToUpper(other.String()) + " ")
+	if n.startBtn.Disabled() {
+		t.Fatalf("a good ID is refused: %q", n.issue.Text)
+	}
+	typeInto(n.name, "Frank")
+	n.start()
+	h.waitFor("the new conversation", func() bool { return p.conv != nil && p.conv.id == other })
+	h.waitFor("the name in the list", func() bool { return len(p.shown) == 1 && p.shown[0].Name == "Frank" })
+	if _, err := crypto.ParseSessionID(other.String()); err != nil {
+		t.Fatal(err)
+	}
+}

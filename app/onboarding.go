@@ -1,0 +1,245 @@
+package app
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"allium/crypto"
+	"allium/engine"
+)
+
+// onboarding is the first start: create an account or restore one from its recovery
+// phrase. Its widgets are fields so that tests can drive it.
+type onboarding struct {
+	p *Profile
+
+	// welcome
+	createStart, restoreStart *widget.Button
+
+	// create
+	name       *field
+	nameIssue  *widget.Label
+	createBtn  *widget.Button
+	phrase     string
+	copyBtn    *widget.Button
+	saved      *widget.Check
+	continueBt *widget.Button
+
+	// restore
+	words      *field
+	wordsIssue *widget.Label
+	restName   *field
+	restoreBtn *widget.Button
+}
+
+func (p *Profile) showOnboarding() {
+	o := &onboarding{p: p}
+	p.onboarding = o
+	o.showWelcome()
+}
+
+// page centres a column of widgets in the window, at a readable width.
+func page(objs ...fyne.CanvasObject) fyne.CanvasObject {
+	col := container.NewVBox(objs...)
+	w := max(col.MinSize().Width, 460)
+	return container.NewCenter(container.NewGridWrap(fyne.NewSize(w, col.MinSize().Height), col))
+}
+
+func wrapped(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func heading(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameHeadingText
+	return l
+}
+
+func (o *onboarding) showWelcome() {
+	create := widget.NewButton("Create an account", o.showCreate)
+	create.Importance = widget.HighImportance
+	restore := widget.NewButton("I have a recovery phrase", o.showRestore)
+	o.createStart, o.restoreStart = create, restore
+	o.p.win.SetContent(page(
+		heading("Welcome to Allium"),
+		wrapped("Private messages without a phone number or an e-mail address. Your account is a pair of keys made on this computer, and every message travels through three relays, so nobody in the middle knows who talks to whom."),
+		layout.NewSpacer(),
+		create,
+		restore,
+	))
+}
+
+func (o *onboarding) showCreate() {
+	o.name = newField(nil, "Your name")
+	o.nameIssue = widget.NewLabel("")
+	o.nameIssue.Importance = widget.DangerImportance
+	o.nameIssue.Wrapping = fyne.TextWrapWord
+	o.nameIssue.Hide()
+	o.createBtn = widget.NewButton("Create my account", o.create)
+	o.createBtn.Importance = widget.HighImportance
+	o.name.OnChanged = func(s string) {
+		if msg := nameProblem(strings.TrimSpace(s)); msg != "" {
+			o.nameIssue.SetText(msg)
+			o.nameIssue.Show()
+			o.createBtn.Disable()
+		} else {
+			o.nameIssue.Hide()
+			o.createBtn.Enable()
+		}
+	}
+	o.name.OnSubmitted = func(string) {
+		if !o.createBtn.Disabled() {
+			o.create()
+		}
+	}
+	o.p.win.SetContent(page(
+		heading("Create an account"),
+		wrapped("Choose the name people see when you write to them. It can be anything, and you can change it later."),
+		o.name, o.nameIssue,
+		container.NewHBox(widget.NewButton("Back", o.showWelcome), layout.NewSpacer(), o.createBtn),
+	))
+	o.p.win.Canvas().Focus(o.name)
+}
+
+// create makes the account off the Fyne goroutine, then shows its recovery phrase.
+func (o *onboarding) create() {
+	name := strings.TrimSpace(o.name.Text)
+	o.createBtn.Disable()
+	dir := o.p.dir
+	go func() {
+		id, err := engine.Create(dir, name)
+		var phrase string
+		if err == nil {
+			phrase, err = id.Phrase()
+		}
+		o.p.ui.do(func() {
+			if err != nil {
+				o.createBtn.Enable()
+				o.nameIssue.SetText(plain(err, "Allium could not save your new account: the profile folder can't be written. Check that the disk is not full, then try again."))
+				o.nameIssue.Show()
+				return
+			}
+			o.showPhrase(phrase)
+		})
+	}()
+}
+
+func (o *onboarding) showPhrase(phrase string) {
+	o.phrase = phrase
+	grid := container.NewGridWithColumns(4)
+	for i, w := range strings.Fields(phrase) {
+		grid.Add(widget.NewLabelWithStyle(itoa(i+1)+". "+w, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
+	}
+	o.copyBtn = widget.NewButton("Copy", func() {
+		o.p.ui.fa.Clipboard().SetContent(phrase)
+		o.copyBtn.SetText("Copied")
+	})
+	o.continueBt = widget.NewButton("Continue", o.p.openEngine)
+	o.continueBt.Importance = widget.HighImportance
+	o.continueBt.Disable()
+	o.saved = widget.NewCheck("I have written down my recovery phrase and put it somewhere safe", func(on bool) {
+		if on {
+			o.continueBt.Enable()
+		} else {
+			o.continueBt.Disable()
+		}
+	})
+	warning := wrapped("These 13 words are the only way to get your account back if this computer is lost, broken or reinstalled: Allium has no server that could reset it. Anyone who has them can read your messages and write as you, so never share them or type them into a website.")
+	warning.Importance = widget.WarningImportance
+	o.p.win.SetContent(page(
+		heading("Your recovery phrase"),
+		warning,
+		grid,
+		container.NewHBox(o.copyBtn),
+		o.saved,
+		container.NewHBox(layout.NewSpacer(), o.continueBt),
+	))
+}
+
+func (o *onboarding) showRestore() {
+	o.words = newField(nil, "Type or paste your 13 words")
+	o.words.MultiLine = true
+	o.words.Wrapping = fyne.TextWrapWord
+	o.words.SetMinRowsVisible(3)
+	o.wordsIssue = widget.NewLabel("")
+	o.wordsIssue.Wrapping = fyne.TextWrapWord
+	o.restName = newField(nil, "Your name (optional)")
+	o.restoreBtn = widget.NewButton("Restore my account", o.restore)
+	o.restoreBtn.Importance = widget.HighImportance
+	o.restoreBtn.Disable()
+	o.words.OnChanged = o.checkWords
+	o.checkWords("")
+	o.p.win.SetContent(page(
+		heading("Restore your account"),
+		wrapped("Enter the 13 words of your recovery phrase, in order. Allium points out a word it does not know as you type."),
+		o.words, o.wordsIssue,
+		wrapped("The name people see when you write to them:"),
+		o.restName,
+		container.NewHBox(widget.NewButton("Back", o.showWelcome), layout.NewSpacer(), o.restoreBtn),
+	))
+	o.p.win.Canvas().Focus(o.words)
+}
+
+// checkWords points at the first word that is not a recovery phrase word, as it is
+// typed. The word being typed is judged once it has three letters (words are known by
+// their first three) or is followed by a space.
+func (o *onboarding) checkWords(text string) {
+	words := strings.Fields(text)
+	complete := len(text) > 0 && strings.ContainsRune(" \t\n", rune(text[len(text)-1]))
+	for i, w := range words {
+		last := i == len(words)-1
+		if last && !complete && len([]rune(w)) < 3 {
+			break
+		}
+		if !crypto.PhraseWordKnown(w) {
+			o.wordsIssue.Importance = widget.DangerImportance
+			o.wordsIssue.SetText((&crypto.PhraseError{Kind: crypto.PhraseUnknownWord, Position: i + 1, Word: w}).Error())
+			o.restoreBtn.Disable()
+			return
+		}
+	}
+	o.wordsIssue.Importance = widget.LowImportance
+	switch n := len(words); {
+	case n == crypto.PhraseWords:
+		o.wordsIssue.SetText("13 of 13 words.")
+		o.restoreBtn.Enable()
+		return
+	case n > crypto.PhraseWords:
+		o.wordsIssue.Importance = widget.DangerImportance
+		o.wordsIssue.SetText((&crypto.PhraseError{Kind: crypto.PhraseWrongLength, Count: n, Want: crypto.PhraseWords}).Error())
+	default:
+		o.wordsIssue.SetText(itoa(n) + " of 13 words.")
+	}
+	o.restoreBtn.Disable()
+}
+
+// restore brings the account back off the Fyne goroutine, then opens it.
+func (o *onboarding) restore() {
+	phrase, name := o.words.Text, strings.TrimSpace(o.restName.Text)
+	if msg := nameProblem(name); msg != "" {
+		o.wordsIssue.Importance = widget.DangerImportance
+		o.wordsIssue.SetText(msg)
+		return
+	}
+	o.restoreBtn.Disable()
+	dir := o.p.dir
+	go func() {
+		_, err := engine.Restore(dir, phrase, name)
+		o.p.ui.do(func() {
+			if err != nil {
+				o.wordsIssue.Importance = widget.DangerImportance
+				o.wordsIssue.SetText(plain(err, "Allium could not save your account: the profile folder can't be written. Check that the disk is not full, then try again."))
+				o.restoreBtn.Enable()
+				return
+			}
+			o.p.openEngine()
+		})
+	}()
+}

@@ -1,0 +1,114 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"allium/crypto"
+	"allium/engine"
+)
+
+func TestOnboardingCreate(t *testing.T) {
+	h := newHarness(t)
+	dir := t.TempDir()
+	p := h.ui.OpenProfile(dir, network(t))
+	h.waitFor("the welcome page", func() bool { return p.onboarding != nil })
+	o := p.onboarding
+
+	test.Tap(o.createStart)
+	typeInto(o.name, strings.Repeat("x", engine.MaxNameBytes+1))
+	if !o.createBtn.Disabled() || !o.nameIssue.Visible() {
+		t.Fatal("a name over the limit is not pointed out")
+	}
+	o.name.SetText("")
+	typeInto(o.name, "Carol")
+	if o.createBtn.Disabled() {
+		t.Fatal("Create is disabled for a good name")
+	}
+	test.Tap(o.createBtn)
+	h.waitFor("the recovery phrase", func() bool { return o.phrase != "" })
+	if n := len(strings.Fields(o.phrase)); n != crypto.PhraseWords {
+		t.Fatalf("the phrase shown has %d words", n)
+	}
+	test.Tap(o.copyBtn)
+	if got := h.fa.Clipboard().Content(); got != o.phrase {
+		t.Fatalf("Copy put %q on the clipboard", got)
+	}
+	if !o.continueBt.Disabled() {
+		t.Fatal("Continue is enabled before the phrase is confirmed as saved")
+	}
+	test.Tap(o.saved)
+	test.Tap(o.continueBt)
+	h.waitFor("the main window", func() bool { return p.ready })
+
+	id, err := crypto.RestoreIdentity(o.phrase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.me != id.SessionID() {
+		t.Fatal("the phrase shown does not restore the account created")
+	}
+	h.waitFor("the name", func() bool { return p.nameLabel.Text == "Carol" })
+}
+
+func TestOnboardingRestore(t *testing.T) {
+	// The account to bring back: made elsewhere, known only by its phrase.
+	id, err := engine.Create(t.TempDir(), "Dana")
+	if err != nil {
+		t.Fatal(err)
+	}
+	phrase, _ := id.Phrase()
+	words := strings.Fields(phrase)
+
+	h := newHarness(t)
+	p := h.ui.OpenProfile(t.TempDir(), network(t))
+	h.waitFor("the welcome page", func() bool { return p.onboarding != nil })
+	o := p.onboarding
+	test.Tap(o.restoreStart)
+
+	// A word being typed is not judged before it has three letters.
+	typeInto(o.words, words[0]+" "+words[1][:2])
+	if o.wordsIssue.Importance == widget.DangerImportance {
+		t.Fatalf("a word still being typed is reported: %q", o.wordsIssue.Text)
+	}
+
+	// A mistyped third word is pointed out, by position, before submitting.
+	typo := append([]string(nil), words...)
+	typo[2] = "qqqzz"
+	o.words.SetText(strings.Join(typo, " "))
+	if want := `Word 3, "qqqzz"`; !strings.Contains(o.wordsIssue.Text, want) {
+		t.Fatalf("mistyped word: the view says %q, want it to mention %s", o.wordsIssue.Text, want)
+	}
+	if !o.restoreBtn.Disabled() {
+		t.Fatal("Restore is enabled with a mistyped word")
+	}
+
+	// Too many words.
+	o.words.SetText(phrase + " " + words[0])
+	if !o.restoreBtn.Disabled() || !strings.Contains(o.wordsIssue.Text, "13 words") {
+		t.Fatalf("14 words: %q", o.wordsIssue.Text)
+	}
+
+	// Two words swapped: every word is known, the checksum is not.
+	swapped := append([]string(nil), words...)
+	swapped[0], swapped[1] = swapped[1], swapped[0]
+	if swapped[0] != swapped[1] {
+		o.words.SetText(strings.Join(swapped, " "))
+		test.Tap(o.restoreBtn)
+		h.waitFor("the checksum sentence", func() bool { return strings.Contains(o.wordsIssue.Text, "do not belong together") })
+	}
+
+	o.words.SetText(strings.ToUpper(phrase) + "\n")
+	if o.restoreBtn.Disabled() {
+		t.Fatalf("Restore is disabled for the right phrase: %q", o.wordsIssue.Text)
+	}
+	typeInto(o.restName, "Dana")
+	test.Tap(o.restoreBtn)
+	h.waitFor("the main window", func() bool { return p.ready })
+	if p.me != id.SessionID() {
+		t.Fatal("restored a different account")
+	}
+}

@@ -1,0 +1,97 @@
+package app
+
+import (
+	"context"
+	"encoding/hex"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"allium/engine"
+)
+
+// pathView shows the onion path a request takes: You → guard → node → node → swarm, with
+// each hop's address and the start of its key, and rebuilds it on request.
+type pathView struct {
+	p       *Profile
+	hops    *fyne.Container
+	rebuild *widget.Button
+	busy    *widget.ProgressBarInfinite
+	issue   *widget.Label
+	content fyne.CanvasObject
+}
+
+func newPathView(p *Profile) *pathView {
+	v := &pathView{p: p, hops: container.NewVBox(), issue: widget.NewLabel("")}
+	v.issue.Wrapping = fyne.TextWrapWord
+	v.issue.Hide()
+	v.busy = widget.NewProgressBarInfinite()
+	v.busy.Stop()
+	v.busy.Hide()
+	v.rebuild = widget.NewButtonWithIcon("Rebuild path", theme.ViewRefreshIcon(), v.rebuildPaths)
+	v.content = section("Onion path",
+		"Each message goes through three nodes. The first (the guard) knows your address but not where the message goes; the last knows where it goes but not who sent it.",
+		v.hops, v.busy, v.issue, container.NewHBox(v.rebuild))
+	v.set(p.paths)
+	return v
+}
+
+// set shows the first path (the one most requests take).
+func (v *pathView) set(paths []engine.Path) {
+	v.hops.RemoveAll()
+	if len(paths) == 0 || len(paths[0].Nodes) == 0 {
+		v.hops.Add(widget.NewLabel("No path yet: Allium is still connecting."))
+		v.hops.Refresh()
+		return
+	}
+	hop := func(icon fyne.Resource, title, detail string) {
+		t := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		d := widget.NewLabelWithStyle(detail, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+		v.hops.Add(container.NewBorder(nil, nil, widget.NewIcon(icon), nil, container.NewVBox(t, d)))
+	}
+	arrow := func() {
+		v.hops.Add(container.NewHBox(widget.NewIcon(theme.MoveDownIcon())))
+	}
+	hop(theme.AccountIcon(), "You", "This computer")
+	for i, n := range paths[0].Nodes {
+		arrow()
+		title := "Node"
+		if i == 0 {
+			title = "Guard node"
+		}
+		hop(theme.ComputerIcon(), title, n.Addr.String()+"  ·  key "+hex.EncodeToString(n.Ed25519[:4]))
+	}
+	arrow()
+	hop(theme.StorageIcon(), "Swarm", "The nodes that keep your messages until they are fetched")
+	v.hops.Refresh()
+}
+
+// rebuildPaths drops the paths and builds new ones, showing progress meanwhile.
+func (v *pathView) rebuildPaths() {
+	p := v.p
+	eng := p.eng
+	v.rebuild.Disable()
+	v.issue.Hide()
+	v.busy.Show()
+	v.busy.Start()
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		err := eng.RebuildPaths(ctx)
+		cancel()
+		paths := eng.Paths()
+		p.ui.do(func() {
+			v.busy.Stop()
+			v.busy.Hide()
+			v.rebuild.Enable()
+			v.set(paths)
+			if err != nil {
+				v.issue.Importance = widget.WarningImportance
+				v.issue.SetText(plain(err, "Allium could not build a new path. It keeps trying in the background."))
+				v.issue.Show()
+			}
+		})
+	}()
+}

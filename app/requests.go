@@ -1,0 +1,91 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"allium/crypto"
+	"allium/engine"
+)
+
+// requestsView lists message requests: people we have not accepted who wrote to us. Each
+// can be accepted (it moves to the conversations), declined (deleted without telling
+// them) or blocked. Requests never raise a notification.
+type requestsView struct {
+	p       *Profile
+	box     *fyne.Container
+	content fyne.CanvasObject
+	// buttons by conversation, for tests
+	accept, decline, block map[crypto.SessionID]*widget.Button
+}
+
+func (p *Profile) showRequests() {
+	if !p.ready {
+		return
+	}
+	v := &requestsView{p: p, box: container.NewVBox()}
+	closeBtn := widget.NewButton("Close", func() { p.showRight(p.empty) })
+	top := container.NewBorder(nil, nil, nil, closeBtn, heading("Message requests"))
+	info := wrapped("These people wrote to you, but you have not accepted them. They don't know whether you read their messages. Accept to answer them; decline to delete the request; block to never hear from them again.")
+	v.content = container.NewBorder(container.NewVBox(top, info, widget.NewSeparator()), nil, nil, nil, container.NewVScroll(v.box))
+	p.showRight(v.content)
+	p.requests = v
+	v.refresh()
+}
+
+func (v *requestsView) refresh() {
+	p := v.p
+	v.box.RemoveAll()
+	v.accept = map[crypto.SessionID]*widget.Button{}
+	v.decline = map[crypto.SessionID]*widget.Button{}
+	v.block = map[crypto.SessionID]*widget.Button{}
+	for _, c := range p.convs {
+		if c.Approved || c.Blocked {
+			continue
+		}
+		v.box.Add(v.row(c))
+	}
+	if len(v.box.Objects) == 0 {
+		v.box.Add(widget.NewLabel("No message requests."))
+	}
+	v.box.Refresh()
+}
+
+func (v *requestsView) row(c engine.Conversation) fyne.CanvasObject {
+	p, id := v.p, c.ID
+	eng := p.eng
+	name := widget.NewLabelWithStyle(convName(c), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	who := widget.NewLabelWithStyle(id.String(), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	who.Wrapping = fyne.TextWrapBreak
+	who.SizeName = "captionText"
+	last := wrapped(c.LastBody)
+	accept := widget.NewButton("Accept", func() {
+		go func() {
+			err := eng.Accept(id)
+			p.ui.do(func() {
+				if err != nil {
+					p.showError(plain(err, "Allium could not accept the request. Try again."))
+					return
+				}
+				p.openConversation(id)
+			})
+		}()
+	})
+	accept.Importance = widget.HighImportance
+	decline := widget.NewButton("Decline", func() {
+		go p.engineCall(func() error { return eng.Decline(id) }, "Allium could not decline the request. Try again.")
+	})
+	block := widget.NewButton("Block", func() {
+		p.showDialog(dialog.NewConfirm("Block "+convName(c)+"?", "You will never receive their messages. You can unblock them in Settings › Privacy.", func(ok bool) {
+			if ok {
+				go p.engineCall(func() error { return eng.Block(id) }, "Allium could not block this person. Try again.")
+			}
+		}, p.win))
+	})
+	block.Importance = widget.DangerImportance
+	v.accept[id], v.decline[id], v.block[id] = accept, decline, block
+	return container.NewVBox(name, who, last, container.NewHBox(accept, decline, layout.NewSpacer(), block), widget.NewSeparator())
+}

@@ -1,0 +1,342 @@
+package app
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"allium/engine"
+)
+
+// settingsView is Settings, shown in place of a conversation: profile, privacy,
+// notifications, appearance, network (with the onion path view), recovery phrase and
+// about. Each change is handed to the engine (or saved with the app's own choices) at
+// once, off the Fyne goroutine.
+type settingsView struct {
+	p       *Profile
+	content fyne.CanvasObject
+	tabs    *container.AppTabs
+
+	name        *field
+	nameIssue   *widget.Label
+	receipts    *widget.Check
+	typing      *widget.Check
+	blocked     *fyne.Container
+	notify      *widget.Check
+	preview     *widget.RadioGroup
+	background  *widget.Check
+	appearance  *widget.RadioGroup
+	networkPick *widget.RadioGroup
+	networkFile *field
+	paths       *pathView
+}
+
+func (p *Profile) showSettings() {
+	if !p.ready {
+		return
+	}
+	if p.settings != nil {
+		return
+	}
+	v := &settingsView{p: p}
+	v.tabs = container.NewAppTabs(
+		container.NewTabItem("Profile", v.profileTab()),
+		container.NewTabItem("Privacy", v.privacyTab()),
+		container.NewTabItem("Notifications", v.notificationsTab()),
+		container.NewTabItem("Appearance", v.appearanceTab()),
+		container.NewTabItem("Network", v.networkTab()),
+		container.NewTabItem("Recovery phrase", v.phraseTab()),
+		container.NewTabItem("About", v.aboutTab()),
+	)
+	v.tabs.SetTabLocation(container.TabLocationLeading)
+	closeBtn := widget.NewButton("Close", func() { p.showRight(p.empty) })
+	v.content = container.NewBorder(container.NewBorder(nil, nil, nil, closeBtn, heading("Settings")), nil, nil, nil, v.tabs)
+	p.showRight(v.content)
+	p.settings = v
+	v.load()
+}
+
+// load reads what the engine knows (settings, blocked people, paths) off the Fyne
+// goroutine.
+func (v *settingsView) load() {
+	p := v.p
+	eng := p.eng
+	go func() {
+		s := eng.Settings()
+		blocked, _ := eng.Blocked()
+		paths := eng.Paths()
+		p.ui.do(func() {
+			v.receipts.SetChecked(s.ReadReceipts)
+			v.typing.SetChecked(s.TypingIndicators)
+			v.receipts.OnChanged = func(bool) { v.saveEngineSettings() }
+			v.typing.OnChanged = func(bool) { v.saveEngineSettings() }
+			v.receipts.Enable()
+			v.typing.Enable()
+			v.showBlocked(blocked)
+			v.paths.set(paths)
+		})
+	}()
+}
+
+func section(title, text string, objs ...fyne.CanvasObject) fyne.CanvasObject {
+	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	items := []fyne.CanvasObject{head}
+	if text != "" {
+		items = append(items, wrapped(text))
+	}
+	return container.NewVBox(append(items, objs...)...)
+}
+
+func (v *settingsView) profileTab() fyne.CanvasObject {
+	p := v.p
+	v.name = newField(p.keys, "Your name")
+	v.name.SetText(p.name)
+	v.nameIssue = widget.NewLabel("")
+	v.nameIssue.Wrapping = fyne.TextWrapWord
+	save := widget.NewButton("Save name", v.saveName)
+	v.name.OnSubmitted = func(string) { v.saveName() }
+	return container.NewVScroll(section("Your name", "People see this name when you write to them.",
+		v.name, v.nameIssue, container.NewHBox(save)))
+}
+
+func (v *settingsView) saveName() {
+	p := v.p
+	name := strings.TrimSpace(v.name.Text)
+	if msg := nameProblem(name); msg != "" {
+		v.nameIssue.Importance = widget.DangerImportance
+		v.nameIssue.SetText(msg)
+		return
+	}
+	eng := p.eng
+	go func() {
+		err := eng.SetDisplayName(name)
+		p.ui.do(func() {
+			if err != nil {
+				v.nameIssue.Importance = widget.DangerImportance
+				v.nameIssue.SetText(plain(err, "Allium could not save your name. Try again."))
+				return
+			}
+			p.name = name
+			p.refreshList()
+			v.nameIssue.Importance = widget.SuccessImportance
+			v.nameIssue.SetText("Saved. People see it with your next message.")
+		})
+	}()
+}
+
+func (v *settingsView) privacyTab() fyne.CanvasObject {
+	// The checks stay disabled until the engine's settings are read.
+	v.receipts = widget.NewCheck("Send read receipts", nil)
+	v.typing = widget.NewCheck("Send and show typing indicators", nil)
+	v.receipts.Disable()
+	v.typing.Disable()
+	v.blocked = container.NewVBox()
+	return container.NewVScroll(container.NewVBox(
+		section("Read receipts", "When on, people see when you have read their messages, and you see when they have read yours.", v.receipts),
+		widget.NewSeparator(),
+		section("Typing indicators", "When on, people see when you are typing, and you see when they are.", v.typing),
+		widget.NewSeparator(),
+		section("Blocked people", "You don't receive messages from people you block.", v.blocked),
+	))
+}
+
+// saveEngineSettings hands the privacy checks to the engine.
+func (v *settingsView) saveEngineSettings() {
+	p := v.p
+	s := engine.Settings{ReadReceipts: v.receipts.Checked, TypingIndicators: v.typing.Checked}
+	eng := p.eng
+	go p.engineCall(func() error { return eng.SetSettings(s) }, "Allium could not save this setting. Try again.")
+}
+
+func (v *settingsView) showBlocked(blocked []engine.Conversation) {
+	p := v.p
+	v.blocked.RemoveAll()
+	if len(blocked) == 0 {
+		v.blocked.Add(widget.NewLabel("Nobody is blocked."))
+	}
+	for _, c := range blocked {
+		id := c.ID
+		eng := p.eng
+		unblock := widget.NewButton("Unblock", func() {
+			go func() {
+				err := eng.Unblock(id)
+				list, _ := eng.Blocked()
+				p.ui.do(func() {
+					if err != nil {
+						p.showError(plain(err, "Allium could not unblock this person. Try again."))
+					}
+					v.showBlocked(list)
+				})
+			}()
+		})
+		v.blocked.Add(container.NewBorder(nil, nil, nil, unblock, widget.NewLabel(convName(c))))
+	}
+	v.blocked.Refresh()
+}
+
+const (
+	previewFull = "Show the sender and the message"
+	previewNone = `Show only "New message"`
+)
+
+func (v *settingsView) notificationsTab() fyne.CanvasObject {
+	p := v.p
+	v.notify = widget.NewCheck("Show a notification for new messages", nil)
+	v.notify.SetChecked(p.prefs.Notifications)
+	v.preview = widget.NewRadioGroup([]string{previewFull, previewNone}, nil)
+	if p.prefs.NotifyPreview {
+		v.preview.SetSelected(previewFull)
+	} else {
+		v.preview.SetSelected(previewNone)
+	}
+	v.background = widget.NewCheck("Keep receiving messages when the window is closed", nil)
+	v.background.SetChecked(p.prefs.RunInBackground)
+	v.notify.OnChanged = func(on bool) { p.prefs.Notifications = on; p.savePrefs(nil) }
+	v.preview.OnChanged = func(s string) { p.prefs.NotifyPreview = s != previewNone; p.savePrefs(nil) }
+	v.background.OnChanged = func(on bool) {
+		p.prefs.RunInBackground, p.prefs.AskedBackground = on, true
+		p.savePrefs(nil)
+	}
+	return container.NewVScroll(container.NewVBox(
+		section("Notifications", "Allium shows notifications only while its window is not in front, and never for message requests.", v.notify, v.preview),
+		widget.NewSeparator(),
+		section("In the background", "When on, closing the window keeps Allium running in the system tray.", v.background),
+	))
+}
+
+const (
+	lookSystem = "Follow the system"
+	lookLight  = "Light"
+	lookDark   = "Dark"
+)
+
+func (v *settingsView) appearanceTab() fyne.CanvasObject {
+	p := v.p
+	v.appearance = widget.NewRadioGroup([]string{lookSystem, lookLight, lookDark}, nil)
+	switch p.prefs.Appearance {
+	case appearanceLight:
+		v.appearance.SetSelected(lookLight)
+	case appearanceDark:
+		v.appearance.SetSelected(lookDark)
+	default:
+		v.appearance.SetSelected(lookSystem)
+	}
+	v.appearance.OnChanged = func(s string) {
+		a := appearanceSystem
+		switch s {
+		case lookLight:
+			a = appearanceLight
+		case lookDark:
+			a = appearanceDark
+		}
+		p.prefs.Appearance = a
+		applyAppearance(p.ui.fa, a)
+		p.savePrefs(nil)
+	}
+	return container.NewVScroll(section("Appearance", "", v.appearance))
+}
+
+const (
+	netSession = "The Session network"
+	netPrivate = "A private network (from a network file)"
+)
+
+func (v *settingsView) networkTab() fyne.CanvasObject {
+	p := v.p
+	v.networkPick = widget.NewRadioGroup([]string{netSession, netPrivate}, nil)
+	v.networkFile = newField(p.keys, "Network file (network.json)")
+	current := p.network
+	if current == "" || current == engine.NetworkSession {
+		v.networkPick.SetSelected(netSession)
+	} else {
+		v.networkPick.SetSelected(netPrivate)
+		v.networkFile.SetText(current)
+	}
+	choose := widget.NewButton("Choose…", func() {
+		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+			if err != nil || r == nil {
+				return
+			}
+			v.networkFile.SetText(r.URI().Path())
+			r.Close()
+			v.networkPick.SetSelected(netPrivate)
+		}, p.win)
+		d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
+		d.Show()
+	})
+	apply := widget.NewButton("Use this network", func() {
+		network := engine.NetworkSession
+		if v.networkPick.Selected == netPrivate {
+			network = strings.TrimSpace(v.networkFile.Text)
+			if network == "" {
+				p.showError("Choose the network file of the private network first.")
+				return
+			}
+		}
+		p.switchNetwork(network)
+	})
+	v.paths = newPathView(p)
+	return container.NewVScroll(container.NewVBox(
+		section("Network", "Allium can use the public Session network, or a private network of Allium nodes described by a network file.",
+			v.networkPick, container.NewBorder(nil, nil, nil, choose, v.networkFile), container.NewHBox(apply)),
+		widget.NewSeparator(),
+		v.paths.content,
+	))
+}
+
+// switchNetwork reopens the engine on another network. The conversations stay; the
+// engine rebuilds its paths on the new network.
+func (p *Profile) switchNetwork(network string) {
+	old := p.eng
+	p.network = network
+	p.ready = false
+	p.conv, p.requests, p.settings = nil, nil, nil
+	p.mu.Lock()
+	p.eng = nil
+	p.mu.Unlock()
+	p.win.SetContent(busyView("Switching network…"))
+	go func() {
+		old.Close()
+		p.ui.do(p.openEngine)
+	}()
+}
+
+func (v *settingsView) phraseTab() fyne.CanvasObject {
+	p := v.p
+	holder := container.NewVBox()
+	show := widget.NewButton("Show my recovery phrase", nil)
+	show.OnTapped = func() {
+		p.showDialog(dialog.NewConfirm("Show your recovery phrase?",
+			"Anyone who sees these 13 words can take over your account. Make sure nobody is looking at your screen.",
+			func(ok bool) {
+				if !ok {
+					return
+				}
+				phrase := p.eng.Phrase()
+				words := widget.NewLabelWithStyle(phrase, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+				words.Wrapping = fyne.TextWrapWord
+				copyBtn := widget.NewButton("Copy", func() { p.ui.fa.Clipboard().SetContent(phrase) })
+				holder.Objects = []fyne.CanvasObject{words, container.NewHBox(copyBtn)}
+				holder.Refresh()
+				show.Hide()
+			}, p.win))
+	}
+	return container.NewVScroll(section("Recovery phrase",
+		"These 13 words bring your account back on another computer. Keep them secret and somewhere safe.",
+		container.NewHBox(show), holder))
+}
+
+func (v *settingsView) aboutTab() fyne.CanvasObject {
+	p := v.p
+	return container.NewVScroll(container.NewVBox(
+		heading("Allium"),
+		widget.NewLabel("Version "+p.ui.version),
+		wrapped("A private messenger that speaks the Session protocol: no phone number, end-to-end encryption, and onion routing so that nobody in the middle knows who talks to whom."),
+		layout.NewSpacer(),
+	))
+}

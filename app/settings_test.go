@@ -1,0 +1,64 @@
+package app
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+)
+
+// TestSettingsReachEngine: the privacy checks change the engine's settings, and the
+// app's own choices are saved in the profile.
+func TestSettingsReachEngine(t *testing.T) {
+	h := newHarness(t)
+	dir, _ := account(t, "Gina")
+	p := h.open(dir)
+	p.keys.run(&desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault})
+	v := p.settings
+	if v == nil {
+		t.Fatal("Ctrl+, did not open the settings")
+	}
+	h.waitFor("the engine's settings", func() bool { return !v.receipts.Disabled() })
+	if v.receipts.Checked || v.typing.Checked {
+		t.Fatal("read receipts or typing indicators are on by default")
+	}
+	test.Tap(v.receipts)
+	h.waitFor("read receipts on in the engine", func() bool { return p.eng.Settings().ReadReceipts })
+	test.Tap(v.typing)
+	h.waitFor("typing indicators on in the engine", func() bool { return p.eng.Settings().TypingIndicators })
+	test.Tap(v.receipts)
+	h.waitFor("read receipts off in the engine", func() bool { return !p.eng.Settings().ReadReceipts })
+
+	v.notify.SetChecked(false)
+	v.appearance.SetSelected(lookDark)
+	h.waitFor("the app's choices on disk", func() bool {
+		pr := loadPrefs(dir)
+		return !pr.Notifications && pr.Appearance == appearanceDark
+	})
+
+	v.name.SetText("Gina B.")
+	v.saveName()
+	h.waitFor("the new name", func() bool { return p.eng.DisplayName() == "Gina B." && p.nameLabel.Text == "Gina B." })
+
+	p.escape()
+	if p.settings != nil {
+		t.Fatal("Esc did not close the settings")
+	}
+}
+
+// TestPathView shows the onion path once the engine has built one.
+func TestPathView(t *testing.T) {
+	h := newHarness(t)
+	dir, _ := account(t, "Hana")
+	p := h.open(dir)
+	p.showSettings()
+	v := p.settings.paths
+	h.waitFor("a path", func() bool { return len(p.eng.Paths()) > 0 })
+	h.waitFor("the path view", func() bool {
+		v.set(p.eng.Paths())
+		return len(v.hops.Objects) == 9 // You, guard, node, node, swarm and four arrows
+	})
+	test.Tap(v.rebuild)
+	h.waitFor("the rebuilt path", func() bool { return !v.rebuild.Disabled() })
+}

@@ -1,0 +1,70 @@
+package app
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"allium/crypto"
+	"allium/engine"
+)
+
+// convName is how a conversation is named: the person's name, or their short ID.
+func convName(c engine.Conversation) string {
+	if c.Name != "" {
+		return c.Name
+	}
+	return shortID(c.ID)
+}
+
+// shortID shortens a Session ID for lists and headers: its first and last characters.
+func shortID(id crypto.SessionID) string {
+	s := id.String()
+	return s[:6] + "…" + s[len(s)-4:]
+}
+
+// firstLine is the first line of a message, for previews.
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i] + " …"
+	}
+	return s
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// listTime is a message time as the conversation list shows it: the time today, the
+// weekday this week, the date before.
+func listTime(t, now time.Time) string {
+	y1, m1, d1 := t.Date()
+	y2, m2, d2 := now.Date()
+	switch {
+	case y1 == y2 && m1 == m2 && d1 == d2:
+		return t.Format("15:04")
+	case now.Sub(t) < 6*24*time.Hour && t.Before(now):
+		return t.Format("Mon")
+	case y1 == y2:
+		return t.Format("2 Jan")
+	}
+	return t.Format("2 Jan 2006")
+}
+
+// dayLabel is the heading above a day's messages.
+func dayLabel(day, now time.Time) string {
+	today := startOfDay(now)
+	switch d := startOfDay(day); {
+	case d.Equal(today):
+		return "Today"
+	case d.Equal(today.AddDate(0, 0, -1)):
+		return "Yesterday"
+	case d.Year() == today.Year():
+		return d.Format("Monday, 2 January")
+	default:
+		return d.Format("Monday, 2 January 2006")
+	}
+}
+
+func startOfDay(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
+}
