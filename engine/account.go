@@ -25,10 +25,10 @@ const MaxNameBytes = 100
 // CheckName reports whether a display name can be used, with a sentence for a person.
 func CheckName(name string) error {
 	if len(name) > MaxNameBytes {
-		return fmt.Errorf("%w: a display name can be at most %d bytes; this one has %d", ErrTooLong, MaxNameBytes, len(name))
+		return &InputError{Err: ErrTooLong, Reason: fmt.Sprintf("A display name can be at most %d bytes; this one has %d. Choose a shorter name.", MaxNameBytes, len(name))}
 	}
 	if !utf8.ValidString(name) {
-		return errors.New("engine: the display name is not valid text")
+		return &InputError{Err: errors.New("engine: invalid text"), Reason: "The display name contains characters that are not text. Type it again."}
 	}
 	return nil
 }

@@ -28,3 +28,14 @@ var (
 	// ErrClosed: the engine was closed.
 	ErrClosed = errors.New("engine: closed")
 )
+
+// InputError is a mistake in what a person typed (a name or message too long, an empty
+// message). Its Error is a sentence to show them; Unwrap gives the sentinel (ErrTooLong,
+// ErrEmptyMessage) for code that needs to tell the cases apart.
+type InputError struct {
+	Err    error
+	Reason string
+}
+
+func (e *InputError) Error() string { return e.Reason }
+func (e *InputError) Unwrap() error { return e.Err }

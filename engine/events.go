@@ -14,6 +14,12 @@ type (
 	MessageState = store.MessageState
 )
 
+// Message directions, re-exported.
+const (
+	Outgoing = store.Outgoing
+	Incoming = store.Incoming
+)
+
 // Message states, re-exported.
 const (
 	Pending  = store.Pending

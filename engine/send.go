@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -34,15 +35,16 @@ const (
 	reasonRefused = "The network refused this message."
 )
 
-// Send writes a text message to the outbox and returns it (state Pending). It is
-// delivered in the background; MessageStatusChanged says when it is sent or fails.
-// Replying to a message request accepts it.
+// Send writes a text message to the outbox and returns it (state Pending): the app shows
+// the returned message itself (no MessageReceived fires for it). It is delivered in the
+// background; MessageStatusChanged says when it is sent or fails, and may arrive before
+// Send returns. Replying to a message request accepts it. Mistakes are *InputError.
 func (e *Engine) Send(to crypto.SessionID, text string) (Message, error) {
 	if strings.TrimSpace(text) == "" {
-		return Message{}, ErrEmptyMessage
+		return Message{}, &InputError{Err: ErrEmptyMessage, Reason: "The message is empty. Type something first."}
 	}
 	if n := MessageLength(text); n > MaxMessageLength {
-		return Message{}, errors.Join(ErrTooLong, errors.New("a message can be at most 2000 characters"))
+		return Message{}, &InputError{Err: ErrTooLong, Reason: fmt.Sprintf("A message can be at most %d characters; this one has %d. Shorten it or split it in two.", MaxMessageLength, n)}
 	}
 	conv, exists, err := e.st.Conversation(to)
 	if err != nil {
