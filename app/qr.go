@@ -84,23 +84,28 @@ func decodeQR(r io.Reader) (crypto.SessionID, error) {
 }
 
 // scanQR finds a QR code in img and returns its text. The decoder is a port of a large
-// Java library; a picture that trips it up counts as one without a code.
+// Java library; a picture that trips it up counts as one without a code. Photographs need
+// the decoder's search for the code; a clean saved code is read best as a "pure" one (the
+// search misreads the finder patterns of a small share of them), so both are tried.
 func scanQR(img image.Image) (text string, ok bool) {
 	defer func() {
 		if recover() != nil {
 			text, ok = "", false
 		}
 	}()
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		return "", false
+	for _, hints := range []map[gozxing.DecodeHintType]any{
+		{gozxing.DecodeHintType_TRY_HARDER: true},
+		{gozxing.DecodeHintType_PURE_BARCODE: true},
+	} {
+		bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+		if err != nil {
+			return "", false
+		}
+		if res, err := zxqr.NewQRCodeReader().Decode(bmp, hints); err == nil {
+			return res.GetText(), true
+		}
 	}
-	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
-	res, err := zxqr.NewQRCodeReader().Decode(bmp, hints)
-	if err != nil {
-		return "", false
-	}
-	return res.GetText(), true
+	return "", false
 }
 
 // showMyQR shows the account's Session ID as text and as a QR code, with Copy and Save.

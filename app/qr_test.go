@@ -24,9 +24,10 @@ func newID(t *testing.T) crypto.SessionID {
 	return id.SessionID()
 }
 
-// TestQRRoundTrip: a QR code the app saves decodes back to the same Session ID.
+// TestQRRoundTrip: a QR code the app saves decodes back to the same Session ID. Random
+// IDs are drawn; before "pure" decoding was added, about one in 130 saved codes failed to decode.
 func TestQRRoundTrip(t *testing.T) {
-	for range 5 {
+	for range 150 {
 		id := newID(t)
 		path := filepath.Join(t.TempDir(), "qr.png")
 		f, err := os.Create(path)
