@@ -68,6 +68,15 @@ func (n *Node) encode(v any) (int, []byte) {
 	return http.StatusOK, b
 }
 
+// refuse answers a request whose parameters are bad (rerr), or whose account this node's
+// swarm does not serve (421): the checks every request for one account's data shares.
+func (n *Node) refuse(rerr *network.RPCError, pubkey [33]byte) (int, []byte, bool) {
+	if rerr != nil {
+		return rerr.Status, []byte(rerr.Message), true
+	}
+	return n.wrongSwarm(pubkey)
+}
+
 // wrongSwarm answers 421 with the swarm that does serve pubkey, unless that is ours.
 func (n *Node) wrongSwarm(pubkey [33]byte) (int, []byte, bool) {
 	reg := n.reg.Load()
@@ -100,10 +109,7 @@ func (n *Node) swarmResponse(reg *Registry, swarm uint64) network.SwarmResponse 
 
 func (n *Node) retrieve(params json.RawMessage) (int, []byte) {
 	req, rerr := network.ParseRetrieve(params, n.now())
-	if rerr != nil {
-		return rerr.Status, []byte(rerr.Message)
-	}
-	if status, b, wrong := n.wrongSwarm(req.Pubkey); wrong {
+	if status, b, stop := n.refuse(rerr, req.Pubkey); stop {
 		return status, b
 	}
 	msgs, more, err := n.store.Retrieve(req.Pubkey, req.Namespace, req.LastHash, req.MaxCount, req.MaxSize)
@@ -124,10 +130,7 @@ func (n *Node) retrieve(params json.RawMessage) (int, []byte) {
 
 func (n *Node) getExpiries(params json.RawMessage) (int, []byte) {
 	req, rerr := network.ParseGetExpiries(params, n.now())
-	if rerr != nil {
-		return rerr.Status, []byte(rerr.Message)
-	}
-	if status, b, wrong := n.wrongSwarm(req.Pubkey); wrong {
+	if status, b, stop := n.refuse(rerr, req.Pubkey); stop {
 		return status, b
 	}
 	exp, err := n.store.Expiries(req.Pubkey, req.Hashes)
@@ -254,7 +257,6 @@ func (n *Node) recursive(ctx context.Context, method string, params json.RawMess
 func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 	now := n.now()
 	sign := func(msg []byte) string { return base64.StdEncoding.EncodeToString(ed25519.Sign(n.id.Ed25519, msg)) }
-	fail := func(rerr *network.RPCError) (int, []byte) { return rerr.Status, []byte(rerr.Message) }
 	internal := func(err error) (int, []byte) {
 		n.log.Error(method, "err", err)
 		return http.StatusInternalServerError, []byte("internal error")
@@ -263,10 +265,7 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 	switch method {
 	case "store":
 		req, rerr := network.ParseStore(params, now)
-		if rerr != nil {
-			return fail(rerr)
-		}
-		if status, b, wrong := n.wrongSwarm(req.Pubkey); wrong {
+		if status, b, stop := n.refuse(rerr, req.Pubkey); stop {
 			return status, b
 		}
 		hash := network.MessageHash(req.Pubkey, req.Namespace, req.Data)
@@ -280,10 +279,7 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 
 	case "delete":
 		req, rerr := network.ParseDelete(params, now)
-		if rerr != nil {
-			return fail(rerr)
-		}
-		if status, b, wrong := n.wrongSwarm(req.Pubkey); wrong {
+		if status, b, stop := n.refuse(rerr, req.Pubkey); stop {
 			return status, b
 		}
 		deleted, err := n.store.Delete(req.Pubkey, req.Hashes)
@@ -299,10 +295,7 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 
 	case "delete_all":
 		req, rerr := network.ParseDeleteAll(params, now)
-		if rerr != nil {
-			return fail(rerr)
-		}
-		if status, b, wrong := n.wrongSwarm(req.Pubkey); wrong {
+		if status, b, stop := n.refuse(rerr, req.Pubkey); stop {
 			return status, b
 		}
 		deleted, err := n.store.DeleteAll(req.Pubkey, req.Namespace)
@@ -315,10 +308,7 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 
 	case "delete_before":
 		req, rerr := network.ParseDeleteBefore(params, now)
-		if rerr != nil {
-			return fail(rerr)
-		}
-		if status, b, wrong := n.wrongSwarm(req.Pubkey); wrong {
+		if status, b, stop := n.refuse(rerr, req.Pubkey); stop {
 			return status, b
 		}
 		deleted, err := n.store.DeleteBefore(req.Pubkey, req.Namespace, req.Before)
@@ -331,10 +321,7 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 
 	case "expire":
 		req, rerr := network.ParseExpire(params, now)
-		if rerr != nil {
-			return fail(rerr)
-		}
-		if status, b, wrong := n.wrongSwarm(req.Pubkey); wrong {
+		if status, b, stop := n.refuse(rerr, req.Pubkey); stop {
 			return status, b
 		}
 		expiry := min(req.Expiry, now.Add(maxExpiryAhead).UnixMilli())
@@ -348,10 +335,7 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 
 	case "expire_all":
 		req, rerr := network.ParseExpireAll(params, now)
-		if rerr != nil {
-			return fail(rerr)
-		}
-		if status, b, wrong := n.wrongSwarm(req.Pubkey); wrong {
+		if status, b, stop := n.refuse(rerr, req.Pubkey); stop {
 			return status, b
 		}
 		updated, err := n.store.ExpireAll(req.Pubkey, req.Namespace, req.Expiry)
