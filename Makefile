@@ -144,12 +144,15 @@ fuzz:
 	done
 
 # bench runs the benchmarks: per-operation ones on one core, the node's throughput on all
-# cores (nodes use them), then what an idle 9-node testnet costs.
+# cores (nodes use them), the engine's scenarios on a real testnet (one run each), what an
+# idle 9-node testnet costs, and the desktop app next to an empty Fyne window.
 bench: deps
 	go test -run='^$$' -bench=. -benchmem -benchtime=$(BENCHTIME) -cpu=1 \
 		$$(go list ./... | grep -v -e '/network/node$$' -e '/engine$$')
 	go test -run='^$$' -bench=. -benchtime=3s ./network/node
+	go test -run='^$$' -bench=. -benchtime=1x ./engine
 	scripts/idle-testnet.sh 60
+	scripts/app-perf.sh 30
 
 # build builds the desktop app (cgo; the first build compiles OpenGL bindings for a few
 # minutes).
