@@ -68,7 +68,7 @@ APP_BUILD := go build -tags $(APP_TAGS) -trimpath
 APP_LDFLAGS = -s -w -X main.version=$(VERSION)
 # allium-node is pure Go and its build id is fixed (empty), so that two builds of the same
 # commit are byte-identical; cmd/allium-node/reproducible_test.go checks these flags.
-NODE_BUILD := CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -buildid="
+NODE_BUILD = CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -buildid= -X main.version=$(VERSION)"
 NODE_PLATFORMS := linux/amd64 linux/arm64 windows/amd64 darwin/amd64 darwin/arm64
 
 # The app is packaged for the machine's own architecture (cgo).

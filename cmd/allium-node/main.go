@@ -25,6 +25,9 @@ import (
 	"allium/network/testnet"
 )
 
+// version is stamped at build time (-ldflags "-X main.version=..."), from git describe.
+var version = "dev"
+
 const usage = `allium-node: an Allium storage and onion-relay node.
 
 Usage:
@@ -36,6 +39,7 @@ Usage:
                                        creating a key for each under DIR
   allium-node testnet --dir DIR [--nodes 9] [--swarm-size 3]
                                        run a whole network on 127.0.0.1 until interrupted
+  allium-node --version                print the version
 `
 
 // gcPercent: a node's live heap is small (a few MB) while every request allocates its
@@ -62,6 +66,9 @@ func main() {
 		err = registry(os.Args[2:])
 	case "testnet":
 		err = runTestnet(os.Args[2:])
+	case "--version", "version":
+		fmt.Println("allium-node", version)
+		return
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 		return

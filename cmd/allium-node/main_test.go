@@ -102,6 +102,9 @@ func TestCommandErrors(t *testing.T) {
 			t.Errorf("%s: err %v, output %q", name, err, out)
 		}
 	}
+	if out, err := exec.Command(bin, "--version").CombinedOutput(); err != nil || !strings.HasPrefix(string(out), "allium-node ") {
+		t.Errorf("--version: %v %q", err, out)
+	}
 	dir := t.TempDir()
 	out, err := exec.Command(bin, "keygen", "--dir", dir).CombinedOutput()
 	if err != nil || !strings.HasPrefix(string(out), "pubkey_ed25519 ") {

@@ -12,10 +12,10 @@ import (
 	"testing"
 )
 
-// releaseFlags are the Makefile's NODE_BUILD flags, the ones make release builds
+// releaseFlags are the Makefile's NODE_BUILD flags (with a fixed version), the ones make release builds
 // allium-node with: no paths of the build machine (-trimpath), no symbol table or DWARF
 // (-s -w), and a fixed, empty build id.
-var releaseFlags = []string{"-trimpath", "-ldflags", "-s -w -buildid="}
+var releaseFlags = []string{"-trimpath", "-ldflags", "-s -w -buildid= -X main.version=v0.0.0-test"}
 
 // TestReproducibleBuild checks the promise of make release: two builds of the same commit
 // give byte-identical allium-node binaries, wherever the source sits and whatever the
