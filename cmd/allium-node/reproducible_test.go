@@ -12,9 +12,9 @@ import (
 	"testing"
 )
 
-// releaseFlags are the Makefile's NODE_BUILD flags (with a fixed version), the ones make release builds
-// allium-node with: no paths of the build machine (-trimpath), no symbol table or DWARF
-// (-s -w), and a fixed, empty build id.
+// releaseFlags are the Makefile's NODE_BUILD flags, with a fixed version: the ones make
+// release builds allium-node with: no paths of the build machine (-trimpath), no symbol
+// table or DWARF (-s -w), and a fixed, empty build id.
 var releaseFlags = []string{"-trimpath", "-ldflags", "-s -w -buildid= -X main.version=v0.0.0-test"}
 
 // TestReproducibleBuild checks the promise of make release: two builds of the same commit
