@@ -2,9 +2,12 @@ package node_test
 
 import (
 	"context"
+	"crypto/tls"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -228,4 +231,35 @@ func TestSampleConfig(t *testing.T) {
 	if c.DataDir != "/var/lib/allium-node" || c.RateLimit != 50 || len(c.AllowedProxyHosts) != 0 {
 		t.Fatalf("%+v", c)
 	}
+}
+
+// TestBusy holds the only request slot of a node with a body that never finishes; the
+// next request is turned away with 503 at once, and served again once the slot frees.
+func TestBusy(t *testing.T) {
+	dir := t.TempDir()
+	tn, err := testnet.Start(context.Background(), testnet.Options{Nodes: 1, SwarmSize: 1, Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn.Close()
+	nd, err := node.New(node.Config{DataDir: filepath.Join(dir, "node-00"), Registry: filepath.Join(dir, testnet.RegistryFile),
+		RateLimit: -1, MaxConcurrent: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nd.Shutdown(context.Background())
+	reg, _ := node.LoadRegistry(filepath.Join(dir, testnet.RegistryFile))
+	n := &tnet{reg: reg, client: startNet(t, 1, 1, nil).client}
+
+	conn, err := tls.Dial("tcp", nd.Addr().String(), &tls.Config{InsecureSkipVerify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "POST /storage_rpc/v1 HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"method\":")
+	time.Sleep(200 * time.Millisecond) // the handler is now waiting for the rest of the body
+	if status, body := n.rpc(t, 0, "info", []byte(`{}`)); status != http.StatusServiceUnavailable || !strings.Contains(string(body), "busy") {
+		t.Fatalf("while busy: %d %s", status, body)
+	}
+	conn.Close()
+	waitFor(t, "the slot to free", func() bool { status, _ := n.rpc(t, 0, "info", []byte(`{}`)); return status == http.StatusOK })
 }
