@@ -41,6 +41,9 @@ type Config struct {
 	// PruneInterval how often it deletes expired ones. Zero means the defaults.
 	SyncInterval  time.Duration `toml:"-"`
 	PruneInterval time.Duration `toml:"-"`
+	// RelayTimeout bounds how long the rest of an onion path may take to answer
+	// (default 30 s; tests shorten it).
+	RelayTimeout time.Duration `toml:"-"`
 	// Observe, if set, is told what the node learns from each onion request it handles.
 	// Tests use it to check what each hop of a path can see.
 	Observe func(OnionObservation) `toml:"-"`
@@ -106,6 +109,9 @@ func (c *Config) withDefaults() {
 	}
 	if c.PruneInterval <= 0 {
 		c.PruneInterval = defaultPruneInterval
+	}
+	if c.RelayTimeout <= 0 {
+		c.RelayTimeout = defaultRelayTimeout
 	}
 }
 

@@ -1,9 +1,12 @@
 package node_test
 
 import (
+	"allium/crypto"
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -262,4 +265,54 @@ func TestBusy(t *testing.T) {
 	}
 	conn.Close()
 	waitFor(t, "the slot to free", func() bool { status, _ := n.rpc(t, 0, "info", []byte(`{}`)); return status == http.StatusOK })
+}
+
+// TestRelayTimeout relays to a node that accepts connections but never answers: the
+// client hears 504 "Request time out" from its guard.
+func TestRelayTimeout(t *testing.T) {
+	dir := t.TempDir()
+	tn, err := testnet.Start(context.Background(), testnet.Options{Nodes: 1, SwarmSize: 1, Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tn.Close()
+	// A silent "node": listed in the registry, holds connections open, says nothing.
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	regPath := filepath.Join(dir, testnet.RegistryFile)
+	f := tn.Registry()
+	quiet, _ := node.LoadOrCreateIdentity(filepath.Join(dir, "silent"))
+	qpub := quiet.PublicKey()
+	f.Nodes = append(f.Nodes, node.RegistryEntry{Address: silent.Addr().String(), Ed25519: hexOf(qpub), SwarmID: f.Nodes[0].SwarmID})
+	if err := node.WriteRegistry(regPath, f); err != nil {
+		t.Fatal(err)
+	}
+	nd, err := node.New(node.Config{DataDir: filepath.Join(dir, "node-00"), Registry: regPath, RateLimit: -1,
+		RelayTimeout: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nd.Shutdown(context.Background())
+	reg, _ := node.LoadRegistry(regPath)
+	n := &tnet{reg: reg, client: startNet(t, 1, 1, nil).client}
+	req, err := network.BuildOnion(rand.Reader, crypto.AESGCM, []network.OnionHop{n.hop(0)}, n.hop(1), []byte(`{"method":"info","params":{}}`), network.StorageControl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status, body := n.post(t, 0, "/onion_req/v2", req.Body)
+	if status != http.StatusGatewayTimeout || !strings.Contains(string(body), "Request time out") {
+		t.Fatalf("%d %s", status, body)
+	}
 }

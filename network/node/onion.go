@@ -17,8 +17,8 @@ import (
 	"allium/network"
 )
 
-// relayTimeout bounds the rest of the path behind this node.
-const relayTimeout = 30 * time.Second
+// defaultRelayTimeout bounds the rest of the path behind this node.
+const defaultRelayTimeout = 30 * time.Second
 
 // handleOnion processes an onion request arriving over HTTPS: from a client when this node
 // is the guard, or from the previous node of the path. The node peels its layer and
@@ -100,7 +100,7 @@ func (n *Node) relayToNode(ctx context.Context, l *network.OnionLayer, hop int) 
 	meta = append(meta, '}')
 	payload := network.AppendOnionPayload(make([]byte, 0, 4+len(l.Inner)+len(meta)), l.Inner, meta)
 
-	ctx, cancel := context.WithTimeout(ctx, relayTimeout)
+	ctx, cancel := context.WithTimeout(ctx, n.cfg.RelayTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "https://"+next.Addr.String()+"/onion_req/v2", bytes.NewReader(payload))
 	if err != nil {
