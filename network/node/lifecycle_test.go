@@ -1,7 +1,6 @@
 package node_test
 
 import (
-	"allium/crypto"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
@@ -15,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"allium/crypto"
 	"allium/network"
 	"allium/network/node"
 	"allium/network/testnet"
