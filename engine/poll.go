@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/base64"
 	"encoding/json"
+	"math/rand/v2"
 	"net/http"
 	"time"
 
@@ -46,7 +47,7 @@ func (e *Engine) pollOnce() bool {
 			found = found || n.Ed25519 == prefer
 		}
 		if !found {
-			prefer = s[int(time.Now().UnixNano())%len(s)].Ed25519
+			prefer = s[rand.IntN(len(s))].Ed25519
 		}
 	}
 	status, body, dest, err := e.request(e.ctx, self, prefer, "retrieve", func(now time.Time, dest Node) ([]byte, error) {

@@ -256,7 +256,6 @@ func (n *Node) recursive(ctx context.Context, method string, params json.RawMess
 // swarm peers it forwards to.
 func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 	now := n.now()
-	sign := func(msg []byte) string { return base64.StdEncoding.EncodeToString(ed25519.Sign(n.id.Ed25519, msg)) }
 	internal := func(err error) (int, []byte) {
 		n.log.Error(method, "err", err)
 		return http.StatusInternalServerError, []byte("internal error")
@@ -274,7 +273,7 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 		if err != nil {
 			return internal(err)
 		}
-		return n.encode(network.StoreResult{Hash: hash, Signature: sign(network.StoreResponseSigMessage(hash)),
+		return n.encode(network.StoreResult{Hash: hash, Signature: n.sign(network.StoreResponseSigMessage(hash)),
 			Expiry: req.Expiry, Already: !inserted})
 
 	case "delete":
@@ -289,9 +288,7 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 		if req.Required && len(deleted) == 0 {
 			return http.StatusNotFound, []byte("no messages found")
 		}
-		pk := hex.EncodeToString(req.Pubkey[:])
-		return n.encode(map[string]any{"deleted": nonNil(deleted),
-			"signature": sign(network.DeleteResponseSigMessage(pk, req.Hashes, deleted))})
+		return n.deleted(deleted, network.DeleteResponseSigMessage(hex.EncodeToString(req.Pubkey[:]), req.Hashes, deleted))
 
 	case "delete_all":
 		req, rerr := network.ParseDeleteAll(params, now)
@@ -302,9 +299,7 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 		if err != nil {
 			return internal(err)
 		}
-		pk := hex.EncodeToString(req.Pubkey[:])
-		return n.encode(map[string]any{"deleted": nonNil(deleted),
-			"signature": sign(network.DeleteAllResponseSigMessage(pk, req.Timestamp, deleted))})
+		return n.deleted(deleted, network.DeleteAllResponseSigMessage(hex.EncodeToString(req.Pubkey[:]), req.Timestamp, deleted))
 
 	case "delete_before":
 		req, rerr := network.ParseDeleteBefore(params, now)
@@ -315,9 +310,7 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 		if err != nil {
 			return internal(err)
 		}
-		pk := hex.EncodeToString(req.Pubkey[:])
-		return n.encode(map[string]any{"deleted": nonNil(deleted),
-			"signature": sign(network.DeleteBeforeResponseSigMessage(pk, req.Before, deleted))})
+		return n.deleted(deleted, network.DeleteBeforeResponseSigMessage(hex.EncodeToString(req.Pubkey[:]), req.Before, deleted))
 
 	case "expire":
 		req, rerr := network.ParseExpire(params, now)
@@ -329,9 +322,12 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 		if err != nil {
 			return internal(err)
 		}
+		if unchanged == nil {
+			unchanged = map[string]int64{}
+		}
 		pk := hex.EncodeToString(req.Pubkey[:])
-		return n.encode(map[string]any{"updated": nonNil(updated), "unchanged": unchanged, "expiry": expiry,
-			"signature": sign(network.ExpireResponseSigMessage(pk, expiry, req.Hashes, updated, unchanged))})
+		return n.encode(network.ExpireResult{Updated: nonNil(updated), Unchanged: unchanged, Expiry: expiry,
+			Signature: n.sign(network.ExpireResponseSigMessage(pk, expiry, req.Hashes, updated, unchanged))})
 
 	case "expire_all":
 		req, rerr := network.ParseExpireAll(params, now)
@@ -344,9 +340,20 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 		}
 		pk := hex.EncodeToString(req.Pubkey[:])
 		return n.encode(map[string]any{"updated": nonNil(updated), "expiry": req.Expiry,
-			"signature": sign(network.ExpireAllResponseSigMessage(pk, req.Expiry, updated))})
+			"signature": n.sign(network.ExpireAllResponseSigMessage(pk, req.Expiry, updated))})
 	}
 	return http.StatusBadRequest, []byte("no method " + method)
+}
+
+// sign signs a response message with the node's key, base64 as responses carry it.
+func (n *Node) sign(msg []byte) string {
+	return base64.StdEncoding.EncodeToString(ed25519.Sign(n.id.Ed25519, msg))
+}
+
+// deleted answers a delete, delete_all or delete_before with what this node deleted and
+// its signature over msg.
+func (n *Node) deleted(hashes []string, msg []byte) (int, []byte) {
+	return n.encode(network.DeleteResult{Deleted: network.AffectedHashes{Hashes: nonNil(hashes)}, Signature: n.sign(msg)})
 }
 
 func nonNil(s []string) []string {
