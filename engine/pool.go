@@ -193,7 +193,7 @@ func (p *pool) pathsReady() int {
 func (p *pool) route(swarm []Node, prefer [32]byte) (*path, Node, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for _, i := range randPerm(len(p.paths)) {
+	for _, i := range rand.Perm(len(p.paths)) {
 		pa := p.paths[i]
 		var cands []Node
 		for _, n := range swarm {
@@ -313,8 +313,6 @@ func (p *pool) offset() time.Duration {
 	slices.Sort(s)
 	return time.Duration(s[len(s)/2]) * time.Millisecond
 }
-
-func randPerm(n int) []int { return rand.Perm(n) }
 
 // nextNode reads the node a relay error names, and whether it said the node does not
 // exist ("Next node not found") rather than that it did not answer.

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"net/netip"
@@ -118,7 +119,7 @@ func (t *transport) seedClient(s seed) *http.Client {
 // get_n_service_nodes), until one answers.
 func (t *transport) fetchNodes(ctx context.Context) ([]Node, error) {
 	var lastErr error
-	order := randPerm(len(t.seeds))
+	order := mrand.Perm(len(t.seeds))
 	for _, i := range order {
 		nodes, err := t.fetchFromSeed(ctx, t.seeds[i])
 		if err == nil {
