@@ -41,7 +41,7 @@ PROTOC_GEN_GO := google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
 # compiler and windres for the Windows app, the AppStream and .desktop validators, and
 # rsvg-convert with ImageMagick to draw the icons.
 LINUX_PACKAGING_PACKAGES := xz-utils appstream desktop-file-utils
-WINDOWS_PACKAGES := gcc-mingw-w64-x86-64-win32 binutils-mingw-w64-x86-64 zip
+WINDOWS_PACKAGES := gcc-mingw-w64-x86-64-win32 binutils-mingw-w64-x86-64 zip unzip
 ICON_PACKAGES := librsvg2-bin imagemagick
 
 FUZZTIME ?= 5s
