@@ -71,20 +71,20 @@ func (k *HopKey) EncType() EncType { return k.enc }
 // ClientHopKey derives the key for a layer from the client's one-time key pair and the
 // node's X25519 public key.
 func ClientHopKey(enc EncType, eph *X25519KeyPair, node *[32]byte) (HopKey, error) {
-	return hopKey(enc, &eph.Private, node, &eph.Public, node)
+	return hopKey(enc, eph, node, &eph.Public, node)
 }
 
 // NodeHopKey derives the same key on the node, from its X25519 key pair and the client's
 // one-time public key.
 func NodeHopKey(enc EncType, node *X25519KeyPair, eph *[32]byte) (HopKey, error) {
-	return hopKey(enc, &node.Private, eph, eph, &node.Public)
+	return hopKey(enc, node, eph, eph, &node.Public)
 }
 
-// hopKey derives a layer key from X25519(priv, peer). client and node are the two public
+// hopKey derives a layer key from X25519(own, peer). client and node are the two public
 // keys in the order the xchacha20 hash takes them: the client's one-time key first.
-func hopKey(enc EncType, priv, peer, client, node *[32]byte) (HopKey, error) {
+func hopKey(enc EncType, own *X25519KeyPair, peer, client, node *[32]byte) (HopKey, error) {
 	k := HopKey{enc: enc}
-	shared, err := x25519(priv, peer)
+	shared, err := own.sharedSecret(peer)
 	if err != nil {
 		return k, err
 	}

@@ -172,3 +172,35 @@ func TestHopRejects(t *testing.T) {
 		}
 	}
 }
+
+// A key pair written as a literal, without its prepared secret, derives the same layer
+// key as one made by NewX25519KeyPair, and both refuse a low-order point.
+func TestHopKeyLiteralPair(t *testing.T) {
+	node, _ := GenerateX25519(rand.Reader)
+	eph, _ := GenerateX25519(rand.Reader)
+	literal := X25519KeyPair{Private: node.Private, Public: node.Public}
+	if NewX25519KeyPair(node.Private).Public != node.Public {
+		t.Fatal("NewX25519KeyPair computes another public key")
+	}
+	for _, enc := range []EncType{AESGCM, XChaCha20} {
+		a, err := NodeHopKey(enc, &node, &eph.Public)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := NodeHopKey(enc, &literal, &eph.Public)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ := ClientHopKey(enc, &eph, &node.Public)
+		if a != b || a != c {
+			t.Errorf("%v: prepared, literal and client keys differ", enc)
+		}
+	}
+	// 1 is a point of order 4 (u = 1 gives y = 0): every secret's product with it is zero.
+	one := [32]byte{1}
+	for _, kp := range []*X25519KeyPair{&node, &literal} {
+		if _, err := NodeHopKey(AESGCM, kp, &one); err != ErrInvalidKey {
+			t.Errorf("low-order point: err = %v, want ErrInvalidKey", err)
+		}
+	}
+}

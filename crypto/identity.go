@@ -1,13 +1,13 @@
 package crypto
 
 import (
+	"crypto/ecdh"
 	"crypto/ed25519"
 	"crypto/sha512"
 	"fmt"
 	"io"
 
 	"filippo.io/edwards25519"
-	"golang.org/x/crypto/curve25519"
 )
 
 // SeedSize is the number of random bytes a Session account is made of. The recovery
@@ -21,9 +21,8 @@ type Seed [SeedSize]byte
 // Identity is an account's key material: the Ed25519 key that signs, and the X25519 key
 // derived from it that receives sealed messages and names the account (its Session ID).
 type Identity struct {
-	ed    ed25519.PrivateKey // seed || public key, 64 bytes
-	xPriv [32]byte
-	xPub  [32]byte
+	ed ed25519.PrivateKey // seed || public key, 64 bytes
+	x  X25519KeyPair
 }
 
 // GenerateIdentity creates a new account from SeedSize bytes of rand.
@@ -47,16 +46,14 @@ func NewIdentity(s Seed) *Identity {
 // 25-word phrases encoded one). New accounts use NewIdentity.
 func NewIdentityFromEd25519Seed(seed [ed25519.SeedSize]byte) *Identity {
 	id := &Identity{ed: ed25519.NewKeyFromSeed(seed[:])}
-	id.xPriv = ed25519SeedToX25519(seed[:])
-	// The X25519 public key is the Montgomery form of the Ed25519 public key. Deriving it
-	// from the Ed25519 point (rather than from xPriv) keeps the two halves consistent by
-	// construction; both give the same value.
+	id.x = NewX25519KeyPair(ed25519SeedToX25519(seed[:]))
+	// The X25519 public key is also the Montgomery form of the Ed25519 public key: the
+	// two derivations must agree, or the account's halves would not belong together.
 	pub, err := Ed25519PublicToX25519(id.ed.Public().(ed25519.PublicKey))
-	if err != nil {
-		// NewKeyFromSeed always yields a valid point.
-		panic("crypto: ed25519 public key is not a valid point: " + err.Error())
+	if err != nil || pub != id.x.Public {
+		// NewKeyFromSeed always yields a valid point, and the conversion is exact.
+		panic("crypto: the ed25519 and x25519 halves of an identity differ")
 	}
-	id.xPub = pub
 	return id
 }
 
@@ -77,7 +74,7 @@ func (id *Identity) Seed() (Seed, bool) {
 func (id *Identity) SessionID() SessionID {
 	var s SessionID
 	s[0] = byte(PrefixStandard)
-	copy(s[1:], id.xPub[:])
+	copy(s[1:], id.x.Public[:])
 	return s
 }
 
@@ -91,10 +88,10 @@ func (id *Identity) Ed25519PublicKey() ed25519.PublicKey {
 func (id *Identity) Ed25519PrivateKey() ed25519.PrivateKey { return id.ed }
 
 // X25519PublicKey returns the key sealed messages are encrypted to.
-func (id *Identity) X25519PublicKey() [32]byte { return id.xPub }
+func (id *Identity) X25519PublicKey() [32]byte { return id.x.Public }
 
 // X25519PrivateKey returns the secret that opens sealed messages.
-func (id *Identity) X25519PrivateKey() [32]byte { return id.xPriv }
+func (id *Identity) X25519PrivateKey() [32]byte { return id.x.Private }
 
 // Sign signs msg with the account's Ed25519 key (pure Ed25519, no pre-hash).
 func (id *Identity) Sign(msg []byte) []byte { return ed25519.Sign(id.ed, msg) }
@@ -127,27 +124,51 @@ func Ed25519PublicToX25519(pub []byte) ([32]byte, error) {
 }
 
 // X25519KeyPair is an X25519 secret and its public key, used for the one-time keys of
-// onion layers and sealed boxes.
+// onion layers and sealed boxes, and for a node's onion key. Make one with
+// NewX25519KeyPair or GenerateX25519: a pair made that way keeps the prepared secret, so
+// each Diffie-Hellman costs one scalar multiplication instead of two.
 type X25519KeyPair struct {
 	Private [32]byte
 	Public  [32]byte
+	key     *ecdh.PrivateKey
+}
+
+// NewX25519KeyPair computes the public key of private and keeps the secret prepared for
+// Diffie-Hellman.
+func NewX25519KeyPair(private [32]byte) X25519KeyPair {
+	k, err := ecdh.X25519().NewPrivateKey(private[:])
+	if err != nil {
+		// Every 32-byte string is an X25519 secret.
+		panic("crypto: x25519 secret rejected: " + err.Error())
+	}
+	return X25519KeyPair{Private: private, Public: [32]byte(k.PublicKey().Bytes()), key: k}
 }
 
 // GenerateX25519 makes a fresh X25519 key pair from 32 bytes of rand.
 func GenerateX25519(rand io.Reader) (X25519KeyPair, error) {
-	var kp X25519KeyPair
-	if _, err := io.ReadFull(rand, kp.Private[:]); err != nil {
-		return kp, fmt.Errorf("crypto: generate x25519 key: %w", err)
+	var private [32]byte
+	if _, err := io.ReadFull(rand, private[:]); err != nil {
+		return X25519KeyPair{}, fmt.Errorf("crypto: generate x25519 key: %w", err)
 	}
-	curve25519.ScalarBaseMult(&kp.Public, &kp.Private)
-	return kp, nil
+	return NewX25519KeyPair(private), nil
 }
 
-// x25519 computes a Diffie-Hellman secret and rejects the all-zero output that a
-// low-order public key forces, so a malicious key cannot fix the shared secret.
-func x25519(priv, pub *[32]byte) ([32]byte, error) {
+// sharedSecret computes the Diffie-Hellman secret with pub and rejects the all-zero
+// output that a low-order public key forces, so a malicious key cannot fix the shared
+// secret. A pair given as a literal, without its prepared secret, costs one more scalar
+// multiplication.
+func (kp *X25519KeyPair) sharedSecret(pub *[32]byte) ([32]byte, error) {
 	var out [32]byte
-	s, err := curve25519.X25519(priv[:], pub[:])
+	k := kp.key
+	if k == nil {
+		prepared := NewX25519KeyPair(kp.Private)
+		k = prepared.key
+	}
+	p, err := ecdh.X25519().NewPublicKey(pub[:])
+	if err != nil {
+		return out, ErrInvalidKey
+	}
+	s, err := k.ECDH(p)
 	if err != nil {
 		return out, ErrInvalidKey
 	}

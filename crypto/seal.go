@@ -72,7 +72,7 @@ func seal(rand io.Reader, sender *Identity, recipient SessionID, m []byte, pad b
 	if err != nil {
 		return nil, err
 	}
-	key, err := boxKey(&eph.Private, &y)
+	key, err := boxKey(&eph, &y)
 	if err != nil {
 		return nil, err
 	}
@@ -100,11 +100,11 @@ func Open(recipient *Identity, ciphertext []byte) (Message, error) {
 	}
 	var e [32]byte
 	copy(e[:], ciphertext)
-	key, err := boxKey(&recipient.xPriv, &e)
+	key, err := boxKey(&recipient.x, &e)
 	if err != nil {
 		return Message{}, ErrDecrypt
 	}
-	nonce := sealNonce(&e, &recipient.xPub)
+	nonce := sealNonce(&e, &recipient.x.Public)
 	p, ok := secretbox.Open(nil, ciphertext[32:], &nonce, &key)
 	if !ok {
 		return Message{}, ErrDecrypt
@@ -114,7 +114,7 @@ func Open(recipient *Identity, ciphertext []byte) (Message, error) {
 	mlen := len(p) - sealedExtra
 	var sig [ed25519.SignatureSize]byte
 	copy(sig[:], p[mlen+ed25519.PublicKeySize:])
-	signed := append(p[:mlen+ed25519.PublicKeySize], recipient.xPub[:]...)
+	signed := append(p[:mlen+ed25519.PublicKeySize], recipient.x.Public[:]...)
 	a := ed25519.PublicKey(p[mlen : mlen+ed25519.PublicKeySize : mlen+ed25519.PublicKeySize])
 	if !ed25519.Verify(a, signed, sig[:]) {
 		return Message{}, ErrDecrypt
@@ -131,9 +131,9 @@ func Open(recipient *Identity, ciphertext []byte) (Message, error) {
 
 // boxKey is NaCl crypto_box's key: HSalsa20 of the X25519 secret, with the all-zero
 // secret of a low-order key rejected.
-func boxKey(priv, pub *[32]byte) ([32]byte, error) {
+func boxKey(own *X25519KeyPair, pub *[32]byte) ([32]byte, error) {
 	var key [32]byte
-	shared, err := x25519(priv, pub)
+	shared, err := own.sharedSecret(pub)
 	if err != nil {
 		return key, err
 	}

@@ -225,7 +225,7 @@ func TestDecryptRejects(t *testing.T) {
 	inner = append(inner, alice.Sign(append(bytes.Clone(inner), eveKey[:]...))...)
 	eph, _ := GenerateX25519(rand.Reader)
 	y := bob.X25519PublicKey()
-	key, _ := boxKey(&eph.Private, &y)
+	key, _ := boxKey(&eph, &y)
 	nonce := sealNonce(&eph.Public, &y)
 	resealed := sealAfter(eph.Public, inner, &nonce, &key)
 

@@ -44,7 +44,7 @@ func newIdentity(seed []byte) *Identity {
 	c := crypto.NewIdentityFromEd25519Seed([32]byte(seed))
 	return &Identity{
 		Ed25519: c.Ed25519PrivateKey(),
-		X25519:  crypto.X25519KeyPair{Private: c.X25519PrivateKey(), Public: c.X25519PublicKey()},
+		X25519:  crypto.NewX25519KeyPair(c.X25519PrivateKey()),
 	}
 }
 
