@@ -68,6 +68,9 @@ func ParseOnionPayload(b []byte) (ciphertext, meta []byte, err error) {
 // surrounded by whitespace. json.Valid does not check the UTF-8 inside
 // strings, so that is checked separately.
 func isJSONObject(b []byte) bool {
+	if scanFlatObject(b, nil) {
+		return true // ASCII, so UTF-8 too
+	}
 	t := bytes.TrimLeft(b, " \t\r\n")
 	return len(t) > 0 && t[0] == '{' && json.Valid(b) && utf8.Valid(b)
 }
@@ -140,9 +143,11 @@ func ParseRouting(meta []byte) (Routing, error) {
 	if !utf8.Valid(meta) {
 		return Routing{}, fmt.Errorf("%w: not UTF-8", ErrBadRouting)
 	}
-	var f map[string]json.RawMessage
-	if err := json.Unmarshal(meta, &f); err != nil || f == nil {
-		return Routing{}, fmt.Errorf("%w: not a JSON object", ErrBadRouting)
+	f, ok := parseFlatObject(meta)
+	if !ok {
+		if err := json.Unmarshal(meta, &f); err != nil || f == nil {
+			return Routing{}, fmt.Errorf("%w: not a JSON object", ErrBadRouting)
+		}
 	}
 	if _, ok := f["headers"]; ok {
 		r := Routing{Kind: RouteFinal, Base64: true}
@@ -220,7 +225,7 @@ func optionalField[T bool | string | int64](f map[string]json.RawMessage, key st
 	if !ok {
 		return nil
 	}
-	if bytes.Equal(bytes.TrimSpace(raw), []byte("null")) || json.Unmarshal(raw, v) != nil {
+	if bytes.Equal(bytes.TrimSpace(raw), []byte("null")) || decodeFlat(raw, v) != nil {
 		var zero T
 		return fmt.Errorf("%w: %q is not a JSON %s", ErrBadRouting, key, jsonTypeName(zero))
 	}

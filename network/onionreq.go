@@ -116,9 +116,11 @@ func ParseOnionEdge(body []byte) (OnionEdge, error) {
 	if err != nil {
 		return e, err
 	}
-	var f map[string]json.RawMessage
-	if err := json.Unmarshal(meta, &f); err != nil {
-		return e, fmt.Errorf("%w: not a JSON object", ErrBadRouting)
+	f, ok := parseFlatObject(meta)
+	if !ok {
+		if err := json.Unmarshal(meta, &f); err != nil {
+			return e, fmt.Errorf("%w: not a JSON object", ErrBadRouting)
+		}
 	}
 	if e.EphemeralKey, err = requiredKey(f, "ephemeral_key"); err != nil {
 		return e, err
