@@ -102,6 +102,22 @@ func (n *Node) relayToNode(ctx context.Context, l *network.OnionLayer, hop int) 
 
 	ctx, cancel := context.WithTimeout(ctx, n.cfg.RelayTimeout)
 	defer cancel()
+	unreachable := []byte("Next node is currently unreachable: " + next.EdHex())
+	link, err := n.linkTo(ctx, next.Addr)
+	if err == nil {
+		var status int
+		var body []byte
+		if status, body, err = link.roundTrip(ctx, payload); err == nil {
+			return status, body
+		}
+	}
+	switch {
+	case ctx.Err() != nil:
+		return http.StatusGatewayTimeout, []byte("Request time out")
+	case !errors.Is(err, errNoLink):
+		return http.StatusBadGateway, unreachable
+	}
+	// The next node speaks only HTTPS.
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "https://"+next.Addr.String()+"/onion_req/v2", bytes.NewReader(payload))
 	if err != nil {
 		return http.StatusInternalServerError, []byte("internal error")
@@ -111,7 +127,7 @@ func (n *Node) relayToNode(ctx context.Context, l *network.OnionLayer, hop int) 
 		if ctx.Err() != nil {
 			return http.StatusGatewayTimeout, []byte("Request time out")
 		}
-		return http.StatusBadGateway, []byte("Next node is currently unreachable: " + next.EdHex())
+		return http.StatusBadGateway, unreachable
 	}
 	defer resp.Body.Close()
 	b, err := readAllSized(io.LimitReader(resp.Body, maxBody), resp.ContentLength)

@@ -60,6 +60,12 @@ type Node struct {
 	limiter *rateLimiter
 	busy    chan struct{} // one token per request being handled
 
+	// linkMu guards the relay links (link.go): incoming ones, nil once the node is
+	// shutting down, and outgoing ones by the next node's address.
+	linkMu   sync.Mutex
+	linksIn  map[*tls.Conn]struct{}
+	linksOut map[netip.AddrPort]*linkSlot
+
 	// syncMu guards cursors: the last sequence number fetched from each swarm peer.
 	syncMu  sync.Mutex
 	cursors map[[32]byte]uint64
@@ -77,7 +83,8 @@ type Node struct {
 // acquired is released if a step fails.
 func New(cfg Config) (n *Node, err error) {
 	cfg.withDefaults()
-	n = &Node{cfg: cfg, log: cfg.Logger, cursors: make(map[[32]byte]uint64)}
+	n = &Node{cfg: cfg, log: cfg.Logger, cursors: make(map[[32]byte]uint64),
+		linksIn: map[*tls.Conn]struct{}{}, linksOut: map[netip.AddrPort]*linkSlot{}}
 	if n.log == nil {
 		level, err := ParseLogLevel(cfg.LogLevel)
 		if err != nil {
@@ -138,8 +145,14 @@ func New(cfg Config) (n *Node, err error) {
 	mux.HandleFunc("POST "+replicatePath, n.handleReplicate)
 	mux.HandleFunc("POST "+syncPath, n.handleSync)
 	n.srv = &http.Server{
-		Handler:           n.protect(mux),
-		TLSConfig:         &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12},
+		Handler: n.protect(mux),
+		TLSConfig: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12,
+			NextProtos: []string{relayProto, "http/1.1"}},
+		// Clients speak HTTP/1.1, as to Session's storage servers; other nodes of the
+		// network open relay links (link.go).
+		TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){
+			relayProto: func(_ *http.Server, c *tls.Conn, _ http.Handler) { n.serveLink(c) },
+		},
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -148,6 +161,7 @@ func New(cfg Config) (n *Node, err error) {
 		ErrorLog:          slog.NewLogLogger(n.log.Handler(), slog.LevelDebug),
 		BaseContext:       func(net.Listener) context.Context { return n.ctx },
 	}
+	n.srv.RegisterOnShutdown(n.closeIncomingLinks)
 	n.wg.Add(3)
 	go func() {
 		defer n.wg.Done()

@@ -1,0 +1,495 @@
+package node
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"sync"
+	"time"
+)
+
+// Nodes relay onion requests to each other over links: one TLS connection per next node,
+// chosen by ALPN on the node's usual port, carrying many requests at once as
+// length-prefixed frames. A hop then costs no HTTP parsing, and under load many frames
+// share one write. A node that does not offer the protocol is called over HTTPS as a
+// Session storage server would be.
+//
+// Frames, integers big-endian:
+//
+//	request:  id u32 | length u32 | an /onion_req/v2 body
+//	response: id u32 | status u16 | length u32 | body
+//
+// The id pairs a response with its request; responses come in any order.
+const relayProto = "allium-relay/1"
+
+const (
+	requestHeader  = 8
+	responseHeader = 10
+	// linkIdle closes an outgoing link nobody has used for this long; the receiving side
+	// waits longer (idleTimeout), so it is the caller that closes an idle link.
+	linkIdle = 60 * time.Second
+	// noLinkRetry is how long a node that declined the protocol is called over HTTPS
+	// before a link is tried again.
+	noLinkRetry = 10 * time.Minute
+)
+
+var (
+	errFrameTooLarge = errors.New("node: link frame over the size limit")
+	errFrameStatus   = errors.New("node: link frame with an invalid status")
+	errLinkClosed    = errors.New("node: link closed")
+)
+
+// appendRequestFrame appends a request frame to dst.
+func appendRequestFrame(dst []byte, id uint32, body []byte) []byte {
+	dst = binary.BigEndian.AppendUint32(dst, id)
+	dst = binary.BigEndian.AppendUint32(dst, uint32(len(body)))
+	return append(dst, body...)
+}
+
+// appendResponseFrame appends a response frame to dst.
+func appendResponseFrame(dst []byte, id uint32, status int, body []byte) []byte {
+	dst = binary.BigEndian.AppendUint32(dst, id)
+	dst = binary.BigEndian.AppendUint16(dst, uint16(status))
+	dst = binary.BigEndian.AppendUint32(dst, uint32(len(body)))
+	return append(dst, body...)
+}
+
+// readRequestFrame reads one request frame. bodyStarted, when not nil, is called once
+// the header is read and the body is still to come.
+func readRequestFrame(r *bufio.Reader, bodyStarted func()) (id uint32, body []byte, err error) {
+	var h [requestHeader]byte
+	if _, err := io.ReadFull(r, h[:]); err != nil {
+		return 0, nil, err
+	}
+	id = binary.BigEndian.Uint32(h[:4])
+	body, err = readFrameBody(r, binary.BigEndian.Uint32(h[4:]), bodyStarted)
+	return id, body, err
+}
+
+// readResponseFrame reads one response frame.
+func readResponseFrame(r *bufio.Reader) (id uint32, status int, body []byte, err error) {
+	var h [responseHeader]byte
+	if _, err := io.ReadFull(r, h[:]); err != nil {
+		return 0, 0, nil, err
+	}
+	id = binary.BigEndian.Uint32(h[:4])
+	status = int(binary.BigEndian.Uint16(h[4:6]))
+	if status < 100 || status > 599 {
+		return 0, 0, nil, fmt.Errorf("%w: %d", errFrameStatus, status)
+	}
+	body, err = readFrameBody(r, binary.BigEndian.Uint32(h[6:]), nil)
+	return id, status, body, err
+}
+
+func readFrameBody(r *bufio.Reader, n uint32, started func()) ([]byte, error) {
+	if n > maxBody {
+		return nil, fmt.Errorf("%w: %d bytes", errFrameTooLarge, n)
+	}
+	if started != nil && r.Buffered() < int(n) {
+		started()
+	}
+	body := make([]byte, n)
+	if _, err := io.ReadFull(r, body); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	return body, nil
+}
+
+// frameWriter lets many goroutines send frames on one connection: each appends its
+// frame to a buffer, and one goroutine writes whatever has gathered in one call, so a
+// busy link makes few system calls.
+type frameWriter struct {
+	conn    net.Conn
+	timeout time.Duration
+
+	mu        sync.Mutex
+	buf       []byte
+	err       error // set once a write failed or the writer was stopped
+	finishing bool  // write what is queued, then stop
+	wake      chan struct{}
+	done      chan struct{} // closed when run returns
+}
+
+func newFrameWriter(conn net.Conn, timeout time.Duration) *frameWriter {
+	return &frameWriter{conn: conn, timeout: timeout, wake: make(chan struct{}, 1), done: make(chan struct{})}
+}
+
+// send appends a frame built by appendFrame and wakes the writing goroutine.
+func (w *frameWriter) send(appendFrame func([]byte) []byte) error {
+	w.mu.Lock()
+	if w.err != nil || w.finishing {
+		w.mu.Unlock()
+		return errLinkClosed
+	}
+	w.buf = appendFrame(w.buf)
+	w.mu.Unlock()
+	w.signal()
+	return nil
+}
+
+func (w *frameWriter) signal() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// run writes gathered frames until it is stopped, or finished and drained. A write
+// error closes the connection.
+func (w *frameWriter) run() {
+	defer close(w.done)
+	var spare []byte
+	for range w.wake {
+		for {
+			w.mu.Lock()
+			out, finishing, failed := w.buf, w.finishing, w.err != nil
+			if len(out) > 0 {
+				// The senders go on in the spare buffer; the two never share memory.
+				w.buf, spare = spare[:0], nil
+			}
+			w.mu.Unlock()
+			if failed || (finishing && len(out) == 0) {
+				return
+			}
+			if len(out) == 0 {
+				break
+			}
+			w.conn.SetWriteDeadline(time.Now().Add(w.timeout))
+			if _, err := w.conn.Write(out); err != nil {
+				w.stop(err)
+				w.conn.Close()
+				return
+			}
+			// Keep the buffer for the next round, unless a burst made it huge.
+			if cap(out) <= 1<<20 {
+				spare = out
+			}
+		}
+	}
+}
+
+// stop ends the writer at once; frames not yet written are dropped.
+func (w *frameWriter) stop(err error) {
+	w.mu.Lock()
+	if w.err == nil {
+		w.err = err
+	}
+	w.buf = nil
+	w.mu.Unlock()
+	w.signal()
+}
+
+// finish writes what is queued, then ends the writer; it returns when that is done.
+func (w *frameWriter) finish() {
+	w.mu.Lock()
+	w.finishing = true
+	w.mu.Unlock()
+	w.signal()
+	<-w.done
+}
+
+// serveLink answers the onion requests a previous node sends over a link, each in its
+// own goroutine under the same limits as an HTTP request: the per-address rate limit
+// (429) and the node's request slots (503). The link ends when the peer closes it, sends
+// a bad frame, stays silent for idleTimeout, or the node shuts down.
+func (n *Node) serveLink(c *tls.Conn) {
+	if !n.trackLink(c, true) {
+		c.Close()
+		return
+	}
+	defer n.trackLink(c, false)
+	from := c.RemoteAddr().String()
+	src, _ := netip.ParseAddrPort(from)
+	w := newFrameWriter(c, writeTimeout)
+	go w.run()
+	var inflight sync.WaitGroup
+	r := bufio.NewReaderSize(c, 64<<10)
+	bodyStarted := func() { c.SetReadDeadline(time.Now().Add(readTimeout)) }
+	for {
+		if r.Buffered() < requestHeader {
+			c.SetReadDeadline(time.Now().Add(idleTimeout))
+		}
+		id, body, err := readRequestFrame(r, bodyStarted)
+		if err != nil {
+			if errors.Is(err, errFrameTooLarge) {
+				w.send(func(b []byte) []byte {
+					return appendResponseFrame(b, id, http.StatusRequestEntityTooLarge, []byte("Request body too large"))
+				})
+			}
+			break
+		}
+		if src.IsValid() && !n.limiter.allow(src.Addr(), n.now()) {
+			w.send(func(b []byte) []byte {
+				return appendResponseFrame(b, id, http.StatusTooManyRequests, []byte("Too many requests, try again later"))
+			})
+			continue
+		}
+		select {
+		case n.busy <- struct{}{}:
+		default:
+			w.send(func(b []byte) []byte {
+				return appendResponseFrame(b, id, http.StatusServiceUnavailable, []byte("Server busy, try again later"))
+			})
+			continue
+		}
+		inflight.Add(1)
+		go func() {
+			defer inflight.Done()
+			status, resp := n.processOnion(n.ctx, from, body)
+			<-n.busy
+			w.send(func(b []byte) []byte { return appendResponseFrame(b, id, status, resp) })
+		}()
+	}
+	inflight.Wait()
+	w.finish() // the last responses go out before the connection closes
+	c.Close()
+}
+
+// trackLink records an incoming link so that Shutdown can end it; it refuses a new one
+// once the node is shutting down.
+func (n *Node) trackLink(c *tls.Conn, add bool) bool {
+	n.linkMu.Lock()
+	defer n.linkMu.Unlock()
+	if !add {
+		delete(n.linksIn, c)
+		return true
+	}
+	if n.linksIn == nil {
+		return false
+	}
+	n.linksIn[c] = struct{}{}
+	return true
+}
+
+// closeIncomingLinks stops every incoming link from taking new requests (when the
+// node shuts down); the requests it already took finish first. Outgoing links close
+// when the node's context ends, after the requests that use them.
+func (n *Node) closeIncomingLinks() {
+	n.linkMu.Lock()
+	in := n.linksIn
+	n.linksIn = nil
+	n.linkMu.Unlock()
+	for c := range in {
+		if tcp, ok := c.NetConn().(interface{ CloseRead() error }); ok {
+			tcp.CloseRead()
+		} else {
+			c.Close()
+		}
+	}
+}
+
+// linkSlot is the outgoing link to one node, or the dial under way: ready closes when
+// the dial has ended.
+type linkSlot struct {
+	ready   chan struct{}
+	link    *relayLink
+	noProto time.Time // when set, the node declined the protocol at that time
+}
+
+// relayLink is an outgoing link: requests go out through its writer and a reading
+// goroutine hands each response to the request waiting for it.
+type relayLink struct {
+	conn *tls.Conn
+	w    *frameWriter
+
+	mu      sync.Mutex
+	next    uint32
+	pending map[uint32]chan linkResult
+	err     error // why the link ended; no new request starts after that
+	used    time.Time
+}
+
+type linkResult struct {
+	status int
+	body   []byte
+	err    error
+}
+
+// errNoLink says the next node does not speak the link protocol: call it over HTTPS.
+var errNoLink = errors.New("node: the next node has no relay link")
+
+// linkTo returns the link to addr, dialing it if there is none. It returns errNoLink
+// when the node declined the protocol recently.
+func (n *Node) linkTo(ctx context.Context, addr netip.AddrPort) (*relayLink, error) {
+	for {
+		n.linkMu.Lock()
+		s, ok := n.linksOut[addr]
+		if !ok {
+			s = &linkSlot{ready: make(chan struct{})}
+			n.linksOut[addr] = s
+			n.linkMu.Unlock()
+			go n.dialLink(addr, s)
+			continue
+		}
+		n.linkMu.Unlock()
+		select {
+		case <-s.ready:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		switch {
+		case s.link != nil:
+			if s.link.alive() {
+				return s.link, nil
+			}
+			n.dropSlot(addr, s)
+		case !s.noProto.IsZero() && n.now().Sub(s.noProto) < noLinkRetry:
+			return nil, errNoLink
+		case !s.noProto.IsZero():
+			n.dropSlot(addr, s)
+		default:
+			// The dial failed; a later request dials again.
+			return nil, errLinkDial
+		}
+	}
+}
+
+var errLinkDial = errors.New("node: could not reach the next node")
+
+// dialLink connects to addr for s and closes s.ready. A failed dial removes the slot, so
+// that the next request tries again. The dial does not depend on the request that
+// started it: others may be waiting for the same link.
+func (n *Node) dialLink(addr netip.AddrPort, s *linkSlot) {
+	defer close(s.ready)
+	ctx, cancel := context.WithTimeout(n.ctx, 10*time.Second)
+	defer cancel()
+	d := tls.Dialer{
+		NetDialer: &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second},
+		Config:    &tls.Config{InsecureSkipVerify: true, NextProtos: []string{relayProto, "http/1.1"}},
+	}
+	c, err := d.DialContext(ctx, "tcp", addr.String())
+	if err != nil {
+		n.dropSlot(addr, s)
+		return
+	}
+	tc := c.(*tls.Conn)
+	if tc.ConnectionState().NegotiatedProtocol != relayProto {
+		tc.Close()
+		s.noProto = n.now()
+		return
+	}
+	l := &relayLink{conn: tc, w: newFrameWriter(tc, writeTimeout), pending: map[uint32]chan linkResult{}, used: time.Now()}
+	s.link = l
+	go l.w.run()
+	go l.readLoop()
+	go n.closeWhenIdle(addr, s)
+}
+
+// dropSlot forgets s if it is still the slot for addr.
+func (n *Node) dropSlot(addr netip.AddrPort, s *linkSlot) {
+	n.linkMu.Lock()
+	if n.linksOut[addr] == s {
+		delete(n.linksOut, addr)
+	}
+	n.linkMu.Unlock()
+}
+
+// closeWhenIdle closes the link of s once nobody has used it for linkIdle, or when the
+// node stops.
+func (n *Node) closeWhenIdle(addr netip.AddrPort, s *linkSlot) {
+	l := s.link
+	t := time.NewTicker(linkIdle / 4)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+		case <-n.ctx.Done():
+			l.shut(errLinkClosed)
+			return
+		}
+		l.mu.Lock()
+		idle := l.err == nil && len(l.pending) == 0 && time.Since(l.used) > linkIdle
+		ended := l.err != nil
+		l.mu.Unlock()
+		if idle {
+			n.dropSlot(addr, s)
+			l.shut(errLinkClosed)
+		}
+		if idle || ended {
+			return
+		}
+	}
+}
+
+func (l *relayLink) alive() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.err == nil
+}
+
+// roundTrip sends body as one request and waits for its response, until ctx ends.
+func (l *relayLink) roundTrip(ctx context.Context, body []byte) (int, []byte, error) {
+	ch := make(chan linkResult, 1)
+	l.mu.Lock()
+	if l.err != nil {
+		l.mu.Unlock()
+		return 0, nil, l.err
+	}
+	l.next++
+	id := l.next
+	l.pending[id] = ch
+	l.used = time.Now()
+	l.mu.Unlock()
+	if err := l.w.send(func(b []byte) []byte { return appendRequestFrame(b, id, body) }); err != nil {
+		l.forget(id)
+		return 0, nil, err
+	}
+	select {
+	case r := <-ch:
+		return r.status, r.body, r.err
+	case <-ctx.Done():
+		l.forget(id)
+		return 0, nil, ctx.Err()
+	}
+}
+
+func (l *relayLink) forget(id uint32) {
+	l.mu.Lock()
+	delete(l.pending, id)
+	l.mu.Unlock()
+}
+
+// readLoop hands responses to their requests until the link fails.
+func (l *relayLink) readLoop() {
+	r := bufio.NewReaderSize(l.conn, 64<<10)
+	for {
+		id, status, body, err := readResponseFrame(r)
+		if err != nil {
+			l.shut(err)
+			return
+		}
+		l.mu.Lock()
+		ch, ok := l.pending[id]
+		delete(l.pending, id)
+		l.mu.Unlock()
+		if ok {
+			ch <- linkResult{status: status, body: body}
+		}
+	}
+}
+
+// shut ends the link: every request still waiting fails with err.
+func (l *relayLink) shut(err error) {
+	l.mu.Lock()
+	if l.err == nil {
+		l.err = err
+	}
+	pending := l.pending
+	l.pending = map[uint32]chan linkResult{}
+	l.mu.Unlock()
+	for _, ch := range pending {
+		ch <- linkResult{err: err}
+	}
+	l.w.stop(err)
+	l.conn.Close()
+}
