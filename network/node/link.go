@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -150,6 +151,9 @@ func (w *frameWriter) run() {
 	defer close(w.done)
 	var spare []byte
 	for range w.wake {
+		// Let the goroutines that are about to send run first, so that their frames
+		// share this write.
+		runtime.Gosched()
 		for {
 			w.mu.Lock()
 			out, finishing, failed := w.buf, w.finishing, w.err != nil
