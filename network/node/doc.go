@@ -9,6 +9,10 @@
 // peers. Nodes call each other over the same HTTPS port, on paths under /allium/, signing
 // each call with their Ed25519 key so that only swarm members can write copies.
 //
+// Onion requests travel from node to node over relay links (link.go): on the same port,
+// chosen by ALPN, one TLS connection per next node carries many requests at once. A next
+// node that offers no link is called over HTTPS, as a storage server would be.
+//
 // At the default log level nothing a node logs identifies a client: no addresses, Session
 // IDs or message hashes.
 package node

@@ -2,6 +2,7 @@ package node
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/binary"
@@ -39,6 +40,9 @@ const (
 	// noLinkRetry is how long a node that declined the protocol is called over HTTPS
 	// before a link is tried again.
 	noLinkRetry = 10 * time.Minute
+	// maxQueued bounds the answers waiting to be written on a link before the node stops
+	// reading the link's requests.
+	maxQueued = 8 << 20
 )
 
 var (
@@ -62,48 +66,63 @@ func appendResponseFrame(dst []byte, id uint32, status int, body []byte) []byte 
 	return append(dst, body...)
 }
 
-// readRequestFrame reads one request frame. bodyStarted, when not nil, is called once
-// the header is read and the body is still to come.
-func readRequestFrame(r *bufio.Reader, bodyStarted func()) (id uint32, body []byte, err error) {
+// readRequestHeader reads the header of a request frame: its id and body length.
+func readRequestHeader(r *bufio.Reader) (id, size uint32, err error) {
 	var h [requestHeader]byte
 	if _, err := io.ReadFull(r, h[:]); err != nil {
-		return 0, nil, err
+		return 0, 0, err
 	}
-	id = binary.BigEndian.Uint32(h[:4])
-	body, err = readFrameBody(r, binary.BigEndian.Uint32(h[4:]), bodyStarted)
-	return id, body, err
+	return binary.BigEndian.Uint32(h[:4]), binary.BigEndian.Uint32(h[4:]), nil
 }
 
-// readResponseFrame reads one response frame.
-func readResponseFrame(r *bufio.Reader) (id uint32, status int, body []byte, err error) {
+// readResponseHeader reads the header of a response frame.
+func readResponseHeader(r *bufio.Reader) (id uint32, status int, size uint32, err error) {
 	var h [responseHeader]byte
 	if _, err := io.ReadFull(r, h[:]); err != nil {
-		return 0, 0, nil, err
+		return 0, 0, 0, err
 	}
 	id = binary.BigEndian.Uint32(h[:4])
 	status = int(binary.BigEndian.Uint16(h[4:6]))
 	if status < 100 || status > 599 {
-		return 0, 0, nil, fmt.Errorf("%w: %d", errFrameStatus, status)
+		return 0, 0, 0, fmt.Errorf("%w: %d", errFrameStatus, status)
 	}
-	body, err = readFrameBody(r, binary.BigEndian.Uint32(h[6:]), nil)
+	return id, status, binary.BigEndian.Uint32(h[6:]), nil
+}
+
+// readRequestFrame reads one request frame of at most maxBody bytes.
+func readRequestFrame(r *bufio.Reader) (id uint32, body []byte, err error) {
+	id, size, err := readRequestHeader(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	body, err = readFrameBody(r, size, maxBody)
+	return id, body, err
+}
+
+// readResponseFrame reads one response frame of at most maxReply bytes.
+func readResponseFrame(r *bufio.Reader) (id uint32, status int, body []byte, err error) {
+	id, status, size, err := readResponseHeader(r)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	body, err = readFrameBody(r, size, maxReply)
 	return id, status, body, err
 }
 
-func readFrameBody(r *bufio.Reader, n uint32, started func()) ([]byte, error) {
-	if n > maxBody {
-		return nil, fmt.Errorf("%w: %d bytes", errFrameTooLarge, n)
+// readFrameBody reads a body of size bytes, refusing one over limit. Memory grows with
+// the bytes that actually arrive, not with the size a header claims.
+func readFrameBody(r *bufio.Reader, size uint32, limit int) ([]byte, error) {
+	if uint64(size) > uint64(limit) {
+		return nil, fmt.Errorf("%w: %d bytes", errFrameTooLarge, size)
 	}
-	if started != nil && r.Buffered() < int(n) {
-		started()
-	}
-	body := make([]byte, n)
-	if _, err := io.ReadFull(r, body); err != nil {
+	buf := bytes.NewBuffer(make([]byte, 0, min(int(size), 64<<10)))
+	if _, err := io.CopyN(buf, r, int64(size)); err != nil {
 		if err == io.EOF {
 			err = io.ErrUnexpectedEOF
 		}
 		return nil, err
 	}
-	return body, nil
+	return buf.Bytes(), nil
 }
 
 // frameWriter lets many goroutines send frames on one connection: each appends its
@@ -115,14 +134,27 @@ type frameWriter struct {
 
 	mu        sync.Mutex
 	buf       []byte
-	err       error // set once a write failed or the writer was stopped
-	finishing bool  // write what is queued, then stop
+	err       error     // set once a write failed or the writer was stopped
+	finishing bool      // write what is queued, then stop
+	room      sync.Cond // signalled when the writer takes the queue, or stops
 	wake      chan struct{}
 	done      chan struct{} // closed when run returns
 }
 
 func newFrameWriter(conn net.Conn, timeout time.Duration) *frameWriter {
-	return &frameWriter{conn: conn, timeout: timeout, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	w := &frameWriter{conn: conn, timeout: timeout, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	w.room.L = &w.mu
+	return w
+}
+
+// waitRoom blocks while more than limit bytes wait to be written, so that a peer that
+// does not read its answers stops being read from.
+func (w *frameWriter) waitRoom(limit int) {
+	w.mu.Lock()
+	for len(w.buf) > limit && w.err == nil {
+		w.room.Wait()
+	}
+	w.mu.Unlock()
 }
 
 // send appends a frame built by appendFrame and wakes the writing goroutine.
@@ -160,6 +192,7 @@ func (w *frameWriter) run() {
 			if len(out) > 0 {
 				// The senders go on in the spare buffer; the two never share memory.
 				w.buf, spare = spare[:0], nil
+				w.room.Broadcast()
 			}
 			w.mu.Unlock()
 			if failed || (finishing && len(out) == 0) {
@@ -189,6 +222,7 @@ func (w *frameWriter) stop(err error) {
 		w.err = err
 	}
 	w.buf = nil
+	w.room.Broadcast()
 	w.mu.Unlock()
 	w.signal()
 }
@@ -204,59 +238,88 @@ func (w *frameWriter) finish() {
 
 // serveLink answers the onion requests a previous node sends over a link, each in its
 // own goroutine under the same limits as an HTTP request: the per-address rate limit
-// (429) and the node's request slots (503). The link ends when the peer closes it, sends
-// a bad frame, stays silent for idleTimeout, or the node shuts down.
+// (429) and the node's request slots (503), both checked before a body is read. The link
+// ends when the peer closes it, sends a bad frame, stays silent for idleTimeout, or the
+// node shuts down. Requests still being handled are cancelled when the peer has gone,
+// and finish when the node shuts down.
 func (n *Node) serveLink(c *tls.Conn) {
 	if !n.trackLink(c, true) {
 		c.Close()
 		return
 	}
 	defer n.trackLink(c, false)
+	ctx, cancel := context.WithCancel(n.ctx)
+	defer cancel()
 	from := c.RemoteAddr().String()
 	src, _ := netip.ParseAddrPort(from)
 	w := newFrameWriter(c, writeTimeout)
 	go w.run()
+	answer := func(id uint32, status int, body []byte) {
+		w.send(func(b []byte) []byte { return appendResponseFrame(b, id, status, body) })
+	}
 	var inflight sync.WaitGroup
-	r := bufio.NewReaderSize(c, 64<<10)
-	bodyStarted := func() { c.SetReadDeadline(time.Now().Add(readTimeout)) }
+	r := bufio.NewReaderSize(c, 16<<10)
+frames:
 	for {
+		w.waitRoom(maxQueued)
 		if r.Buffered() < requestHeader {
 			c.SetReadDeadline(time.Now().Add(idleTimeout))
 		}
-		id, body, err := readRequestFrame(r, bodyStarted)
+		id, size, err := readRequestHeader(r)
 		if err != nil {
-			if errors.Is(err, errFrameTooLarge) {
-				w.send(func(b []byte) []byte {
-					return appendResponseFrame(b, id, http.StatusRequestEntityTooLarge, []byte("Request body too large"))
-				})
-			}
-			break
+			break frames
+		}
+		if size > maxBody {
+			answer(id, http.StatusRequestEntityTooLarge, []byte("Request body too large"))
+			break frames
+		}
+		if r.Buffered() < int(size) {
+			c.SetReadDeadline(time.Now().Add(readTimeout))
 		}
 		if src.IsValid() && !n.limiter.allow(src.Addr(), n.now()) {
-			w.send(func(b []byte) []byte {
-				return appendResponseFrame(b, id, http.StatusTooManyRequests, []byte("Too many requests, try again later"))
-			})
+			if _, err := r.Discard(int(size)); err != nil {
+				break frames
+			}
+			answer(id, http.StatusTooManyRequests, []byte("Too many requests, try again later"))
 			continue
 		}
 		select {
 		case n.busy <- struct{}{}:
 		default:
-			w.send(func(b []byte) []byte {
-				return appendResponseFrame(b, id, http.StatusServiceUnavailable, []byte("Server busy, try again later"))
-			})
+			if _, err := r.Discard(int(size)); err != nil {
+				break frames
+			}
+			answer(id, http.StatusServiceUnavailable, []byte("Server busy, try again later"))
 			continue
+		}
+		body, err := readFrameBody(r, size, maxBody)
+		if err != nil {
+			<-n.busy
+			break frames
 		}
 		inflight.Add(1)
 		go func() {
 			defer inflight.Done()
-			status, resp := n.processOnion(n.ctx, from, body)
+			status, resp := n.processOnion(ctx, from, body)
 			<-n.busy
-			w.send(func(b []byte) []byte { return appendResponseFrame(b, id, status, resp) })
+			if len(resp) > maxReply {
+				status, resp = http.StatusBadGateway, []byte("Response too large")
+			}
+			answer(id, status, resp)
 		}()
+	}
+	if !n.shuttingDown() {
+		cancel() // nobody is left to answer
 	}
 	inflight.Wait()
 	w.finish() // the last responses go out before the connection closes
 	c.Close()
+}
+
+func (n *Node) shuttingDown() bool {
+	n.linkMu.Lock()
+	defer n.linkMu.Unlock()
+	return n.linksIn == nil
 }
 
 // trackLink records an incoming link so that Shutdown can end it; it refuses a new one
@@ -303,14 +366,15 @@ type linkSlot struct {
 // relayLink is an outgoing link: requests go out through its writer and a reading
 // goroutine hands each response to the request waiting for it.
 type relayLink struct {
-	conn *tls.Conn
+	conn net.Conn
 	w    *frameWriter
 
-	mu      sync.Mutex
-	next    uint32
-	pending map[uint32]chan linkResult
-	err     error // why the link ended; no new request starts after that
-	used    time.Time
+	mu       sync.Mutex
+	next     uint32
+	pending  map[uint32]chan linkResult
+	err      error     // why the link ended; no new request starts after that
+	used     time.Time // when the last request was sent
+	lastRead time.Time // when the last response arrived
 }
 
 type linkResult struct {
@@ -382,10 +446,7 @@ func (n *Node) dialLink(addr netip.AddrPort, s *linkSlot) {
 		s.noProto = n.now()
 		return
 	}
-	l := &relayLink{conn: tc, w: newFrameWriter(tc, writeTimeout), pending: map[uint32]chan linkResult{}, used: time.Now()}
-	s.link = l
-	go l.w.run()
-	go l.readLoop()
+	s.link = startLink(tc)
 	go n.closeWhenIdle(addr, s)
 }
 
@@ -412,8 +473,12 @@ func (n *Node) closeWhenIdle(addr netip.AddrPort, s *linkSlot) {
 			return
 		}
 		l.mu.Lock()
-		idle := l.err == nil && len(l.pending) == 0 && time.Since(l.used) > linkIdle
 		ended := l.err != nil
+		idle := !ended && len(l.pending) == 0 && time.Since(l.used) > linkIdle
+		if idle {
+			// Decided under the lock, so that no request starts on a closing link.
+			l.err = errLinkClosed
+		}
 		l.mu.Unlock()
 		if idle {
 			n.dropSlot(addr, s)
@@ -425,13 +490,23 @@ func (n *Node) closeWhenIdle(addr netip.AddrPort, s *linkSlot) {
 	}
 }
 
+// startLink starts the writing and reading goroutines of an outgoing link on c.
+func startLink(c net.Conn) *relayLink {
+	l := &relayLink{conn: c, w: newFrameWriter(c, writeTimeout), pending: map[uint32]chan linkResult{}, used: time.Now()}
+	go l.w.run()
+	go l.readLoop()
+	return l
+}
+
 func (l *relayLink) alive() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.err == nil
 }
 
-// roundTrip sends body as one request and waits for its response, until ctx ends.
+// roundTrip sends body as one request and waits for its response, until ctx ends. A
+// request that times out with nothing heard on the link since it was sent ends the link:
+// the next node may be gone without a word, and the next request should dial again.
 func (l *relayLink) roundTrip(ctx context.Context, body []byte) (int, []byte, error) {
 	ch := make(chan linkResult, 1)
 	l.mu.Lock()
@@ -442,7 +517,8 @@ func (l *relayLink) roundTrip(ctx context.Context, body []byte) (int, []byte, er
 	l.next++
 	id := l.next
 	l.pending[id] = ch
-	l.used = time.Now()
+	sent := time.Now()
+	l.used = sent
 	l.mu.Unlock()
 	if err := l.w.send(func(b []byte) []byte { return appendRequestFrame(b, id, body) }); err != nil {
 		l.forget(id)
@@ -452,10 +528,18 @@ func (l *relayLink) roundTrip(ctx context.Context, body []byte) (int, []byte, er
 	case r := <-ch:
 		return r.status, r.body, r.err
 	case <-ctx.Done():
-		l.forget(id)
+		l.mu.Lock()
+		delete(l.pending, id)
+		silent := l.lastRead.Before(sent)
+		l.mu.Unlock()
+		if silent {
+			l.shut(errLinkSilent)
+		}
 		return 0, nil, ctx.Err()
 	}
 }
+
+var errLinkSilent = errors.New("node: the next node stopped answering")
 
 func (l *relayLink) forget(id uint32) {
 	l.mu.Lock()
@@ -463,21 +547,32 @@ func (l *relayLink) forget(id uint32) {
 	l.mu.Unlock()
 }
 
-// readLoop hands responses to their requests until the link fails.
+// readLoop hands responses to their requests until the link fails. A response over
+// maxReply is skipped and fails only its own request.
 func (l *relayLink) readLoop() {
-	r := bufio.NewReaderSize(l.conn, 64<<10)
+	r := bufio.NewReaderSize(l.conn, 16<<10)
 	for {
-		id, status, body, err := readResponseFrame(r)
+		id, status, size, err := readResponseHeader(r)
+		var res linkResult
+		if err == nil {
+			res.status = status
+			res.body, err = readFrameBody(r, size, maxReply)
+			if errors.Is(err, errFrameTooLarge) {
+				res.err = err
+				_, err = io.CopyN(io.Discard, r, int64(size))
+			}
+		}
 		if err != nil {
 			l.shut(err)
 			return
 		}
 		l.mu.Lock()
+		l.lastRead = time.Now()
 		ch, ok := l.pending[id]
 		delete(l.pending, id)
 		l.mu.Unlock()
 		if ok {
-			ch <- linkResult{status: status, body: body}
+			ch <- res
 		}
 	}
 }

@@ -130,9 +130,12 @@ func (n *Node) relayToNode(ctx context.Context, l *network.OnionLayer, hop int) 
 		return http.StatusBadGateway, unreachable
 	}
 	defer resp.Body.Close()
-	b, err := readAllSized(io.LimitReader(resp.Body, maxBody), resp.ContentLength)
-	if err != nil {
+	b, err := readAllSized(io.LimitReader(resp.Body, maxReply+1), min(resp.ContentLength, maxReply))
+	switch {
+	case err != nil:
 		return http.StatusGatewayTimeout, []byte("Request time out")
+	case len(b) > maxReply:
+		return http.StatusBadGateway, []byte("Response too large")
 	}
 	return resp.StatusCode, b
 }

@@ -27,6 +27,9 @@ const (
 	// maxBody bounds a request body: a batch of 20 stores of the largest message is
 	// about 2 MB of base64, and an onion request wraps one such batch.
 	maxBody = 4 << 20
+	// maxReply bounds a reply relayed back along an onion path: a full retrieve
+	// (network.RetrieveMaxSize), encrypted and in base64, with room to spare.
+	maxReply = 16 << 20
 	// maxHeader bounds request headers.
 	maxHeader = 16 << 10
 	// A client must send its headers within readHeaderTimeout and its body within
