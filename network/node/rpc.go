@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -288,7 +289,8 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 		if req.Required && len(deleted) == 0 {
 			return http.StatusNotFound, []byte("no messages found")
 		}
-		return n.deleted(deleted, network.DeleteResponseSigMessage(hex.EncodeToString(req.Pubkey[:]), req.Hashes, deleted))
+		slices.Sort(deleted)
+		return n.deleted(network.AffectedHashes{Hashes: nonNil(deleted)}, network.DeleteResponseSigMessage(hex.EncodeToString(req.Pubkey[:]), req.Hashes, deleted))
 
 	case "delete_all":
 		req, rerr := network.ParseDeleteAll(params, now)
@@ -299,7 +301,8 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 		if err != nil {
 			return internal(err)
 		}
-		return n.deleted(deleted, network.DeleteAllResponseSigMessage(hex.EncodeToString(req.Pubkey[:]), req.Timestamp, deleted))
+		a := affectedHashes(deleted, req.Namespace)
+		return n.deleted(a, network.DeleteAllResponseSigMessage(hex.EncodeToString(req.Pubkey[:]), req.Timestamp, a.Sorted()))
 
 	case "delete_before":
 		req, rerr := network.ParseDeleteBefore(params, now)
@@ -310,7 +313,8 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 		if err != nil {
 			return internal(err)
 		}
-		return n.deleted(deleted, network.DeleteBeforeResponseSigMessage(hex.EncodeToString(req.Pubkey[:]), req.Before, deleted))
+		a := affectedHashes(deleted, req.Namespace)
+		return n.deleted(a, network.DeleteBeforeResponseSigMessage(hex.EncodeToString(req.Pubkey[:]), req.Before, a.Sorted()))
 
 	case "expire":
 		req, rerr := network.ParseExpire(params, now)
@@ -338,9 +342,10 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 		if err != nil {
 			return internal(err)
 		}
+		a := affectedHashes(updated, req.Namespace)
 		pk := hex.EncodeToString(req.Pubkey[:])
-		return n.encode(map[string]any{"updated": nonNil(updated), "expiry": req.Expiry,
-			"signature": n.sign(network.ExpireAllResponseSigMessage(pk, req.Expiry, updated))})
+		return n.encode(map[string]any{"updated": a, "expiry": req.Expiry,
+			"signature": n.sign(network.ExpireAllResponseSigMessage(pk, req.Expiry, a.Sorted()))})
 	}
 	return http.StatusBadRequest, []byte("no method " + method)
 }
@@ -352,8 +357,27 @@ func (n *Node) sign(msg []byte) string {
 
 // deleted answers a delete, delete_all or delete_before with what this node deleted and
 // its signature over msg.
-func (n *Node) deleted(hashes []string, msg []byte) (int, []byte) {
-	return n.encode(network.DeleteResult{Deleted: network.AffectedHashes{Hashes: nonNil(hashes)}, Signature: n.sign(msg)})
+func (n *Node) deleted(a network.AffectedHashes, msg []byte) (int, []byte) {
+	return n.encode(network.DeleteResult{Deleted: a, Signature: n.sign(msg)})
+}
+
+// affectedHashes is what a swarm member reports it changed, as the storage server does:
+// one sorted list for one namespace; for all namespaces, a sorted list per namespace
+// that had any.
+func affectedHashes(changed []store.Affected, ns network.NamespaceOrAll) network.AffectedHashes {
+	if !ns.All() {
+		a := network.AffectedHashes{Hashes: nonNil(store.Hashes(changed))}
+		slices.Sort(a.Hashes)
+		return a
+	}
+	a := network.AffectedHashes{ByNamespace: map[network.Namespace][]string{}}
+	for _, c := range changed {
+		a.ByNamespace[c.Namespace] = append(a.ByNamespace[c.Namespace], c.Hash)
+	}
+	for _, hashes := range a.ByNamespace {
+		slices.Sort(hashes)
+	}
+	return a
 }
 
 func nonNil(s []string) []string {

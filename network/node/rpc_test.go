@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -317,7 +318,16 @@ func TestDeleteExpireAndBatch(t *testing.T) {
 		Swarm map[string]json.RawMessage `json:"swarm"`
 	}](t, body)
 	verifyNodeSig(t, n, da.Swarm, func(r map[string]any) []byte {
-		return network.DeleteAllResponseSigMessage(pkHex, now.UnixMilli(), strs(r["deleted"]))
+		// For all namespaces the storage server answers sorted lists by namespace.
+		raw, _ := json.Marshal(r["deleted"])
+		var deleted network.AffectedHashes
+		if err := json.Unmarshal(raw, &deleted); err != nil || deleted.ByNamespace == nil {
+			t.Errorf("delete_all of all namespaces answered %s", raw)
+		}
+		if got := deleted.ByNamespace[network.DefaultNamespace]; len(got) != 3 || !slices.IsSorted(got) {
+			t.Errorf("deleted from namespace 0: %q", got)
+		}
+		return network.DeleteAllResponseSigMessage(pkHex, now.UnixMilli(), deleted.Sorted())
 	})
 	for i := 0; i < 3; i++ {
 		_, body := n.rpc(t, i, "retrieve", a.retrieveParams(t, ""))

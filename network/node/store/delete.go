@@ -32,30 +32,45 @@ func (s *Store) Delete(pk [33]byte, hashes []string) (deleted []string, err erro
 	return deleted, nil
 }
 
+// Affected is a message that DeleteAll, DeleteBefore or ExpireAll changed.
+type Affected struct {
+	Hash      string
+	Namespace network.Namespace
+}
+
+// Hashes returns the hashes of a, in the same order.
+func Hashes(a []Affected) []string {
+	out := make([]string, len(a))
+	for i := range a {
+		out[i] = a[i].Hash
+	}
+	return out
+}
+
 // DeleteAll deletes pk's unexpired messages in the selected namespace(s), leaving tombstones,
-// and returns their hashes in storage order (by namespace, then insertion).
-func (s *Store) DeleteAll(pk [33]byte, ns network.NamespaceOrAll) (deleted []string, err error) {
+// and returns them in storage order (by namespace, then insertion).
+func (s *Store) DeleteAll(pk [33]byte, ns network.NamespaceOrAll) (deleted []Affected, err error) {
 	return s.deleteWhere("delete all", &pk, ns, func(record) bool { return true })
 }
 
 // DeleteBefore deletes pk's unexpired messages in the selected namespace(s) whose Timestamp
-// is before beforeMs, leaving tombstones, and returns their hashes in storage order.
-func (s *Store) DeleteBefore(pk [33]byte, ns network.NamespaceOrAll, beforeMs int64) (deleted []string, err error) {
+// is before beforeMs, leaving tombstones, and returns them in storage order.
+func (s *Store) DeleteBefore(pk [33]byte, ns network.NamespaceOrAll, beforeMs int64) (deleted []Affected, err error) {
 	return s.deleteWhere("delete before", &pk, ns, func(r record) bool { return r.timestamp < beforeMs })
 }
 
-func (s *Store) deleteWhere(op string, pk *[33]byte, ns network.NamespaceOrAll, keep func(record) bool) (deleted []string, err error) {
+func (s *Store) deleteWhere(op string, pk *[33]byte, ns network.NamespaceOrAll, keep func(record) bool) (deleted []Affected, err error) {
 	err = s.update(op, func(t *txn) error {
 		es, err := t.scan(prefix(pk, ns), keep)
 		if err != nil {
 			return err
 		}
-		deleted = make([]string, 0, len(es))
+		deleted = make([]Affected, 0, len(es))
 		for i := range es {
 			if err := t.removeForever(&es[i]); err != nil {
 				return err
 			}
-			deleted = append(deleted, string(es[i].hash[:]))
+			deleted = append(deleted, es[i].affected())
 		}
 		return nil
 	})

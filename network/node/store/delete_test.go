@@ -122,10 +122,11 @@ func TestDeleteAll(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s, a, _, h := deleteFixture(t)
-			got, err := s.DeleteAll(a, tt.ns)
+			affected, err := s.DeleteAll(a, tt.ns)
 			if err != nil {
 				t.Fatal(err)
 			}
+			got := Hashes(affected)
 			if !slices.Equal(names(h, got), tt.wantDeleted) {
 				t.Errorf("deleted %v, want %v", names(h, got), tt.wantDeleted)
 			}
@@ -153,10 +154,11 @@ func TestDeleteBefore(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s, a, _, h := deleteFixture(t)
-			got, err := s.DeleteBefore(a, tt.ns, tt.before)
+			affected, err := s.DeleteBefore(a, tt.ns, tt.before)
 			if err != nil {
 				t.Fatal(err)
 			}
+			got := Hashes(affected)
 			if !slices.Equal(names(h, got), tt.wantDeleted) {
 				t.Errorf("deleted %v, want %v", names(h, got), tt.wantDeleted)
 			}

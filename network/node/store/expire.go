@@ -57,19 +57,19 @@ func (s *Store) Expire(pk [33]byte, hashes []string, expiryMs int64, mode networ
 }
 
 // ExpireAll shortens the expiry of pk's unexpired messages in the selected namespace(s) to
-// expiryMs where it is later, and returns their hashes in storage order. It never extends.
-func (s *Store) ExpireAll(pk [33]byte, ns network.NamespaceOrAll, expiryMs int64) (updated []string, err error) {
+// expiryMs where it is later, and returns them in storage order. It never extends.
+func (s *Store) ExpireAll(pk [33]byte, ns network.NamespaceOrAll, expiryMs int64) (updated []Affected, err error) {
 	err = s.update("expire all", func(t *txn) error {
 		es, err := t.scan(prefix(&pk, ns), func(r record) bool { return r.expiry > expiryMs })
 		if err != nil {
 			return err
 		}
-		updated = make([]string, 0, len(es))
+		updated = make([]Affected, 0, len(es))
 		for i := range es {
 			if err := t.setExpiry(&es[i], expiryMs); err != nil {
 				return err
 			}
-			updated = append(updated, string(es[i].hash[:]))
+			updated = append(updated, es[i].affected())
 		}
 		return nil
 	})

@@ -162,10 +162,11 @@ func TestExpireAll(t *testing.T) {
 				ms[n] = m
 				mustPut(t, s, m)
 			}
-			updated, err := s.ExpireAll(a, tt.ns, tt.expiry)
+			affected, err := s.ExpireAll(a, tt.ns, tt.expiry)
 			if err != nil {
 				t.Fatal(err)
 			}
+			updated := Hashes(affected)
 			var want []string
 			for _, n := range tt.wantUpdated {
 				want = append(want, ms[n].Hash)

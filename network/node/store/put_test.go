@@ -123,9 +123,13 @@ func TestTombstones(t *testing.T) {
 		delete func(s *Store) ([]string, error)
 	}{
 		{"Delete", func(s *Store) ([]string, error) { return s.Delete(a, []string{m.Hash}) }},
-		{"DeleteAll", func(s *Store) ([]string, error) { return s.DeleteAll(a, network.OneNamespace(0)) }},
+		{"DeleteAll", func(s *Store) ([]string, error) {
+			d, err := s.DeleteAll(a, network.OneNamespace(0))
+			return Hashes(d), err
+		}},
 		{"DeleteBefore", func(s *Store) ([]string, error) {
-			return s.DeleteBefore(a, network.AllNamespaces(), t0+1)
+			d, err := s.DeleteBefore(a, network.AllNamespaces(), t0+1)
+			return Hashes(d), err
 		}},
 	}
 	for _, tt := range tests {

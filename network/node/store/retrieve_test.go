@@ -146,16 +146,18 @@ func TestNamespacesIsolated(t *testing.T) {
 		})
 	}
 	t.Run("storage order is by namespace, negative first", func(t *testing.T) {
-		got, err := s.DeleteAll(a, network.AllNamespaces())
+		deleted, err := s.DeleteAll(a, network.AllNamespaces())
 		if err != nil {
 			t.Fatal(err)
 		}
-		var want []string
+		var want []Affected
 		for _, ns := range nss {
-			want = append(want, byNS[ns]...)
+			for _, h := range byNS[ns] {
+				want = append(want, Affected{Hash: h, Namespace: ns})
+			}
 		}
-		if !slices.Equal(got, want) {
-			t.Errorf("deleted %q, want %q", got, want)
+		if !slices.Equal(deleted, want) {
+			t.Errorf("deleted %v, want %v", deleted, want)
 		}
 	})
 }

@@ -249,6 +249,10 @@ type entry struct {
 	expiry int64
 }
 
+func (e *entry) affected() Affected {
+	return Affected{Hash: string(e.hash[:]), Namespace: e.key.namespace()}
+}
+
 // load reads the message stored under key k.
 func (t *txn) load(k []byte) (msgKey, record, error) {
 	var key msgKey
