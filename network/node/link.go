@@ -300,11 +300,8 @@ frames:
 		inflight.Add(1)
 		go func() {
 			defer inflight.Done()
-			status, resp := n.processOnion(ctx, from, body)
+			status, resp := linkAnswer(n.processOnion(ctx, from, body))
 			<-n.busy
-			if len(resp) > maxReply {
-				status, resp = http.StatusBadGateway, []byte("Response too large")
-			}
 			answer(id, status, resp)
 		}()
 	}
@@ -314,6 +311,19 @@ frames:
 	inflight.Wait()
 	w.finish() // the last responses go out before the connection closes
 	c.Close()
+}
+
+// linkAnswer is what a link sends back for an answer: one the other end would refuse,
+// too long or with a status no HTTP response has (a server further on may send one),
+// becomes a 502.
+func linkAnswer(status int, resp []byte) (int, []byte) {
+	switch {
+	case len(resp) > maxReply:
+		return http.StatusBadGateway, []byte("Response too large")
+	case status < 100 || status > 599:
+		return http.StatusBadGateway, []byte("Invalid response from the next node")
+	}
+	return status, resp
 }
 
 func (n *Node) shuttingDown() bool {
@@ -504,15 +514,18 @@ func (l *relayLink) alive() bool {
 	return l.err == nil
 }
 
-// roundTrip sends body as one request and waits for its response, until ctx ends. A
-// request that times out with nothing heard on the link since it was sent ends the link:
-// the next node may be gone without a word, and the next request should dial again.
+// roundTrip sends body as one request and waits for its response, until ctx ends. It
+// returns errNotSent when the link had closed before the request went out: the caller may
+// try a new link. A request that runs out of time with nothing heard on the link since it
+// was sent ends the link: the next node may be gone without a word, and the next request
+// should dial again. A request cancelled for other reasons (its client left) leaves the
+// link alone.
 func (l *relayLink) roundTrip(ctx context.Context, body []byte) (int, []byte, error) {
 	ch := make(chan linkResult, 1)
 	l.mu.Lock()
 	if l.err != nil {
 		l.mu.Unlock()
-		return 0, nil, l.err
+		return 0, nil, errNotSent
 	}
 	l.next++
 	id := l.next
@@ -522,7 +535,7 @@ func (l *relayLink) roundTrip(ctx context.Context, body []byte) (int, []byte, er
 	l.mu.Unlock()
 	if err := l.w.send(func(b []byte) []byte { return appendRequestFrame(b, id, body) }); err != nil {
 		l.forget(id)
-		return 0, nil, err
+		return 0, nil, errNotSent
 	}
 	select {
 	case r := <-ch:
@@ -532,12 +545,15 @@ func (l *relayLink) roundTrip(ctx context.Context, body []byte) (int, []byte, er
 		delete(l.pending, id)
 		silent := l.lastRead.Before(sent)
 		l.mu.Unlock()
-		if silent {
+		if silent && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			l.shut(errLinkSilent)
 		}
 		return 0, nil, ctx.Err()
 	}
 }
+
+// errNotSent says a request never went out because its link had closed.
+var errNotSent = errors.New("node: the link closed before the request was sent")
 
 var errLinkSilent = errors.New("node: the next node stopped answering")
 
@@ -555,6 +571,12 @@ func (l *relayLink) readLoop() {
 		id, status, size, err := readResponseHeader(r)
 		var res linkResult
 		if err == nil {
+			if size > 0 && r.Buffered() < int(min(size, maxReply)) {
+				// A long reply is on its way: the next node is not silent.
+				l.mu.Lock()
+				l.lastRead = time.Now()
+				l.mu.Unlock()
+			}
 			res.status = status
 			res.body, err = readFrameBody(r, size, maxReply)
 			if errors.Is(err, errFrameTooLarge) {

@@ -221,3 +221,64 @@ func TestLinkSilentPeer(t *testing.T) {
 		t.Error("the link to a silent node is still in use")
 	}
 }
+
+// A request whose client left is cancelled without touching the link: other requests on
+// it still get their answers.
+func TestLinkCancelKeepsLink(t *testing.T) {
+	l, r, far := linkPeer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	left := make(chan error, 1)
+	go func() {
+		_, _, err := l.roundTrip(ctx, []byte("leaving"))
+		left <- err
+	}()
+	first, _, err := readRequestFrame(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := <-left; !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled request: %v", err)
+	}
+	answered := make(chan int, 1)
+	go func() {
+		st, _, _ := l.roundTrip(context.Background(), []byte("staying"))
+		answered <- st
+	}()
+	second, _, err := readRequestFrame(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	far.Write(appendResponseFrame(nil, first, 200, nil)) // too late: dropped
+	far.Write(appendResponseFrame(nil, second, 200, []byte("ok")))
+	if st := <-answered; st != 200 || !l.alive() {
+		t.Errorf("after a cancelled request: status %d, link alive %v", st, l.alive())
+	}
+}
+
+// A closed link is reported as not having sent the request, so the caller can try anew.
+func TestLinkClosedNotSent(t *testing.T) {
+	l, _, _ := linkPeer(t)
+	l.shut(errLinkClosed)
+	if _, _, err := l.roundTrip(context.Background(), []byte("req")); !errors.Is(err, errNotSent) {
+		t.Errorf("err = %v, want errNotSent", err)
+	}
+}
+
+// Every answer a link sends is one the other end reads.
+func TestLinkAnswer(t *testing.T) {
+	for _, c := range []struct {
+		status, want int
+		size         int
+	}{
+		{200, 200, 10}, {421, 421, 10}, {599, 599, 0}, {700, 502, 10}, {99, 502, 10}, {0, 502, 0},
+		{200, 502, maxReply + 1},
+	} {
+		status, body := linkAnswer(c.status, make([]byte, c.size))
+		frame := appendResponseFrame(nil, 1, status, body)
+		_, got, _, err := readResponseFrame(bufio.NewReader(bytes.NewReader(frame)))
+		if status != c.want || err != nil || got != c.want {
+			t.Errorf("status %d, %d bytes: sent %d, read %d, %v", c.status, c.size, status, got, err)
+		}
+	}
+}

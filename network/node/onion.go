@@ -103,12 +103,21 @@ func (n *Node) relayToNode(ctx context.Context, l *network.OnionLayer, hop int) 
 	ctx, cancel := context.WithTimeout(ctx, n.cfg.RelayTimeout)
 	defer cancel()
 	unreachable := []byte("Next node is currently unreachable: " + next.EdHex())
-	link, err := n.linkTo(ctx, next.Addr)
-	if err == nil {
+	var err error
+	// A link can close (idle, or the next node restarted) between finding it and
+	// sending on it: then one new link is tried.
+	for attempt := 0; attempt < 2; attempt++ {
+		var link *relayLink
+		if link, err = n.linkTo(ctx, next.Addr); err != nil {
+			break
+		}
 		var status int
 		var body []byte
 		if status, body, err = link.roundTrip(ctx, payload); err == nil {
 			return status, body
+		}
+		if !errors.Is(err, errNotSent) {
+			break
 		}
 	}
 	switch {
