@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"time"
+
 	"google.golang.org/protobuf/proto"
 
 	"allium/crypto"
@@ -125,8 +127,9 @@ func (e *Engine) receiveData(from crypto.SessionID, ts int64, c *sessionpb.Conte
 		return
 	}
 	_, existed, _ := e.st.Conversation(from)
-	m := Message{Conversation: from, Author: from, Timestamp: ts, Direction: store.Incoming, Body: d.GetBody(),
-		State: Received, Unread: true, ExpireMode: uint8(c.GetExpirationType()), ExpireTimer: c.GetExpirationTimer()}
+	// Received is set here, not left to the store, so that the event carries it too.
+	m := Message{Conversation: from, Author: from, Timestamp: ts, Received: time.Now().UnixMilli(), Direction: store.Incoming,
+		Body: d.GetBody(), State: Received, Unread: true, ExpireMode: uint8(c.GetExpirationType()), ExpireTimer: c.GetExpirationTimer()}
 	if m.ExpireMode == store.ExpireAfterSend && m.ExpireTimer > 0 {
 		m.ExpiresAt = ts + int64(m.ExpireTimer)*1000
 	}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -188,6 +189,22 @@ func TestCLI(t *testing.T) {
 	history = regexp.MustCompile(`^\S+ \S+\tme\tsent\thello Bob\n\S+ \S+\tBob\t-\thi Alice$`)
 	if got := r.ok("--profile", alice, "history", bobID); !history.MatchString(got) {
 		t.Fatalf("Alice's history: %q", got)
+	}
+
+	// A message another command happened to fetch is still printed by the next receive,
+	// once; what an earlier receive printed is not printed again.
+	r.ok("--profile", bob, "send", aliceID, "news for Alice")
+	for i := 0; !strings.Contains(r.ok("--profile", alice, "history", bobID), "news for Alice"); i++ {
+		if i == 20 {
+			t.Fatal("Alice's commands never fetched Bob's news")
+		}
+		r.ok("--profile", alice, "send", bobID, fmt.Sprintf("ping %d", i))
+	}
+	if got := r.ok("--profile", alice, "receive"); !strings.Contains(got, `"text":"news for Alice"`) || strings.Contains(got, "hi Alice") {
+		t.Fatalf("receive after another command fetched the news: %q", got)
+	}
+	if got := r.ok("--profile", alice, "receive"); got != "" {
+		t.Fatalf("a second receive printed %q", got)
 	}
 
 	r.ok("--profile", bob, "block", aliceID)

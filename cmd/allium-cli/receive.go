@@ -1,12 +1,20 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
+	"fmt"
 	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
+	"allium/crypto"
 	"allium/engine"
 )
 
@@ -23,6 +31,104 @@ type received struct {
 	Text      string `json:"text"`
 }
 
+// cursorFile, in the profile, holds when the newest message receive printed was stored
+// (ms since 1970). receive prints every incoming message stored after it: also those
+// another command (send, history) happened to fetch while it ran.
+const cursorFile = "receive-cursor"
+
+// printer prints incoming messages once each, in the order they were stored, and keeps
+// the cursor.
+type printer struct {
+	out     *json.Encoder
+	self    crypto.SessionID
+	path    string
+	cursor  int64 // from the last receive
+	newest  int64 // when the newest message printed now was stored
+	printed map[printedKey]bool
+}
+
+type printedKey struct {
+	conv, author crypto.SessionID
+	ts           int64
+}
+
+func newPrinter(profile string, self crypto.SessionID) (*printer, error) {
+	p := &printer{out: json.NewEncoder(os.Stdout), self: self, path: filepath.Join(profile, cursorFile),
+		printed: map[printedKey]bool{}}
+	p.out.SetEscapeHTML(false)
+	b, err := os.ReadFile(p.path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return p, nil
+	case err != nil:
+		return nil, err
+	}
+	if p.cursor, err = strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err != nil {
+		return nil, fmt.Errorf("The file %s is damaged; delete it to print every message again.", p.path)
+	}
+	return p, nil
+}
+
+// print prints m unless it is ours, was stored before the cursor, or was printed already.
+func (p *printer) print(m engine.Message, conv engine.Conversation) error {
+	k := printedKey{m.Conversation, m.Author, m.Timestamp}
+	if m.Author == p.self || m.Received <= p.cursor || p.printed[k] {
+		return nil
+	}
+	p.printed[k] = true
+	if err := p.out.Encode(received{From: m.Author.String(), Name: conv.Name, Timestamp: m.Timestamp, Text: m.Body}); err != nil {
+		return err
+	}
+	p.newest = max(p.newest, m.Received)
+	return nil
+}
+
+// backlog prints what earlier commands stored and no receive has printed yet.
+func (p *printer) backlog(e *engine.Engine) error {
+	convs, err := e.Conversations()
+	if err != nil {
+		return err
+	}
+	type item struct {
+		m    engine.Message
+		conv engine.Conversation
+	}
+	var news []item
+	for _, conv := range convs {
+		ms, err := e.Messages(conv.ID, 0, 0)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if m.Received > p.cursor && m.Author != p.self {
+				news = append(news, item{m, conv})
+			}
+		}
+	}
+	slices.SortFunc(news, func(a, b item) int {
+		return cmp.Or(cmp.Compare(a.m.Received, b.m.Received), cmp.Compare(a.m.Timestamp, b.m.Timestamp))
+	})
+	for _, n := range news {
+		if err := p.print(n.m, n.conv); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// save records the newest message printed, so that the next receive starts after it. A
+// message still queued when receive stops was not printed, and is printed next time.
+func (p *printer) save() error {
+	if p.newest <= p.cursor {
+		return nil
+	}
+	tmp := p.path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(strconv.FormatInt(p.newest, 10)+"\n"), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, p.path)
+}
+
 func (c *cli) receive(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("receive", flag.ContinueOnError)
 	wait := fs.Duration("wait", -1, "")
@@ -35,8 +141,14 @@ func (c *cli) receive(ctx context.Context, args []string) error {
 		return err
 	}
 	defer e.Close()
-	out := json.NewEncoder(os.Stdout)
-	out.SetEscapeHTML(false)
+	p, err := newPrinter(c.profile, e.SessionID())
+	if err != nil {
+		return err
+	}
+	defer p.save()
+	if err := p.backlog(e); err != nil {
+		return err
+	}
 
 	catchUp := *wait < 0
 	var stop <-chan time.Time // --wait D: the end of D
@@ -69,11 +181,7 @@ func (c *cli) receive(ctx context.Context, args []string) error {
 			default:
 				continue
 			}
-			// Our own messages, synced from another device, are not news to print.
-			if m.Author == e.SessionID() {
-				continue
-			}
-			if err := out.Encode(received{From: m.Author.String(), Name: conv.Name, Timestamp: m.Timestamp, Text: m.Body}); err != nil {
+			if err := p.print(m, conv); err != nil {
 				return err
 			}
 			if online {
