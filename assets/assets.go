@@ -7,8 +7,13 @@ import (
 	"fyne.io/fyne/v2"
 )
 
-//go:embed icon.svg
-var iconSVG []byte
+// The icon is drawn in icon.svg (make icons renders the PNGs from it). The app embeds
+// the 256-pixel rendering: Fyne would rasterize the SVG in pure Go when the first window
+// opens, which takes over a second on a slow machine, while decoding the PNG takes
+// milliseconds. Desktops get the SVG itself from the packages.
+//
+//go:embed icons/icon-256.png
+var iconPNG []byte
 
 // Icon is Allium's application icon: an allium flower head, purple on a dark square.
-var Icon = &fyne.StaticResource{StaticName: "allium.svg", StaticContent: iconSVG}
+var Icon = &fyne.StaticResource{StaticName: "allium.png", StaticContent: iconPNG}
