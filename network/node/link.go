@@ -376,8 +376,9 @@ type linkSlot struct {
 // relayLink is an outgoing link: requests go out through its writer and a reading
 // goroutine hands each response to the request waiting for it.
 type relayLink struct {
-	conn net.Conn
-	w    *frameWriter
+	conn     net.Conn
+	w        *frameWriter
+	readDone chan struct{} // closed when readLoop returns
 
 	mu       sync.Mutex
 	next     uint32
@@ -406,7 +407,12 @@ func (n *Node) linkTo(ctx context.Context, addr netip.AddrPort) (*relayLink, err
 			s = &linkSlot{ready: make(chan struct{})}
 			n.linksOut[addr] = s
 			n.linkMu.Unlock()
-			go n.dialLink(addr, s)
+			// The node owns the dial and the link's goroutines: Shutdown waits for them.
+			n.wg.Add(1)
+			go func() {
+				defer n.wg.Done()
+				n.dialLink(addr, s)
+			}()
 			continue
 		}
 		n.linkMu.Unlock()
@@ -457,7 +463,11 @@ func (n *Node) dialLink(addr netip.AddrPort, s *linkSlot) {
 		return
 	}
 	s.link = startLink(tc)
-	go n.closeWhenIdle(addr, s)
+	n.wg.Add(1) // while the dial's own count is held, so never after Shutdown's Wait
+	go func() {
+		defer n.wg.Done()
+		n.closeWhenIdle(addr, s)
+	}()
 }
 
 // dropSlot forgets s if it is still the slot for addr.
@@ -470,9 +480,10 @@ func (n *Node) dropSlot(addr netip.AddrPort, s *linkSlot) {
 }
 
 // closeWhenIdle closes the link of s once nobody has used it for linkIdle, or when the
-// node stops.
+// node stops, and returns when the link's goroutines have ended.
 func (n *Node) closeWhenIdle(addr netip.AddrPort, s *linkSlot) {
 	l := s.link
+	defer l.wait()
 	t := time.NewTicker(linkIdle / 4)
 	defer t.Stop()
 	for {
@@ -502,10 +513,18 @@ func (n *Node) closeWhenIdle(addr netip.AddrPort, s *linkSlot) {
 
 // startLink starts the writing and reading goroutines of an outgoing link on c.
 func startLink(c net.Conn) *relayLink {
-	l := &relayLink{conn: c, w: newFrameWriter(c, writeTimeout), pending: map[uint32]chan linkResult{}, used: time.Now()}
+	l := &relayLink{conn: c, w: newFrameWriter(c, writeTimeout), readDone: make(chan struct{}),
+		pending: map[uint32]chan linkResult{}, used: time.Now()}
 	go l.w.run()
 	go l.readLoop()
 	return l
+}
+
+// wait ends the link if it has not ended, and waits for its goroutines.
+func (l *relayLink) wait() {
+	l.shut(errLinkClosed)
+	<-l.w.done
+	<-l.readDone
 }
 
 func (l *relayLink) alive() bool {
@@ -566,6 +585,7 @@ func (l *relayLink) forget(id uint32) {
 // readLoop hands responses to their requests until the link fails. A response over
 // maxReply is skipped and fails only its own request.
 func (l *relayLink) readLoop() {
+	defer close(l.readDone)
 	r := bufio.NewReaderSize(l.conn, 16<<10)
 	for {
 		id, status, size, err := readResponseHeader(r)
