@@ -103,20 +103,17 @@ func flatValue(b []byte, i int) (int, bool) {
 	case c == '-' || (c >= '0' && c <= '9'):
 		return plainInteger(b, i)
 	}
+	// What follows a value is checked by the caller: "nullx" or "1e3" fail there.
 	for _, lit := range []string{"true", "false", "null"} {
 		if len(b)-i >= len(lit) && string(b[i:i+len(lit)]) == lit {
-			end := i + len(lit)
-			// A literal must end where the value ends: "nullx" is not JSON.
-			if end < len(b) && isWordByte(b[end]) {
-				return 0, false
-			}
-			return end, true
+			return i + len(lit), true
 		}
 	}
 	return 0, false
 }
 
-// plainInteger returns the end of a JSON integer at b[i] (no fraction or exponent).
+// plainInteger returns the end of the digits of a JSON integer at b[i]; a fraction or
+// exponent after them is left for the caller to refuse.
 func plainInteger(b []byte, i int) (int, bool) {
 	j := i
 	if b[j] == '-' {
@@ -126,17 +123,10 @@ func plainInteger(b []byte, i int) (int, bool) {
 	for j < len(b) && b[j] >= '0' && b[j] <= '9' {
 		j++
 	}
-	switch {
-	case j == start, b[start] == '0' && j-start > 1:
+	if j == start || b[start] == '0' && j-start > 1 {
 		return 0, false // no digits, or a leading zero
-	case j < len(b) && (b[j] == '.' || b[j] == 'e' || b[j] == 'E' || isWordByte(b[j])):
-		return 0, false
 	}
 	return j, true
-}
-
-func isWordByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-' || c == '+'
 }
 
 // decodeFlat decodes a raw value into v as json.Unmarshal would, without reflection

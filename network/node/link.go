@@ -89,26 +89,6 @@ func readResponseHeader(r *bufio.Reader) (id uint32, status int, size uint32, er
 	return id, status, binary.BigEndian.Uint32(h[6:]), nil
 }
 
-// readRequestFrame reads one request frame of at most maxBody bytes.
-func readRequestFrame(r *bufio.Reader) (id uint32, body []byte, err error) {
-	id, size, err := readRequestHeader(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	body, err = readFrameBody(r, size, maxBody)
-	return id, body, err
-}
-
-// readResponseFrame reads one response frame of at most maxReply bytes.
-func readResponseFrame(r *bufio.Reader) (id uint32, status int, body []byte, err error) {
-	id, status, size, err := readResponseHeader(r)
-	if err != nil {
-		return 0, 0, nil, err
-	}
-	body, err = readFrameBody(r, size, maxReply)
-	return id, status, body, err
-}
-
 // readFrameBody reads a body of size bytes, refusing one over limit. Memory grows with
 // the bytes that actually arrive, not with the size a header claims.
 func readFrameBody(r *bufio.Reader, size uint32, limit int) ([]byte, error) {

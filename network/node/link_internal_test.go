@@ -12,6 +12,29 @@ import (
 	"time"
 )
 
+// readRequestFrame and readResponseFrame read whole frames as the two ends of a link do,
+// header then body.
+
+// readRequestFrame reads one request frame of at most maxBody bytes.
+func readRequestFrame(r *bufio.Reader) (id uint32, body []byte, err error) {
+	id, size, err := readRequestHeader(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	body, err = readFrameBody(r, size, maxBody)
+	return id, body, err
+}
+
+// readResponseFrame reads one response frame of at most maxReply bytes.
+func readResponseFrame(r *bufio.Reader) (id uint32, status int, body []byte, err error) {
+	id, status, size, err := readResponseHeader(r)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	body, err = readFrameBody(r, size, maxReply)
+	return id, status, body, err
+}
+
 func TestRequestFrames(t *testing.T) {
 	frame := appendRequestFrame(nil, 7, []byte("hello"))
 	if want := "\x00\x00\x00\x07\x00\x00\x00\x05hello"; string(frame) != want {
