@@ -2,7 +2,8 @@
 #
 #   make test    install what is missing, then check formatting, vet, run every test with
 #                the race detector, run each fuzz target for a few seconds, run the
-#                desktop app's smoke test under a virtual X server, and check the packaging
+#                desktop app's smoke test under a virtual X server, and build and check the
+#                Linux and Windows packages (the Windows app runs under Wine)
 #   make build   build the desktop app into dist/allium
 #   make demo    build the app and open the demo: Alice and Bob on a private network
 #   make smoke   the smoke test alone
@@ -22,6 +23,8 @@
 #   make install          put the app, its icons, .desktop file and metainfo under PREFIX
 #   make uninstall        take them away again (PREFIX: /usr/local as root, ~/.local otherwise)
 #   make icons            redraw assets/icons/*.png and assets/icon.ico from the SVG drawings
+#   make licenses         write assets/licenses.txt again, the licences of the code the
+#                         programs link, after a change of go.mod (a test checks it)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -42,6 +45,8 @@ PROTOC_GEN_GO := google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
 # rsvg-convert with ImageMagick to draw the icons.
 LINUX_PACKAGING_PACKAGES := xz-utils appstream desktop-file-utils
 WINDOWS_PACKAGES := gcc-mingw-w64-x86-64-win32 binutils-mingw-w64-x86-64 zip unzip
+# Wine runs the Windows app in make test's packaging check.
+WINE_PACKAGES := wine64
 ICON_PACKAGES := librsvg2-bin imagemagick
 
 FUZZTIME ?= 5s
@@ -91,7 +96,7 @@ comma := ,
 
 .PHONY: all deps test fmt vet race fuzz bench proto build demo smoke
 .PHONY: package-linux package-windows package-darwin package-node release checksums
-.PHONY: install uninstall icons package-check metainfo-check darwin-check linux-stage
+.PHONY: install uninstall icons licenses package-check metainfo-check darwin-check linux-stage
 
 all: test
 
@@ -182,6 +187,7 @@ linux-stage: deps
 	cp packaging/linux/install.sh packaging/linux/README.txt \
 		packaging/linux/org.allium.Allium.desktop packaging/linux/org.allium.Allium.metainfo.xml \
 		$(STAGE)/$(LINUX_NAME)/
+	cp assets/licenses.txt $(STAGE)/$(LINUX_NAME)/LICENSES.txt
 	cp assets/icon.svg $(STAGE)/$(LINUX_NAME)/icons/hicolor/scalable/apps/org.allium.Allium.svg
 	for s in $(LINUX_ICON_SIZES); do \
 		mkdir -p $(STAGE)/$(LINUX_NAME)/icons/hicolor/$${s}x$${s}/apps; \
@@ -216,9 +222,10 @@ package-windows: deps
 	CC=x86_64-w64-mingw32-gcc CGO_ENABLED=1 GOOS=windows GOARCH=amd64 \
 		$(APP_BUILD) -ldflags "$(APP_LDFLAGS) -H windowsgui" \
 		-o $(STAGE)/windows/$(WINDOWS_NAME)/Allium.exe .
-	touch -d @$(SOURCE_DATE_EPOCH) $(STAGE)/windows/$(WINDOWS_NAME)/Allium.exe
+	sed 's/$$/\r/' assets/licenses.txt >$(STAGE)/windows/$(WINDOWS_NAME)/LICENSES.txt
+	touch -d @$(SOURCE_DATE_EPOCH) $(STAGE)/windows/$(WINDOWS_NAME)/*
 	rm -f dist/$(WINDOWS_NAME).zip
-	cd $(STAGE)/windows/$(WINDOWS_NAME) && TZ=UTC zip -X -q ../../../$(WINDOWS_NAME).zip Allium.exe
+	cd $(STAGE)/windows/$(WINDOWS_NAME) && TZ=UTC zip -X -q ../../../$(WINDOWS_NAME).zip Allium.exe LICENSES.txt
 	@ls -l dist/$(WINDOWS_NAME).zip
 
 # package-darwin builds Allium.app on a Mac with Go and the Xcode command line tools
@@ -243,9 +250,10 @@ package-node:
 		echo "allium-node $$os/$$arch"; \
 		mkdir -p $$dir; \
 		GOOS=$$os GOARCH=$$arch $(NODE_BUILD) -o $$dir/$$exe ./cmd/allium-node; \
-		cp packaging/node/node.toml $$dir/; \
+		cp packaging/node/node.toml assets/licenses.txt $$dir/; \
+		mv $$dir/licenses.txt $$dir/LICENSES.txt; \
 		[ $$os != linux ] || cp packaging/node/allium-node.service $$dir/; \
-		chmod 0644 $$dir/node.toml; \
+		chmod 0644 $$dir/node.toml $$dir/LICENSES.txt; \
 		find $$dir -exec touch -d @$(SOURCE_DATE_EPOCH) {} +; \
 		if [ $$os = windows ]; then \
 			rm -f dist/$$name.zip; \
@@ -276,21 +284,32 @@ icons:
 	done
 	convert $(foreach s,$(WINDOWS_ICON_SIZES),assets/icons/icon-$(s).png) -strip assets/icon.ico
 
+licenses:
+	go run ./scripts/licenses >assets/licenses.txt.new
+	mv assets/licenses.txt.new assets/licenses.txt
+
 # package-check is make test's packaging step: it builds the Linux and Windows packages
 # and checks what they hold, validates the metainfo and the .desktop file, and compiles
-# every package that needs no cgo for macOS. (The identical-binaries test of allium-node
-# runs with the other tests.)
+# every package that needs no cgo for macOS. Then it follows the README's download-and-run
+# steps with each package, and runs the smoke test with the program from the package: the
+# Linux one installed with install.sh, the Windows one under Wine
+# (scripts/package-smoke.sh). (The identical-binaries test of allium-node runs with the
+# other tests.)
 package-check: package-linux package-windows metainfo-check darwin-check
 	@tar -tJf dist/$(LINUX_NAME).tar.xz >$(STAGE)/linux-files
-	@for f in allium install.sh org.allium.Allium.desktop org.allium.Allium.metainfo.xml \
+	@for f in allium install.sh LICENSES.txt org.allium.Allium.desktop org.allium.Allium.metainfo.xml \
 		icons/hicolor/16x16/apps/org.allium.Allium.png icons/hicolor/scalable/apps/org.allium.Allium.svg; do \
 		grep -qx "$(LINUX_NAME)/$$f" $(STAGE)/linux-files || { echo "package-linux: $$f is missing"; exit 1; }; \
 	done
 	@x86_64-w64-mingw32-objdump -h $(STAGE)/windows/$(WINDOWS_NAME)/Allium.exe | grep -q '\.rsrc' \
 		|| { echo "package-windows: Allium.exe has no resources"; exit 1; }
-	@unzip -l dist/$(WINDOWS_NAME).zip | grep -q ' Allium.exe$$' \
-		|| { echo "package-windows: the zip has no Allium.exe"; exit 1; }
+	@for f in Allium.exe LICENSES.txt; do \
+		unzip -l dist/$(WINDOWS_NAME).zip | grep -q " $$f\$$" || { echo "package-windows: the zip has no $$f"; exit 1; }; \
+	done
 	@echo "packages: dist/$(LINUX_NAME).tar.xz and dist/$(WINDOWS_NAME).zip are complete"
+	scripts/package-smoke.sh linux dist/$(LINUX_NAME).tar.xz
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(WINE_PACKAGES)"
+	scripts/package-smoke.sh windows dist/$(WINDOWS_NAME).zip
 
 metainfo-check:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(LINUX_PACKAGING_PACKAGES)"

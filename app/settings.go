@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
+	"allium/assets"
 	"allium/engine"
 )
 
@@ -34,6 +35,8 @@ type settingsView struct {
 	networkPick *widget.RadioGroup
 	networkFile *field
 	paths       *pathView
+	licencesBtn *widget.Button
+	licences    *widget.List // in the licences dialog, once it was opened
 }
 
 func (p *Profile) showSettings() {
@@ -333,10 +336,28 @@ func (v *settingsView) phraseTab() fyne.CanvasObject {
 
 func (v *settingsView) aboutTab() fyne.CanvasObject {
 	p := v.p
+	v.licencesBtn = widget.NewButton("Open-source licences", v.showLicences)
 	return container.NewVScroll(container.NewVBox(
 		heading("Allium"),
 		widget.NewLabel("Version "+p.ui.version),
 		wrapped("A private messenger that speaks the Session protocol: no phone number, end-to-end encryption, and onion routing so that nobody in the middle knows who talks to whom."),
+		container.NewHBox(v.licencesBtn),
 		layout.NewSpacer(),
 	))
+}
+
+// showLicences shows the licences of the code Allium is built from. The text runs to
+// thousands of lines, so a list draws only the lines in view.
+func (v *settingsView) showLicences() {
+	lines := strings.Split(assets.Licenses, "\n")
+	list := widget.NewList(
+		func() int { return len(lines) },
+		func() fyne.CanvasObject {
+			return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(lines[i]) },
+	)
+	list.HideSeparators = true
+	v.licences = list
+	v.p.showDialog(dialog.NewCustom("Open-source licences", "Close", container.NewGridWrap(fyne.NewSize(720, 460), list), v.p.win))
 }

@@ -1,11 +1,14 @@
 package app
 
 import (
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+
+	"allium/assets"
 )
 
 // TestSettingsReachEngine: the privacy checks change the engine's settings, and the
@@ -61,4 +64,30 @@ func TestPathView(t *testing.T) {
 	})
 	test.Tap(v.rebuild)
 	h.waitFor("the rebuilt path", func() bool { return !v.rebuild.Disabled() })
+}
+
+// TestLicences: About opens the licences of the code Allium is built from, every line.
+func TestLicences(t *testing.T) {
+	h := newHarness(t)
+	dir, _ := account(t, "Ines")
+	p := h.open(dir)
+	p.showSettings()
+	v := p.settings
+	test.Tap(v.licencesBtn)
+	if v.licences == nil || p.dialogUp == nil {
+		t.Fatal("the licences did not open")
+	}
+	lines := strings.Split(assets.Licenses, "\n")
+	if n := v.licences.Length(); n != len(lines) || n < 1000 {
+		t.Fatalf("the licences list has %d lines, want %d (over 1,000)", n, len(lines))
+	}
+	for _, want := range []string{"fyne.io/fyne/v2", "golang.org/x/crypto", "go.etcd.io/bbolt", "SIL OPEN FONT LICENSE"} {
+		if !strings.Contains(assets.Licenses, want) {
+			t.Errorf("the licences do not mention %s", want)
+		}
+	}
+	p.escape()
+	if p.dialogUp != nil {
+		t.Fatal("Esc did not close the licences")
+	}
 }

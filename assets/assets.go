@@ -1,4 +1,5 @@
-// Package assets holds the files Allium embeds: its icon.
+// Package assets holds the files Allium embeds: its icon and the licences of the code it
+// is built from.
 package assets
 
 import (
@@ -17,3 +18,10 @@ var iconPNG []byte
 
 // Icon is Allium's application icon: an allium flower head, purple on a dark square.
 var Icon = &fyne.StaticResource{StaticName: "allium.png", StaticContent: iconPNG}
+
+// Licenses holds the licences of the open-source code Allium's programs link, as make
+// licenses writes them (scripts/licenses); Settings › About shows them, and every package
+// carries them as LICENSES.txt.
+//
+//go:embed licenses.txt
+var Licenses string

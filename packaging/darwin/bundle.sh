@@ -19,6 +19,7 @@ mkdir -p "$app/Contents/MacOS" "$app/Contents/Resources"
 cp "$bin" "$app/Contents/MacOS/allium"
 sed "s/@SHORT_VERSION@/$short/g" packaging/darwin/Info.plist >"$app/Contents/Info.plist"
 printf 'APPL????' >"$app/Contents/PkgInfo"
+cp assets/licenses.txt "$app/Contents/Resources/LICENSES.txt"
 
 # An .iconset holds each size at 1x and 2x (icon_16x16@2x.png is 32 pixels).
 iconset=$out/Allium.iconset

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# package-smoke.sh follows the README's "Download and run" steps with a package that make
+# package-linux or make package-windows wrote, as a new user would, and then runs the
+# smoke test (scripts/smoke.sh: type into Alice's window, check that Bob received it)
+# with the program from the package.
+#
+#   scripts/package-smoke.sh linux   dist/allium-VERSION-linux-amd64.tar.xz
+#   scripts/package-smoke.sh windows dist/allium-VERSION-windows-amd64.zip
+#
+# linux: unpacks the archive, runs ./allium --version, installs with ./install.sh into a
+# throw-away PREFIX (and, as root, as an ordinary user into a throw-away ~/.local), checks
+# the installed files and the menu entry, runs the smoke test with the installed program,
+# then uninstalls and checks that nothing is left.
+#
+# windows: unpacks the zip and runs Allium.exe under Wine, in a throw-away Wine prefix:
+# --version, then the smoke test. Debian 12's Wine lacks one function that Go programs
+# need at start (see scripts/wine/processprng.c); the script builds a stand-in for it into
+# the Wine prefix, and leaves the package as it is.
+#
+# Needs what make smoke needs, and for windows wine64 and mingw-w64 (make windows-smoke
+# installs them).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+kind=${1:-}
+pkg=${2:-}
+[ -f "$pkg" ] || { echo "usage: package-smoke.sh linux|windows PACKAGE" >&2; exit 2; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/allium-package.XXXXXX")
+cleanup_wine=""
+cleanup() {
+	[ -z "$cleanup_wine" ] || "$cleanup_wine" -k 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "package-smoke: FAIL: $*" >&2
+	exit 1
+}
+
+# check_version PROGRAM... : the program must print "allium VERSION", VERSION from the
+# package's name.
+check_version() {
+	local got
+	got=$("$@" --version 2>/dev/null | tr -d '\r') || fail "$* --version failed"
+	[ "$got" = "allium $version" ] || fail "$* --version printed \"$got\", want \"allium $version\""
+	echo "package-smoke: $got"
+}
+
+id=org.allium.Allium
+
+# installed PREFIX: the files install.sh puts under PREFIX must be there, and the menu
+# entry must start the installed program.
+installed() {
+	local p=$1 f
+	for f in bin/allium share/applications/$id.desktop share/metainfo/$id.metainfo.xml \
+		share/icons/hicolor/16x16/apps/$id.png share/icons/hicolor/512x512/apps/$id.png \
+		share/icons/hicolor/scalable/apps/$id.svg; do
+		[ -f "$p/$f" ] || fail "install.sh did not install $p/$f"
+	done
+	grep -qx "Exec=$p/bin/allium" "$p/share/applications/$id.desktop" ||
+		fail "the menu entry does not run $p/bin/allium: $(grep '^Exec=' "$p/share/applications/$id.desktop")"
+	desktop-file-validate "$p/share/applications/$id.desktop" || fail "the installed menu entry is not valid"
+}
+
+# nothing_left PREFIX: after --uninstall, no file of Allium's may remain. The desktop's
+# caches of every application's menu entries and icons stay: they are shared.
+nothing_left() {
+	local left
+	left=$(find "$1" -type f -not -name mimeinfo.cache -not -name icon-theme.cache 2>/dev/null || true)
+	[ -z "$left" ] || fail "install.sh --uninstall left: $left"
+}
+
+case $kind in
+linux)
+	name=$(basename "$pkg" .tar.xz)
+	version=${name#allium-}
+	version=${version%-linux-*}
+	tar -xf "$pkg" -C "$tmp"
+	dir=$tmp/$name
+	[ -x "$dir/allium" ] || fail "the archive has no $name/allium"
+	check_version "$dir/allium"
+	# The README promises Linuxes with glibc 2.34 or newer.
+	glibc=$(objdump -T "$dir/allium" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -n 1)
+	[ "$(printf '%s\n' "$glibc" GLIBC_2.34 | sort -V | tail -n 1)" = GLIBC_2.34 ] ||
+		fail "allium needs $glibc; the README says glibc 2.34 is enough"
+
+	prefix=$tmp/prefix
+	PREFIX=$prefix "$dir/install.sh" >/dev/null
+	installed "$prefix"
+	check_version "$prefix/bin/allium"
+	"$here/smoke.sh" "$prefix/bin/allium"
+	PREFIX=$prefix "$dir/install.sh" --uninstall >/dev/null
+	nothing_left "$prefix"
+	echo "package-smoke: install.sh and install.sh --uninstall with PREFIX=$prefix: ok"
+
+	# As an ordinary user install.sh puts Allium in ~/.local.
+	if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+		home=$tmp/home
+		mkdir -p "$home"
+		chmod 0755 "$tmp"
+		chown -R nobody: "$home"
+		as_user() { setpriv --reuid=nobody --regid=nogroup --clear-groups env -u PREFIX HOME="$home" "$@"; }
+		as_user "$dir/install.sh" >/dev/null
+		installed "$home/.local"
+		as_user "$dir/install.sh" --uninstall >/dev/null
+		nothing_left "$home/.local"
+		echo "package-smoke: install.sh as an ordinary user, into ~/.local: ok"
+	fi
+	;;
+windows)
+	name=$(basename "$pkg" .zip)
+	version=${name#allium-}
+	version=${version%-windows-*}
+	unzip -q "$pkg" -d "$tmp/app"
+	[ -f "$tmp/app/Allium.exe" ] || fail "the zip has no Allium.exe at its top"
+	wine=$(command -v wine64 || echo /usr/lib/wine/wine64)
+	[ -x "$wine" ] || fail "wine64 is not installed"
+	cleanup_wine=$(command -v wineserver || echo /usr/lib/wine/wineserver)
+	export WINEPREFIX=$tmp/wine WINEDEBUG=-all WINEARCH=win64
+	# No Mono or Gecko installer dialogs in a fresh prefix.
+	export WINEDLLOVERRIDES="mscoree=;mshtml="
+	env -u DISPLAY "$wine" wineboot --init >/dev/null 2>&1 || fail "wineboot could not make a Wine prefix"
+	x86_64-w64-mingw32-gcc -O2 -shared -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
+		"$here/wine/processprng.c" -ladvapi32
+	cat >"$tmp/allium.sh" <<-EOF
+		#!/bin/sh
+		exec "$wine" "$tmp/app/Allium.exe" "\$@"
+	EOF
+	chmod +x "$tmp/allium.sh"
+	env -u DISPLAY "$tmp/allium.sh" --version >/dev/null 2>&1 || true # the first start sets up the prefix
+	check_version "$tmp/allium.sh"
+	"$here/smoke.sh" "$tmp/allium.sh"
+	;;
+*)
+	echo "usage: package-smoke.sh linux|windows PACKAGE" >&2
+	exit 2
+	;;
+esac
+echo "package-smoke: ok: $(basename "$pkg")"
