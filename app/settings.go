@@ -4,10 +4,12 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"allium/assets"
@@ -353,9 +355,19 @@ func (v *settingsView) showLicences() {
 	list := widget.NewList(
 		func() int { return len(lines) },
 		func() fyne.CanvasObject {
-			return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+			// Plain text rather than labels: a label's padding would space the lines
+			// out twice as far as a page of text.
+			t := canvas.NewText("", theme.Color(theme.ColorNameForeground))
+			t.TextStyle = fyne.TextStyle{Monospace: true}
+			t.TextSize = theme.CaptionTextSize()
+			return t
 		},
-		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(lines[i]) },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			t := o.(*canvas.Text)
+			t.Text = lines[i]
+			t.Color = theme.Color(theme.ColorNameForeground)
+			t.Refresh()
+		},
 	)
 	list.HideSeparators = true
 	v.licences = list
