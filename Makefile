@@ -42,8 +42,9 @@ PROTOC_GEN_GO := google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
 
 # Packaging: xz for the Linux archive, zip for the Windows and node ones, the mingw-w64 C
 # compiler and windres for the Windows app, the AppStream and .desktop validators, and
-# rsvg-convert with ImageMagick to draw the icons.
-LINUX_PACKAGING_PACKAGES := xz-utils appstream desktop-file-utils
+# rsvg-convert with ImageMagick to draw the icons; curl asks the packaged nodes for their
+# info.
+LINUX_PACKAGING_PACKAGES := xz-utils appstream desktop-file-utils curl
 WINDOWS_PACKAGES := gcc-mingw-w64-x86-64-win32 binutils-mingw-w64-x86-64 zip unzip
 # Wine runs the Windows app in make test's packaging check.
 WINE_PACKAGES := wine64
@@ -292,8 +293,8 @@ licenses:
 # and checks what they hold, validates the metainfo and the .desktop file, and compiles
 # every package that needs no cgo for macOS. Then it follows the README's download-and-run
 # steps with each package, and runs the smoke test with the program from the package: the
-# Linux one installed with install.sh, the Windows one under Wine
-# (scripts/package-smoke.sh). (The identical-binaries test of allium-node runs with the
+# Linux one installed with install.sh, the Windows one under Wine; and it starts three
+# nodes from the Linux node archive with its sample config (scripts/package-smoke.sh). (The identical-binaries test of allium-node runs with the
 # other tests.)
 package-check: package-linux package-windows metainfo-check darwin-check
 	@tar -tJf dist/$(LINUX_NAME).tar.xz >$(STAGE)/linux-files
@@ -310,6 +311,8 @@ package-check: package-linux package-windows metainfo-check darwin-check
 	scripts/package-smoke.sh linux dist/$(LINUX_NAME).tar.xz
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(WINE_PACKAGES)"
 	scripts/package-smoke.sh windows dist/$(WINDOWS_NAME).zip
+	@$(MAKE) --no-print-directory package-node NODE_PLATFORMS=linux/$(ARCH)
+	scripts/package-smoke.sh node dist/allium-node-$(VERSION)-linux-$(ARCH).tar.gz
 
 metainfo-check:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(LINUX_PACKAGING_PACKAGES)"
