@@ -562,9 +562,8 @@ func (v *conversationView) showDisappearing() {
 	mode.OnChanged(mode.Selected)
 	info := widget.NewLabel("Messages you and " + convName(v.conv) + " send from now on disappear from both computers.")
 	info.Wrapping = fyne.TextWrapWord
-	content := container.NewVBox(info, mode, timer)
 	d := dialog.NewCustomConfirm("Disappearing messages", "Save", "Cancel",
-		container.NewGridWrap(fyne.NewSize(360, content.MinSize().Height+info.MinSize().Height*2), content), func(ok bool) {
+		column(360, info, mode, timer), func(ok bool) {
 			if !ok {
 				return
 			}

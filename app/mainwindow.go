@@ -496,7 +496,7 @@ func (p *Profile) showDialog(d dialog.Dialog) {
 func (p *Profile) showError(sentence string) {
 	msg := widget.NewLabel(sentence)
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom("Something went wrong", "OK", container.NewGridWrap(fyne.NewSize(360, msg.MinSize().Height*3), msg), p.win)
+	d := dialog.NewCustom("Something went wrong", "OK", column(360, msg), p.win)
 	p.showDialog(d)
 }
 
@@ -525,7 +525,7 @@ func (p *Profile) closeWindow() {
 	msg := widget.NewLabel("Allium can keep receiving messages after you close its window, and show them as notifications. You can change this later in Settings.")
 	msg.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustomConfirm("Keep receiving messages?", "Keep running", "Quit",
-		container.NewGridWrap(fyne.NewSize(380, msg.MinSize().Height*3), msg), func(keep bool) {
+		column(380, msg), func(keep bool) {
 			p.prefs.AskedBackground = true
 			p.prefs.RunInBackground = keep
 			p.savePrefs(func() {

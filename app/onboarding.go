@@ -45,9 +45,7 @@ func (p *Profile) showOnboarding() {
 
 // page centres a column of widgets in the window, at a readable width.
 func page(objs ...fyne.CanvasObject) fyne.CanvasObject {
-	col := container.NewVBox(objs...)
-	w := max(col.MinSize().Width, 460)
-	return container.NewCenter(container.NewGridWrap(fyne.NewSize(w, col.MinSize().Height), col))
+	return container.NewCenter(column(460, objs...))
 }
 
 func wrapped(text string) *widget.Label {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -120,5 +121,44 @@ func TestOnboardingRestore(t *testing.T) {
 	h.waitFor("the main window", func() bool { return p.ready })
 	if p.me != id.SessionID() {
 		t.Fatal("restored a different account")
+	}
+}
+
+// TestOnboardingPagesFit: on every page of the first start, each widget gets at least
+// the height it asks for, and none covers the next. (Wrapped text measured before it had
+// its width once ran under the buttons.)
+func TestOnboardingPagesFit(t *testing.T) {
+	h := newHarness(t)
+	p := h.ui.OpenProfile(t.TempDir(), network(t))
+	h.waitFor("the welcome page", func() bool { return p.onboarding != nil })
+	o := p.onboarding
+	p.win.Resize(fyne.NewSize(960, 640))
+	for _, pg := range []struct {
+		name string
+		show func()
+	}{
+		{"welcome", o.showWelcome},
+		{"create", o.showCreate},
+		{"phrase", func() { o.showPhrase(strings.Repeat("word ", crypto.PhraseWords)) }},
+		{"restore", o.showRestore},
+	} {
+		pg.show()
+		col := p.win.Content().(*fyne.Container).Objects[0].(*fyne.Container).Objects[0].(*fyne.Container)
+		var bottom float32
+		for i, obj := range col.Objects {
+			if !obj.Visible() {
+				continue
+			}
+			if obj.Size().Height < obj.MinSize().Height {
+				t.Errorf("%s page: widget %d is %.0f high, needs %.0f", pg.name, i, obj.Size().Height, obj.MinSize().Height)
+			}
+			if obj.Position().Y < bottom {
+				t.Errorf("%s page: widget %d starts at %.0f, over the one above (ends at %.0f)", pg.name, i, obj.Position().Y, bottom)
+			}
+			bottom = obj.Position().Y + obj.Size().Height
+		}
+		if bottom > col.Size().Height+0.5 {
+			t.Errorf("%s page: widgets end at %.0f, below the column's %.0f", pg.name, bottom, col.Size().Height)
+		}
 	}
 }

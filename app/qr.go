@@ -130,8 +130,8 @@ func (p *Profile) showMyQR() {
 	})
 	save := widget.NewButton("Save as PNG…", func() { p.saveQR(id) })
 	info := wrapped("People who have your Session ID can write to you. Share it as text, or let them scan or import this QR code.")
-	content := container.NewVBox(info, container.NewCenter(img), text, container.NewGridWithColumns(2, copyBtn, save))
-	d := dialog.NewCustom("My Session ID", "Close", container.NewGridWrap(fyne.NewSize(420, content.MinSize().Height+info.MinSize().Height*2), content), p.win)
+	content := column(420, info, container.NewCenter(img), text, container.NewGridWithColumns(2, copyBtn, save))
+	d := dialog.NewCustom("My Session ID", "Close", content, p.win)
 	p.showDialog(d)
 }
 
