@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
 
 	"allium/crypto"
 	"allium/engine"
@@ -139,4 +140,27 @@ func TestNewConversation(t *testing.T) {
 	if _, err := crypto.ParseSessionID(other.String()); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestEmptyHint: with no conversation yet, the empty side says how to start one and
+// offers the Session ID; once there is one, it asks to choose.
+func TestEmptyHint(t *testing.T) {
+	h := newHarness(t)
+	dir, _ := account(t, "Jo")
+	_, otherID := account(t, "Kim")
+	p := h.open(dir)
+	h.waitFor("the hint for a new account", func() bool {
+		return strings.HasPrefix(p.hello.Text, "No conversations yet") && p.helloID.Visible()
+	})
+	test.Tap(p.helloID)
+	if p.dialogUp == nil {
+		t.Fatal("Show my Session ID did not open the QR code")
+	}
+	p.escape()
+	if err := p.eng.SetContactName(otherID, "Kim"); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("the hint once there is a conversation", func() bool {
+		return strings.HasPrefix(p.hello.Text, "Choose a conversation") && !p.helloID.Visible()
+	})
 }

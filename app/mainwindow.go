@@ -59,7 +59,9 @@ type Profile struct {
 	statusLabel *widget.Label
 	statusBusy  *widget.ProgressBarInfinite
 	right       *fyne.Container
-	empty       fyne.CanvasObject
+	empty       fyne.CanvasObject // the right side when nothing is open
+	hello       *widget.Label     // its sentence
+	helloID     *widget.Button    // its Show my Session ID, while there is no conversation
 
 	onboarding *onboarding       // while the account is being created or restored
 	newConv    *newConversation  // the last New conversation dialog
@@ -248,8 +250,12 @@ func (p *Profile) buildMain() {
 		container.NewVBox(top, p.search, newBtn),
 		p.requestsBtn, nil, nil, p.list)
 
-	hello := widget.NewLabelWithStyle("Choose a conversation, or start a new one.", fyne.TextAlignCenter, fyne.TextStyle{})
-	p.empty = container.NewCenter(hello)
+	// With no conversation yet, the empty side says how one starts, and offers the
+	// Session ID that others need to write first.
+	p.hello = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
+	p.helloID = widget.NewButtonWithIcon("Show my Session ID", theme.AccountIcon(), p.showMyQR)
+	p.helloID.Hide() // until the conversations are read
+	p.empty = container.NewCenter(container.NewVBox(p.hello, container.NewCenter(p.helloID)))
 	p.right = container.NewStack(p.empty)
 
 	split := container.NewHSplit(sidebar, p.right)
@@ -328,6 +334,13 @@ func (p *Profile) refreshList() {
 	}
 	p.list.Refresh()
 	p.selectOpen()
+	if len(p.shown) == 0 && q == "" {
+		p.hello.SetText("No conversations yet. Start one with New conversation,\nor show people your Session ID so that they can write to you.")
+		p.helloID.Show()
+	} else {
+		p.hello.SetText("Choose a conversation, or start a new one.")
+		p.helloID.Hide()
+	}
 	if requests > 0 {
 		p.requestsBtn.SetText("Message requests (" + itoa(requests) + ")")
 		p.requestsBtn.Show()
