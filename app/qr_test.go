@@ -3,15 +3,9 @@ package app
 import (
 	"bytes"
 	"crypto/rand"
-	"image"
-	"image/png"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
-	"github.com/skip2/go-qrcode"
-
+	"allium/app/internal/qr"
 	"allium/crypto"
 )
 
@@ -24,44 +18,12 @@ func newID(t *testing.T) crypto.SessionID {
 	return id.SessionID()
 }
 
-// TestQRRoundTrip: a QR code the app saves decodes back to the same Session ID. Random
-// IDs are drawn; before "pure" decoding was added, about one in 130 saved codes failed to decode.
-func TestQRRoundTrip(t *testing.T) {
-	n := 150
-	if raceEnabled {
-		n = 20 // decoding is ten times slower under the race detector
-	}
-	for range n {
-		id := newID(t)
-		path := filepath.Join(t.TempDir(), "qr.png")
-		f, err := os.Create(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := writeQR(f, id); err != nil {
-			t.Fatal(err)
-		}
-		r, err := os.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := decodeQR(r)
-		r.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got != id {
-			t.Fatalf("decoded %s, saved %s", got, id)
-		}
-	}
-}
-
 // TestQRImport goes through the view's import, off the Fyne goroutine and back.
 func TestQRImport(t *testing.T) {
 	h := newHarness(t)
 	p := &Profile{ui: h.ui}
 	id := newID(t)
-	b, err := qrPNG(id)
+	b, err := qr.PNG(id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,57 +40,3 @@ func TestQRImport(t *testing.T) {
 type nopCloser struct{ *bytes.Reader }
 
 func (nopCloser) Close() error { return nil }
-
-func TestQRDecodeErrors(t *testing.T) {
-	blank := image.NewGray(image.Rect(0, 0, 200, 200))
-	for i := range blank.Pix {
-		blank.Pix[i] = 255
-	}
-	var blankPNG bytes.Buffer
-	png.Encode(&blankPNG, blank)
-	other, _ := qrcode.Encode("https://example.org/", qrcode.Medium, 256)
-	group, _ := qrcode.Encode("03"+strings.Repeat("ab", 32), qrcode.Medium, 256)
-	tests := []struct {
-		name string
-		data []byte
-		want string
-	}{
-		{"not a picture", []byte("hello"), "not a picture"},
-		{"no code", blankPNG.Bytes(), "No QR code"},
-		{"a link", other, "does not hold a Session ID"},
-		{"a group", group, "group"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := decodeQR(bytes.NewReader(tt.data))
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("got %v, want a sentence with %q", err, tt.want)
-			}
-		})
-	}
-}
-
-// FuzzDecodeQR: whatever file a person picks, decodeQR answers with a Session ID or a
-// sentence, and never crashes.
-func FuzzDecodeQR(f *testing.F) {
-	var id crypto.SessionID
-	id[0] = 0x05
-	id[1] = 1
-	good, err := qrPNG(id)
-	if err != nil {
-		f.Fatal(err)
-	}
-	other, _ := qrcode.Encode("https://example.org/", qrcode.Medium, 64)
-	f.Add(good)
-	f.Add(other)
-	f.Add([]byte("hello"))
-	f.Add([]byte("GIF89a"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		got, err := decodeQR(bytes.NewReader(b))
-		if err == nil {
-			if _, perr := crypto.ParseSessionID(got.String()); perr != nil {
-				t.Fatalf("decoded an invalid Session ID %s", got)
-			}
-		}
-	})
-}
