@@ -228,7 +228,7 @@ package-windows: deps
 	CC=x86_64-w64-mingw32-gcc CGO_ENABLED=1 GOOS=windows GOARCH=amd64 \
 		$(APP_BUILD) -ldflags "$(APP_LDFLAGS) -H windowsgui" \
 		-o $(STAGE)/windows/$(WINDOWS_NAME)/Allium.exe .
-	sed 's/$$/\r/' assets/licenses.txt >$(STAGE)/windows/$(WINDOWS_NAME)/LICENSES.txt
+	cp assets/licenses.txt $(STAGE)/windows/$(WINDOWS_NAME)/LICENSES.txt
 	touch -d @$(SOURCE_DATE_EPOCH) $(STAGE)/windows/$(WINDOWS_NAME)/*
 	rm -f dist/$(WINDOWS_NAME).zip
 	cd $(STAGE)/windows/$(WINDOWS_NAME) && TZ=UTC zip -X -q ../../../$(WINDOWS_NAME).zip Allium.exe LICENSES.txt
@@ -256,8 +256,8 @@ package-node:
 		echo "allium-node $$os/$$arch"; \
 		mkdir -p $$dir; \
 		GOOS=$$os GOARCH=$$arch $(NODE_BUILD) -o $$dir/$$exe ./cmd/allium-node; \
-		cp packaging/node/node.toml assets/licenses.txt $$dir/; \
-		mv $$dir/licenses.txt $$dir/LICENSES.txt; \
+		cp packaging/node/node.toml $$dir/; \
+		cp assets/licenses.txt $$dir/LICENSES.txt; \
 		[ $$os != linux ] || cp packaging/node/allium-node.service $$dir/; \
 		chmod 0644 $$dir/node.toml $$dir/LICENSES.txt; \
 		find $$dir -exec touch -d @$(SOURCE_DATE_EPOCH) {} +; \
@@ -299,8 +299,8 @@ licenses:
 # every package that needs no cgo for macOS. Then it follows the README's download-and-run
 # steps with each package, and runs the smoke test with the program from the package: the
 # Linux one installed with install.sh, the Windows one under Wine; and it starts three
-# nodes from the Linux node archive with its sample config (scripts/package-smoke.sh). (The identical-binaries test of allium-node runs with the
-# other tests.)
+# nodes from the Linux node archive with its sample config (scripts/package-smoke.sh).
+# (The identical-binaries test of allium-node runs with the other tests.)
 package-check: package-linux package-windows metainfo-check darwin-check
 	@tar -tJf dist/$(LINUX_NAME).tar.xz >$(STAGE)/linux-files
 	@for f in allium install.sh LICENSES.txt org.allium.Allium.desktop org.allium.Allium.metainfo.xml \

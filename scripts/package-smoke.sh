@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # package-smoke.sh follows the README's "Download and run" steps with a package that make
-# package-linux or make package-windows wrote, as a new user would, and then runs the
-# smoke test (scripts/smoke.sh: type into Alice's window, check that Bob received it)
-# with the program from the package.
+# package-linux, package-windows or package-node wrote, as a new user would. For the app
+# it then runs the smoke test (scripts/smoke.sh: type into Alice's window, check that Bob
+# received it) with the program from the package.
 #
 #   scripts/package-smoke.sh linux   dist/allium-VERSION-linux-amd64.tar.xz
 #   scripts/package-smoke.sh windows dist/allium-VERSION-windows-amd64.zip
@@ -24,8 +24,8 @@
 # HTTPS and stop cleanly on SIGTERM. systemd-analyze checks the systemd unit, when it is
 # installed.
 #
-# Needs what make smoke needs, and for windows wine64 and mingw-w64 (make windows-smoke
-# installs them).
+# Needs what make smoke needs, and for windows wine64 and mingw-w64, for node curl (make
+# test's package-check installs them).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -35,7 +35,9 @@ pkg=${2:-}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/allium-package.XXXXXX")
 cleanup_wine=""
+pids=() # nodes still running
 cleanup() {
+	[ ${#pids[@]} = 0 ] || kill -KILL "${pids[@]}" 2>/dev/null || true
 	[ -z "$cleanup_wine" ] || "$cleanup_wine" -k 2>/dev/null || true
 	rm -rf "$tmp"
 }
@@ -46,12 +48,13 @@ fail() {
 	exit 1
 }
 
-# check_version PROGRAM... : the program must print "allium VERSION", VERSION from the
+# check_version NAME PROGRAM... : the program must print "NAME VERSION", VERSION from the
 # package's name.
 check_version() {
-	local got
+	local want="$1 $version" got
+	shift
 	got=$("$@" --version 2>/dev/null | tr -d '\r') || fail "$* --version failed"
-	[ "$got" = "allium $version" ] || fail "$* --version printed \"$got\", want \"allium $version\""
+	[ "$got" = "$want" ] || fail "$* --version printed \"$got\", want \"$want\""
 	echo "package-smoke: $got"
 }
 
@@ -87,7 +90,7 @@ linux)
 	tar -xf "$pkg" -C "$tmp"
 	dir=$tmp/$name
 	[ -x "$dir/allium" ] || fail "the archive has no $name/allium"
-	check_version "$dir/allium"
+	check_version allium "$dir/allium"
 	# The README promises Linuxes with glibc 2.34 or newer.
 	glibc=$(objdump -T "$dir/allium" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -n 1)
 	[ "$(printf '%s\n' "$glibc" GLIBC_2.34 | sort -V | tail -n 1)" = GLIBC_2.34 ] ||
@@ -96,7 +99,7 @@ linux)
 	prefix=$tmp/prefix
 	PREFIX=$prefix "$dir/install.sh" >/dev/null
 	installed "$prefix"
-	check_version "$prefix/bin/allium"
+	check_version allium "$prefix/bin/allium"
 	"$here/smoke.sh" "$prefix/bin/allium"
 	PREFIX=$prefix "$dir/install.sh" --uninstall >/dev/null
 	nothing_left "$prefix"
@@ -136,8 +139,7 @@ windows)
 		exec "$wine" "$tmp/app/Allium.exe" "\$@"
 	EOF
 	chmod +x "$tmp/allium.sh"
-	env -u DISPLAY "$tmp/allium.sh" --version >/dev/null 2>&1 || true # the first start sets up the prefix
-	check_version "$tmp/allium.sh"
+	check_version allium "$tmp/allium.sh"
 	"$here/smoke.sh" "$tmp/allium.sh"
 	;;
 node)
@@ -149,9 +151,7 @@ node)
 	for f in allium-node node.toml allium-node.service LICENSES.txt; do
 		[ -f "$dir/$f" ] || fail "the archive has no $name/$f"
 	done
-	got=$("$dir/allium-node" --version)
-	[ "$got" = "allium-node $version" ] || fail "allium-node --version printed \"$got\", want \"allium-node $version\""
-	echo "package-smoke: $got"
+	check_version allium-node "$dir/allium-node"
 
 	# Three free ports on the loopback address.
 	ports=()
@@ -162,7 +162,6 @@ node)
 	addrs=()
 	for p in "${ports[@]}"; do addrs+=("127.0.0.1:$p"); done
 	"$dir/allium-node" registry --out "$tmp/registry.json" --keys "$tmp/keys" --swarm-size 3 "${addrs[@]}" >/dev/null
-	pids=()
 	for p in "${ports[@]}"; do
 		data=$tmp/node-$p
 		install -D -m 0600 "$tmp/keys/127.0.0.1_$p/node.key" "$data/node.key"
@@ -183,6 +182,7 @@ node)
 	echo "package-smoke: three nodes from the sample config answer over HTTPS"
 	for pid in "${pids[@]}"; do kill -TERM "$pid"; done
 	for pid in "${pids[@]}"; do wait "$pid" || fail "a node did not stop cleanly on SIGTERM"; done
+	pids=()
 
 	if command -v systemd-analyze >/dev/null; then
 		# verify wants ExecStart's program where the unit says it is: point it at ours.

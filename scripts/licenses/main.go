@@ -23,16 +23,12 @@ import (
 	"strings"
 )
 
-// builds are the programs and platforms whose linked code is listed: the app on each
-// desktop platform (cgo, as it is built), and the node and command-line programs.
-var builds = []struct {
-	goos, cgo string
-	pkgs      []string
-}{
-	{"linux", "1", []string{".", "./cmd/allium-cli", "./cmd/allium-node"}},
-	{"windows", "1", []string{".", "./cmd/allium-cli", "./cmd/allium-node"}},
-	{"darwin", "1", []string{".", "./cmd/allium-cli", "./cmd/allium-node"}},
-}
+// programs are listed as they link on each platform they are released for; the app is
+// built with cgo.
+var (
+	programs  = []string{".", "./cmd/allium-cli", "./cmd/allium-node"}
+	platforms = []string{"linux", "windows", "darwin"}
+)
 
 // licenceName matches the files that hold a licence or the notices a licence refers to:
 // LICENSE, LICENSE.md, LICENSE_Inter.txt, LICENSE-reader, COPYING.txt, PATENTS, NOTICE,
@@ -99,23 +95,23 @@ func run(w io.Writer) error {
 	return err
 }
 
-// linkedModules lists, sorted by path, the modules other than Allium's own that any
-// program in builds links.
+// linkedModules lists, sorted by path, the modules other than Allium's own that any of
+// the programs links on any of the platforms.
 func linkedModules() ([]module, error) {
 	gomod, err := goEnv("GOMOD")
 	if err != nil {
 		return nil, err
 	}
 	seen := map[string]module{}
-	for _, bld := range builds {
-		args := append([]string{"list", "-deps", "-f", "{{with .Module}}{{if not .Main}}{{.Path}}\t{{.Version}}\t{{.Dir}}\n{{end}}{{end}}"}, bld.pkgs...)
+	for _, goos := range platforms {
+		args := append([]string{"list", "-deps", "-f", "{{with .Module}}{{if not .Main}}{{.Path}}\t{{.Version}}\t{{.Dir}}\n{{end}}{{end}}"}, programs...)
 		cmd := exec.Command("go", args...)
 		cmd.Dir = filepath.Dir(gomod)
-		cmd.Env = append(os.Environ(), "GOOS="+bld.goos, "GOARCH=amd64", "CGO_ENABLED="+bld.cgo, "GOFLAGS=-mod=readonly")
+		cmd.Env = append(os.Environ(), "GOOS="+goos, "GOARCH=amd64", "CGO_ENABLED=1", "GOFLAGS=-mod=readonly")
 		cmd.Stderr = os.Stderr
 		out, err := cmd.Output()
 		if err != nil {
-			return nil, fmt.Errorf("go list for %s: %w", bld.goos, err)
+			return nil, fmt.Errorf("go list for %s: %w", goos, err)
 		}
 		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 			f := strings.Split(line, "\t")
