@@ -139,11 +139,11 @@ func TestExpiry(t *testing.T) {
 	if status, body := n.rpc(t, 0, "store", a.storeParams(t, "long-lived", time.Hour)); status != 200 {
 		t.Fatalf("%d %s", status, body)
 	}
-	if c, _ := nd.Store().Count(); c != 2 {
+	if c, _ := nd.Spool().Count(); c != 2 {
 		t.Fatalf("count %d", c)
 	}
 	offset.Store(int64(11 * time.Second))
-	waitFor(t, "the expired message to be pruned", func() bool { c, _ := nd.Store().Count(); return c == 1 })
+	waitFor(t, "the expired message to be pruned", func() bool { c, _ := nd.Spool().Count(); return c == 1 })
 }
 
 func TestRateLimit(t *testing.T) {

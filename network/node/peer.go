@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"allium/network"
-	"allium/network/node/store"
+	"allium/network/node/spool"
 )
 
 // Paths of the calls nodes make to each other. Clients never use them.
@@ -176,7 +176,7 @@ func (n *Node) handleSync(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid sync request", http.StatusBadRequest)
 		return
 	}
-	msgs, err := n.store.Since(req.After, req.Limit)
+	msgs, err := n.spool.Since(req.After, req.Limit)
 	if err != nil {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
@@ -248,7 +248,7 @@ func (n *Node) syncFrom(ctx context.Context, p *Peer) error {
 		if err := json.Unmarshal(b, &resp); err != nil {
 			return err
 		}
-		batch := make([]store.Message, 0, len(resp.Messages))
+		batch := make([]spool.Message, 0, len(resp.Messages))
 		for _, m := range resp.Messages {
 			sm, err := m.toStore()
 			if err != nil {
@@ -257,7 +257,7 @@ func (n *Node) syncFrom(ctx context.Context, p *Peer) error {
 			batch = append(batch, sm)
 		}
 		if len(batch) > 0 {
-			if _, err := n.store.PutBatch(batch); err != nil {
+			if _, err := n.spool.PutBatch(batch); err != nil {
 				return err
 			}
 		}
@@ -272,18 +272,18 @@ func (n *Node) syncFrom(ctx context.Context, p *Peer) error {
 
 // toStore checks a message a peer sent: its hash must be the hash of its contents, so a
 // peer cannot file data under another message's name.
-func (m syncMessage) toStore() (store.Message, error) {
+func (m syncMessage) toStore() (spool.Message, error) {
 	var pk [33]byte
 	if b, err := hex.DecodeString(m.Pubkey); err != nil || len(b) != 33 {
-		return store.Message{}, errors.New("sync: bad pubkey")
+		return spool.Message{}, errors.New("sync: bad pubkey")
 	} else {
 		copy(pk[:], b)
 	}
 	ns := network.Namespace(m.Namespace)
 	if network.MessageHash(pk, ns, m.Data) != m.Hash {
-		return store.Message{}, errors.New("sync: hash does not match data")
+		return spool.Message{}, errors.New("sync: hash does not match data")
 	}
-	return store.Message{Pubkey: pk, Namespace: ns, Hash: m.Hash, Timestamp: m.Timestamp, Expiry: m.Expiry, Data: m.Data}, nil
+	return spool.Message{Pubkey: pk, Namespace: ns, Hash: m.Hash, Timestamp: m.Timestamp, Expiry: m.Expiry, Data: m.Data}, nil
 }
 
 // pruneLoop deletes expired messages and forgets idle rate-limit buckets.
@@ -297,7 +297,7 @@ func (n *Node) pruneLoop() {
 		case <-t.C:
 		}
 		now := n.now()
-		if k, err := n.store.PruneExpired(now.UnixMilli()); err != nil {
+		if k, err := n.spool.PruneExpired(now.UnixMilli()); err != nil {
 			n.log.Warn("prune expired messages", "err", err)
 		} else if k > 0 {
 			n.log.Debug("pruned expired messages", "count", k)

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"allium/network"
-	"allium/network/node/store"
+	"allium/network/node/spool"
 )
 
 // maxExpiryAhead is the furthest in the future an expire request may push a message.
@@ -113,7 +113,7 @@ func (n *Node) retrieve(params json.RawMessage) (int, []byte) {
 	if status, b, stop := n.refuse(rerr, req.Pubkey); stop {
 		return status, b
 	}
-	msgs, more, err := n.store.Retrieve(req.Pubkey, req.Namespace, req.LastHash, req.MaxCount, req.MaxSize)
+	msgs, more, err := n.spool.Retrieve(req.Pubkey, req.Namespace, req.LastHash, req.MaxCount, req.MaxSize)
 	if err != nil {
 		n.log.Error("retrieve", "err", err)
 		return http.StatusInternalServerError, []byte("internal error")
@@ -134,7 +134,7 @@ func (n *Node) getExpiries(params json.RawMessage) (int, []byte) {
 	if status, b, stop := n.refuse(rerr, req.Pubkey); stop {
 		return status, b
 	}
-	exp, err := n.store.Expiries(req.Pubkey, req.Hashes)
+	exp, err := n.spool.Expiries(req.Pubkey, req.Hashes)
 	if err != nil {
 		return http.StatusInternalServerError, []byte("internal error")
 	}
@@ -269,7 +269,7 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 			return status, b
 		}
 		hash := network.MessageHash(req.Pubkey, req.Namespace, req.Data)
-		inserted, err := n.store.Put(store.Message{Pubkey: req.Pubkey, Namespace: req.Namespace, Hash: hash,
+		inserted, err := n.spool.Put(spool.Message{Pubkey: req.Pubkey, Namespace: req.Namespace, Hash: hash,
 			Timestamp: req.Timestamp, Expiry: req.Expiry, Data: req.Data})
 		if err != nil {
 			return internal(err)
@@ -282,7 +282,7 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 		if status, b, stop := n.refuse(rerr, req.Pubkey); stop {
 			return status, b
 		}
-		deleted, err := n.store.Delete(req.Pubkey, req.Hashes)
+		deleted, err := n.spool.Delete(req.Pubkey, req.Hashes)
 		if err != nil {
 			return internal(err)
 		}
@@ -297,7 +297,7 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 		if status, b, stop := n.refuse(rerr, req.Pubkey); stop {
 			return status, b
 		}
-		deleted, err := n.store.DeleteAll(req.Pubkey, req.Namespace)
+		deleted, err := n.spool.DeleteAll(req.Pubkey, req.Namespace)
 		if err != nil {
 			return internal(err)
 		}
@@ -309,7 +309,7 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 		if status, b, stop := n.refuse(rerr, req.Pubkey); stop {
 			return status, b
 		}
-		deleted, err := n.store.DeleteBefore(req.Pubkey, req.Namespace, req.Before)
+		deleted, err := n.spool.DeleteBefore(req.Pubkey, req.Namespace, req.Before)
 		if err != nil {
 			return internal(err)
 		}
@@ -322,7 +322,7 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 			return status, b
 		}
 		expiry := min(req.Expiry, now.Add(maxExpiryAhead).UnixMilli())
-		updated, unchanged, err := n.store.Expire(req.Pubkey, req.Hashes, expiry, req.Mode)
+		updated, unchanged, err := n.spool.Expire(req.Pubkey, req.Hashes, expiry, req.Mode)
 		if err != nil {
 			return internal(err)
 		}
@@ -338,7 +338,7 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 		if status, b, stop := n.refuse(rerr, req.Pubkey); stop {
 			return status, b
 		}
-		updated, err := n.store.ExpireAll(req.Pubkey, req.Namespace, req.Expiry)
+		updated, err := n.spool.ExpireAll(req.Pubkey, req.Namespace, req.Expiry)
 		if err != nil {
 			return internal(err)
 		}
@@ -364,9 +364,9 @@ func (n *Node) deleted(a network.AffectedHashes, msg []byte) (int, []byte) {
 // affectedHashes is what a swarm member reports it changed, as the storage server does:
 // one sorted list for one namespace; for all namespaces, a sorted list per namespace
 // that had any.
-func affectedHashes(changed []store.Affected, ns network.NamespaceOrAll) network.AffectedHashes {
+func affectedHashes(changed []spool.Affected, ns network.NamespaceOrAll) network.AffectedHashes {
 	if !ns.All() {
-		a := network.AffectedHashes{Hashes: nonNil(store.Hashes(changed))}
+		a := network.AffectedHashes{Hashes: nonNil(spool.Hashes(changed))}
 		slices.Sort(a.Hashes)
 		return a
 	}

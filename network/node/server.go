@@ -19,7 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"allium/network/node/store"
+	"allium/network/node/spool"
 )
 
 // Limits that protect a public-facing node.
@@ -52,7 +52,7 @@ type Node struct {
 	cfg   Config
 	id    *Identity
 	reg   atomic.Pointer[Registry]
-	store *store.Store
+	spool *spool.Store
 	log   *slog.Logger
 
 	ln     net.Listener
@@ -112,11 +112,11 @@ func New(cfg Config) (n *Node, err error) {
 	}
 	n.reg.Store(reg)
 
-	st, err := store.OpenWithOptions(filepath.Join(cfg.DataDir, dbFile), store.Options{Now: cfg.Clock})
+	st, err := spool.OpenWithOptions(filepath.Join(cfg.DataDir, dbFile), spool.Options{Now: cfg.Clock})
 	if err != nil {
 		return nil, err
 	}
-	n.store = st
+	n.spool = st
 	defer func() {
 		if err != nil {
 			st.Close()
@@ -186,8 +186,8 @@ func (n *Node) Addr() netip.AddrPort {
 // PublicKey returns the node's Ed25519 key.
 func (n *Node) PublicKey() [32]byte { return n.id.PublicKey() }
 
-// Store returns the node's message store (tests and benchmarks inspect it).
-func (n *Node) Store() *store.Store { return n.store }
+// Spool returns the node's message spool (tests and benchmarks inspect it).
+func (n *Node) Spool() *spool.Store { return n.spool }
 
 // ReloadRegistry re-reads the registry file (on SIGHUP). The old registry stays in use
 // if the new one is invalid or no longer lists this node.
@@ -221,7 +221,7 @@ func (n *Node) Shutdown(ctx context.Context) error {
 		n.cancel()
 		n.wg.Wait()
 		n.client.CloseIdleConnections()
-		if cerr := n.store.Close(); err == nil {
+		if cerr := n.spool.Close(); err == nil {
 			err = cerr
 		}
 		n.shutErr = err

@@ -1,4 +1,4 @@
-package store
+package spool
 
 import (
 	"encoding/binary"
@@ -65,7 +65,7 @@ func OpenWithOptions(path string, opts Options) (*Store, error) {
 		return nil, &inUseError{path: path}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, fmt.Errorf("spool: open %s: %w", path, err)
 	}
 	// Concurrent stores share a transaction if they arrive within a millisecond: one
 	// fsync for many messages, at a cost of at most 1 ms of latency.
@@ -75,7 +75,7 @@ func OpenWithOptions(path string, opts Options) (*Store, error) {
 		if errors.Is(err, ErrSchemaVersion) || errors.Is(err, ErrCorrupt) {
 			return nil, fmt.Errorf("%w (%s)", err, path)
 		}
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, fmt.Errorf("spool: open %s: %w", path, err)
 	}
 	now := opts.Now
 	if now == nil {
@@ -131,7 +131,7 @@ func initSchema(tx *bolt.Tx) error {
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		if err := s.db.Close(); err != nil {
-			s.closeErr = fmt.Errorf("store: close: %w", err)
+			s.closeErr = fmt.Errorf("spool: close: %w", err)
 		}
 	})
 	return s.closeErr
@@ -223,7 +223,7 @@ func wrapErr(op string, err error) error {
 	case errors.Is(err, ErrCorrupt), errors.Is(err, ErrBadMessage):
 		return err
 	default:
-		return fmt.Errorf("store: %s: %w", op, err)
+		return fmt.Errorf("spool: %s: %w", op, err)
 	}
 }
 

@@ -1,4 +1,4 @@
-// Package store is the storage node's message database: the encrypted messages a node keeps
+// Package spool is the storage node's message database: the encrypted messages a node keeps
 // for the accounts of its swarm, per (account, namespace), in insertion order, each with its
 // hash, the client's timestamp and an expiry. It is the only package of the node that
 // imports bbolt.
@@ -38,4 +38,4 @@
 // Expiries skip it, Delete and Expire do not find it, and Put of the same hash stores it
 // afresh. PruneExpired removes such messages (and expired tombstones) from the file; until
 // then they only take space.
-package store
+package spool

@@ -1,4 +1,4 @@
-package store_test
+package spool_test
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"allium/network"
-	"allium/network/node/store"
+	"allium/network/node/spool"
 )
 
 func Example() {
@@ -18,7 +18,7 @@ func Example() {
 	}
 	defer os.RemoveAll(dir)
 
-	s, err := store.Open(filepath.Join(dir, "messages.db"))
+	s, err := spool.Open(filepath.Join(dir, "messages.db"))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func Example() {
 	now := time.Now().UnixMilli()
 	for _, text := range []string{"first", "second", "first"} {
 		data := []byte(text)
-		inserted, err := s.Put(store.Message{
+		inserted, err := s.Put(spool.Message{
 			Pubkey:    pk,
 			Namespace: network.DefaultNamespace,
 			Hash:      network.MessageHash(pk, network.DefaultNamespace, data),

@@ -1,4 +1,4 @@
-package store
+package spool
 
 import (
 	"bytes"
@@ -315,7 +315,7 @@ func TestOpenWhileOpen(t *testing.T) {
 	if !errors.Is(err, ErrInUse) {
 		t.Errorf("second Open: %v, want ErrInUse", err)
 	}
-	if want := fmt.Sprintf("store: %s is in use by another process", path); err.Error() != want {
+	if want := fmt.Sprintf("spool: %s is in use by another process", path); err.Error() != want {
 		t.Errorf("error %q, want %q", err, want)
 	}
 }

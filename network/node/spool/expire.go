@@ -1,4 +1,4 @@
-package store
+package spool
 
 import (
 	"fmt"
@@ -22,7 +22,7 @@ func (s *Store) Expire(pk [33]byte, hashes []string, expiryMs int64, mode networ
 	case network.ExpireExtend:
 		change = func(cur int64) bool { return expiryMs > cur }
 	default:
-		return nil, nil, fmt.Errorf("store: expire: unknown mode %q", mode)
+		return nil, nil, fmt.Errorf("spool: expire: unknown mode %q", mode)
 	}
 	err = s.update("expire", func(t *txn) error {
 		updated, unchanged = nil, map[string]int64{}
