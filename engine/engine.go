@@ -2,12 +2,9 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
+	"crypto/ed25519"
 	"fmt"
 	"log/slog"
-	"net/http"
-	"net/netip"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -16,6 +13,7 @@ import (
 	"allium/crypto"
 	"allium/engine/store"
 	"allium/network"
+	"allium/network/client"
 )
 
 // NetworkSession names the public Session network.
@@ -36,7 +34,23 @@ type Options struct {
 	PollActive, PollIdle time.Duration
 	// Clock replaces time.Now (tests).
 	Clock func() time.Time
+
+	// connect replaces the onion client (tests of the engine's own logic).
+	connect func(client.Options) swarm
 }
+
+// swarm is what the engine needs of the onion client (network/client): messages stored
+// in and fetched from swarms, the network time, and the paths for the path view.
+type swarm interface {
+	Store(ctx context.Context, sk ed25519.PrivateKey, pubkey [33]byte, ns network.Namespace, data []byte, expiry time.Time) (string, error)
+	Retrieve(ctx context.Context, sk ed25519.PrivateKey, pubkey [33]byte, ns network.Namespace, cursor func(node [32]byte) (string, error)) (client.Retrieved, error)
+	Now() time.Time
+	Paths() []client.Path
+	RebuildPaths(ctx context.Context) error
+	Close() error
+}
+
+var _ swarm = (*client.Client)(nil)
 
 // Engine is a running client for one account.
 type Engine struct {
@@ -45,17 +59,14 @@ type Engine struct {
 	id     *crypto.Identity
 	log    *slog.Logger
 	events *eventQueue
-	tr     *transport
-	pool   *pool
+	net    swarm
 
-	netMu   sync.Mutex // serialises bootstrap and path building
 	active  atomic.Bool
 	status  atomic.Uint32
 	dropped atomic.Int64 // incoming messages that could not be decrypted or parsed
 
 	sendWake chan struct{}
 	pollWake chan struct{}
-	pollNode [32]byte // the swarm node polled last; only pollLoop uses it
 
 	tsMu   sync.Mutex // guards lastTs
 	lastTs int64      // the last message timestamp handed out
@@ -95,7 +106,7 @@ func Open(opts Options) (*Engine, error) {
 		st.Close()
 		return nil, err
 	}
-	seeds, diverse, err := resolveNetwork(st, opts.Network)
+	copts, err := resolveNetwork(st, opts.Network)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -103,50 +114,54 @@ func Open(opts Options) (*Engine, error) {
 	e := &Engine{
 		opts: opts, st: st, id: id, log: log,
 		events:     newEventQueue(),
-		tr:         newTransport(seeds),
-		pool:       newPool(diverse),
 		sendWake:   make(chan struct{}, 1),
 		pollWake:   make(chan struct{}, 1),
 		typingSent: make(map[crypto.SessionID]time.Time),
 	}
+	copts.Logger, copts.Clock = log, opts.Clock
+	copts.Nodes = e.loadNodeCache()
+	copts.OnStatus = func(s client.Status) { e.setStatus(statusOf(s)) }
+	copts.OnPaths = func(p []client.Path) { e.events.push(PathChanged{Paths: pathsOf(p)}) }
+	copts.OnNodes = e.saveNodeCache
+	connect := opts.connect
+	if connect == nil {
+		connect = func(o client.Options) swarm { return client.New(o) }
+	}
+	e.net = connect(copts)
 	e.active.Store(true)
-	e.loadNodeCache()
 	e.ctx, e.cancel = context.WithCancel(context.Background())
-	e.wg.Add(4)
-	go func() { defer e.wg.Done(); e.maintainLoop() }()
+	e.wg.Add(3)
 	go func() { defer e.wg.Done(); e.pollLoop() }()
 	go func() { defer e.wg.Done(); e.sendLoop() }()
 	go func() { defer e.wg.Done(); e.expireLoop() }()
 	return e, nil
 }
 
-// resolveNetwork turns the network option into seeds, remembering a choice in the
-// profile. Diverse paths (one node per subnet) are enforced only on the public network.
-func resolveNetwork(st *store.Store, name string) ([]seed, bool, error) {
+// resolveNetwork turns the network option into the client's seeds, remembering a choice
+// in the profile. Diverse paths (one node per subnet) are enforced only on the public
+// network.
+func resolveNetwork(st *store.Store, name string) (client.Options, error) {
 	if name == "" {
 		name = getString(st, keyNetwork)
 	}
 	if name == "" {
 		name = NetworkSession
 	}
-	var seeds []seed
-	diverse := true
-	if name == NetworkSession {
-		seeds = sessionSeeds
-	} else {
+	opts := client.Options{Seeds: client.SessionSeeds, Diverse: true}
+	if name != NetworkSession {
 		f, err := network.LoadNetworkFile(name)
 		if err != nil {
-			return nil, false, fmt.Errorf("%w: %v", ErrUnknownNetwork, err)
+			return opts, fmt.Errorf("%w: %v", ErrUnknownNetwork, err)
 		}
+		opts.Seeds, opts.Diverse = nil, false
 		for _, s := range f.Seeds {
-			seeds = append(seeds, seed{url: s})
+			opts.Seeds = append(opts.Seeds, client.Seed{URL: s})
 		}
-		diverse = false
 	}
 	if err := st.Put(store.Account, keyNetwork, []byte(name)); err != nil {
-		return nil, false, err
+		return opts, err
 	}
-	return seeds, diverse, nil
+	return opts, nil
 }
 
 // Close stops the engine: background work first (in-flight requests are cancelled;
@@ -157,7 +172,7 @@ func (e *Engine) Close() error {
 	e.once.Do(func() {
 		e.cancel()
 		e.wg.Wait()
-		e.tr.close()
+		e.net.Close()
 		e.events.close()
 		err = e.st.Close()
 	})
@@ -208,20 +223,15 @@ func (e *Engine) Status() Status { return Status(e.status.Load()) }
 func (e *Engine) Dropped() int64 { return e.dropped.Load() }
 
 // Paths returns the onion paths in use, guard first.
-func (e *Engine) Paths() []Path { return e.pool.snapshot() }
+func (e *Engine) Paths() []Path { return pathsOf(e.net.Paths()) }
 
 // RebuildPaths drops the current paths and builds new ones.
-func (e *Engine) RebuildPaths(ctx context.Context) error {
-	e.pool.dropPaths()
-	err := e.ensurePaths(ctx)
-	e.events.push(PathChanged{Paths: e.Paths()})
-	return err
-}
+func (e *Engine) RebuildPaths(ctx context.Context) error { return e.net.RebuildPaths(ctx) }
 
 // now is network time: the local clock corrected by the offset the nodes report, so
 // signatures and timestamps agree with the nodes even when this computer's clock is a
 // little off.
-func (e *Engine) now() time.Time { return e.opts.Clock().Add(e.pool.offset()) }
+func (e *Engine) now() time.Time { return e.net.Now() }
 
 func (e *Engine) setStatus(s Status) {
 	if Status(e.status.Swap(uint32(s))) != s {
@@ -239,209 +249,14 @@ func wake(ch chan struct{}) {
 // nodeCacheKey stores the node list between runs, so a restart needs no seed.
 const nodeCacheKey = "nodes"
 
-type cachedNode struct {
-	Addr    string `json:"addr"`
-	Ed25519 []byte `json:"ed25519"`
-	SwarmID uint64 `json:"swarm_id"`
-}
-
-func (e *Engine) loadNodeCache() {
+func (e *Engine) loadNodeCache() []client.Node {
 	b, ok, err := e.st.Get(store.NodeCache, nodeCacheKey+"@"+getString(e.st, keyNetwork))
 	if err != nil || !ok {
-		return
+		return nil
 	}
-	var cached []cachedNode
-	if json.Unmarshal(b, &cached) != nil {
-		return
-	}
-	var nodes []Node
-	for _, c := range cached {
-		n, err := nodeFromCache(c)
-		if err == nil {
-			nodes = append(nodes, n)
-		}
-	}
-	e.pool.setNodes(nodes)
+	return client.DecodeNodes(b)
 }
 
-func (e *Engine) saveNodeCache(nodes []Node) {
-	cached := make([]cachedNode, len(nodes))
-	for i, n := range nodes {
-		cached[i] = cachedNode{Addr: n.Addr.String(), Ed25519: n.Ed25519[:], SwarmID: n.SwarmID}
-	}
-	b, _ := json.Marshal(cached)
-	e.st.Put(store.NodeCache, nodeCacheKey+"@"+getString(e.st, keyNetwork), b)
-}
-
-// maintainLoop keeps the node pool fresh and the paths built.
-func (e *Engine) maintainLoop() {
-	refresh := time.NewTicker(time.Hour)
-	defer refresh.Stop()
-	check := time.NewTicker(5 * time.Second)
-	defer check.Stop()
-	fresh := false
-	for {
-		if !fresh || e.pool.size() < pathCount*pathLength+1 {
-			if err := e.refreshNodes(e.ctx); err == nil {
-				fresh = true
-			}
-		}
-		if err := e.ensurePaths(e.ctx); err != nil && e.ctx.Err() == nil {
-			e.log.Debug("build paths", "err", err)
-			e.setStatus(Offline)
-		}
-		select {
-		case <-e.ctx.Done():
-			return
-		case <-refresh.C:
-			fresh = false
-		case <-check.C:
-		}
-	}
-}
-
-func (e *Engine) refreshNodes(ctx context.Context) error {
-	nodes, err := e.tr.fetchNodes(ctx)
-	if err != nil {
-		if e.pool.size() == 0 {
-			e.setStatus(Offline)
-		}
-		return err
-	}
-	e.pool.setNodes(nodes)
-	e.saveNodeCache(nodes)
-	return nil
-}
-
-// ensurePaths builds paths until pathCount are ready.
-func (e *Engine) ensurePaths(ctx context.Context) error {
-	e.netMu.Lock()
-	defer e.netMu.Unlock()
-	built := false
-	for e.pool.pathsReady() < pathCount {
-		if e.pool.size() == 0 {
-			if err := e.refreshNodes(ctx); err != nil {
-				return err
-			}
-		}
-		if _, err := e.pool.buildPath(ctx, e.tr); err != nil {
-			if e.pool.pathsReady() > 0 {
-				break // one path works; the second waits for more nodes
-			}
-			return err
-		}
-		built = true
-	}
-	if built {
-		e.events.push(PathChanged{Paths: e.Paths()})
-	}
-	return nil
-}
-
-// request sends one storage RPC for an account's swarm through an onion path, handling
-// what the network may answer (PROTOCOL §5.7): a failing path or node is struck and the
-// request retried on another; a 421 replaces the swarm; a clock complaint resyncs the
-// clock and retries once. params is called for each attempt, so that signatures use the
-// current network time and the chosen node. prefer names a swarm node to ask if possible.
-func (e *Engine) request(ctx context.Context, swarmOf [33]byte, prefer [32]byte, method string, params func(now time.Time, dest Node) ([]byte, error)) (int, []byte, Node, error) {
-	const attempts = 4
-	var lastErr error = ErrUnreachable
-	clockRetried := false
-	for i := 0; i < attempts; i++ {
-		if err := ctx.Err(); err != nil {
-			return 0, nil, Node{}, err
-		}
-		if err := e.ensurePaths(ctx); err != nil {
-			e.setStatus(Offline)
-			return 0, nil, Node{}, fmt.Errorf("%w: %v", ErrUnreachable, err)
-		}
-		swarm := e.pool.swarmFor(swarmOf)
-		pa, dest, ok := e.pool.route(swarm, prefer)
-		if !ok {
-			e.pool.dropPaths() // every path overlaps the swarm: build fresh ones
-			lastErr = fmt.Errorf("%w: no route to the swarm", ErrUnreachable)
-			continue
-		}
-		p, err := params(e.now(), dest)
-		if err != nil {
-			return 0, nil, Node{}, err
-		}
-		rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		status, body, err := e.tr.onion(rctx, pa.nodes, dest, method, p)
-		cancel()
-		var pe *pathError
-		switch {
-		case errors.As(err, &pe):
-			lastErr = fmt.Errorf("%w: %v", ErrUnreachable, pe)
-			if ed, gone, ok := nextNode(pe.body); ok {
-				// "Next node not found" drops the node at once; "unreachable" counts.
-				e.pool.strikeNode(ed, gone)
-				if ed == dest.Ed25519 {
-					continue
-				}
-			}
-			e.pool.strikePath(pa)
-			e.events.push(PathChanged{Paths: e.Paths()})
-			continue
-		case err != nil:
-			return 0, nil, Node{}, err
-		}
-		e.setStatus(Online)
-		e.sampleTime(body)
-		switch status {
-		case http.StatusMisdirectedRequest:
-			e.pool.setSwarm(swarmOf, body)
-			lastErr = fmt.Errorf("%w: the swarm moved", ErrUnreachable)
-			continue
-		case http.StatusNotAcceptable, http.StatusTooEarly:
-			if clockRetried {
-				e.setStatus(ClockWrong)
-				return status, body, dest, ErrClockWrong
-			}
-			clockRetried = true
-			e.resyncClock(ctx, swarm)
-			continue
-		case http.StatusServiceUnavailable, http.StatusInternalServerError:
-			e.pool.strikeNode(dest.Ed25519, false)
-			lastErr = fmt.Errorf("%w: node answered %d", ErrUnreachable, status)
-			continue
-		}
-		return status, body, dest, nil
-	}
-	return 0, nil, Node{}, lastErr
-}
-
-// sampleTime reads the node time "t" every storage response carries.
-func (e *Engine) sampleTime(body []byte) {
-	var r struct {
-		T int64 `json:"t"`
-	}
-	if json.Unmarshal(body, &r) == nil && r.T > 0 {
-		e.pool.sampleClock(r.T, e.opts.Clock())
-	}
-}
-
-// resyncClock asks a node for its time (info carries "t") after a clock complaint.
-func (e *Engine) resyncClock(ctx context.Context, swarm []Node) {
-	pa, dest, ok := e.pool.route(swarm, [32]byte{})
-	if !ok {
-		return
-	}
-	rctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	if status, body, err := e.tr.onion(rctx, pa.nodes, dest, "info", []byte(`{}`)); err == nil && status == 200 {
-		e.sampleTime(body)
-	}
-}
-
-func nodeFromCache(c cachedNode) (Node, error) {
-	ap, err := netip.ParseAddrPort(c.Addr)
-	if err != nil {
-		return Node{}, err
-	}
-	x, err := crypto.Ed25519PublicToX25519(c.Ed25519)
-	if err != nil {
-		return Node{}, err
-	}
-	return Node{Addr: ap, Ed25519: [32]byte(c.Ed25519), X25519: x, SwarmID: c.SwarmID}, nil
+func (e *Engine) saveNodeCache(nodes []client.Node) {
+	e.st.Put(store.NodeCache, nodeCacheKey+"@"+getString(e.st, keyNetwork), client.EncodeNodes(nodes))
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"allium/engine/store"
+	"allium/network/client"
 )
 
 var (
@@ -14,9 +15,9 @@ var (
 	// ErrProfileInUse: another process has the profile open.
 	ErrProfileInUse = store.ErrInUse
 	// ErrUnreachable: no node of the network answered.
-	ErrUnreachable = errors.New("engine: can't reach the network")
+	ErrUnreachable = client.ErrUnreachable
 	// ErrClockWrong: the nodes reject our requests because our clock is far off.
-	ErrClockWrong = errors.New("engine: this computer's clock is wrong")
+	ErrClockWrong = client.ErrClockWrong
 	// ErrUnknownNetwork: the network name or file is not usable.
 	ErrUnknownNetwork = errors.New("engine: unknown network")
 	// ErrEmptyMessage: nothing to send.

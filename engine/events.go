@@ -1,10 +1,12 @@
 package engine
 
 import (
+	"net/netip"
 	"sync"
 
 	"allium/crypto"
 	"allium/engine/store"
+	"allium/network/client"
 )
 
 // Types the app reads, re-exported so that it needs only this package.
@@ -121,6 +123,42 @@ func (s Status) String() string {
 		return "Clock is wrong — set this computer's date and time, then try again"
 	}
 	return "Connecting…"
+}
+
+// statusOf is the engine's status for the client's.
+func statusOf(s client.Status) Status {
+	switch s {
+	case client.Online:
+		return Online
+	case client.Offline:
+		return Offline
+	case client.ClockWrong:
+		return ClockWrong
+	}
+	return Connecting
+}
+
+// Path is an onion path, guard first, as the path view shows it.
+type Path struct{ Nodes []Hop }
+
+// Hop is a node of a path: where it is and the start of its key identify it for people.
+type Hop struct {
+	Addr    netip.AddrPort
+	Ed25519 [32]byte
+}
+
+// String names the node for people: its address.
+func (h Hop) String() string { return h.Addr.String() }
+
+func pathsOf(ps []client.Path) []Path {
+	out := make([]Path, len(ps))
+	for i, p := range ps {
+		out[i].Nodes = make([]Hop, len(p.Nodes))
+		for j, n := range p.Nodes {
+			out[i].Nodes[j] = Hop{Addr: n.Addr, Ed25519: n.Ed25519}
+		}
+	}
+	return out
 }
 
 // eventQueue delivers events in order without ever blocking the engine: events wait in

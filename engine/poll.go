@@ -1,10 +1,6 @@
 package engine
 
 import (
-	"encoding/base64"
-	"encoding/json"
-	"math/rand/v2"
-	"net/http"
 	"time"
 
 	"allium/network"
@@ -38,59 +34,30 @@ func (e *Engine) pollLoop() {
 // asked (cursors are per node), and processes it. It reports whether the node has more.
 func (e *Engine) pollOnce() bool {
 	self := [33]byte(e.SessionID())
-	var prefer [32]byte
-	if s := e.pool.swarmFor(self); len(s) > 0 {
-		// Keep asking the same node while it works: its cursor is then current.
-		prefer = e.pollNode
-		found := false
-		for _, n := range s {
-			found = found || n.Ed25519 == prefer
-		}
-		if !found {
-			prefer = s[rand.IntN(len(s))].Ed25519
-		}
-	}
-	status, body, dest, err := e.request(e.ctx, self, prefer, "retrieve", func(now time.Time, dest Node) ([]byte, error) {
-		last, err := e.st.Cursor(dest.Ed25519, 0)
-		if err != nil {
-			return nil, err
-		}
-		return network.NewRetrieveParams(e.id.Ed25519PrivateKey(), self, network.DefaultNamespace, last, now)
+	r, err := e.net.Retrieve(e.ctx, e.id.Ed25519PrivateKey(), self, network.DefaultNamespace, func(node [32]byte) (string, error) {
+		return e.st.Cursor(node, 0)
 	})
-	if err != nil || status != http.StatusOK {
-		if err == nil {
-			e.log.Debug("retrieve", "status", status)
-		}
+	if err != nil {
+		e.log.Debug("retrieve", "err", err)
 		return false
 	}
-	e.pollNode = dest.Ed25519
-	var r network.RetrieveResponse
-	if err := json.Unmarshal(body, &r); err != nil {
-		e.log.Debug("retrieve: unreadable response")
-		return false
-	}
+	e.dropped.Add(int64(r.Unreadable))
 	var hashes []string
 	var maxExpiry int64
 	for _, m := range r.Messages {
-		if !network.ValidHash(m.Hash) {
-			continue
-		}
 		if seen, _ := e.st.SeenHash(m.Hash); !seen {
-			data, err := base64.StdEncoding.DecodeString(m.Data)
-			if err != nil {
-				e.dropped.Add(1)
-			} else {
-				e.receive(data)
-			}
+			e.receive(m.Data)
 		}
 		hashes = append(hashes, m.Hash)
-		maxExpiry = max(maxExpiry, m.Expiration)
+		maxExpiry = max(maxExpiry, m.Expiry)
 	}
 	if len(hashes) > 0 {
 		// Remember the hashes until the swarm forgets them: a node that loses our cursor
 		// sends everything again, and we must not show it twice.
 		e.st.MarkHashes(hashes, max(maxExpiry, e.now().Add(ttlContent).UnixMilli()))
-		e.st.SetCursor(dest.Ed25519, 0, hashes[len(hashes)-1])
+	}
+	if r.Last != "" {
+		e.st.SetCursor(r.Node, 0, r.Last)
 	}
 	return r.More
 }

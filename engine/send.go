@@ -1,10 +1,8 @@
 package engine
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -15,6 +13,7 @@ import (
 	"allium/engine/sessionpb"
 	"allium/engine/store"
 	"allium/network"
+	"allium/network/client"
 )
 
 // Sending policy.
@@ -235,29 +234,25 @@ func (e *Engine) deliver(it store.OutboxItem) {
 		return
 	}
 	pk := [33]byte(it.Recipient)
-	status, body, _, err := e.request(e.ctx, pk, [32]byte{}, "store", func(now time.Time, _ Node) ([]byte, error) {
-		// The store timestamp is when this attempt is made; the message's own time is in
-		// the envelope. A retry stores the same bytes, hence the same hash: the swarm and
-		// the recipient see one message.
-		ttl := time.Duration(it.TTL)*time.Millisecond - now.Sub(time.UnixMilli(it.Timestamp))
-		if ttl < network.MinTTL {
-			ttl = network.MinTTL
-		}
-		return network.NewStoreParams(pk, network.DefaultNamespace, now, ttl, it.Payload)
-	})
+	// The message expires its TTL after its own time, whenever this attempt is made. A
+	// retry stores the same bytes, hence the same hash: the swarm and the recipient see
+	// one message.
+	expiry := time.UnixMilli(it.Timestamp + it.TTL)
+	_, err := e.net.Store(e.ctx, nil, pk, network.DefaultNamespace, it.Payload, expiry)
 	if e.ctx.Err() != nil {
 		return // closing: the item stays queued for next time
 	}
+	var refused *client.StatusError
 	switch {
-	case err == nil && status == http.StatusOK && storedSomewhere(body):
+	case err == nil:
 		e.st.Dequeue(it.ID)
 		if it.Kind == kindVisible {
 			e.setMessageState(it.Conversation, it.Timestamp, Sent, "")
 		}
 		return
-	case err == nil && status >= 400 && status < 500:
+	case errors.As(err, &refused) && refused.Status >= 400 && refused.Status < 500:
 		// The request itself is wrong; repeating it cannot help.
-		e.log.Warn("store refused", "status", status)
+		e.log.Warn("store refused", "status", refused.Status)
 		e.st.Dequeue(it.ID)
 		if it.Kind == kindVisible {
 			e.setMessageState(it.Conversation, it.Timestamp, Failed, reasonRefused)
@@ -275,20 +270,6 @@ func (e *Engine) deliver(it store.OutboxItem) {
 	if it.Kind == kindVisible && it.Attempts >= failAfter {
 		e.setMessageState(it.Conversation, it.Timestamp, Failed, reason)
 	}
-}
-
-// storedSomewhere reports whether at least one swarm member stored the message.
-func storedSomewhere(body []byte) bool {
-	var r network.StoreResponse
-	if json.Unmarshal(body, &r) != nil {
-		return false
-	}
-	for _, m := range r.Swarm {
-		if m.Hash != "" && !m.Failed {
-			return true
-		}
-	}
-	return r.Hash != "" && len(r.Swarm) == 0
 }
 
 // setMessageState updates one of our messages and tells the app.

@@ -39,6 +39,9 @@ type Options struct {
 	SyncInterval time.Duration
 	// Observe, if set, is told what node i learns from each onion request (tests).
 	Observe func(i int, o node.OnionObservation)
+	// ProxyHosts are the hosts the nodes relay onion requests v4 to (HTTP servers on
+	// this computer, such as a file server).
+	ProxyHosts []string
 }
 
 // File names in Dir.
@@ -159,14 +162,15 @@ func (t *Testnet) StartNode(i int) error {
 	ln := t.reserved[i]
 	delete(t.reserved, i)
 	n, err := node.New(node.Config{
-		Listener:      ln,
-		DataDir:       nodeDir(t.opts.Dir, i),
-		Registry:      filepath.Join(t.opts.Dir, RegistryFile),
-		Logger:        t.opts.Logger.With("node", i),
-		RateLimit:     -1, // local test load must never be rate limited
-		MaxConcurrent: 1024,
-		SyncInterval:  t.opts.SyncInterval,
-		Observe:       t.observer(i),
+		Listener:          ln,
+		DataDir:           nodeDir(t.opts.Dir, i),
+		Registry:          filepath.Join(t.opts.Dir, RegistryFile),
+		Logger:            t.opts.Logger.With("node", i),
+		RateLimit:         -1, // local test load must never be rate limited
+		MaxConcurrent:     1024,
+		SyncInterval:      t.opts.SyncInterval,
+		Observe:           t.observer(i),
+		AllowedProxyHosts: t.opts.ProxyHosts,
 	})
 	if err != nil {
 		if ln != nil {

@@ -1,4 +1,4 @@
-package engine
+package client
 
 import (
 	"context"
@@ -22,8 +22,8 @@ func TestSeedPinning(t *testing.T) {
 	bad[0] ^= 1
 	for name, pin := range map[string][]byte{"pinned certificate": good[:], "other certificate": bad[:]} {
 		t.Run(name, func(t *testing.T) {
-			s := seed{url: srv.URL, pin: pin}
-			tr := newTransport([]seed{s})
+			s := Seed{URL: srv.URL, Pin: pin}
+			tr := newTransport([]Seed{s})
 			defer tr.close()
 			nodes, err := tr.fetchFromSeed(context.Background(), s)
 			if name == "other certificate" {
@@ -40,9 +40,9 @@ func TestSeedPinning(t *testing.T) {
 }
 
 func TestSessionSeedPins(t *testing.T) {
-	for _, s := range sessionSeeds {
-		if len(s.pin) != sha256.Size || !strings.HasPrefix(s.url, "https://") {
-			t.Errorf("seed %s: pin of %d bytes", s.url, len(s.pin))
+	for _, s := range SessionSeeds {
+		if len(s.Pin) != sha256.Size || !strings.HasPrefix(s.URL, "https://") {
+			t.Errorf("seed %s: pin of %d bytes", s.URL, len(s.Pin))
 		}
 	}
 }

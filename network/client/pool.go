@@ -1,4 +1,4 @@
-package engine
+package client
 
 import (
 	"context"
@@ -61,6 +61,12 @@ func (p *pool) setNodes(nodes []Node) {
 	p.nodes = slices.Clone(nodes)
 }
 
+func (p *pool) all() []Node {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.nodes)
+}
+
 func (p *pool) size() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -98,17 +104,20 @@ func (p *pool) swarmFor(pubkey [33]byte) []Node {
 // setSwarm records the swarm a node named in a 421 answer.
 func (p *pool) setSwarm(pubkey [33]byte, body []byte) {
 	var r network.SwarmResponse
-	if json.Unmarshal(body, &r) != nil {
-		return
+	if json.Unmarshal(body, &r) == nil {
+		p.setSwarmNodes(pubkey, r)
 	}
+}
+
+// setSwarmNodes records the swarm a node named (in a 421 or a get_swarm answer), keeping
+// only the members the pool knows, and returns them.
+func (p *pool) setSwarmNodes(pubkey [33]byte, r network.SwarmResponse) []Node {
 	var s []Node
 	for _, sn := range r.Snodes {
-		ed, err := hex.DecodeString(sn.PubkeyEd25519)
-		if err != nil || len(ed) != 32 {
-			continue
-		}
-		if n, ok := p.lookup([32]byte(ed)); ok {
-			s = append(s, n)
+		if ed, ok := nodeKey(sn.PubkeyEd25519); ok {
+			if n, ok := p.lookup(ed); ok {
+				s = append(s, n)
+			}
 		}
 	}
 	if len(s) > 0 {
@@ -116,6 +125,7 @@ func (p *pool) setSwarm(pubkey [33]byte, body []byte) {
 		p.swarms[pubkey] = s
 		p.mu.Unlock()
 	}
+	return s
 }
 
 func (p *pool) lookup(ed [32]byte) (Node, bool) {
@@ -188,19 +198,34 @@ func (p *pool) pathsReady() int {
 	return len(p.paths)
 }
 
-// route picks a path and a destination in swarm that is not on it. prefer, if in swarm and
-// usable, is taken as the destination.
+// anyPath picks a path at random (for a server, which is on no path).
+func (p *pool) anyPath() (*path, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.paths) == 0 {
+		return nil, false
+	}
+	return p.paths[rand.IntN(len(p.paths))], true
+}
+
+// route picks a path and a destination in swarm that is not on it. prefer, if in swarm, is
+// the destination whenever a path without it exists.
 func (p *pool) route(swarm []Node, prefer [32]byte) (*path, Node, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for _, i := range rand.Perm(len(p.paths)) {
-		pa := p.paths[i]
+	order := rand.Perm(len(p.paths))
+	if i := slices.IndexFunc(swarm, func(n Node) bool { return n.Ed25519 == prefer }); i >= 0 {
+		for _, j := range order {
+			if !p.paths[j].has(prefer) {
+				return p.paths[j], swarm[i], true
+			}
+		}
+	}
+	for _, j := range order {
+		pa := p.paths[j]
 		var cands []Node
 		for _, n := range swarm {
 			if !pa.has(n.Ed25519) {
-				if n.Ed25519 == prefer {
-					return pa, n, true
-				}
 				cands = append(cands, n)
 			}
 		}
@@ -300,6 +325,12 @@ func (p *pool) sampleClock(nodeMs int64, local time.Time) {
 	if len(p.offsets) > 7 {
 		p.offsets = p.offsets[len(p.offsets)-7:]
 	}
+}
+
+func (p *pool) clockSamples() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.offsets)
 }
 
 // offset is the median of the recent samples: one node with a wrong clock cannot move it.

@@ -1,4 +1,4 @@
-package engine
+package client
 
 import (
 	"bytes"
@@ -35,21 +35,20 @@ func (n Node) String() string { return n.Addr.String() }
 
 func (n Node) hop() network.OnionHop { return network.OnionHop{Ed25519: n.Ed25519, X25519: n.X25519} }
 
-// seed is a node the client bootstraps from. Session's public seeds are pinned by the
+// Seed is a node the client bootstraps from. Session's public seeds are pinned by the
 // SHA-256 of their certificate, as Session Desktop pins them; a private network's seeds
 // are self-signed nodes that are not pinned.
-type seed struct {
-	url  string
-	pin  []byte // SHA-256 of the certificate, or nil
-	host string
+type Seed struct {
+	URL string
+	Pin []byte // SHA-256 of the certificate, or nil
 }
 
-// sessionSeeds are the public Session network's seed nodes and their certificates'
+// SessionSeeds are the public Session network's seed nodes and their certificates'
 // SHA-256 fingerprints (session-desktop's SeedNodeAPI).
-var sessionSeeds = []seed{
-	{url: "https://seed1.getsession.org:4443/", host: "seed1.getsession.org", pin: mustHex("36EA0B2535379885" + "51EE856E4FD20D55" + "011E9C8B27EAA2F3" + "4B8F32A0BDF04F2D")},
-	{url: "https://seed2.getsession.org:4443/", host: "seed2.getsession.org", pin: mustHex("C5908DD4139ACD96" + "AEDD1E4557659765" + "0809C8A5EA02AF55" + "6D4853D45396E0E7")},
-	{url: "https://seed3.getsession.org:4443/", host: "seed3.getsession.org", pin: mustHex("8A0AF2C712342F22" + "CE00E53C1601410E" + "F8D84156AEE0A980" + "9C32F6F7EFBE556E")},
+var SessionSeeds = []Seed{
+	{URL: "https://seed1.getsession.org:4443/", Pin: mustHex("36EA0B2535379885" + "51EE856E4FD20D55" + "011E9C8B27EAA2F3" + "4B8F32A0BDF04F2D")},
+	{URL: "https://seed2.getsession.org:4443/", Pin: mustHex("C5908DD4139ACD96" + "AEDD1E4557659765" + "0809C8A5EA02AF55" + "6D4853D45396E0E7")},
+	{URL: "https://seed3.getsession.org:4443/", Pin: mustHex("8A0AF2C712342F22" + "CE00E53C1601410E" + "F8D84156AEE0A980" + "9C32F6F7EFBE556E")},
 }
 
 func mustHex(s string) []byte {
@@ -63,7 +62,7 @@ func mustHex(s string) []byte {
 // transport makes the client's HTTPS requests: the seed call, direct guard tests, and
 // onion requests through a path.
 type transport struct {
-	seeds []seed
+	seeds []Seed
 	// nodes talks to storage nodes. Their certificates are self-signed and not checked,
 	// as in every Session client: the onion layers carry the confidentiality.
 	nodes *http.Client
@@ -71,7 +70,7 @@ type transport struct {
 	pinned map[string]*http.Client
 }
 
-func newTransport(seeds []seed) *transport {
+func newTransport(seeds []Seed) *transport {
 	t := &transport{seeds: seeds, pinned: make(map[string]*http.Client)}
 	t.nodes = &http.Client{Transport: &http.Transport{
 		TLSClientConfig:     &tls.Config{InsecureSkipVerify: true},
@@ -81,11 +80,11 @@ func newTransport(seeds []seed) *transport {
 		TLSHandshakeTimeout: 5 * time.Second,
 	}}
 	for _, s := range seeds {
-		if s.pin == nil {
+		if s.Pin == nil {
 			continue
 		}
-		pin := s.pin
-		t.pinned[s.url] = &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{
+		pin := s.Pin
+		t.pinned[s.URL] = &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{
 			InsecureSkipVerify: true, // replaced by the exact-certificate check below
 			VerifyPeerCertificate: func(raw [][]byte, _ [][]*x509.Certificate) error {
 				if len(raw) == 0 {
@@ -108,8 +107,8 @@ func (t *transport) close() {
 	}
 }
 
-func (t *transport) seedClient(s seed) *http.Client {
-	if c, ok := t.pinned[s.url]; ok {
+func (t *transport) seedClient(s Seed) *http.Client {
+	if c, ok := t.pinned[s.URL]; ok {
 		return c
 	}
 	return t.nodes
@@ -133,11 +132,11 @@ func (t *transport) fetchNodes(ctx context.Context) ([]Node, error) {
 	return nil, fmt.Errorf("%w: %v", ErrUnreachable, lastErr)
 }
 
-func (t *transport) fetchFromSeed(ctx context.Context, s seed) ([]Node, error) {
+func (t *transport) fetchFromSeed(ctx context.Context, s Seed) ([]Node, error) {
 	body := []byte(`{"jsonrpc":"2.0","method":"get_n_service_nodes","params":{"active_only":true,"fields":{"public_ip":true,"storage_port":true,"pubkey_x25519":true,"pubkey_ed25519":true,"swarm_id":true}}}`)
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	url := s.url
+	url := s.URL
 	if url[len(url)-1] != '/' {
 		url += "/"
 	}
@@ -194,20 +193,6 @@ func (t *transport) fetchFromSeed(ctx context.Context, s seed) ([]Node, error) {
 	return nodes, nil
 }
 
-// pathError is a failure of the path rather than of the destination's answer: the guard
-// could not be reached, or a node of the path answered with an error status.
-type pathError struct {
-	status int // 0 when the guard could not be reached
-	body   string
-}
-
-func (e *pathError) Error() string {
-	if e.status == 0 {
-		return "guard unreachable: " + e.body
-	}
-	return fmt.Sprintf("path error %d: %s", e.status, e.body)
-}
-
 // onion sends one storage RPC to dest through path (guard first) and returns the RPC's
 // status and body. A failure of the path itself is a *pathError.
 func (t *transport) onion(ctx context.Context, path []Node, dest Node, method string, params []byte) (int, []byte, error) {
@@ -215,38 +200,77 @@ func (t *transport) onion(ctx context.Context, path []Node, dest Node, method st
 	if err != nil {
 		return 0, nil, err
 	}
-	hops := make([]network.OnionHop, len(path))
-	for i, n := range path {
-		hops[i] = n.hop()
-	}
-	req, err := network.BuildOnion(rand.Reader, crypto.AESGCM, hops, dest.hop(), rpc, network.StorageControl)
+	req, err := network.BuildOnion(rand.Reader, crypto.AESGCM, hops(path), dest.hop(), rpc, network.StorageControl)
 	if err != nil {
 		return 0, nil, err
 	}
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, "https://"+path[0].Addr.String()+"/onion_req/v2", bytes.NewReader(req.Body))
+	b, err := t.postOnion(ctx, path[0], req.Body)
 	if err != nil {
 		return 0, nil, err
-	}
-	resp, err := t.nodes.Do(hreq)
-	if err != nil {
-		if ctx.Err() != nil {
-			return 0, nil, ctx.Err()
-		}
-		return 0, nil, &pathError{body: err.Error()}
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 16<<20))
-	if err != nil {
-		return 0, nil, &pathError{body: err.Error()}
-	}
-	if resp.StatusCode != http.StatusOK {
-		return 0, nil, &pathError{status: resp.StatusCode, body: string(b)}
 	}
 	status, body, err := network.OpenOnionResponse(&req.Key, b)
 	if err != nil {
 		return 0, nil, &pathError{status: http.StatusBadGateway, body: "unreadable response"}
 	}
 	return status, body, nil
+}
+
+// onionToServer sends an HTTP request to a server through path as an onion request v4
+// and returns the server's answer. A failure of the path, or of the last node's request
+// to the server, is a *pathError.
+func (t *transport) onionToServer(ctx context.Context, path []Node, srv Server, r network.V4Request) (network.V4Response, error) {
+	plain, err := network.EncodeV4Request(r)
+	if err != nil {
+		return network.V4Response{}, err
+	}
+	req, err := network.BuildOnionToServer(rand.Reader, crypto.AESGCM, hops(path), srv.hop(), plain)
+	if err != nil {
+		return network.V4Response{}, err
+	}
+	b, err := t.postOnion(ctx, path[0], req.Body)
+	if err != nil {
+		return network.V4Response{}, err
+	}
+	resp, err := network.OpenV4Response(&req.Key, b)
+	if err != nil {
+		return network.V4Response{}, &pathError{status: http.StatusBadGateway, body: "unreadable response"}
+	}
+	return resp, nil
+}
+
+// postOnion posts an onion request to the guard and returns the body of its 200 answer.
+func (t *transport) postOnion(ctx context.Context, guard Node, body []byte) ([]byte, error) {
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, "https://"+guard.Addr.String()+"/onion_req/v2", bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	resp, err := t.nodes.Do(hreq)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &pathError{body: err.Error()}
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxReply))
+	if err != nil {
+		return nil, &pathError{body: err.Error()}
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, &pathError{status: resp.StatusCode, body: string(b)}
+	}
+	return b, nil
+}
+
+// maxReply bounds what the client reads of a guard's answer: the relays' own limit.
+const maxReply = 16 << 20
+
+func hops(path []Node) []network.OnionHop {
+	h := make([]network.OnionHop, len(path))
+	for i, n := range path {
+		h[i] = n.hop()
+	}
+	return h
 }
 
 // direct sends a storage RPC straight to a node (used only to test a guard, which learns
