@@ -1,7 +1,6 @@
 package network
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -184,13 +183,3 @@ func NewBatchParams(reqs []SubRequest) ([]byte, error) {
 	}
 	return b, nil
 }
-
-// The helpers below look at a JSON value that encoding/json has already
-// validated, such as a json.RawMessage taken from a decoded object, so the
-// first byte decides its type.
-
-func isJSONString(v json.RawMessage) bool { return len(v) > 0 && v[0] == '"' }
-
-func isJSONNull(v json.RawMessage) bool { return bytes.Equal(v, []byte("null")) }
-
-func isJSONObjectValue(v json.RawMessage) bool { return len(v) > 0 && v[0] == '{' }

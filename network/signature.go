@@ -1,11 +1,14 @@
 package network
 
 import (
+	"crypto/ed25519"
 	"encoding/base64"
 	"fmt"
 	"maps"
 	"slices"
 	"strconv"
+
+	"allium/crypto"
 )
 
 // The functions below build the exact ASCII messages that are signed with
@@ -14,9 +17,6 @@ import (
 // other strings are concatenated with no separator. Clients sign with the
 // account's Ed25519 key (sent as pubkey_ed25519 for 05 Session IDs); nodes
 // sign responses with their own Ed25519 key.
-
-// maxInt64Digits is the longest base-10 form of an int64.
-const maxInt64Digits = 20
 
 // ExpireMode restricts an expire request: ExpireShorten only moves expiries
 // earlier, ExpireExtend only later, ExpireSet either way.
@@ -148,6 +148,69 @@ func ExpireResponseSigMessage(pubkeyHex string, expiryMs int64, requested, updat
 		b = strconv.AppendInt(b, unchanged[h], 10)
 	}
 	return b
+}
+
+// maxInt64Digits is the longest base-10 form of an int64.
+const maxInt64Digits = 20
+
+// sessionPrefix is the pubkey prefix of Session IDs, whose 32 key bytes are
+// X25519 and cannot sign.
+const sessionPrefix = 0x05
+
+// Auth is the owner's signature on a request: the Ed25519 key that signed,
+// the signature, and the signed timestamp in ms for the requests that sign
+// one (store: sig_timestamp; retrieve, delete_all, get_expiries:
+// timestamp). Delete, delete_before, expire and expire_all sign their own
+// fields instead and leave Timestamp 0.
+//
+// For a 05 Session ID the key is the account's Ed25519 key, sent as
+// pubkey_ed25519, whose X25519 form is the Session ID; for any other prefix
+// it is the 32 key bytes of the pubkey itself.
+type Auth struct {
+	Ed25519   [32]byte
+	Signature [64]byte
+	Timestamp int64
+}
+
+// signRequest signs msg for the account pubkey with sk. sk must be the
+// account's key: for a Session ID the Ed25519 key whose X25519 form is the
+// ID, for any other prefix the key the pubkey names.
+func signRequest(sk ed25519.PrivateKey, pubkey [33]byte, msg []byte, timestampMs int64) (Auth, error) {
+	if len(sk) != ed25519.PrivateKeySize {
+		return Auth{}, fmt.Errorf("%w: private key is %d bytes", ErrKeyMismatch, len(sk))
+	}
+	a := Auth{Ed25519: [32]byte(sk[32:]), Timestamp: timestampMs}
+	want := [32]byte(pubkey[1:])
+	if pubkey[0] == sessionPrefix {
+		x, err := crypto.Ed25519PublicToX25519(a.Ed25519[:])
+		if err != nil || x != want {
+			return Auth{}, ErrKeyMismatch
+		}
+	} else if a.Ed25519 != want {
+		return Auth{}, ErrKeyMismatch
+	}
+	a.Signature = [64]byte(ed25519.Sign(sk, msg))
+	return a, nil
+}
+
+// verifyAuth checks a request signature over msg. explicitEd says that the
+// Ed25519 key came as pubkey_ed25519, which for a Session ID must be the
+// Ed25519 form of its X25519 key; without it the key bytes of the pubkey
+// are used as they are, which for a Session ID fails, as on the storage
+// server.
+func verifyAuth(pubkey [33]byte, a *Auth, explicitEd bool, msg []byte) bool {
+	if explicitEd {
+		x, err := crypto.Ed25519PublicToX25519(a.Ed25519[:])
+		if err != nil || x != [32]byte(pubkey[1:]) {
+			return false
+		}
+	}
+	return ed25519.Verify(a.Ed25519[:], msg, a.Signature[:])
+}
+
+func withinTolerance(ms, nowMs int64) bool {
+	tol := SignatureTolerance.Milliseconds()
+	return ms >= nowMs-tol && ms <= nowMs+tol
 }
 
 // SignatureBase64 returns sig as a JSON request or response carries it:
