@@ -12,14 +12,12 @@ import (
 	"time"
 )
 
-// Limits of the storage server (PROTOCOL §3.11) that requests are checked
+// Limits of the storage server (PROTOCOL §3.11) that a store is checked
 // against.
 const (
 	// MaxMessageSize is the largest message a store may carry, in bytes
 	// after base64 decoding.
 	MaxMessageSize = 76_800
-	// RetrieveMaxSize is the most message bytes one retrieve returns.
-	RetrieveMaxSize = 7_800_000
 	// MinTTL and MaxPublicTTL bound the TTL of a store to a public-inbox
 	// namespace; MaxOwnerTTL that of a store to any other namespace.
 	MinTTL       = 10 * time.Second
@@ -28,34 +26,11 @@ const (
 	// StoreTolerance is how far a store's timestamp may lie in the future
 	// and its expiry in the past.
 	StoreTolerance = 10 * time.Second
-	// SignatureTolerance is how far the timestamp of a signed request may
-	// be from the node's clock.
-	SignatureTolerance = 60 * time.Second
 )
 
-// Namespaces with a fixed meaning (PROTOCOL §3.3).
-const (
-	// LegacyClosedNamespace held the messages of old closed groups; anyone
-	// may store and retrieve without a signature.
-	LegacyClosedNamespace Namespace = -10
-	// TestNamespace is permanently empty: stores are rejected and
-	// retrieves find nothing.
-	TestNamespace Namespace = -3741
-)
-
-// PublicInbox reports whether anyone may store to ns without a signature:
-// namespaces divisible by 10.
-func (ns Namespace) PublicInbox() bool { return ns%10 == 0 }
-
-// PublicOutbox reports whether ns is a public outbox, −(20n+1): the owner
-// stores one message at a time and anyone may retrieve it.
-func (ns Namespace) PublicOutbox() bool { return ns < 0 && -int(ns)%20 == 1 }
-
-// NoAuthRetrieve reports whether retrieving from ns needs no signature:
-// public outboxes and the legacy closed-group namespace.
-func (ns Namespace) NoAuthRetrieve() bool {
-	return ns == LegacyClosedNamespace || ns.PublicOutbox()
-}
+// RetrieveMaxSize is the most message bytes one retrieve returns (PROTOCOL
+// §3.11).
+const RetrieveMaxSize = 7_800_000
 
 // StoreRequest is a validated store (PROTOCOL §3.4). Timestamp and Expiry
 // are ms; Auth is set when the namespace is not a public inbox and so the

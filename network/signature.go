@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"time"
 
 	"allium/crypto"
 )
@@ -278,3 +279,7 @@ func sortedHashes(ss []string) []string {
 	}
 	return slices.Sorted(slices.Values(ss))
 }
+
+// SignatureTolerance is how far the timestamp of a signed request may be
+// from the node's clock (PROTOCOL §3.11).
+const SignatureTolerance = 60 * time.Second
