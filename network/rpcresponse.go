@@ -19,26 +19,6 @@ import (
 // A node sets non-nil slices and maps for empty results, so that they are
 // sent as [] and {} rather than left out.
 
-// StoreResponse is the body of a successful store.
-type StoreResponse struct {
-	Swarm map[string]StoreResult `json:"swarm"`
-	// Hash repeats the message hash for older clients.
-	Hash string `json:"hash"`
-	T    int64  `json:"t"`
-	HF   [2]int `json:"hf"`
-}
-
-// StoreResult is one swarm member's store result. Signature is base64 of
-// the member's signature over StoreResponseSigMessage(Hash); Expiry (ms) is
-// the expiry it stored; Already reports that it held the message already.
-type StoreResult struct {
-	Hash      string `json:"hash,omitempty"`
-	Signature string `json:"signature,omitempty"`
-	Expiry    int64  `json:"expiry,omitempty"`
-	Already   bool   `json:"already,omitempty"`
-	PeerFailure
-}
-
 // PeerFailure says why a swarm member has no result: Failed is always set,
 // then Timeout, or the status Code and Reason it answered, or
 // BadPeerResponse (unparsable) or QueryFailure.

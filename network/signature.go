@@ -38,16 +38,6 @@ func RetrieveSigMessage(ns Namespace, timestampMs int64) []byte {
 	return strconv.AppendInt(b, timestampMs, 10)
 }
 
-// StoreSigMessage returns the message a client signs for store to a namespace
-// that needs authentication: "store" || NS || SIG_TIMESTAMP, where the
-// signature timestamp defaults to the message timestamp.
-func StoreSigMessage(ns Namespace, sigTimestampMs int64) []byte {
-	b := make([]byte, 0, len("store")+maxNamespaceDigits+maxInt64Digits)
-	b = append(b, "store"...)
-	b = ns.appendSig(b)
-	return strconv.AppendInt(b, sigTimestampMs, 10)
-}
-
 // DeleteSigMessage returns the message a client signs for delete:
 // "delete" || hash0 || hash1 …. It holds no timestamp.
 func DeleteSigMessage(hashes []string) []byte {
@@ -91,12 +81,6 @@ func GetExpiriesSigMessage(timestampMs int64, hashes []string) []byte {
 	b = append(b, "get_expiries"...)
 	b = strconv.AppendInt(b, timestampMs, 10)
 	return appendStrings(b, hashes)
-}
-
-// StoreResponseSigMessage returns the message each swarm member signs in its
-// store result: the ASCII message hash.
-func StoreResponseSigMessage(hash string) []byte {
-	return []byte(hash)
 }
 
 // DeleteResponseSigMessage returns the message each swarm member signs in its
