@@ -57,25 +57,6 @@ func (c *StatusCode) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// RetrieveResponse is the body of a successful retrieve. More reports that
-// the budget was reached and another retrieve from the last hash will
-// return more.
-type RetrieveResponse struct {
-	Messages []RetrievedMessage `json:"messages"`
-	More     bool               `json:"more"`
-	T        int64              `json:"t"`
-	HF       [2]int             `json:"hf"`
-}
-
-// RetrievedMessage is one stored message: its hash, the timestamp and
-// expiration (ms) it was stored with, and its data in base64.
-type RetrievedMessage struct {
-	Hash       string `json:"hash"`
-	Timestamp  int64  `json:"timestamp"`
-	Expiration int64  `json:"expiration"`
-	Data       string `json:"data"`
-}
-
 // SwarmResponse is the body of a successful get_swarm, and of a 421 (wrong
 // swarm) answer to any request for the pubkey. Swarm is the swarm id in
 // lower-case hex (FormatSwarmID).

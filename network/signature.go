@@ -29,15 +29,6 @@ const (
 	ExpireExtend  ExpireMode = "extend"
 )
 
-// RetrieveSigMessage returns the message a client signs for retrieve:
-// "retrieve" || NS || TIMESTAMP.
-func RetrieveSigMessage(ns Namespace, timestampMs int64) []byte {
-	b := make([]byte, 0, len("retrieve")+maxNamespaceDigits+maxInt64Digits)
-	b = append(b, "retrieve"...)
-	b = ns.appendSig(b)
-	return strconv.AppendInt(b, timestampMs, 10)
-}
-
 // DeleteSigMessage returns the message a client signs for delete:
 // "delete" || hash0 || hash1 …. It holds no timestamp.
 func DeleteSigMessage(hashes []string) []byte {
