@@ -8,33 +8,6 @@ import (
 	"time"
 )
 
-// DeleteRequest is a validated delete of the messages with the given
-// hashes. Required asks for 404 when no swarm member deleted anything.
-type DeleteRequest struct {
-	Pubkey   [33]byte
-	Hashes   []string
-	Required bool
-	Auth     Auth
-}
-
-// DeleteAllRequest is a validated delete_all; Timestamp (ms) is the signed
-// request time.
-type DeleteAllRequest struct {
-	Pubkey    [33]byte
-	Namespace NamespaceOrAll
-	Timestamp int64
-	Auth      Auth
-}
-
-// DeleteBeforeRequest is a validated delete_before: delete the messages
-// stored before Before (ms).
-type DeleteBeforeRequest struct {
-	Pubkey    [33]byte
-	Namespace NamespaceOrAll
-	Before    int64
-	Auth      Auth
-}
-
 // ExpireRequest is a validated expire: set the expiry (ms) of the messages
 // with the given hashes, restricted by Mode. Clamping the expiry to the
 // node's maximum is the node's business.
@@ -67,74 +40,6 @@ type GetExpiriesRequest struct {
 // GetSwarmRequest is a validated get_swarm (or get_snodes_for_pubkey).
 type GetSwarmRequest struct {
 	Pubkey [33]byte
-}
-
-// ParseDelete parses and checks the params of a delete.
-func ParseDelete(params json.RawMessage, now time.Time) (DeleteRequest, *RPCError) {
-	var req DeleteRequest
-	r := newParamReader(params)
-	hashes, hasHashes := r.strList("messages")
-	req.Required, _ = r.boolean("required")
-	req.Pubkey = r.pubkey(false)
-	auth, explicitEd := r.auth(req.Pubkey)
-	req.Hashes = r.hashes(hashes, hasHashes)
-	if r.err != nil {
-		return DeleteRequest{}, r.err
-	}
-	if !verifyAuth(req.Pubkey, &auth, explicitEd, DeleteSigMessage(req.Hashes)) {
-		return DeleteRequest{}, NewRPCError(http.StatusUnauthorized, "delete_msgs signature verification failed")
-	}
-	req.Auth = auth
-	return req, nil
-}
-
-// ParseDeleteAll parses and checks the params of a delete_all. An absent
-// namespace selects the default one, not all.
-func ParseDeleteAll(params json.RawMessage, now time.Time) (DeleteAllRequest, *RPCError) {
-	var req DeleteAllRequest
-	r := newParamReader(params)
-	req.Namespace = r.namespaceOrAll("namespace")
-	req.Pubkey = r.pubkey(false)
-	auth, explicitEd := r.auth(req.Pubkey)
-	timestamp, ok := r.timestamp("timestamp")
-	r.require("timestamp", ok)
-	if r.err != nil {
-		return DeleteAllRequest{}, r.err
-	}
-	req.Timestamp, auth.Timestamp = timestamp, timestamp
-	if !withinTolerance(timestamp, now.UnixMilli()) {
-		return DeleteAllRequest{}, NewRPCError(http.StatusNotAcceptable, "delete_all timestamp too far from current time")
-	}
-	if !verifyAuth(req.Pubkey, &auth, explicitEd, DeleteAllSigMessage(req.Namespace, timestamp)) {
-		return DeleteAllRequest{}, NewRPCError(http.StatusUnauthorized, "delete_all signature verification failed")
-	}
-	req.Auth = auth
-	return req, nil
-}
-
-// ParseDeleteBefore parses and checks the params of a delete_before. A
-// cutoff more than SignatureTolerance in the future is refused with 401, as
-// by the storage server.
-func ParseDeleteBefore(params json.RawMessage, now time.Time) (DeleteBeforeRequest, *RPCError) {
-	var req DeleteBeforeRequest
-	r := newParamReader(params)
-	before, ok := r.timestamp("before")
-	req.Namespace = r.namespaceOrAll("namespace")
-	req.Pubkey = r.pubkey(false)
-	auth, explicitEd := r.auth(req.Pubkey)
-	r.require("before", ok)
-	if r.err != nil {
-		return DeleteBeforeRequest{}, r.err
-	}
-	req.Before = before
-	if before > now.UnixMilli()+SignatureTolerance.Milliseconds() {
-		return DeleteBeforeRequest{}, NewRPCError(http.StatusUnauthorized, "delete_before timestamp too far in the future")
-	}
-	if !verifyAuth(req.Pubkey, &auth, explicitEd, DeleteBeforeSigMessage(req.Namespace, before)) {
-		return DeleteBeforeRequest{}, NewRPCError(http.StatusUnauthorized, "delete_before signature verification failed")
-	}
-	req.Auth = auth
-	return req, nil
 }
 
 // ParseExpire parses and checks the params of an expire. The storage
@@ -240,36 +145,6 @@ func ParseGetSwarm(params json.RawMessage, now time.Time) (GetSwarmRequest, *RPC
 	return GetSwarmRequest{Pubkey: pk}, nil
 }
 
-// MarshalJSON returns the params of r; required is sent only when true.
-func (r DeleteRequest) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		Pubkey string `json:"pubkey"`
-		authJSON
-		Messages []string `json:"messages"`
-		Required bool     `json:"required,omitempty"`
-	}{hex.EncodeToString(r.Pubkey[:]), newAuthJSON(r.Pubkey, &r.Auth), r.Hashes, r.Required})
-}
-
-// MarshalJSON returns the params of r.
-func (r DeleteAllRequest) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		Pubkey string `json:"pubkey"`
-		authJSON
-		Namespace nsOrAllJSON `json:"namespace"`
-		Timestamp int64       `json:"timestamp"`
-	}{hex.EncodeToString(r.Pubkey[:]), newAuthJSON(r.Pubkey, &r.Auth), nsOrAllJSON(r.Namespace), r.Timestamp})
-}
-
-// MarshalJSON returns the params of r.
-func (r DeleteBeforeRequest) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		Pubkey string `json:"pubkey"`
-		authJSON
-		Namespace nsOrAllJSON `json:"namespace"`
-		Before    int64       `json:"before"`
-	}{hex.EncodeToString(r.Pubkey[:]), newAuthJSON(r.Pubkey, &r.Auth), nsOrAllJSON(r.Namespace), r.Before})
-}
-
 // MarshalJSON returns the params of r; shorten or extend is sent only when
 // that is the mode.
 func (r ExpireRequest) MarshalJSON() ([]byte, error) {
@@ -309,38 +184,6 @@ func (r GetSwarmRequest) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
 		Pubkey string `json:"pubkey"`
 	}{hex.EncodeToString(r.Pubkey[:])})
-}
-
-// NewDeleteParams returns the params of a signed delete of the messages
-// with the given hashes.
-func NewDeleteParams(sk ed25519.PrivateKey, pubkey [33]byte, hashes []string) ([]byte, error) {
-	a, err := signRequest(sk, pubkey, DeleteSigMessage(hashes), 0)
-	if err != nil {
-		return nil, err
-	}
-	return marshalParams(MethodDelete, DeleteRequest{Pubkey: pubkey, Hashes: hashes, Auth: a})
-}
-
-// NewDeleteAllParams returns the params of a signed delete_all, signed at
-// now.
-func NewDeleteAllParams(sk ed25519.PrivateKey, pubkey [33]byte, ns NamespaceOrAll, now time.Time) ([]byte, error) {
-	ts := now.UnixMilli()
-	a, err := signRequest(sk, pubkey, DeleteAllSigMessage(ns, ts), ts)
-	if err != nil {
-		return nil, err
-	}
-	return marshalParams(MethodDeleteAll, DeleteAllRequest{Pubkey: pubkey, Namespace: ns, Timestamp: ts, Auth: a})
-}
-
-// NewDeleteBeforeParams returns the params of a signed delete_before of the
-// messages stored before before.
-func NewDeleteBeforeParams(sk ed25519.PrivateKey, pubkey [33]byte, ns NamespaceOrAll, before time.Time) ([]byte, error) {
-	ms := before.UnixMilli()
-	a, err := signRequest(sk, pubkey, DeleteBeforeSigMessage(ns, ms), 0)
-	if err != nil {
-		return nil, err
-	}
-	return marshalParams(MethodDeleteBefore, DeleteBeforeRequest{Pubkey: pubkey, Namespace: ns, Before: ms, Auth: a})
 }
 
 // NewExpireParams returns the params of a signed expire that sets the

@@ -119,23 +119,6 @@ type BatchResult struct {
 	Body json.RawMessage `json:"body"`
 }
 
-// DeleteResponse is the body of a successful delete, delete_all or
-// delete_before.
-type DeleteResponse struct {
-	Swarm map[string]DeleteResult `json:"swarm"`
-	T     int64                   `json:"t"`
-	HF    [2]int                  `json:"hf"`
-}
-
-// DeleteResult is one swarm member's deletion result: the hashes it
-// deleted and its signature (base64) over DeleteResponseSigMessage,
-// DeleteAllResponseSigMessage or DeleteBeforeResponseSigMessage.
-type DeleteResult struct {
-	Deleted   AffectedHashes `json:"deleted,omitzero"`
-	Signature string         `json:"signature,omitempty"`
-	PeerFailure
-}
-
 // ExpireResponse is the body of a successful expire.
 type ExpireResponse struct {
 	Swarm map[string]ExpireResult `json:"swarm"`

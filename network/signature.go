@@ -29,26 +29,6 @@ const (
 	ExpireExtend  ExpireMode = "extend"
 )
 
-// DeleteSigMessage returns the message a client signs for delete:
-// "delete" || hash0 || hash1 …. It holds no timestamp.
-func DeleteSigMessage(hashes []string) []byte {
-	b := make([]byte, 0, len("delete")+totalLen(hashes))
-	b = append(b, "delete"...)
-	return appendStrings(b, hashes)
-}
-
-// DeleteAllSigMessage returns the message a client signs for delete_all:
-// "delete_all" || NS || TIMESTAMP.
-func DeleteAllSigMessage(ns NamespaceOrAll, timestampMs int64) []byte {
-	return nsTimeMessage("delete_all", ns, timestampMs)
-}
-
-// DeleteBeforeSigMessage returns the message a client signs for
-// delete_before: "delete_before" || NS || BEFORE.
-func DeleteBeforeSigMessage(ns NamespaceOrAll, beforeMs int64) []byte {
-	return nsTimeMessage("delete_before", ns, beforeMs)
-}
-
 // ExpireAllSigMessage returns the message a client signs for expire_all:
 // "expire_all" || NS || EXPIRY.
 func ExpireAllSigMessage(ns NamespaceOrAll, expiryMs int64) []byte {
@@ -72,32 +52,6 @@ func GetExpiriesSigMessage(timestampMs int64, hashes []string) []byte {
 	b = append(b, "get_expiries"...)
 	b = strconv.AppendInt(b, timestampMs, 10)
 	return appendStrings(b, hashes)
-}
-
-// DeleteResponseSigMessage returns the message each swarm member signs in its
-// delete result: PUBKEY_HEX || requested… || deleted…, with requested in
-// request order and deleted sorted. pubkeyHex is the account's 66-character
-// lowercase hex, prefix included. The response builders sort copies; the
-// caller's slices are never modified.
-func DeleteResponseSigMessage(pubkeyHex string, requested, deleted []string) []byte {
-	b := make([]byte, 0, len(pubkeyHex)+totalLen(requested)+totalLen(deleted))
-	b = append(b, pubkeyHex...)
-	b = appendStrings(b, requested)
-	return appendStrings(b, sortedHashes(deleted))
-}
-
-// DeleteAllResponseSigMessage returns the message each swarm member signs in
-// its delete_all result: PUBKEY_HEX || TIMESTAMP || deleted…, deleted sorted
-// (across all namespaces when all were selected).
-func DeleteAllResponseSigMessage(pubkeyHex string, timestampMs int64, deleted []string) []byte {
-	return pubkeyTimeHashesMessage(pubkeyHex, timestampMs, deleted)
-}
-
-// DeleteBeforeResponseSigMessage returns the message each swarm member signs
-// in its delete_before result: PUBKEY_HEX || BEFORE || deleted…, deleted
-// sorted.
-func DeleteBeforeResponseSigMessage(pubkeyHex string, beforeMs int64, deleted []string) []byte {
-	return pubkeyTimeHashesMessage(pubkeyHex, beforeMs, deleted)
 }
 
 // ExpireAllResponseSigMessage returns the message each swarm member signs in
