@@ -119,46 +119,6 @@ type BatchResult struct {
 	Body json.RawMessage `json:"body"`
 }
 
-// ExpireResponse is the body of a successful expire.
-type ExpireResponse struct {
-	Swarm map[string]ExpireResult `json:"swarm"`
-	T     int64                   `json:"t"`
-	HF    [2]int                  `json:"hf"`
-}
-
-// ExpireResult is one swarm member's expire result: the expiry (ms) it
-// applied, which may be earlier than the one asked for; the hashes it
-// updated; with shorten or extend, the hashes it left alone and their
-// expiries; and its signature (base64) over ExpireResponseSigMessage.
-type ExpireResult struct {
-	Expiry    int64            `json:"expiry,omitempty"`
-	Updated   []string         `json:"updated,omitzero"`
-	Unchanged map[string]int64 `json:"unchanged,omitzero"`
-	Signature string           `json:"signature,omitempty"`
-	PeerFailure
-}
-
-// ExpireAllResponse is the body of a successful expire_all.
-type ExpireAllResponse struct {
-	Swarm map[string]ExpireAllResult `json:"swarm"`
-	T     int64                      `json:"t"`
-	HF    [2]int                     `json:"hf"`
-}
-
-// ExpireAllResult is one swarm member's expire_all result: the hashes it
-// updated and its signature (base64) over ExpireAllResponseSigMessage.
-type ExpireAllResult struct {
-	Updated   AffectedHashes `json:"updated,omitzero"`
-	Signature string         `json:"signature,omitempty"`
-	PeerFailure
-}
-
-// GetExpiriesResponse is the body of get_expiries: the expiry (ms) of each
-// requested message that the node holds.
-type GetExpiriesResponse struct {
-	Expiries map[string]int64 `json:"expiries"`
-}
-
 // AffectedHashes is the list of hashes a swarm member deleted or updated.
 // For one namespace it is a JSON array (Hashes); when a request selected
 // all namespaces, it is an object that groups the hashes by namespace, keyed

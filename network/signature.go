@@ -4,7 +4,6 @@ import (
 	"crypto/ed25519"
 	"encoding/base64"
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -18,67 +17,6 @@ import (
 // other strings are concatenated with no separator. Clients sign with the
 // account's Ed25519 key (sent as pubkey_ed25519 for 05 Session IDs); nodes
 // sign responses with their own Ed25519 key.
-
-// ExpireMode restricts an expire request: ExpireShorten only moves expiries
-// earlier, ExpireExtend only later, ExpireSet either way.
-type ExpireMode string
-
-const (
-	ExpireSet     ExpireMode = ""
-	ExpireShorten ExpireMode = "shorten"
-	ExpireExtend  ExpireMode = "extend"
-)
-
-// ExpireAllSigMessage returns the message a client signs for expire_all:
-// "expire_all" || NS || EXPIRY.
-func ExpireAllSigMessage(ns NamespaceOrAll, expiryMs int64) []byte {
-	return nsTimeMessage("expire_all", ns, expiryMs)
-}
-
-// ExpireSigMessage returns the message a client signs for expire with a
-// single expiry: "expire" || MODE || EXPIRY || hash0 || hash1 ….
-func ExpireSigMessage(mode ExpireMode, expiryMs int64, hashes []string) []byte {
-	b := make([]byte, 0, len("expire")+len(mode)+maxInt64Digits+totalLen(hashes))
-	b = append(b, "expire"...)
-	b = append(b, mode...)
-	b = strconv.AppendInt(b, expiryMs, 10)
-	return appendStrings(b, hashes)
-}
-
-// GetExpiriesSigMessage returns the message a client signs for get_expiries:
-// "get_expiries" || TIMESTAMP || hash0 || hash1 ….
-func GetExpiriesSigMessage(timestampMs int64, hashes []string) []byte {
-	b := make([]byte, 0, len("get_expiries")+maxInt64Digits+totalLen(hashes))
-	b = append(b, "get_expiries"...)
-	b = strconv.AppendInt(b, timestampMs, 10)
-	return appendStrings(b, hashes)
-}
-
-// ExpireAllResponseSigMessage returns the message each swarm member signs in
-// its expire_all result: PUBKEY_HEX || EXPIRY || updated…, updated sorted.
-func ExpireAllResponseSigMessage(pubkeyHex string, expiryMs int64, updated []string) []byte {
-	return pubkeyTimeHashesMessage(pubkeyHex, expiryMs, updated)
-}
-
-// ExpireResponseSigMessage returns the message each swarm member signs in its
-// expire result: PUBKEY_HEX || EXPIRY || requested… || updated… ||
-// (hash || expiry for each unchanged message). requested stays in request
-// order; updated and unchanged are sorted by hash. expiryMs is the expiry the
-// node applied, which may be earlier than the one requested.
-func ExpireResponseSigMessage(pubkeyHex string, expiryMs int64, requested, updated []string, unchanged map[string]int64) []byte {
-	unchangedHashes := slices.Sorted(maps.Keys(unchanged))
-	b := make([]byte, 0, len(pubkeyHex)+maxInt64Digits+totalLen(requested)+totalLen(updated)+
-		totalLen(unchangedHashes)+len(unchangedHashes)*maxInt64Digits)
-	b = append(b, pubkeyHex...)
-	b = strconv.AppendInt(b, expiryMs, 10)
-	b = appendStrings(b, requested)
-	b = appendStrings(b, sortedHashes(updated))
-	for _, h := range unchangedHashes {
-		b = append(b, h...)
-		b = strconv.AppendInt(b, unchanged[h], 10)
-	}
-	return b
-}
 
 // maxInt64Digits is the longest base-10 form of an int64.
 const maxInt64Digits = 20
