@@ -8,16 +8,12 @@ import (
 	"strconv"
 )
 
-// The types below are the JSON bodies of successful storage RPC responses
-// (PROTOCOL §3.4–3.9), written by the node and read by the client. Field
-// names are the storage server's. T is the node's clock in ms and HF its
-// hard fork [major, minor]; clients take T as the time to sign with.
-//
 // Requests that every swarm member carries out (store, delete*, expire*)
 // answer with a "swarm" object keyed by each member's Ed25519 pubkey in
 // hex, holding that member's result signed with its key, or why it failed.
 // A node sets non-nil slices and maps for empty results, so that they are
-// sent as [] and {} rather than left out.
+// sent as [] and {} rather than left out. The types below are the parts of
+// those results that several methods share.
 
 // PeerFailure says why a swarm member has no result: Failed is always set,
 // then Timeout, or the status Code and Reason it answered, or
@@ -55,68 +51,6 @@ func (c *StatusCode) UnmarshalJSON(b []byte) error {
 	}
 	*c = StatusCode(n)
 	return nil
-}
-
-// SwarmResponse is the body of a successful get_swarm, and of a 421 (wrong
-// swarm) answer to any request for the pubkey. Swarm is the swarm id in
-// lower-case hex (FormatSwarmID).
-type SwarmResponse struct {
-	Snodes []SwarmNode `json:"snodes"`
-	Swarm  string      `json:"swarm"`
-	T      int64       `json:"t"`
-	HF     [2]int      `json:"hf"`
-}
-
-// SwarmNode is one member of a swarm. Keys are hex; Address is the legacy
-// key in base32z with ".snode" appended, and Port repeats PortHTTPS as a
-// string, both for older clients. An IP of "0.0.0.0" means unknown; clients
-// skip such nodes.
-type SwarmNode struct {
-	Address       string `json:"address"`
-	PubkeyLegacy  string `json:"pubkey_legacy"`
-	PubkeyX25519  string `json:"pubkey_x25519"`
-	PubkeyEd25519 string `json:"pubkey_ed25519"`
-	Port          string `json:"port"`
-	PortHTTPS     int    `json:"port_https"`
-	PortOMQ       int    `json:"port_omq"`
-	PortQUIC      int    `json:"port_quic"`
-	IP            string `json:"ip"`
-}
-
-// FormatSwarmID returns id as a SwarmResponse carries it: lower-case hex
-// without 0x or leading zeros.
-func FormatSwarmID(id uint64) string { return strconv.FormatUint(id, 16) }
-
-// SwarmID returns the swarm id of r.
-func (r SwarmResponse) SwarmID() (uint64, error) {
-	id, err := strconv.ParseUint(r.Swarm, 16, 64)
-	if err != nil {
-		return 0, fmt.Errorf("%w: %q", ErrBadSwarmID, r.Swarm)
-	}
-	return id, nil
-}
-
-// InfoResponse is the body of info: the node's version and its clock
-// (Timestamp and T, both ms).
-type InfoResponse struct {
-	Version   [3]int `json:"version"`
-	Timestamp int64  `json:"timestamp"`
-	T         int64  `json:"t"`
-	HF        [2]int `json:"hf"`
-}
-
-// BatchResponse is the body of a batch or sequence, sent with status 200
-// whatever the subrequests' statuses. A sequence stops at the first
-// subrequest that fails, so Results may be shorter than the request.
-type BatchResponse struct {
-	Results []BatchResult `json:"results"`
-}
-
-// BatchResult is one subrequest's status and body: the response JSON, or
-// for an error its message as a JSON string (RPCError.BatchResult).
-type BatchResult struct {
-	Code int             `json:"code"`
-	Body json.RawMessage `json:"body"`
 }
 
 // AffectedHashes is the list of hashes a swarm member deleted or updated.
