@@ -11,15 +11,18 @@ import (
 	"allium/crypto"
 )
 
-// The functions below build the exact ASCII messages that are signed with
-// Ed25519 in storage-server requests and responses (PROTOCOL §3.4, §3.5,
-// §3.8). Integers are base-10 with a leading '-' when negative; hashes and
-// other strings are concatenated with no separator. Clients sign with the
-// account's Ed25519 key (sent as pubkey_ed25519 for 05 Session IDs); nodes
-// sign responses with their own Ed25519 key.
+// Each method's file holds the …SigMessage functions that build the exact
+// ASCII messages signed with Ed25519 in its requests and responses
+// (PROTOCOL §3.4, §3.5, §3.8). Integers are base-10 with a leading '-' when
+// negative; hashes and other strings are concatenated with no separator.
+// Clients sign with the account's Ed25519 key (sent as pubkey_ed25519 for 05
+// Session IDs); nodes sign responses with their own Ed25519 key. This file
+// holds what they share: signing and checking a request, the signature's
+// encoding, and the pieces the messages are built from.
 
-// maxInt64Digits is the longest base-10 form of an int64.
-const maxInt64Digits = 20
+// SignatureTolerance is how far the timestamp of a signed request may be
+// from the node's clock (PROTOCOL §3.11).
+const SignatureTolerance = 60 * time.Second
 
 // sessionPrefix is the pubkey prefix of Session IDs, whose 32 key bytes are
 // X25519 and cannot sign.
@@ -108,6 +111,9 @@ func ParseSignatureBase64(s string) ([]byte, error) {
 	return sig, nil
 }
 
+// maxInt64Digits is the longest base-10 form of an int64.
+const maxInt64Digits = 20
+
 func nsTimeMessage(method string, ns NamespaceOrAll, ms int64) []byte {
 	b := make([]byte, 0, len(method)+maxNamespaceDigits+maxInt64Digits)
 	b = append(b, method...)
@@ -146,7 +152,3 @@ func sortedHashes(ss []string) []string {
 	}
 	return slices.Sorted(slices.Values(ss))
 }
-
-// SignatureTolerance is how far the timestamp of a signed request may be
-// from the node's clock (PROTOCOL §3.11).
-const SignatureTolerance = 60 * time.Second
