@@ -10,6 +10,30 @@ type Namespace int16
 // DefaultNamespace is the namespace of 1:1 messages.
 const DefaultNamespace Namespace = 0
 
+// Namespaces with a fixed meaning (PROTOCOL §3.3).
+const (
+	// LegacyClosedNamespace held the messages of old closed groups; anyone
+	// may store and retrieve without a signature.
+	LegacyClosedNamespace Namespace = -10
+	// TestNamespace is permanently empty: stores are rejected and
+	// retrieves find nothing.
+	TestNamespace Namespace = -3741
+)
+
+// PublicInbox reports whether anyone may store to ns without a signature:
+// namespaces divisible by 10.
+func (ns Namespace) PublicInbox() bool { return ns%10 == 0 }
+
+// PublicOutbox reports whether ns is a public outbox, −(20n+1): the owner
+// stores one message at a time and anyone may retrieve it.
+func (ns Namespace) PublicOutbox() bool { return ns < 0 && -int(ns)%20 == 1 }
+
+// NoAuthRetrieve reports whether retrieving from ns needs no signature:
+// public outboxes and the legacy closed-group namespace.
+func (ns Namespace) NoAuthRetrieve() bool {
+	return ns == LegacyClosedNamespace || ns.PublicOutbox()
+}
+
 // SigString returns ns as it appears inside signed messages and message
 // hashes: the empty string for the default namespace, else base-10.
 func (ns Namespace) SigString() string {

@@ -1,14 +1,14 @@
 package network
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"unicode/utf8"
 )
 
-// Storage-server RPC method names (PROTOCOL §3.4–3.9).
+// Storage-server RPC method names (PROTOCOL §3.4–3.9), on which both the
+// node and the tests dispatch.
 const (
 	MethodStore        = "store"
 	MethodRetrieve     = "retrieve"
@@ -27,10 +27,17 @@ const (
 	// failure.
 	MethodBatch    = "batch"
 	MethodSequence = "sequence"
+	// MethodIfElse is the storage server's meta-request conditional on the
+	// hard fork or version. Allium nodes do not run it; it is named so that
+	// a batch refuses to hold it, as a batch may not nest.
+	MethodIfElse = "ifelse"
+	// MethodOxendRequest passes {"endpoint": ...} to the node's oxend (an
+	// Allium node answers get_service_nodes from its registry);
+	// MethodActiveNodesBin returns the node list as active_nodes_bin
+	// records (ParseActiveNodesBin).
+	MethodOxendRequest   = "oxend_request"
+	MethodActiveNodesBin = "active_nodes_bin"
 )
-
-// MaxBatchRequests is the most subrequests one batch or sequence may hold.
-const MaxBatchRequests = 20
 
 // RPCError is a storage-server RPC failure: the HTTP status a node answers
 // with and the plain-text body it sends. The statuses and texts follow the
@@ -44,13 +51,6 @@ type RPCError struct {
 
 // Error returns the message, which is also the response body.
 func (e *RPCError) Error() string { return e.Message }
-
-// BatchResult returns e as one entry of a batch response: its status and
-// its message as a JSON string.
-func (e *RPCError) BatchResult() BatchResult {
-	body, _ := json.Marshal(e.Message) // marshalling a string cannot fail
-	return BatchResult{Code: e.Status, Body: body}
-}
 
 // NewRPCError returns an RPCError with the given status and message.
 func NewRPCError(status int, message string) *RPCError {
@@ -116,81 +116,16 @@ func NewRPCRequestBody(method string, params json.RawMessage) ([]byte, error) {
 	return b, nil
 }
 
-// SubRequest is one request inside a batch or sequence.
-type SubRequest struct {
-	Method string          `json:"method"`
-	Params json.RawMessage `json:"params"`
+// Each method's file holds the JSON body of its successful response
+// (PROTOCOL §3.4–3.9), written by the node and read by the client. Field
+// names are the storage server's. T is the node's clock in ms and HF its
+// hard fork [major, minor]; clients take T as the time to sign with.
+
+// InfoResponse is the body of info: the node's version and its clock
+// (Timestamp and T, both ms).
+type InfoResponse struct {
+	Version   [3]int `json:"version"`
+	Timestamp int64  `json:"timestamp"`
+	T         int64  `json:"t"`
+	HF        [2]int `json:"hf"`
 }
-
-// ParseBatch parses the params of a batch or sequence request:
-// {"requests": [{"method": ..., "params": {...}}, ...]} with 1 to
-// MaxBatchRequests entries, none of them itself a batch, sequence or ifelse.
-// An absent or null "params" of a subrequest is taken as {}. The methods are
-// not checked otherwise: the caller answers an unknown one with
-// NoMethodError in that subrequest's result. Every error is a 400.
-func ParseBatch(params json.RawMessage) ([]SubRequest, *RPCError) {
-	r := newParamReader(params)
-	if r.err != nil {
-		return nil, r.err
-	}
-	raw, ok := r.get("requests")
-	var list []json.RawMessage
-	if !ok || raw[0] != '[' || json.Unmarshal(raw, &list) != nil || len(list) == 0 {
-		return nil, InvalidRequestError(`Invalid batch request: no valid "requests" field`)
-	}
-	if len(list) > MaxBatchRequests {
-		return nil, InvalidRequestError("Invalid batch request: subrequest limit exceeded")
-	}
-	subs := make([]SubRequest, 0, len(list))
-	for _, item := range list {
-		var fields map[string]json.RawMessage
-		if !isJSONObjectValue(item) || json.Unmarshal(item, &fields) != nil {
-			return nil, InvalidRequestError("Invalid batch request: requests must be objects")
-		}
-		var sub SubRequest
-		m, ok := fields["method"]
-		p, hasParams := fields["params"]
-		if !hasParams || isJSONNull(p) {
-			p = emptyParams
-		}
-		if !ok || !isJSONString(m) || json.Unmarshal(m, &sub.Method) != nil || !isJSONObjectValue(p) {
-			return nil, InvalidRequestError("Invalid batch request: subrequests must have method/params keys")
-		}
-		switch sub.Method {
-		case MethodBatch, MethodSequence, "ifelse":
-			return nil, InvalidRequestError("Invalid batch subrequest: subrequests may not contain meta-requests")
-		}
-		sub.Params = p
-		subs = append(subs, sub)
-	}
-	return subs, nil
-}
-
-// NewBatchParams returns the params of a batch or sequence request holding
-// reqs. A nil Params is sent as {}.
-func NewBatchParams(reqs []SubRequest) ([]byte, error) {
-	subs := make([]SubRequest, len(reqs))
-	for i, r := range reqs {
-		if r.Params == nil {
-			r.Params = emptyParams
-		}
-		subs[i] = r
-	}
-	b, err := json.Marshal(struct {
-		Requests []SubRequest `json:"requests"`
-	}{subs})
-	if err != nil {
-		return nil, fmt.Errorf("network: batch params: %w", err)
-	}
-	return b, nil
-}
-
-// The helpers below look at a JSON value that encoding/json has already
-// validated, such as a json.RawMessage taken from a decoded object, so the
-// first byte decides its type.
-
-func isJSONString(v json.RawMessage) bool { return len(v) > 0 && v[0] == '"' }
-
-func isJSONNull(v json.RawMessage) bool { return bytes.Equal(v, []byte("null")) }
-
-func isJSONObjectValue(v json.RawMessage) bool { return len(v) > 0 && v[0] == '{' }

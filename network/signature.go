@@ -1,153 +1,87 @@
 package network
 
 import (
+	"crypto/ed25519"
 	"encoding/base64"
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
+	"time"
+
+	"allium/crypto"
 )
 
-// The functions below build the exact ASCII messages that are signed with
-// Ed25519 in storage-server requests and responses (PROTOCOL §3.4, §3.5,
-// §3.8). Integers are base-10 with a leading '-' when negative; hashes and
-// other strings are concatenated with no separator. Clients sign with the
-// account's Ed25519 key (sent as pubkey_ed25519 for 05 Session IDs); nodes
-// sign responses with their own Ed25519 key.
+// Each method's file holds the …SigMessage functions that build the exact
+// ASCII messages signed with Ed25519 in its requests and responses
+// (PROTOCOL §3.4, §3.5, §3.8). Integers are base-10 with a leading '-' when
+// negative; hashes and other strings are concatenated with no separator.
+// Clients sign with the account's Ed25519 key (sent as pubkey_ed25519 for 05
+// Session IDs); nodes sign responses with their own Ed25519 key. This file
+// holds what they share: signing and checking a request, the signature's
+// encoding, and the pieces the messages are built from.
 
-// maxInt64Digits is the longest base-10 form of an int64.
-const maxInt64Digits = 20
+// SignatureTolerance is how far the timestamp of a signed request may be
+// from the node's clock (PROTOCOL §3.11).
+const SignatureTolerance = 60 * time.Second
 
-// ExpireMode restricts an expire request: ExpireShorten only moves expiries
-// earlier, ExpireExtend only later, ExpireSet either way.
-type ExpireMode string
+// sessionPrefix is the pubkey prefix of Session IDs, whose 32 key bytes are
+// X25519 and cannot sign.
+const sessionPrefix = 0x05
 
-const (
-	ExpireSet     ExpireMode = ""
-	ExpireShorten ExpireMode = "shorten"
-	ExpireExtend  ExpireMode = "extend"
-)
-
-// RetrieveSigMessage returns the message a client signs for retrieve:
-// "retrieve" || NS || TIMESTAMP.
-func RetrieveSigMessage(ns Namespace, timestampMs int64) []byte {
-	b := make([]byte, 0, len("retrieve")+maxNamespaceDigits+maxInt64Digits)
-	b = append(b, "retrieve"...)
-	b = ns.appendSig(b)
-	return strconv.AppendInt(b, timestampMs, 10)
+// Auth is the owner's signature on a request: the Ed25519 key that signed,
+// the signature, and the signed timestamp in ms for the requests that sign
+// one (store: sig_timestamp; retrieve, delete_all, get_expiries:
+// timestamp). Delete, delete_before, expire and expire_all sign their own
+// fields instead and leave Timestamp 0.
+//
+// For a 05 Session ID the key is the account's Ed25519 key, sent as
+// pubkey_ed25519, whose X25519 form is the Session ID; for any other prefix
+// it is the 32 key bytes of the pubkey itself.
+type Auth struct {
+	Ed25519   [32]byte
+	Signature [64]byte
+	Timestamp int64
 }
 
-// StoreSigMessage returns the message a client signs for store to a namespace
-// that needs authentication: "store" || NS || SIG_TIMESTAMP, where the
-// signature timestamp defaults to the message timestamp.
-func StoreSigMessage(ns Namespace, sigTimestampMs int64) []byte {
-	b := make([]byte, 0, len("store")+maxNamespaceDigits+maxInt64Digits)
-	b = append(b, "store"...)
-	b = ns.appendSig(b)
-	return strconv.AppendInt(b, sigTimestampMs, 10)
-}
-
-// DeleteSigMessage returns the message a client signs for delete:
-// "delete" || hash0 || hash1 …. It holds no timestamp.
-func DeleteSigMessage(hashes []string) []byte {
-	b := make([]byte, 0, len("delete")+totalLen(hashes))
-	b = append(b, "delete"...)
-	return appendStrings(b, hashes)
-}
-
-// DeleteAllSigMessage returns the message a client signs for delete_all:
-// "delete_all" || NS || TIMESTAMP.
-func DeleteAllSigMessage(ns NamespaceOrAll, timestampMs int64) []byte {
-	return nsTimeMessage("delete_all", ns, timestampMs)
-}
-
-// DeleteBeforeSigMessage returns the message a client signs for
-// delete_before: "delete_before" || NS || BEFORE.
-func DeleteBeforeSigMessage(ns NamespaceOrAll, beforeMs int64) []byte {
-	return nsTimeMessage("delete_before", ns, beforeMs)
-}
-
-// ExpireAllSigMessage returns the message a client signs for expire_all:
-// "expire_all" || NS || EXPIRY.
-func ExpireAllSigMessage(ns NamespaceOrAll, expiryMs int64) []byte {
-	return nsTimeMessage("expire_all", ns, expiryMs)
-}
-
-// ExpireSigMessage returns the message a client signs for expire with a
-// single expiry: "expire" || MODE || EXPIRY || hash0 || hash1 ….
-func ExpireSigMessage(mode ExpireMode, expiryMs int64, hashes []string) []byte {
-	b := make([]byte, 0, len("expire")+len(mode)+maxInt64Digits+totalLen(hashes))
-	b = append(b, "expire"...)
-	b = append(b, mode...)
-	b = strconv.AppendInt(b, expiryMs, 10)
-	return appendStrings(b, hashes)
-}
-
-// GetExpiriesSigMessage returns the message a client signs for get_expiries:
-// "get_expiries" || TIMESTAMP || hash0 || hash1 ….
-func GetExpiriesSigMessage(timestampMs int64, hashes []string) []byte {
-	b := make([]byte, 0, len("get_expiries")+maxInt64Digits+totalLen(hashes))
-	b = append(b, "get_expiries"...)
-	b = strconv.AppendInt(b, timestampMs, 10)
-	return appendStrings(b, hashes)
-}
-
-// StoreResponseSigMessage returns the message each swarm member signs in its
-// store result: the ASCII message hash.
-func StoreResponseSigMessage(hash string) []byte {
-	return []byte(hash)
-}
-
-// DeleteResponseSigMessage returns the message each swarm member signs in its
-// delete result: PUBKEY_HEX || requested… || deleted…, with requested in
-// request order and deleted sorted. pubkeyHex is the account's 66-character
-// lowercase hex, prefix included. The response builders sort copies; the
-// caller's slices are never modified.
-func DeleteResponseSigMessage(pubkeyHex string, requested, deleted []string) []byte {
-	b := make([]byte, 0, len(pubkeyHex)+totalLen(requested)+totalLen(deleted))
-	b = append(b, pubkeyHex...)
-	b = appendStrings(b, requested)
-	return appendStrings(b, sortedHashes(deleted))
-}
-
-// DeleteAllResponseSigMessage returns the message each swarm member signs in
-// its delete_all result: PUBKEY_HEX || TIMESTAMP || deleted…, deleted sorted
-// (across all namespaces when all were selected).
-func DeleteAllResponseSigMessage(pubkeyHex string, timestampMs int64, deleted []string) []byte {
-	return pubkeyTimeHashesMessage(pubkeyHex, timestampMs, deleted)
-}
-
-// DeleteBeforeResponseSigMessage returns the message each swarm member signs
-// in its delete_before result: PUBKEY_HEX || BEFORE || deleted…, deleted
-// sorted.
-func DeleteBeforeResponseSigMessage(pubkeyHex string, beforeMs int64, deleted []string) []byte {
-	return pubkeyTimeHashesMessage(pubkeyHex, beforeMs, deleted)
-}
-
-// ExpireAllResponseSigMessage returns the message each swarm member signs in
-// its expire_all result: PUBKEY_HEX || EXPIRY || updated…, updated sorted.
-func ExpireAllResponseSigMessage(pubkeyHex string, expiryMs int64, updated []string) []byte {
-	return pubkeyTimeHashesMessage(pubkeyHex, expiryMs, updated)
-}
-
-// ExpireResponseSigMessage returns the message each swarm member signs in its
-// expire result: PUBKEY_HEX || EXPIRY || requested… || updated… ||
-// (hash || expiry for each unchanged message). requested stays in request
-// order; updated and unchanged are sorted by hash. expiryMs is the expiry the
-// node applied, which may be earlier than the one requested.
-func ExpireResponseSigMessage(pubkeyHex string, expiryMs int64, requested, updated []string, unchanged map[string]int64) []byte {
-	unchangedHashes := slices.Sorted(maps.Keys(unchanged))
-	b := make([]byte, 0, len(pubkeyHex)+maxInt64Digits+totalLen(requested)+totalLen(updated)+
-		totalLen(unchangedHashes)+len(unchangedHashes)*maxInt64Digits)
-	b = append(b, pubkeyHex...)
-	b = strconv.AppendInt(b, expiryMs, 10)
-	b = appendStrings(b, requested)
-	b = appendStrings(b, sortedHashes(updated))
-	for _, h := range unchangedHashes {
-		b = append(b, h...)
-		b = strconv.AppendInt(b, unchanged[h], 10)
+// signRequest signs msg for the account pubkey with sk. sk must be the
+// account's key: for a Session ID the Ed25519 key whose X25519 form is the
+// ID, for any other prefix the key the pubkey names.
+func signRequest(sk ed25519.PrivateKey, pubkey [33]byte, msg []byte, timestampMs int64) (Auth, error) {
+	if len(sk) != ed25519.PrivateKeySize {
+		return Auth{}, fmt.Errorf("%w: private key is %d bytes", ErrKeyMismatch, len(sk))
 	}
-	return b
+	a := Auth{Ed25519: [32]byte(sk[32:]), Timestamp: timestampMs}
+	want := [32]byte(pubkey[1:])
+	if pubkey[0] == sessionPrefix {
+		x, err := crypto.Ed25519PublicToX25519(a.Ed25519[:])
+		if err != nil || x != want {
+			return Auth{}, ErrKeyMismatch
+		}
+	} else if a.Ed25519 != want {
+		return Auth{}, ErrKeyMismatch
+	}
+	a.Signature = [64]byte(ed25519.Sign(sk, msg))
+	return a, nil
+}
+
+// verifyAuth checks a request signature over msg. explicitEd says that the
+// Ed25519 key came as pubkey_ed25519, which for a Session ID must be the
+// Ed25519 form of its X25519 key; without it the key bytes of the pubkey
+// are used as they are, which for a Session ID fails, as on the storage
+// server.
+func verifyAuth(pubkey [33]byte, a *Auth, explicitEd bool, msg []byte) bool {
+	if explicitEd {
+		x, err := crypto.Ed25519PublicToX25519(a.Ed25519[:])
+		if err != nil || x != [32]byte(pubkey[1:]) {
+			return false
+		}
+	}
+	return ed25519.Verify(a.Ed25519[:], msg, a.Signature[:])
+}
+
+func withinTolerance(ms, nowMs int64) bool {
+	tol := SignatureTolerance.Milliseconds()
+	return ms >= nowMs-tol && ms <= nowMs+tol
 }
 
 // SignatureBase64 returns sig as a JSON request or response carries it:
@@ -176,6 +110,9 @@ func ParseSignatureBase64(s string) ([]byte, error) {
 	}
 	return sig, nil
 }
+
+// maxInt64Digits is the longest base-10 form of an int64.
+const maxInt64Digits = 20
 
 func nsTimeMessage(method string, ns NamespaceOrAll, ms int64) []byte {
 	b := make([]byte, 0, len(method)+maxNamespaceDigits+maxInt64Digits)

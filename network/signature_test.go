@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 type clientSigParams struct {
@@ -281,5 +283,75 @@ func TestParseSignatureBase64Errors(t *testing.T) {
 				t.Errorf("ParseSignatureBase64(%q) = %x, %v; want ErrBadSignatureEncoding", tc.s, got, err)
 			}
 		})
+	}
+}
+
+// TestStorageSignatureVectors parses the example params of the signature
+// vectors at their own timestamp.
+func TestStorageSignatureVectors(t *testing.T) {
+	var v struct {
+		Cases []struct {
+			Label         string                     `json:"label"`
+			SignedMessage string                     `json:"signed_message_utf8"`
+			SignatureHex  string                     `json:"signature_hex"`
+			Params        map[string]json.RawMessage `json:"example_params"`
+		} `json:"cases"`
+	}
+	loadVectors(t, "storage_signatures.json", &v)
+	n := 0
+	for _, c := range v.Cases {
+		if c.Params == nil {
+			continue
+		}
+		n++
+		t.Run(c.Label, func(t *testing.T) {
+			method := strings.TrimSuffix(strings.Fields(c.Label)[0], ",")
+			if method == MethodStore {
+				// The vector leaves the message body as a placeholder.
+				c.Params["data"] = json.RawMessage(`"aGVsbG8="`)
+			}
+			now := testNow
+			if ts, ok := c.Params["timestamp"]; ok {
+				var ms int64
+				if err := json.Unmarshal(ts, &ms); err != nil {
+					t.Fatal(err)
+				}
+				now = time.UnixMilli(ms)
+			}
+			params, err := json.Marshal(c.Params)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req, rerr := parseMethod(method, params, now)
+			if rerr != nil {
+				t.Fatalf("%s: %v", method, rerr)
+			}
+			var auth Auth
+			var msg []byte
+			switch r := req.(type) {
+			case StoreRequest:
+				auth, msg = *r.Auth, StoreSigMessage(r.Namespace, r.Auth.Timestamp)
+			case RetrieveRequest:
+				auth, msg = *r.Auth, RetrieveSigMessage(r.Namespace, r.Auth.Timestamp)
+			case DeleteRequest:
+				auth, msg = r.Auth, DeleteSigMessage(r.Hashes)
+			case DeleteAllRequest:
+				auth, msg = r.Auth, DeleteAllSigMessage(r.Namespace, r.Timestamp)
+			case ExpireRequest:
+				auth, msg = r.Auth, ExpireSigMessage(r.Mode, r.Expiry, r.Hashes)
+			default:
+				t.Fatalf("unexpected %T", req)
+			}
+			if string(msg) != c.SignedMessage {
+				t.Errorf("signed message %q, want %q", msg, c.SignedMessage)
+			}
+			if hex.EncodeToString(auth.Signature[:]) != c.SignatureHex {
+				t.Errorf("signature %x", auth.Signature)
+			}
+			roundTrip(t, method, req)
+		})
+	}
+	if n == 0 {
+		t.Fatal("no example params in the vectors")
 	}
 }

@@ -32,30 +32,30 @@ func (n *Node) handleRPCBody(ctx context.Context, body []byte) (int, []byte) {
 // dispatch runs one method. Batches may not nest.
 func (n *Node) dispatch(ctx context.Context, method string, params json.RawMessage, allowBatch bool) (int, []byte) {
 	switch method {
-	case "batch", "sequence":
+	case network.MethodBatch, network.MethodSequence:
 		if !allowBatch {
 			return http.StatusBadRequest, []byte("invalid request: batch requests may not be nested")
 		}
 		return n.batch(ctx, method == "sequence", params)
-	case "info":
+	case network.MethodInfo:
 		t, hf := n.miscFields()
 		return n.encode(network.InfoResponse{Version: Version, Timestamp: t, T: t, HF: hf})
-	case "get_swarm", "get_snodes_for_pubkey":
+	case network.MethodGetSwarm, network.MethodGetSnodesForPubkey:
 		req, rerr := network.ParseGetSwarm(params, n.now())
 		if rerr != nil {
 			return rerr.Status, []byte(rerr.Message)
 		}
 		reg := n.reg.Load()
 		return n.encode(n.swarmResponse(reg, reg.SwarmFor(req.Pubkey)))
-	case "retrieve":
+	case network.MethodRetrieve:
 		return n.retrieve(params)
-	case "get_expiries":
+	case network.MethodGetExpiries:
 		return n.getExpiries(params)
-	case "oxend_request":
+	case network.MethodOxendRequest:
 		return n.oxendRequest(params)
-	case "active_nodes_bin":
+	case network.MethodActiveNodesBin:
 		return n.activeNodesBin()
-	case "store", "delete", "delete_all", "delete_before", "expire", "expire_all":
+	case network.MethodStore, network.MethodDelete, network.MethodDeleteAll, network.MethodDeleteBefore, network.MethodExpire, network.MethodExpireAll:
 		return n.recursive(ctx, method, params)
 	}
 	return http.StatusBadRequest, []byte("no method " + method)
@@ -263,7 +263,7 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 	}
 
 	switch method {
-	case "store":
+	case network.MethodStore:
 		req, rerr := network.ParseStore(params, now)
 		if status, b, stop := n.refuse(rerr, req.Pubkey); stop {
 			return status, b
@@ -277,7 +277,7 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 		return n.encode(network.StoreResult{Hash: hash, Signature: n.sign(network.StoreResponseSigMessage(hash)),
 			Expiry: req.Expiry, Already: !inserted})
 
-	case "delete":
+	case network.MethodDelete:
 		req, rerr := network.ParseDelete(params, now)
 		if status, b, stop := n.refuse(rerr, req.Pubkey); stop {
 			return status, b
@@ -292,7 +292,7 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 		slices.Sort(deleted)
 		return n.deleted(network.AffectedHashes{Hashes: nonNil(deleted)}, network.DeleteResponseSigMessage(hex.EncodeToString(req.Pubkey[:]), req.Hashes, deleted))
 
-	case "delete_all":
+	case network.MethodDeleteAll:
 		req, rerr := network.ParseDeleteAll(params, now)
 		if status, b, stop := n.refuse(rerr, req.Pubkey); stop {
 			return status, b
@@ -304,7 +304,7 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 		a := affectedHashes(deleted, req.Namespace)
 		return n.deleted(a, network.DeleteAllResponseSigMessage(hex.EncodeToString(req.Pubkey[:]), req.Timestamp, a.Sorted()))
 
-	case "delete_before":
+	case network.MethodDeleteBefore:
 		req, rerr := network.ParseDeleteBefore(params, now)
 		if status, b, stop := n.refuse(rerr, req.Pubkey); stop {
 			return status, b
@@ -316,7 +316,7 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 		a := affectedHashes(deleted, req.Namespace)
 		return n.deleted(a, network.DeleteBeforeResponseSigMessage(hex.EncodeToString(req.Pubkey[:]), req.Before, a.Sorted()))
 
-	case "expire":
+	case network.MethodExpire:
 		req, rerr := network.ParseExpire(params, now)
 		if status, b, stop := n.refuse(rerr, req.Pubkey); stop {
 			return status, b
@@ -333,7 +333,7 @@ func (n *Node) execLocal(method string, params json.RawMessage) (int, []byte) {
 		return n.encode(network.ExpireResult{Updated: nonNil(updated), Unchanged: unchanged, Expiry: expiry,
 			Signature: n.sign(network.ExpireResponseSigMessage(pk, expiry, req.Hashes, updated, unchanged))})
 
-	case "expire_all":
+	case network.MethodExpireAll:
 		req, rerr := network.ParseExpireAll(params, now)
 		if status, b, stop := n.refuse(rerr, req.Pubkey); stop {
 			return status, b
