@@ -6,7 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"allium/app/internal/seed"
+	"allium/app/seed"
 	"allium/crypto"
 )
 
