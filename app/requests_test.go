@@ -20,7 +20,9 @@ func TestMessageRequests(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	h.waitFor("three requests", func() bool { return p.sidebar.requestsBtn.Visible() && p.sidebar.requestsBtn.Text == "Message requests (3)" })
+	h.waitFor("three requests", func() bool {
+		return p.sidebar.requestsBtn.Visible() && p.sidebar.requestsBtn.Text == "Message requests (3)"
+	})
 	if len(p.sidebar.shown) != 0 {
 		t.Fatal("a request is in the conversation list")
 	}
