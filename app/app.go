@@ -8,12 +8,15 @@
 //
 // Threads: only the Fyne goroutine touches widgets and the fields of UI and Profile that
 // hold view state. Work that touches the disk or the network runs on a goroutine of its
-// own and hands its result back with UI.do (fyne.Do outside tests). Each open profile
+// own, started by background (or step, before the account is open), which hands its
+// result back with UI.do (fyne.Do outside tests) and drops it if the profile's engine
+// was replaced meanwhile. Each open profile
 // drains its engine's events with one pump goroutine, which applies every event with
 // UI.do, in order.
 package app
 
 import (
+	"context"
 	"log/slog"
 	"sync"
 
@@ -40,8 +43,12 @@ type UI struct {
 	// goroutine plays the Fyne goroutine.
 	do func(fn func())
 
-	// pumps counts the event pumps, so that Close can wait for them.
-	pumps sync.WaitGroup
+	// pumps counts the event pumps and work the background work (see spawn), so that
+	// Close can wait for them.
+	pumps, work sync.WaitGroup
+	// ctx ends when Close starts; background work that may wait on the network uses it.
+	ctx    context.Context
+	cancel context.CancelFunc
 
 	// Fyne goroutine only:
 	profiles   []*Profile
@@ -66,6 +73,7 @@ func newUI(fa fyne.App, opts Options, do func(func())) *UI {
 		version = "dev"
 	}
 	u := &UI{fa: fa, version: version, log: log, do: do, foreground: true, trayUnread: -1}
+	u.ctx, u.cancel = context.WithCancel(context.Background())
 	fa.SetIcon(assets.Icon)
 	lc := fa.Lifecycle()
 	lc.SetOnEnteredForeground(func() { u.setForeground(true) })
@@ -83,9 +91,11 @@ func (u *UI) OpenProfile(dir, network string) *Profile {
 	return p
 }
 
-// Close closes every profile's engine and waits for the event pumps. Call it once the Fyne
-// application has stopped running.
+// Close closes every profile's engine, then waits for the background work (which the
+// closed engines end quickly) and the event pumps. Call it once the Fyne application has
+// stopped running.
 func (u *UI) Close() {
+	u.cancel()
 	var engines []interface{ Close() error }
 	done := make(chan struct{})
 	// The profile list belongs to the Fyne goroutine, which has stopped by now; taking
@@ -104,5 +114,6 @@ func (u *UI) Close() {
 		close(done)
 	}()
 	<-done
+	u.work.Wait()
 	u.pumps.Wait()
 }

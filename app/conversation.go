@@ -1,13 +1,10 @@
 package app
 
 import (
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -15,8 +12,9 @@ import (
 	"allium/engine"
 )
 
-// conversationView is an open conversation: a header with the person's name and a menu,
-// the messages grouped by day, and the composer.
+// conversationView is an open conversation: a header with the person's name and its
+// menu (conversationmenu.go), the messages grouped by day, and the composer
+// (composer.go).
 //
 // Messages are read a page at a time, newest first: opening a conversation reads one
 // page, and reaching the top of the list reads the page before. They are shown through a
@@ -36,17 +34,16 @@ type conversationView struct {
 
 	title      *widget.Label
 	sub        *widget.Label
+	menu       *conversationMenu
 	listHolder *fyne.Container
 	list       *widget.List
 	composer   *composer
-	counter    *widget.Label
 	content    fyne.CanvasObject
 
-	loaded   bool
-	closed   bool
-	more     bool      // older messages may be in the store
-	loading  bool      // a page of older messages is being read
-	typingAt time.Time // when we last told the engine we were typing
+	loaded  bool
+	closed  bool
+	more    bool // older messages may be in the store
+	loading bool // a page of older messages is being read
 	// built counts the row widgets the list has filled, and measured the rows whose text
 	// was measured for display (tests check that scrolling builds only what is visible).
 	built, measured int
@@ -70,22 +67,15 @@ func newConversationView(p *Profile, c engine.Conversation) *conversationView {
 	v.sub = widget.NewLabel("")
 	v.sub.Importance = widget.LowImportance
 	v.sub.SizeName = theme.SizeNameCaptionText
-	menu := widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), nil)
-	menu.OnTapped = func() { v.showMenu(menu) }
-	header := container.NewBorder(nil, nil, nil, menu, container.NewVBox(v.title, v.sub))
+	v.menu = newConversationMenu(p, c)
+	header := container.NewBorder(nil, nil, nil, v.menu.button, container.NewVBox(v.title, v.sub))
 
 	v.list = v.newList()
 	v.listHolder = container.NewStack(v.list)
 
-	v.composer = newComposer(p.keys, v.send)
-	v.composer.OnChanged = v.composerChanged
-	v.counter = widget.NewLabel("")
-	v.counter.Hide()
-	sendBtn := widget.NewButtonWithIcon("", theme.MailSendIcon(), v.send)
-	sendBtn.Importance = widget.HighImportance
-	bottom := container.NewBorder(v.counter, nil, nil, container.NewVBox(sendBtn), v.composer)
+	v.composer = newComposer(p, c.ID, v.send)
 
-	v.content = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), bottom, nil, nil, v.listHolder)
+	v.content = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), v.composer.content, nil, nil, v.listHolder)
 	v.setConversation(c)
 	return v
 }
@@ -111,10 +101,9 @@ const pageSize = 300
 // load reads the newest messages off the Fyne goroutine and shows them, newest at the
 // bottom.
 func (v *conversationView) load() {
-	eng, id := v.p.eng, v.id
-	go func() {
-		msgs, err := eng.Messages(id, 0, pageSize)
-		v.p.ui.do(func() {
+	id := v.id
+	background(v.p, func(e *engine.Engine) ([]engine.Message, error) { return e.Messages(id, 0, pageSize) },
+		func(msgs []engine.Message, err error) {
 			if v.closed {
 				return
 			}
@@ -129,7 +118,6 @@ func (v *conversationView) load() {
 			v.loaded = true
 			v.list.ScrollToBottom()
 		})
-	}()
 }
 
 // loadOlder reads the page before the first message shown and puts it above, keeping
@@ -139,10 +127,9 @@ func (v *conversationView) loadOlder() {
 		return
 	}
 	v.loading = true
-	eng, id, before := v.p.eng, v.id, v.msgs[0].Timestamp
-	go func() {
-		older, err := eng.Messages(id, before, pageSize)
-		v.p.ui.do(func() {
+	id, before := v.id, v.msgs[0].Timestamp
+	background(v.p, func(e *engine.Engine) ([]engine.Message, error) { return e.Messages(id, before, pageSize) },
+		func(older []engine.Message, err error) {
 			v.loading = false
 			if v.closed || err != nil {
 				return
@@ -156,7 +143,6 @@ func (v *conversationView) loadOlder() {
 			v.rebuildRows()
 			v.replaceListAt(v.list.GetScrollOffset() + v.totalHeight() - oldHeight)
 		})
-	}()
 }
 
 func (v *conversationView) close() { v.closed = true }
@@ -207,12 +193,7 @@ func (v *conversationView) add(m engine.Message) {
 		v.refreshMsg(i)
 		return
 	}
-	if ev, ok := v.early[m.Timestamp]; ok && m.Author == v.p.me {
-		delete(v.early, m.Timestamp)
-		if m.State != engine.Read {
-			m.State, m.Error = ev.State, ev.Error
-		}
-	}
+	m = v.withEarlyState(m)
 	atBottom := v.atBottom()
 	n := len(v.msgs)
 	if n == 0 || v.msgs[n-1].Timestamp <= m.Timestamp {
@@ -260,17 +241,6 @@ func (v *conversationView) remove(author crypto.SessionID, ts int64) {
 	v.msgs = append(v.msgs[:i], v.msgs[i+1:]...)
 	v.rebuildRows()
 	v.replaceList()
-}
-
-// setState shows a new delivery state for one of our messages.
-func (v *conversationView) setState(ts int64, st engine.MessageState, reason string) {
-	i := v.find(v.p.me, ts)
-	if i < 0 {
-		v.early[ts] = engine.MessageStatusChanged{Conversation: v.id, Timestamp: ts, State: st, Error: reason}
-		return
-	}
-	v.msgs[i].State, v.msgs[i].Error = st, reason
-	v.refreshMsg(i)
 }
 
 // find returns the index of a message, searching from the newest, or -1.
@@ -345,8 +315,10 @@ func (v *conversationView) updateRow(id widget.ListItemID, r *msgRow) {
 // setConversation shows a changed name, approval or disappearing setting.
 func (v *conversationView) setConversation(c engine.Conversation) {
 	v.conv = c
+	v.menu.set(c)
+	v.composer.approved = c.Approved
 	v.title.SetText(convName(c))
-	v.setTyping(v.p.typing[c.ID])
+	v.setTyping(v.p.sidebar.typing[c.ID])
 }
 
 func (v *conversationView) setTyping(typing bool) {
@@ -362,73 +334,10 @@ func (v *conversationView) setTyping(typing bool) {
 	}
 }
 
-// composerChanged updates the character counter and tells the other person we are typing.
-func (v *conversationView) composerChanged(text string) {
-	n := engine.MessageLength(text)
-	switch {
-	case n > engine.MaxMessageLength:
-		v.counter.Importance = widget.DangerImportance
-		v.counter.SetText(itoa(n) + " / " + itoa(engine.MaxMessageLength) + " — too long to send")
-		v.counter.Show()
-	case n >= engine.MaxMessageLength-200:
-		v.counter.Importance = widget.WarningImportance
-		v.counter.SetText(itoa(n) + " / " + itoa(engine.MaxMessageLength))
-		v.counter.Show()
-	default:
-		v.counter.Hide()
-	}
-	// The engine sends at most one typing message every few seconds; asking it once every
-	// three seconds keeps keystrokes from starting goroutines.
-	if text != "" && time.Since(v.typingAt) > 3*time.Second && v.conv.Approved {
-		v.typingAt = time.Now()
-		eng, id := v.p.eng, v.id
-		go eng.SetTyping(id, true)
-	}
-}
-
-// send hands the composer's text to the engine, which writes it to its outbox at once and
-// delivers it in the background.
-func (v *conversationView) send() {
-	text := strings.TrimRight(v.composer.Text, "\n")
-	if strings.TrimSpace(text) == "" {
-		return
-	}
-	if n := engine.MessageLength(text); n > engine.MaxMessageLength {
-		v.p.showError(tooLongMessage(n))
-		return
-	}
-	v.composer.SetText("")
-	eng, id, typing := v.p.eng, v.id, !v.typingAt.IsZero()
-	v.typingAt = time.Time{}
-	go func() {
-		m, err := eng.Send(id, text)
-		if typing {
-			eng.SetTyping(id, false)
-		}
-		v.p.ui.do(func() {
-			if err != nil {
-				if v.composer.Text == "" {
-					v.composer.SetText(text)
-				}
-				v.p.showError(plain(err, "Allium could not save your message to send it. Check that the disk is not full, then try again."))
-				return
-			}
-			if !v.closed {
-				v.add(m)
-			}
-		})
-	}()
-}
-
 // retry sends a failed message again.
 func (v *conversationView) retry(m engine.Message) {
-	eng := v.p.eng
-	go func() {
-		err := eng.Retry(m.Conversation, m.Timestamp)
-		if err != nil {
-			v.p.ui.do(func() { v.p.showError(plain(err, "Allium could not send the message again. Try again in a moment.")) })
-		}
-	}()
+	v.p.call(func(e *engine.Engine) error { return e.Retry(m.Conversation, m.Timestamp) },
+		"Allium could not send the message again. Try again in a moment.")
 }
 
 // messageMenu offers what can be done with one message.
@@ -439,217 +348,15 @@ func (v *conversationView) messageMenu(m engine.Message, at fyne.Position) {
 	if m.State == engine.Failed {
 		items = append(items, fyne.NewMenuItem("Retry", func() { v.retry(m) }))
 	}
-	eng := v.p.eng
 	items = append(items, fyne.NewMenuItem("Delete for me", func() {
-		go func() {
-			if err := eng.DeleteForMe(m.Conversation, m.Author, m.Timestamp); err != nil {
-				v.p.ui.do(func() { v.p.showError(plain(err, "Allium could not delete the message. Try again.")) })
-			}
-		}()
+		v.p.call(func(e *engine.Engine) error { return e.DeleteForMe(m.Conversation, m.Author, m.Timestamp) },
+			"Allium could not delete the message. Try again.")
 	}))
 	if m.Author == v.p.me && m.State != engine.Pending {
 		items = append(items, fyne.NewMenuItem("Delete for everyone", func() {
-			go func() {
-				if err := eng.Unsend(m.Conversation, m.Timestamp); err != nil {
-					v.p.ui.do(func() { v.p.showError(plain(err, "Allium could not delete the message. Try again.")) })
-				}
-			}()
+			v.p.call(func(e *engine.Engine) error { return e.Unsend(m.Conversation, m.Timestamp) },
+				"Allium could not delete the message. Try again.")
 		}))
 	}
 	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), v.p.win.Canvas(), at)
-}
-
-// showMenu is the header menu: disappearing messages, rename, copy Session ID, block,
-// delete.
-func (v *conversationView) showMenu(anchor fyne.CanvasObject) {
-	p, id := v.p, v.id
-	eng := p.eng
-	block := fyne.NewMenuItem("Block", func() {
-		p.showDialog(dialog.NewConfirm("Block "+convName(v.conv)+"?", "You will no longer receive their messages. You can unblock them in Settings › Privacy.", func(ok bool) {
-			if ok {
-				go p.engineCall(func() error { return eng.Block(id) }, "Allium could not block this person. Try again.")
-			}
-		}, p.win))
-	})
-	if v.conv.Blocked {
-		block = fyne.NewMenuItem("Unblock", func() {
-			go p.engineCall(func() error { return eng.Unblock(id) }, "Allium could not unblock this person. Try again.")
-		})
-	}
-	items := []*fyne.MenuItem{
-		fyne.NewMenuItem("Disappearing messages…", v.showDisappearing),
-		fyne.NewMenuItem("Rename…", v.showRename),
-		fyne.NewMenuItem("Copy Session ID", func() { p.ui.fa.Clipboard().SetContent(id.String()) }),
-		fyne.NewMenuItemSeparator(),
-		block,
-		fyne.NewMenuItem("Delete conversation…", func() {
-			p.showDialog(dialog.NewConfirm("Delete this conversation?", "Its messages are deleted from this computer. The other person keeps their copy.", func(ok bool) {
-				if ok {
-					go p.engineCall(func() error { return eng.DeleteConversation(id) }, "Allium could not delete the conversation. Try again.")
-				}
-			}, p.win))
-		}),
-	}
-	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(anchor).Add(fyne.NewPos(0, anchor.Size().Height))
-	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), p.win.Canvas(), pos)
-}
-
-// engineCall runs an engine method off the Fyne goroutine and shows a sentence if it
-// fails. Call it with go.
-func (p *Profile) engineCall(fn func() error, fallback string) {
-	if err := fn(); err != nil {
-		p.ui.do(func() { p.showError(plain(err, fallback)) })
-	}
-}
-
-func (v *conversationView) showRename() {
-	p, id := v.p, v.id
-	e := newField(p.keys, "Name")
-	e.SetText(v.conv.Name)
-	problem := widget.NewLabel("")
-	problem.Importance = widget.DangerImportance
-	problem.Wrapping = fyne.TextWrapWord
-	problem.Hide()
-	var d *dialog.ConfirmDialog
-	save := func() {
-		name := strings.TrimSpace(e.Text)
-		if s := nameProblem(name); s != "" {
-			problem.SetText(s)
-			problem.Show()
-			return
-		}
-		d.Hide()
-		eng := p.eng
-		go p.engineCall(func() error { return eng.SetContactName(id, name) }, "Allium could not save the name. Try again.")
-	}
-	e.OnSubmitted = func(string) { save() }
-	d = dialog.NewCustomConfirm("Rename", "Save", "Cancel",
-		container.NewGridWrap(fyne.NewSize(340, e.MinSize().Height*3), container.NewVBox(e, problem)), func(ok bool) {
-			if ok {
-				save()
-			}
-		}, p.win)
-	p.showDialog(d)
-	p.win.Canvas().Focus(e)
-}
-
-// Timers offered for disappearing messages.
-var disappearTimers = []time.Duration{5 * time.Minute, time.Hour, 12 * time.Hour, 24 * time.Hour, 7 * 24 * time.Hour, 14 * 24 * time.Hour}
-
-func (v *conversationView) showDisappearing() {
-	p, id := v.p, v.id
-	modes := []string{"Off", "After it is read", "After it is sent"}
-	mode := widget.NewRadioGroup(modes, nil)
-	var timers []string
-	for _, d := range disappearTimers {
-		timers = append(timers, durationText(d))
-	}
-	timer := widget.NewSelect(timers, nil)
-	timer.SetSelectedIndex(3)
-	for i, d := range disappearTimers {
-		if time.Duration(v.conv.ExpireTimer)*time.Second == d {
-			timer.SetSelectedIndex(i)
-		}
-	}
-	mode.SetSelected(modes[int(v.conv.ExpireMode)%len(modes)])
-	mode.OnChanged = func(s string) {
-		if s == modes[0] {
-			timer.Disable()
-		} else {
-			timer.Enable()
-		}
-	}
-	mode.OnChanged(mode.Selected)
-	info := widget.NewLabel("Messages you and " + convName(v.conv) + " send from now on disappear from both computers.")
-	info.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Disappearing messages", "Save", "Cancel",
-		column(360, info, mode, timer), func(ok bool) {
-			if !ok {
-				return
-			}
-			m := uint8(engine.DisappearOff)
-			switch mode.Selected {
-			case modes[1]:
-				m = engine.DisappearAfterRead
-			case modes[2]:
-				m = engine.DisappearAfterSend
-			}
-			t := disappearTimers[max(0, timer.SelectedIndex())]
-			eng := p.eng
-			go p.engineCall(func() error { return eng.SetDisappearing(id, m, t) }, "Allium could not change the setting. Try again.")
-		}, p.win)
-	p.showDialog(d)
-}
-
-func disappearWhen(mode uint8) string {
-	if mode == engine.DisappearAfterRead {
-		return "after reading,"
-	}
-	return "after sending,"
-}
-
-func durationText(d time.Duration) string {
-	switch {
-	case d >= 7*24*time.Hour && d%(7*24*time.Hour) == 0:
-		if n := int(d / (7 * 24 * time.Hour)); n > 1 {
-			return itoa(n) + " weeks"
-		}
-		return "1 week"
-	case d >= 24*time.Hour && d%(24*time.Hour) == 0:
-		if n := int(d / (24 * time.Hour)); n > 1 {
-			return itoa(n) + " days"
-		}
-		return "1 day"
-	case d >= time.Hour && d%time.Hour == 0:
-		if n := int(d / time.Hour); n > 1 {
-			return itoa(n) + " hours"
-		}
-		return "1 hour"
-	}
-	n := int(d / time.Minute)
-	if n == 1 {
-		return "1 minute"
-	}
-	return itoa(n) + " minutes"
-}
-
-// composer is the message field: Enter sends, Shift+Enter starts a new line.
-type composer struct {
-	field
-	onSend func()
-	shift  bool
-}
-
-func newComposer(keys *keymap, onSend func()) *composer {
-	c := &composer{onSend: onSend}
-	c.keys = keys
-	c.MultiLine = true
-	c.Wrapping = fyne.TextWrapWord
-	c.ExtendBaseWidget(c)
-	c.SetPlaceHolder("Message")
-	c.SetMinRowsVisible(2)
-	return c
-}
-
-func (c *composer) KeyDown(ev *fyne.KeyEvent) {
-	if ev.Name == desktop.KeyShiftLeft || ev.Name == desktop.KeyShiftRight {
-		c.shift = true
-	}
-	c.field.KeyDown(ev)
-}
-
-func (c *composer) KeyUp(ev *fyne.KeyEvent) {
-	if ev.Name == desktop.KeyShiftLeft || ev.Name == desktop.KeyShiftRight {
-		c.shift = false
-	}
-	c.field.KeyUp(ev)
-}
-
-func (c *composer) TypedKey(ev *fyne.KeyEvent) {
-	if (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && !c.shift {
-		c.onSend()
-		return
-	}
-	// With OnSubmitted unset, the Entry turns Shift+Enter into a new line.
-	c.field.TypedKey(ev)
 }

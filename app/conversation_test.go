@@ -47,9 +47,9 @@ func TestSendReceive(t *testing.T) {
 	if err := bob.eng.SetContactName(aliceID, "Alice"); err != nil {
 		t.Fatal(err)
 	}
-	h.waitFor("Bob in Alice's list", func() bool { return len(alice.shown) == 1 && alice.shown[0].Name == "Bob" })
-	h.waitFor("Alice in Bob's list", func() bool { return len(bob.shown) == 1 })
-	alice.list.Select(0)
+	h.waitFor("Bob in Alice's list", func() bool { return len(alice.sidebar.shown) == 1 && alice.sidebar.shown[0].Name == "Bob" })
+	h.waitFor("Alice in Bob's list", func() bool { return len(bob.sidebar.shown) == 1 })
+	alice.sidebar.list.Select(0)
 	h.waitFor("the conversation to load", func() bool { return alice.conv != nil && alice.conv.loaded })
 	bob.openConversation(aliceID)
 	h.waitFor("Bob's conversation to load", func() bool { return bob.conv.loaded })
@@ -58,7 +58,7 @@ func TestSendReceive(t *testing.T) {
 	}
 
 	// Shift+Enter adds a line; Enter sends.
-	c := alice.conv.composer
+	c := alice.conv.composer.entry
 	typeInto(c, "Hello Bob")
 	c.KeyDown(&fyne.KeyEvent{Name: desktop.KeyShiftLeft})
 	pressEnter(c)
@@ -78,21 +78,21 @@ func TestSendReceive(t *testing.T) {
 
 	// Bob's open conversation is marked read as the message arrives.
 	h.waitFor("Bob's unread count to clear", func() bool {
-		c, _ := bob.conversation(aliceID)
-		return c.Unread == 0 && len(bob.shown) == 1
+		c, _ := bob.sidebar.conversation(aliceID)
+		return c.Unread == 0 && len(bob.sidebar.shown) == 1
 	})
 
 	// The reply goes the other way; Alice's list shows it as the last message.
-	bob.conv.composer.SetText("Hi Alice! سلام")
-	pressEnter(bob.conv.composer)
+	bob.conv.composer.entry.SetText("Hi Alice! سلام")
+	pressEnter(bob.conv.composer.entry)
 	h.waitFor("Alice to receive the reply", func() bool { return hasMessage(alice, "Hi Alice! سلام") })
-	h.waitFor("Alice's list to show the reply", func() bool { return alice.shown[0].LastBody == "Hi Alice! سلام" })
+	h.waitFor("Alice's list to show the reply", func() bool { return alice.sidebar.shown[0].LastBody == "Hi Alice! سلام" })
 
 	// A message over the limit is refused with a sentence, and nothing is lost.
 	long := strings.Repeat("a", engine.MaxMessageLength+1)
 	c.SetText(long)
-	if !c.Visible() || !alice.conv.counter.Visible() || !strings.Contains(alice.conv.counter.Text, "too long") {
-		t.Fatalf("counter: %q", alice.conv.counter.Text)
+	if !c.Visible() || !alice.conv.composer.counter.Visible() || !strings.Contains(alice.conv.composer.counter.Text, "too long") {
+		t.Fatalf("counter: %q", alice.conv.composer.counter.Text)
 	}
 	pressEnter(c)
 	if c.Text != long || alice.dialogUp == nil {
@@ -104,12 +104,12 @@ func TestSendReceive(t *testing.T) {
 	}
 
 	// Search narrows the list.
-	typeInto(alice.search, "nobody")
-	if len(alice.shown) != 0 {
+	typeInto(alice.sidebar.search, "nobody")
+	if len(alice.sidebar.shown) != 0 {
 		t.Fatal("search kept a conversation that does not match")
 	}
-	alice.search.SetText("bo")
-	if len(alice.shown) != 1 {
+	alice.sidebar.search.SetText("bo")
+	if len(alice.sidebar.shown) != 1 {
 		t.Fatal("search lost the matching conversation")
 	}
 }
@@ -136,7 +136,7 @@ func TestNewConversation(t *testing.T) {
 	typeInto(n.name, "Frank")
 	n.start()
 	h.waitFor("the new conversation", func() bool { return p.conv != nil && p.conv.id == other })
-	h.waitFor("the name in the list", func() bool { return len(p.shown) == 1 && p.shown[0].Name == "Frank" })
+	h.waitFor("the name in the list", func() bool { return len(p.sidebar.shown) == 1 && p.sidebar.shown[0].Name == "Frank" })
 	if _, err := crypto.ParseSessionID(other.String()); err != nil {
 		t.Fatal(err)
 	}
@@ -150,9 +150,9 @@ func TestEmptyHint(t *testing.T) {
 	_, otherID := account(t, "Kim")
 	p := h.open(dir)
 	h.waitFor("the hint for a new account", func() bool {
-		return strings.HasPrefix(p.hello.Text, "No conversations yet") && p.helloID.Visible()
+		return strings.HasPrefix(p.empty.hello.Text, "No conversations yet") && p.empty.helloID.Visible()
 	})
-	test.Tap(p.helloID)
+	test.Tap(p.empty.helloID)
 	if p.dialogUp == nil {
 		t.Fatal("Show my Session ID did not open the QR code")
 	}
@@ -161,6 +161,6 @@ func TestEmptyHint(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.waitFor("the hint once there is a conversation", func() bool {
-		return strings.HasPrefix(p.hello.Text, "Choose a conversation") && !p.helloID.Visible()
+		return strings.HasPrefix(p.empty.hello.Text, "Choose a conversation") && !p.empty.helloID.Visible()
 	})
 }

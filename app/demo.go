@@ -69,37 +69,39 @@ func (u *UI) StartDemo(opts DemoOptions) (*Demo, error) {
 	splash.SetContent(busyView("Starting a private network on this computer…"))
 	splash.Resize(fyne.NewSize(420, 200))
 	splash.Show()
-	go func() {
-		alice, bob, err := d.start()
-		u.do(func() {
-			if err != nil {
-				d.line("demo-failed " + err.Error())
-				p := newProfile(u, "", "", "Allium demo")
-				p.showProblem(err.Error(), nil)
-				p.win.Show()
-				splash.Close()
-				return
-			}
-			a := d.open(alice, "Alice", bob.SessionID())
-			b := d.open(bob, "Bob", alice.SessionID())
+	// No profile is open yet, so no engine can be replaced: nothing makes the result
+	// stale.
+	spawn(u, nil, d.start, func(e demoEngines, err error) {
+		if err != nil {
+			d.line("demo-failed " + err.Error())
+			p := newProfile(u, "", "", "Allium demo")
+			p.showProblem(err.Error(), nil)
+			p.win.Show()
 			splash.Close()
-			a.win.RequestFocus()
-			d.line("demo-window " + a.win.Title())
-			d.line("demo-window " + b.win.Title())
-			d.line("demo-ready")
-		})
-	}()
+			return
+		}
+		a := d.open(e.alice, "Alice", e.bob.SessionID())
+		b := d.open(e.bob, "Bob", e.alice.SessionID())
+		splash.Close()
+		a.win.RequestFocus()
+		d.line("demo-window " + a.win.Title())
+		d.line("demo-window " + b.win.Title())
+		d.line("demo-ready")
+	})
 	return d, nil
 }
 
+// demoEngines are the demo's two accounts.
+type demoEngines struct{ alice, bob *engine.Engine }
+
 // start runs the network and makes the two accounts, off the Fyne goroutine. Its errors
 // are sentences.
-func (d *Demo) start() (alice, bob *engine.Engine, err error) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+func (d *Demo) start() (demoEngines, error) {
+	ctx, cancel := context.WithTimeout(d.ui.ctx, time.Minute)
 	defer cancel()
 	tn, err := testnet.Start(ctx, testnet.Options{Dir: filepath.Join(d.dir, "network"), SyncInterval: time.Second})
 	if err != nil {
-		return nil, nil, errors.New("The demo network could not start on this computer. Close other copies of the Allium demo and try again.")
+		return demoEngines{}, errors.New("The demo network could not start on this computer. Close other copies of the Allium demo and try again.")
 	}
 	d.mu.Lock()
 	d.tn = tn
@@ -119,16 +121,17 @@ func (d *Demo) start() (alice, bob *engine.Engine, err error) {
 		return e, nil
 	}
 	fail := errors.New("The demo could not create its two accounts. Check that the disk is not full, then try again.")
-	if alice, err = open("Alice"); err != nil {
-		return nil, nil, fail
+	var e demoEngines
+	if e.alice, err = open("Alice"); err != nil {
+		return demoEngines{}, fail
 	}
-	if bob, err = open("Bob"); err != nil {
-		return nil, nil, fail
+	if e.bob, err = open("Bob"); err != nil {
+		return demoEngines{}, fail
 	}
-	if alice.SetContactName(bob.SessionID(), "Bob") != nil || bob.SetContactName(alice.SessionID(), "Alice") != nil {
-		return nil, nil, fail
+	if e.alice.SetContactName(e.bob.SessionID(), "Bob") != nil || e.bob.SetContactName(e.alice.SessionID(), "Alice") != nil {
+		return demoEngines{}, fail
 	}
-	return alice, bob, nil
+	return e, nil
 }
 
 // open shows one account's window with the conversation with the other one open.

@@ -8,61 +8,55 @@ func (p *Profile) apply(eng *engine.Engine, ev engine.Event) {
 	if eng != p.eng || !p.ready {
 		return
 	}
+	s := p.sidebar
 	switch ev := ev.(type) {
 	case engine.MessageReceived:
-		p.putConv(ev.Conversation)
-		delete(p.typing, ev.Conversation.ID)
-		if p.conv != nil && p.conv.id == ev.Conversation.ID {
-			p.conv.add(ev.Message)
-			p.conv.setConversation(ev.Conversation)
+		s.put(ev.Conversation)
+		delete(s.typing, ev.Conversation.ID)
+		if v := p.open(ev.Conversation.ID); v != nil {
+			v.add(ev.Message)
+			v.setConversation(ev.Conversation)
 			p.markRead(ev.Conversation.ID)
 		}
-		p.refreshList()
+		p.refresh()
 		if ev.Conversation.Approved && !ev.Conversation.Blocked && ev.Message.Author != p.me {
 			p.notify(ev.Conversation, ev.Message)
 		}
 	case engine.RequestReceived:
 		// Requests never notify: a stranger must not be able to make the computer chime.
-		p.putConv(ev.Conversation)
-		p.refreshList()
+		s.put(ev.Conversation)
+		p.refresh()
 	case engine.MessageStatusChanged:
-		if p.conv != nil && p.conv.id == ev.Conversation {
-			p.conv.setState(ev.Timestamp, ev.State, ev.Error)
+		if v := p.open(ev.Conversation); v != nil {
+			v.setState(ev.Timestamp, ev.State, ev.Error)
 		}
 	case engine.MessageDeleted:
-		if p.conv != nil && p.conv.id == ev.Conversation {
-			p.conv.remove(ev.Author, ev.Timestamp)
+		if v := p.open(ev.Conversation); v != nil {
+			v.remove(ev.Author, ev.Timestamp)
 		}
 	case engine.ConversationUpdated:
-		p.putConv(ev.Conversation)
-		if p.conv != nil && p.conv.id == ev.Conversation.ID {
-			p.conv.setConversation(ev.Conversation)
+		s.put(ev.Conversation)
+		if v := p.open(ev.Conversation.ID); v != nil {
+			v.setConversation(ev.Conversation)
 		}
-		p.refreshList()
+		p.refresh()
 	case engine.ConversationDeleted:
-		if i := p.findConv(ev.ID); i >= 0 {
-			p.convs = append(p.convs[:i], p.convs[i+1:]...)
+		s.remove(ev.ID)
+		if p.open(ev.ID) != nil {
+			p.showEmpty()
 		}
-		if p.conv != nil && p.conv.id == ev.ID {
-			p.showRight(p.empty)
-		}
-		p.refreshList()
+		p.refresh()
 	case engine.TypingChanged:
-		if ev.Typing {
-			p.typing[ev.Conversation] = true
-		} else {
-			delete(p.typing, ev.Conversation)
+		s.setTyping(ev.Conversation, ev.Typing)
+		if v := p.open(ev.Conversation); v != nil {
+			v.setTyping(ev.Typing)
 		}
-		if p.conv != nil && p.conv.id == ev.Conversation {
-			p.conv.setTyping(ev.Typing)
-		}
-		p.list.Refresh()
 	case engine.PathChanged:
 		p.paths = ev.Paths
 		if p.settings != nil {
 			p.settings.paths.set(ev.Paths)
 		}
 	case engine.ConnectionChanged:
-		p.setStatus(ev.Status)
+		p.status.set(ev.Status)
 	}
 }

@@ -167,4 +167,4 @@ func newBareUser(t *testing.T, name string) *bareUser {
 
 func typeInto(obj fyne.Focusable, text string) { test.Type(obj, text) }
 
-func pressEnter(c *composer) { c.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) }
+func pressEnter(c *messageEntry) { c.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) }

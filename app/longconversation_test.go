@@ -6,7 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"allium/app/internal/seed"
+	"allium/app/seed"
 	"allium/crypto"
 )
 
@@ -23,7 +23,7 @@ func openLong(t testing.TB) (*harness, *Profile, crypto.SessionID) {
 	}
 	p := h.open(dir)
 	p.win.Resize(fyne.NewSize(960, 640))
-	h.waitFor("the conversation list", func() bool { return len(p.shown) == 1 })
+	h.waitFor("the conversation list", func() bool { return len(p.sidebar.shown) == 1 })
 	return h, p, other
 }
 
@@ -94,7 +94,7 @@ func BenchmarkOpenConversation10k(b *testing.B) {
 	h, p, other := openLong(b)
 	b.ResetTimer()
 	for b.Loop() {
-		p.showRight(p.empty)
+		p.showEmpty()
 		p.openConversation(other)
 		h.waitFor("the messages", func() bool { return p.conv.loaded })
 	}

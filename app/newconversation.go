@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"allium/crypto"
+	"allium/engine"
 )
 
 // newConversation is the "New conversation" dialog: a Session ID, pasted or typed
@@ -116,21 +117,20 @@ func (n *newConversation) start() {
 	}
 	n.dlg.Hide()
 	p := n.p
-	eng := p.eng
-	go func() {
-		c, err := eng.StartConversation(id)
+	background(p, func(e *engine.Engine) (engine.Conversation, error) {
+		c, err := e.StartConversation(id)
 		if err == nil && name != "" {
-			err = eng.SetContactName(id, name)
+			err = e.SetContactName(id, name)
 			c.Name = name
 		}
-		p.ui.do(func() {
-			if err != nil {
-				p.showError(plain(err, "Allium could not start the conversation. Try again."))
-				return
-			}
-			p.putConv(c)
-			p.refreshList()
-			p.openConversation(id)
-		})
-	}()
+		return c, err
+	}, func(c engine.Conversation, err error) {
+		if err != nil {
+			p.showError(plain(err, "Allium could not start the conversation. Try again."))
+			return
+		}
+		p.sidebar.put(c)
+		p.refresh()
+		p.openConversation(id)
+	})
 }

@@ -111,22 +111,21 @@ func (o *onboarding) create() {
 	name := strings.TrimSpace(o.name.Text)
 	o.createBtn.Disable()
 	dir := o.p.dir
-	go func() {
+	step(o.p, func() (string, error) {
 		id, err := engine.Create(dir, name)
-		var phrase string
-		if err == nil {
-			phrase, err = id.Phrase()
+		if err != nil {
+			return "", err
 		}
-		o.p.ui.do(func() {
-			if err != nil {
-				o.createBtn.Enable()
-				o.nameIssue.SetText(plain(err, "Allium could not save your new account: the profile folder can't be written. Check that the disk is not full, then try again."))
-				o.nameIssue.Show()
-				return
-			}
-			o.showPhrase(phrase)
-		})
-	}()
+		return id.Phrase()
+	}, func(phrase string, err error) {
+		if err != nil {
+			o.createBtn.Enable()
+			o.nameIssue.SetText(plain(err, "Allium could not save your new account: the profile folder can't be written. Check that the disk is not full, then try again."))
+			o.nameIssue.Show()
+			return
+		}
+		o.showPhrase(phrase)
+	})
 }
 
 func (o *onboarding) showPhrase(phrase string) {
@@ -228,16 +227,13 @@ func (o *onboarding) restore() {
 	}
 	o.restoreBtn.Disable()
 	dir := o.p.dir
-	go func() {
-		_, err := engine.Restore(dir, phrase, name)
-		o.p.ui.do(func() {
-			if err != nil {
-				o.wordsIssue.Importance = widget.DangerImportance
-				o.wordsIssue.SetText(plain(err, "Allium could not save your account: the profile folder can't be written. Check that the disk is not full, then try again."))
-				o.restoreBtn.Enable()
-				return
-			}
-			o.p.openEngine()
-		})
-	}()
+	step(o.p, func() (*crypto.Identity, error) { return engine.Restore(dir, phrase, name) }, func(_ *crypto.Identity, err error) {
+		if err != nil {
+			o.wordsIssue.Importance = widget.DangerImportance
+			o.wordsIssue.SetText(plain(err, "Allium could not save your account: the profile folder can't be written. Check that the disk is not full, then try again."))
+			o.restoreBtn.Enable()
+			return
+		}
+		o.p.openEngine()
+	})
 }

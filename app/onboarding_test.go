@@ -53,7 +53,7 @@ func TestOnboardingCreate(t *testing.T) {
 	if p.me != id.SessionID() {
 		t.Fatal("the phrase shown does not restore the account created")
 	}
-	h.waitFor("the name", func() bool { return p.nameLabel.Text == "Carol" })
+	h.waitFor("the name", func() bool { return p.sidebar.name.Text == "Carol" })
 }
 
 func TestOnboardingRestore(t *testing.T) {

@@ -71,27 +71,25 @@ func (v *pathView) set(paths []engine.Path) {
 
 // rebuildPaths drops the paths and builds new ones, showing progress meanwhile.
 func (v *pathView) rebuildPaths() {
-	p := v.p
-	eng := p.eng
 	v.rebuild.Disable()
 	v.issue.Hide()
 	v.busy.Show()
 	v.busy.Start()
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		err := eng.RebuildPaths(ctx)
-		cancel()
-		paths := eng.Paths()
-		p.ui.do(func() {
-			v.busy.Stop()
-			v.busy.Hide()
-			v.rebuild.Enable()
-			v.set(paths)
-			if err != nil {
-				v.issue.Importance = widget.WarningImportance
-				v.issue.SetText(plain(err, "Allium could not build a new path. It keeps trying in the background."))
-				v.issue.Show()
-			}
-		})
-	}()
+	quit := v.p.ui.ctx
+	background(v.p, func(e *engine.Engine) ([]engine.Path, error) {
+		ctx, cancel := context.WithTimeout(quit, time.Minute)
+		defer cancel()
+		err := e.RebuildPaths(ctx)
+		return e.Paths(), err
+	}, func(paths []engine.Path, err error) {
+		v.busy.Stop()
+		v.busy.Hide()
+		v.rebuild.Enable()
+		v.set(paths)
+		if err != nil {
+			v.issue.Importance = widget.WarningImportance
+			v.issue.SetText(plain(err, "Allium could not build a new path. It keeps trying in the background."))
+			v.issue.Show()
+		}
+	})
 }

@@ -47,14 +47,11 @@ func (p *Profile) saveQR(id crypto.SessionID) {
 		if err != nil || w == nil {
 			return
 		}
-		go func() {
-			err := writeQR(w, id)
+		step(p, func() (struct{}, error) { return struct{}{}, writeQR(w, id) }, func(_ struct{}, err error) {
 			if err != nil {
-				p.ui.do(func() {
-					p.showError("Allium could not save the picture there. Choose another folder, or check that the disk is not full.")
-				})
+				p.showError("Allium could not save the picture there. Choose another folder, or check that the disk is not full.")
 			}
-		}()
+		})
 	}, p.win)
 	d.SetFileName("allium-session-id.png")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".png"}))
@@ -76,9 +73,8 @@ func writeQR(w io.WriteCloser, id crypto.SessionID) error {
 // importQR reads a picture of a QR code off the Fyne goroutine and hands the Session ID
 // (or a sentence saying what is wrong) to done on the Fyne goroutine.
 func (p *Profile) importQR(r io.ReadCloser, done func(crypto.SessionID, error)) {
-	go func() {
+	step(p, func() (crypto.SessionID, error) {
 		defer r.Close()
-		id, err := qr.Decode(r)
-		p.ui.do(func() { done(id, err) })
-	}()
+		return qr.Decode(r)
+	}, done)
 }

@@ -27,7 +27,7 @@ func (p *Profile) showRequests() {
 		return
 	}
 	v := &requestsView{p: p, box: container.NewVBox()}
-	closeBtn := widget.NewButton("Close", func() { p.showRight(p.empty) })
+	closeBtn := widget.NewButton("Close", p.showEmpty)
 	top := container.NewBorder(nil, nil, nil, closeBtn, heading("Message requests"))
 	info := wrapped("These people wrote to you, but you have not accepted them. They don't know whether you read their messages. Accept to answer them; decline to delete the request; block to never hear from them again.")
 	v.content = container.NewBorder(container.NewVBox(top, info, widget.NewSeparator()), nil, nil, nil, container.NewVScroll(v.box))
@@ -42,7 +42,7 @@ func (v *requestsView) refresh() {
 	v.accept = map[crypto.SessionID]*widget.Button{}
 	v.decline = map[crypto.SessionID]*widget.Button{}
 	v.block = map[crypto.SessionID]*widget.Button{}
-	for _, c := range p.convs {
+	for _, c := range p.sidebar.convs {
 		if c.Approved || c.Blocked {
 			continue
 		}
@@ -56,32 +56,29 @@ func (v *requestsView) refresh() {
 
 func (v *requestsView) row(c engine.Conversation) fyne.CanvasObject {
 	p, id := v.p, c.ID
-	eng := p.eng
 	name := widget.NewLabelWithStyle(convName(c), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	who := widget.NewLabelWithStyle(id.String(), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	who.Wrapping = fyne.TextWrapBreak
 	who.SizeName = "captionText"
 	last := wrapped(c.LastBody)
 	accept := widget.NewButton("Accept", func() {
-		go func() {
-			err := eng.Accept(id)
-			p.ui.do(func() {
+		background(p, func(e *engine.Engine) (struct{}, error) { return struct{}{}, e.Accept(id) },
+			func(_ struct{}, err error) {
 				if err != nil {
 					p.showError(plain(err, "Allium could not accept the request. Try again."))
 					return
 				}
 				p.openConversation(id)
 			})
-		}()
 	})
 	accept.Importance = widget.HighImportance
 	decline := widget.NewButton("Decline", func() {
-		go p.engineCall(func() error { return eng.Decline(id) }, "Allium could not decline the request. Try again.")
+		p.call(func(e *engine.Engine) error { return e.Decline(id) }, "Allium could not decline the request. Try again.")
 	})
 	block := widget.NewButton("Block", func() {
 		p.showDialog(dialog.NewConfirm("Block "+convName(c)+"?", "You will never receive their messages. You can unblock them in Settings › Privacy.", func(ok bool) {
 			if ok {
-				go p.engineCall(func() error { return eng.Block(id) }, "Allium could not block this person. Try again.")
+				p.call(func(e *engine.Engine) error { return e.Block(id) }, "Allium could not block this person. Try again.")
 			}
 		}, p.win))
 	})

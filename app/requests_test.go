@@ -20,21 +20,23 @@ func TestMessageRequests(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	h.waitFor("three requests", func() bool { return p.requestsBtn.Visible() && p.requestsBtn.Text == "Message requests (3)" })
-	if len(p.shown) != 0 {
+	h.waitFor("three requests", func() bool {
+		return p.sidebar.requestsBtn.Visible() && p.sidebar.requestsBtn.Text == "Message requests (3)"
+	})
+	if len(p.sidebar.shown) != 0 {
 		t.Fatal("a request is in the conversation list")
 	}
 	if h.ui.notified != 0 {
 		t.Fatal("a message request raised a notification")
 	}
-	test.Tap(p.requestsBtn)
+	test.Tap(p.sidebar.requestsBtn)
 	r := p.requests
 	if r == nil || r.accept[carol.id] == nil {
 		t.Fatal("the requests view does not show Carol")
 	}
 
 	test.Tap(r.accept[carol.id])
-	h.waitFor("Carol in the list", func() bool { return len(p.shown) == 1 && p.shown[0].ID == carol.id })
+	h.waitFor("Carol in the list", func() bool { return len(p.sidebar.shown) == 1 && p.sidebar.shown[0].ID == carol.id })
 	h.waitFor("Carol's conversation to open", func() bool { return p.conv != nil && p.conv.id == carol.id && p.conv.loaded })
 	if !hasMessage(p, "Hello, it's me") {
 		t.Fatal("the accepted request's message is not shown")
@@ -45,12 +47,12 @@ func TestMessageRequests(t *testing.T) {
 	}
 	h.waitFor("a notification", func() bool { return h.ui.notified == 1 })
 
-	test.Tap(p.requestsBtn)
+	test.Tap(p.sidebar.requestsBtn)
 	r = p.requests
 	test.Tap(r.decline[dave.id])
 	h.waitFor("Dave's request to go", func() bool {
-		_, ok := p.conversation(dave.id)
-		return !ok && p.requestsBtn.Text == "Message requests (1)"
+		_, ok := p.sidebar.conversation(dave.id)
+		return !ok && p.sidebar.requestsBtn.Text == "Message requests (1)"
 	})
 
 	test.Tap(r.block[erin.id])
@@ -60,8 +62,8 @@ func TestMessageRequests(t *testing.T) {
 	}
 	confirm.Confirm()
 	h.waitFor("Erin to be blocked", func() bool {
-		c, _ := p.conversation(erin.id)
-		return c.Blocked && !p.requestsBtn.Visible()
+		c, _ := p.sidebar.conversation(erin.id)
+		return c.Blocked && !p.sidebar.requestsBtn.Visible()
 	})
 	blocked, err := p.eng.Blocked()
 	if err != nil || len(blocked) != 1 || blocked[0].ID != erin.id {

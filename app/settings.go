@@ -59,7 +59,7 @@ func (p *Profile) showSettings() {
 		container.NewTabItem("About", v.aboutTab()),
 	)
 	v.tabs.SetTabLocation(container.TabLocationLeading)
-	closeBtn := widget.NewButton("Close", func() { p.showRight(p.empty) })
+	closeBtn := widget.NewButton("Close", p.showEmpty)
 	v.content = container.NewBorder(container.NewBorder(nil, nil, nil, closeBtn, heading("Settings")), nil, nil, nil, v.tabs)
 	p.showRight(v.content)
 	p.settings = v
@@ -69,23 +69,26 @@ func (p *Profile) showSettings() {
 // load reads what the engine knows (settings, blocked people, paths) off the Fyne
 // goroutine.
 func (v *settingsView) load() {
-	p := v.p
-	eng := p.eng
-	go func() {
-		s := eng.Settings()
-		blocked, _ := eng.Blocked()
-		paths := eng.Paths()
-		p.ui.do(func() {
-			v.receipts.SetChecked(s.ReadReceipts)
-			v.typing.SetChecked(s.TypingIndicators)
-			v.receipts.OnChanged = func(bool) { v.saveEngineSettings() }
-			v.typing.OnChanged = func(bool) { v.saveEngineSettings() }
-			v.receipts.Enable()
-			v.typing.Enable()
-			v.showBlocked(blocked)
-			v.paths.set(paths)
-		})
-	}()
+	background(v.p, func(e *engine.Engine) (engineSettings, error) {
+		blocked, _ := e.Blocked()
+		return engineSettings{e.Settings(), blocked, e.Paths()}, nil
+	}, func(s engineSettings, _ error) {
+		v.receipts.SetChecked(s.settings.ReadReceipts)
+		v.typing.SetChecked(s.settings.TypingIndicators)
+		v.receipts.OnChanged = func(bool) { v.saveEngineSettings() }
+		v.typing.OnChanged = func(bool) { v.saveEngineSettings() }
+		v.receipts.Enable()
+		v.typing.Enable()
+		v.showBlocked(s.blocked)
+		v.paths.set(s.paths)
+	})
+}
+
+// engineSettings is what Settings shows of the engine.
+type engineSettings struct {
+	settings engine.Settings
+	blocked  []engine.Conversation
+	paths    []engine.Path
 }
 
 func section(title, text string, objs ...fyne.CanvasObject) fyne.CanvasObject {
@@ -117,21 +120,18 @@ func (v *settingsView) saveName() {
 		v.nameIssue.SetText(msg)
 		return
 	}
-	eng := p.eng
-	go func() {
-		err := eng.SetDisplayName(name)
-		p.ui.do(func() {
+	background(p, func(e *engine.Engine) (struct{}, error) { return struct{}{}, e.SetDisplayName(name) },
+		func(_ struct{}, err error) {
 			if err != nil {
 				v.nameIssue.Importance = widget.DangerImportance
 				v.nameIssue.SetText(plain(err, "Allium could not save your name. Try again."))
 				return
 			}
 			p.name = name
-			p.refreshList()
+			p.refresh()
 			v.nameIssue.Importance = widget.SuccessImportance
 			v.nameIssue.SetText("Saved. People see it with your next message.")
 		})
-	}()
 }
 
 func (v *settingsView) privacyTab() fyne.CanvasObject {
@@ -154,8 +154,7 @@ func (v *settingsView) privacyTab() fyne.CanvasObject {
 func (v *settingsView) saveEngineSettings() {
 	p := v.p
 	s := engine.Settings{ReadReceipts: v.receipts.Checked, TypingIndicators: v.typing.Checked}
-	eng := p.eng
-	go p.engineCall(func() error { return eng.SetSettings(s) }, "Allium could not save this setting. Try again.")
+	p.call(func(e *engine.Engine) error { return e.SetSettings(s) }, "Allium could not save this setting. Try again.")
 }
 
 func (v *settingsView) showBlocked(blocked []engine.Conversation) {
@@ -166,18 +165,17 @@ func (v *settingsView) showBlocked(blocked []engine.Conversation) {
 	}
 	for _, c := range blocked {
 		id := c.ID
-		eng := p.eng
 		unblock := widget.NewButton("Unblock", func() {
-			go func() {
-				err := eng.Unblock(id)
-				list, _ := eng.Blocked()
-				p.ui.do(func() {
-					if err != nil {
-						p.showError(plain(err, "Allium could not unblock this person. Try again."))
-					}
-					v.showBlocked(list)
-				})
-			}()
+			background(p, func(e *engine.Engine) ([]engine.Conversation, error) {
+				err := e.Unblock(id)
+				list, _ := e.Blocked()
+				return list, err
+			}, func(list []engine.Conversation, err error) {
+				if err != nil {
+					p.showError(plain(err, "Allium could not unblock this person. Try again."))
+				}
+				v.showBlocked(list)
+			})
 		})
 		v.blocked.Add(container.NewBorder(nil, nil, nil, unblock, widget.NewLabel(convName(c))))
 	}
@@ -292,23 +290,6 @@ func (v *settingsView) networkTab() fyne.CanvasObject {
 		widget.NewSeparator(),
 		v.paths.content,
 	))
-}
-
-// switchNetwork reopens the engine on another network. The conversations stay; the
-// engine rebuilds its paths on the new network.
-func (p *Profile) switchNetwork(network string) {
-	old := p.eng
-	p.network = network
-	p.ready = false
-	p.conv, p.requests, p.settings = nil, nil, nil
-	p.mu.Lock()
-	p.eng = nil
-	p.mu.Unlock()
-	p.win.SetContent(busyView("Switching network…"))
-	go func() {
-		old.Close()
-		p.ui.do(p.openEngine)
-	}()
 }
 
 func (v *settingsView) phraseTab() fyne.CanvasObject {

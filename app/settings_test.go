@@ -42,7 +42,7 @@ func TestSettingsReachEngine(t *testing.T) {
 
 	v.name.SetText("Gina B.")
 	v.saveName()
-	h.waitFor("the new name", func() bool { return p.eng.DisplayName() == "Gina B." && p.nameLabel.Text == "Gina B." })
+	h.waitFor("the new name", func() bool { return p.eng.DisplayName() == "Gina B." && p.sidebar.name.Text == "Gina B." })
 
 	p.escape()
 	if p.settings != nil {

@@ -68,3 +68,37 @@ func startOfDay(t time.Time) time.Time {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
 }
+
+// disappearWhen says when messages disappear, before the duration (durationText).
+func disappearWhen(mode uint8) string {
+	if mode == engine.DisappearAfterRead {
+		return "after reading,"
+	}
+	return "after sending,"
+}
+
+// durationText says how long d is, in the largest whole unit.
+func durationText(d time.Duration) string {
+	switch {
+	case d >= 7*24*time.Hour && d%(7*24*time.Hour) == 0:
+		if n := int(d / (7 * 24 * time.Hour)); n > 1 {
+			return itoa(n) + " weeks"
+		}
+		return "1 week"
+	case d >= 24*time.Hour && d%(24*time.Hour) == 0:
+		if n := int(d / (24 * time.Hour)); n > 1 {
+			return itoa(n) + " days"
+		}
+		return "1 day"
+	case d >= time.Hour && d%time.Hour == 0:
+		if n := int(d / time.Hour); n > 1 {
+			return itoa(n) + " hours"
+		}
+		return "1 hour"
+	}
+	n := int(d / time.Minute)
+	if n == 1 {
+		return "1 minute"
+	}
+	return itoa(n) + " minutes"
+}

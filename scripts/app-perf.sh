@@ -17,7 +17,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/allium-perf.XXXXXX")
 echo "app-perf: work directory $work"
 
 go build -tags migrated_fynedo,no_animations -o "$work/allium" .
-go build -tags migrated_fynedo,no_animations -o "$work/perfkit" ./app/internal/perfkit
+go build -tags migrated_fynedo,no_animations -o "$work/perfkit" ./scripts/perfkit
 go build -o "$work/allium-node" ./cmd/allium-node
 
 disp=99

@@ -1,6 +1,7 @@
 // Package seed fills a profile with a long conversation, for the app's performance tests
 // and measurements: it writes the profile's database directly, in one transaction, as
-// an account used for years would have it.
+// an account used for years would have it. It is not internal to app because
+// scripts/perfkit, which seeds the profile that scripts/app-perf.sh measures, uses it too.
 package seed
 
 import (

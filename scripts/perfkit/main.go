@@ -14,7 +14,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/widget"
 
-	"allium/app/internal/seed"
+	"allium/app/seed"
 	"allium/crypto"
 	"allium/engine"
 )

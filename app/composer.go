@@ -1,0 +1,132 @@
+package app
+
+import (
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"allium/crypto"
+	"allium/engine"
+)
+
+// composer is the bottom of a conversation: the message field, its character counter
+// and the send button. It tells the other person when we type, and hands what is sent
+// to onSend.
+type composer struct {
+	p        *Profile
+	id       crypto.SessionID
+	approved bool // typing is only sent to people we have accepted
+	// onSend sends text; typing says whether the other person was told we are typing.
+	onSend func(text string, typing bool)
+
+	entry    *messageEntry
+	counter  *widget.Label
+	content  fyne.CanvasObject
+	typingAt time.Time // when we last told the engine we were typing
+}
+
+func newComposer(p *Profile, id crypto.SessionID, onSend func(text string, typing bool)) *composer {
+	c := &composer{p: p, id: id, onSend: onSend}
+	c.entry = newMessageEntry(p.keys, c.send)
+	c.entry.OnChanged = c.changed
+	c.counter = widget.NewLabel("")
+	c.counter.Hide()
+	sendBtn := widget.NewButtonWithIcon("", theme.MailSendIcon(), c.send)
+	sendBtn.Importance = widget.HighImportance
+	c.content = container.NewBorder(c.counter, nil, nil, container.NewVBox(sendBtn), c.entry)
+	return c
+}
+
+// changed updates the character counter and tells the other person we are typing.
+func (c *composer) changed(text string) {
+	n := engine.MessageLength(text)
+	switch {
+	case n > engine.MaxMessageLength:
+		c.counter.Importance = widget.DangerImportance
+		c.counter.SetText(itoa(n) + " / " + itoa(engine.MaxMessageLength) + " — too long to send")
+		c.counter.Show()
+	case n >= engine.MaxMessageLength-200:
+		c.counter.Importance = widget.WarningImportance
+		c.counter.SetText(itoa(n) + " / " + itoa(engine.MaxMessageLength))
+		c.counter.Show()
+	default:
+		c.counter.Hide()
+	}
+	// The engine sends at most one typing message every few seconds; asking it once every
+	// three seconds keeps keystrokes from starting goroutines.
+	if text != "" && time.Since(c.typingAt) > 3*time.Second && c.approved {
+		c.typingAt = time.Now()
+		id := c.id
+		background(c.p, func(e *engine.Engine) (struct{}, error) { return struct{}{}, e.SetTyping(id, true) }, nil)
+	}
+}
+
+// send empties the field and hands its text to onSend, unless it is empty or too long.
+func (c *composer) send() {
+	text := strings.TrimRight(c.entry.Text, "\n")
+	if strings.TrimSpace(text) == "" {
+		return
+	}
+	if n := engine.MessageLength(text); n > engine.MaxMessageLength {
+		c.p.showError(tooLongMessage(n))
+		return
+	}
+	c.entry.SetText("")
+	typing := !c.typingAt.IsZero()
+	c.typingAt = time.Time{}
+	c.onSend(text, typing)
+}
+
+// giveBack puts the text of a message that could not be sent back in the field, unless
+// the person has started another one.
+func (c *composer) giveBack(text string) {
+	if c.entry.Text == "" {
+		c.entry.SetText(text)
+	}
+}
+
+// messageEntry is the message field: Enter sends, Shift+Enter starts a new line.
+type messageEntry struct {
+	field
+	onSend func()
+	shift  bool
+}
+
+func newMessageEntry(keys *keymap, onSend func()) *messageEntry {
+	e := &messageEntry{onSend: onSend}
+	e.keys = keys
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrapWord
+	e.ExtendBaseWidget(e)
+	e.SetPlaceHolder("Message")
+	e.SetMinRowsVisible(2)
+	return e
+}
+
+func (e *messageEntry) KeyDown(ev *fyne.KeyEvent) {
+	if ev.Name == desktop.KeyShiftLeft || ev.Name == desktop.KeyShiftRight {
+		e.shift = true
+	}
+	e.field.KeyDown(ev)
+}
+
+func (e *messageEntry) KeyUp(ev *fyne.KeyEvent) {
+	if ev.Name == desktop.KeyShiftLeft || ev.Name == desktop.KeyShiftRight {
+		e.shift = false
+	}
+	e.field.KeyUp(ev)
+}
+
+func (e *messageEntry) TypedKey(ev *fyne.KeyEvent) {
+	if (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) && !e.shift {
+		e.onSend()
+		return
+	}
+	// With OnSubmitted unset, the Entry turns Shift+Enter into a new line.
+	e.field.TypedKey(ev)
+}

@@ -1,0 +1,142 @@
+package app
+
+import (
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"allium/engine"
+)
+
+// conversationMenu is the menu in a conversation's header: disappearing messages,
+// rename, copy Session ID, block or unblock, delete; with the dialogs it opens.
+type conversationMenu struct {
+	p      *Profile
+	conv   engine.Conversation
+	button *widget.Button
+}
+
+func newConversationMenu(p *Profile, c engine.Conversation) *conversationMenu {
+	m := &conversationMenu{p: p, conv: c}
+	m.button = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), m.show)
+	return m
+}
+
+// set keeps the menu up to date with a changed conversation (its name, whether it is
+// blocked, its disappearing setting).
+func (m *conversationMenu) set(c engine.Conversation) { m.conv = c }
+
+func (m *conversationMenu) show() {
+	p, id := m.p, m.conv.ID
+	block := fyne.NewMenuItem("Block", func() {
+		p.showDialog(dialog.NewConfirm("Block "+convName(m.conv)+"?", "You will no longer receive their messages. You can unblock them in Settings › Privacy.", func(ok bool) {
+			if ok {
+				p.call(func(e *engine.Engine) error { return e.Block(id) }, "Allium could not block this person. Try again.")
+			}
+		}, p.win))
+	})
+	if m.conv.Blocked {
+		block = fyne.NewMenuItem("Unblock", func() {
+			p.call(func(e *engine.Engine) error { return e.Unblock(id) }, "Allium could not unblock this person. Try again.")
+		})
+	}
+	items := []*fyne.MenuItem{
+		fyne.NewMenuItem("Disappearing messages…", m.showDisappearing),
+		fyne.NewMenuItem("Rename…", m.showRename),
+		fyne.NewMenuItem("Copy Session ID", func() { p.ui.fa.Clipboard().SetContent(id.String()) }),
+		fyne.NewMenuItemSeparator(),
+		block,
+		fyne.NewMenuItem("Delete conversation…", func() {
+			p.showDialog(dialog.NewConfirm("Delete this conversation?", "Its messages are deleted from this computer. The other person keeps their copy.", func(ok bool) {
+				if ok {
+					p.call(func(e *engine.Engine) error { return e.DeleteConversation(id) }, "Allium could not delete the conversation. Try again.")
+				}
+			}, p.win))
+		}),
+	}
+	anchor := m.button
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(anchor).Add(fyne.NewPos(0, anchor.Size().Height))
+	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), p.win.Canvas(), pos)
+}
+
+func (m *conversationMenu) showRename() {
+	p, id := m.p, m.conv.ID
+	e := newField(p.keys, "Name")
+	e.SetText(m.conv.Name)
+	problem := widget.NewLabel("")
+	problem.Importance = widget.DangerImportance
+	problem.Wrapping = fyne.TextWrapWord
+	problem.Hide()
+	var d *dialog.ConfirmDialog
+	save := func() {
+		name := strings.TrimSpace(e.Text)
+		if s := nameProblem(name); s != "" {
+			problem.SetText(s)
+			problem.Show()
+			return
+		}
+		d.Hide()
+		p.call(func(e *engine.Engine) error { return e.SetContactName(id, name) }, "Allium could not save the name. Try again.")
+	}
+	e.OnSubmitted = func(string) { save() }
+	d = dialog.NewCustomConfirm("Rename", "Save", "Cancel",
+		container.NewGridWrap(fyne.NewSize(340, e.MinSize().Height*3), container.NewVBox(e, problem)), func(ok bool) {
+			if ok {
+				save()
+			}
+		}, p.win)
+	p.showDialog(d)
+	p.win.Canvas().Focus(e)
+}
+
+// Timers offered for disappearing messages.
+var disappearTimers = []time.Duration{5 * time.Minute, time.Hour, 12 * time.Hour, 24 * time.Hour, 7 * 24 * time.Hour, 14 * 24 * time.Hour}
+
+func (m *conversationMenu) showDisappearing() {
+	p, id := m.p, m.conv.ID
+	modes := []string{"Off", "After it is read", "After it is sent"}
+	mode := widget.NewRadioGroup(modes, nil)
+	var timers []string
+	for _, d := range disappearTimers {
+		timers = append(timers, durationText(d))
+	}
+	timer := widget.NewSelect(timers, nil)
+	timer.SetSelectedIndex(3)
+	for i, d := range disappearTimers {
+		if time.Duration(m.conv.ExpireTimer)*time.Second == d {
+			timer.SetSelectedIndex(i)
+		}
+	}
+	mode.SetSelected(modes[int(m.conv.ExpireMode)%len(modes)])
+	mode.OnChanged = func(s string) {
+		if s == modes[0] {
+			timer.Disable()
+		} else {
+			timer.Enable()
+		}
+	}
+	mode.OnChanged(mode.Selected)
+	info := widget.NewLabel("Messages you and " + convName(m.conv) + " send from now on disappear from both computers.")
+	info.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm("Disappearing messages", "Save", "Cancel",
+		column(360, info, mode, timer), func(ok bool) {
+			if !ok {
+				return
+			}
+			when := uint8(engine.DisappearOff)
+			switch mode.Selected {
+			case modes[1]:
+				when = engine.DisappearAfterRead
+			case modes[2]:
+				when = engine.DisappearAfterSend
+			}
+			t := disappearTimers[max(0, timer.SelectedIndex())]
+			p.call(func(e *engine.Engine) error { return e.SetDisappearing(id, when, t) }, "Allium could not change the setting. Try again.")
+		}, p.win)
+	p.showDialog(d)
+}

@@ -1,0 +1,240 @@
+package app
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"allium/crypto"
+	"allium/engine"
+)
+
+// sidebar is the left side of the main window: the profile's name, search, New
+// conversation, the conversation list and the message requests button. It keeps every
+// conversation of the account, which the other views read from it.
+type sidebar struct {
+	p      *Profile
+	convs  []engine.Conversation // every conversation, most recent first
+	shown  []engine.Conversation // the list's rows: accepted, not blocked, matching the search
+	typing map[crypto.SessionID]bool
+	// selecting is set while the list's selection follows the open conversation, so
+	// that OnSelected does not open it again.
+	selecting bool
+
+	name        *widget.Label
+	search      *field
+	list        *widget.List
+	requestsBtn *widget.Button
+	content     fyne.CanvasObject
+}
+
+func newSidebar(p *Profile) *sidebar {
+	s := &sidebar{p: p, typing: map[crypto.SessionID]bool{}}
+	s.name = widget.NewLabelWithStyle(p.name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.name.Truncation = fyne.TextTruncateEllipsis
+	qrBtn := widget.NewButtonWithIcon("", theme.AccountIcon(), p.showMyQR)
+	settingsBtn := widget.NewButtonWithIcon("", theme.SettingsIcon(), p.showSettings)
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(qrBtn, settingsBtn), s.name)
+
+	s.search = newField(p.keys, "Search")
+	s.search.OnChanged = func(string) { p.refresh() }
+	newBtn := widget.NewButtonWithIcon("New conversation", theme.ContentAddIcon(), p.showNewConversation)
+	newBtn.Importance = widget.HighImportance
+
+	s.list = widget.NewList(
+		func() int { return len(s.shown) },
+		func() fyne.CanvasObject { return newConvRow() },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id < len(s.shown) {
+				c := s.shown[id]
+				o.(*convRow).set(c, s.typing[c.ID])
+			}
+		})
+	s.list.HideSeparators = true
+	s.list.OnSelected = func(id widget.ListItemID) {
+		if !s.selecting && id < len(s.shown) {
+			p.openConversation(s.shown[id].ID)
+		}
+	}
+	s.requestsBtn = widget.NewButtonWithIcon("", theme.MailComposeIcon(), p.showRequests)
+	s.requestsBtn.Hide()
+
+	s.content = container.NewBorder(
+		container.NewVBox(top, s.search, newBtn),
+		s.requestsBtn, nil, nil, s.list)
+	return s
+}
+
+// query is the search text, as it is matched.
+func (s *sidebar) query() string { return strings.ToLower(strings.TrimSpace(s.search.Text)) }
+
+// refresh rebuilds the list's rows from the conversations and the search text, and the
+// requests button.
+func (s *sidebar) refresh() {
+	s.name.SetText(s.p.displayName())
+	q := s.query()
+	s.shown = s.shown[:0]
+	requests := 0
+	for _, c := range s.convs {
+		if c.Blocked {
+			continue
+		}
+		if !c.Approved {
+			requests++
+			continue
+		}
+		if q != "" && !strings.Contains(strings.ToLower(convName(c)), q) &&
+			!strings.Contains(c.ID.String(), q) && !strings.Contains(strings.ToLower(c.LastBody), q) {
+			continue
+		}
+		s.shown = append(s.shown, c)
+	}
+	s.list.Refresh()
+	s.selectOpen()
+	if requests > 0 {
+		s.requestsBtn.SetText("Message requests (" + itoa(requests) + ")")
+		s.requestsBtn.Show()
+	} else {
+		s.requestsBtn.Hide()
+	}
+}
+
+// selectOpen highlights the open conversation in the list, if it is shown there.
+func (s *sidebar) selectOpen() {
+	s.selecting = true
+	defer func() { s.selecting = false }()
+	if id, ok := s.p.openID(); ok {
+		for i, c := range s.shown {
+			if c.ID == id {
+				s.list.Select(i)
+				return
+			}
+		}
+	}
+	s.list.UnselectAll()
+}
+
+// setTyping shows, or stops showing, that someone is typing.
+func (s *sidebar) setTyping(id crypto.SessionID, typing bool) {
+	if typing {
+		s.typing[id] = true
+	} else {
+		delete(s.typing, id)
+	}
+	s.list.Refresh()
+}
+
+// unread counts unread messages in accepted conversations.
+func (s *sidebar) unread() int {
+	n := 0
+	for _, c := range s.convs {
+		if c.Approved && !c.Blocked {
+			n += c.Unread
+		}
+	}
+	return n
+}
+
+// setConversations replaces every conversation by what the engine read.
+func (s *sidebar) setConversations(convs []engine.Conversation) { s.convs = convs }
+
+// find returns the index of a conversation in s.convs, or -1.
+func (s *sidebar) find(id crypto.SessionID) int {
+	for i, c := range s.convs {
+		if c.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// put stores a changed conversation and keeps the list in order, most recent first.
+func (s *sidebar) put(c engine.Conversation) {
+	if i := s.find(c.ID); i >= 0 {
+		s.convs[i] = c
+	} else {
+		s.convs = append(s.convs, c)
+	}
+	sort.SliceStable(s.convs, func(i, j int) bool { return s.convs[i].LastAt > s.convs[j].LastAt })
+}
+
+// remove forgets a deleted conversation.
+func (s *sidebar) remove(id crypto.SessionID) {
+	if i := s.find(id); i >= 0 {
+		s.convs = append(s.convs[:i], s.convs[i+1:]...)
+	}
+	delete(s.typing, id)
+}
+
+// conversation returns a conversation, or one with only its ID if there is none yet.
+func (s *sidebar) conversation(id crypto.SessionID) (engine.Conversation, bool) {
+	if i := s.find(id); i >= 0 {
+		return s.convs[i], true
+	}
+	return engine.Conversation{ID: id}, false
+}
+
+// convRow is a row of the conversation list: name, time, last message or "typing…",
+// and the unread count.
+type convRow struct {
+	widget.BaseWidget
+	name, preview *widget.Label
+	when          *widget.Label
+	badge         *fyne.Container
+	badgeText     *canvas.Text
+	content       fyne.CanvasObject
+}
+
+func newConvRow() *convRow {
+	r := &convRow{
+		name:    widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		preview: widget.NewLabel(""),
+		when:    widget.NewLabel(""),
+	}
+	r.name.Truncation = fyne.TextTruncateEllipsis
+	r.preview.Truncation = fyne.TextTruncateEllipsis
+	r.when.Importance = widget.LowImportance
+	r.badgeText = canvas.NewText("", theme.Color(theme.ColorNameForegroundOnPrimary))
+	r.badgeText.TextSize = theme.CaptionTextSize()
+	r.badgeText.TextStyle.Bold = true
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
+	bg.CornerRadius = 9
+	r.badge = container.NewStack(bg, container.NewPadded(container.NewCenter(r.badgeText)))
+	line1 := container.NewBorder(nil, nil, nil, r.when, r.name)
+	line2 := container.NewBorder(nil, nil, nil, container.NewCenter(r.badge), r.preview)
+	r.content = container.NewVBox(line1, line2)
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *convRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
+
+func (r *convRow) set(c engine.Conversation, typing bool) {
+	r.name.SetText(convName(c))
+	switch {
+	case typing:
+		r.preview.TextStyle = fyne.TextStyle{Italic: true}
+		r.preview.SetText("typing…")
+	default:
+		r.preview.TextStyle = fyne.TextStyle{}
+		r.preview.SetText(firstLine(c.LastBody))
+	}
+	if c.LastAt > 0 {
+		r.when.SetText(listTime(time.UnixMilli(c.LastAt), time.Now()))
+	} else {
+		r.when.SetText("")
+	}
+	if c.Unread > 0 {
+		r.badgeText.Text = itoa(c.Unread)
+		r.badgeText.Refresh()
+		r.badge.Show()
+	} else {
+		r.badge.Hide()
+	}
+}
