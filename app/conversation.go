@@ -28,9 +28,7 @@ type conversationView struct {
 
 	msgs []engine.Message
 	rows []chatRow
-	// early holds status changes that arrived before Send returned the message.
-	early map[int64]engine.MessageStatusChanged
-	m     bubbleMetrics
+	m    bubbleMetrics
 
 	title      *widget.Label
 	sub        *widget.Label
@@ -59,7 +57,7 @@ type chatRow struct {
 }
 
 func newConversationView(p *Profile, c engine.Conversation) *conversationView {
-	v := &conversationView{p: p, id: c.ID, conv: c, early: map[int64]engine.MessageStatusChanged{}}
+	v := &conversationView{p: p, id: c.ID, conv: c}
 	v.m = newBubbleMetrics()
 
 	v.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -193,7 +191,6 @@ func (v *conversationView) add(m engine.Message) {
 		v.refreshMsg(i)
 		return
 	}
-	m = v.withEarlyState(m)
 	atBottom := v.atBottom()
 	n := len(v.msgs)
 	if n == 0 || v.msgs[n-1].Timestamp <= m.Timestamp {
@@ -325,8 +322,8 @@ func (v *conversationView) setTyping(typing bool) {
 	switch {
 	case typing:
 		v.sub.SetText("typing…")
-	case v.conv.ExpireMode != engine.DisappearOff && v.conv.ExpireTimer > 0:
-		v.sub.SetText("Messages disappear " + disappearWhen(v.conv.ExpireMode) + " " + durationText(time.Duration(v.conv.ExpireTimer)*time.Second))
+	case v.conv.Disappearing.On():
+		v.sub.SetText("Messages disappear " + disappearWhen(v.conv.Disappearing.Mode) + " " + durationText(v.conv.Disappearing.Timer))
 	case v.conv.Blocked:
 		v.sub.SetText("Blocked — you don't receive their messages")
 	default:

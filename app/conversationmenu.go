@@ -108,11 +108,11 @@ func (m *conversationMenu) showDisappearing() {
 	timer := widget.NewSelect(timers, nil)
 	timer.SetSelectedIndex(3)
 	for i, d := range disappearTimers {
-		if time.Duration(m.conv.ExpireTimer)*time.Second == d {
+		if m.conv.Disappearing.Timer == d {
 			timer.SetSelectedIndex(i)
 		}
 	}
-	mode.SetSelected(modes[int(m.conv.ExpireMode)%len(modes)])
+	mode.SetSelected(modes[int(m.conv.Disappearing.Mode)%len(modes)])
 	mode.OnChanged = func(s string) {
 		if s == modes[0] {
 			timer.Disable()
@@ -128,7 +128,7 @@ func (m *conversationMenu) showDisappearing() {
 			if !ok {
 				return
 			}
-			when := uint8(engine.DisappearOff)
+			when := engine.DisappearOff
 			switch mode.Selected {
 			case modes[1]:
 				when = engine.DisappearAfterRead
@@ -136,7 +136,7 @@ func (m *conversationMenu) showDisappearing() {
 				when = engine.DisappearAfterSend
 			}
 			t := disappearTimers[max(0, timer.SelectedIndex())]
-			p.call(func(e *engine.Engine) error { return e.SetDisappearing(id, when, t) }, "Allium could not change the setting. Try again.")
+			p.call(func(e *engine.Engine) error { return e.SetDisappearing(id, engine.Disappearing{Mode: when, Timer: t}) }, "Allium could not change the setting. Try again.")
 		}, p.win)
 	p.showDialog(d)
 }

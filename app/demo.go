@@ -108,7 +108,7 @@ func (d *Demo) start() (demoEngines, error) {
 	d.mu.Unlock()
 	open := func(name string) (*engine.Engine, error) {
 		dir := filepath.Join(d.dir, strings.ToLower(name))
-		if _, err := engine.Create(dir, name); err != nil {
+		if _, err := engine.Create(dir, tn.NetworkFile(), name); err != nil {
 			return nil, err
 		}
 		e, err := engine.Open(engine.Options{Dir: dir, Network: tn.NetworkFile(), PollActive: 500 * time.Millisecond, PollIdle: 2 * time.Second})

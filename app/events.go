@@ -22,13 +22,18 @@ func (p *Profile) apply(eng *engine.Engine, ev engine.Event) {
 		if ev.Conversation.Approved && !ev.Conversation.Blocked && ev.Message.Author != p.me {
 			p.notify(ev.Conversation, ev.Message)
 		}
+	case engine.MessageQueued:
+		s.put(ev.Conversation)
+		if v := p.open(ev.Conversation.ID); v != nil {
+			v.add(ev.Message)
+		}
 	case engine.RequestReceived:
 		// Requests never notify: a stranger must not be able to make the computer chime.
 		s.put(ev.Conversation)
 		p.refresh()
 	case engine.MessageStatusChanged:
 		if v := p.open(ev.Conversation); v != nil {
-			v.setState(ev.Timestamp, ev.State, ev.Error)
+			v.setState(ev.Timestamp, ev.State, ev.Failure)
 		}
 	case engine.MessageDeleted:
 		if v := p.open(ev.Conversation); v != nil {

@@ -126,7 +126,7 @@ func (h *harness) waitFor(what string, cond func() bool) {
 func account(t testing.TB, name string) (string, crypto.SessionID) {
 	t.Helper()
 	dir := t.TempDir()
-	id, err := engine.Create(dir, name)
+	id, err := engine.Create(dir, "", name)
 	if err != nil {
 		t.Fatal(err)
 	}

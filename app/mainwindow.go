@@ -204,7 +204,7 @@ func newStatusLine() *statusLine {
 // set shows the connection status. The progress bar only runs while connecting: an
 // animation that runs for nothing costs CPU all day.
 func (s *statusLine) set(st engine.Status) {
-	s.label.SetText(st.String())
+	s.label.SetText(statusSentence(st))
 	switch st {
 	case engine.Online:
 		s.label.Importance = widget.LowImportance

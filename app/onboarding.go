@@ -110,9 +110,9 @@ func (o *onboarding) showCreate() {
 func (o *onboarding) create() {
 	name := strings.TrimSpace(o.name.Text)
 	o.createBtn.Disable()
-	dir := o.p.dir
+	dir, network := o.p.dir, o.p.network
 	step(o.p, func() (string, error) {
-		id, err := engine.Create(dir, name)
+		id, err := engine.Create(dir, network, name)
 		if err != nil {
 			return "", err
 		}
@@ -226,8 +226,8 @@ func (o *onboarding) restore() {
 		return
 	}
 	o.restoreBtn.Disable()
-	dir := o.p.dir
-	step(o.p, func() (*crypto.Identity, error) { return engine.Restore(dir, phrase, name) }, func(_ *crypto.Identity, err error) {
+	dir, network := o.p.dir, o.p.network
+	step(o.p, func() (*crypto.Identity, error) { return engine.Restore(dir, network, phrase, name) }, func(_ *crypto.Identity, err error) {
 		if err != nil {
 			o.wordsIssue.Importance = widget.DangerImportance
 			o.wordsIssue.SetText(plain(err, "Allium could not save your account: the profile folder can't be written. Check that the disk is not full, then try again."))

@@ -58,7 +58,7 @@ func TestOnboardingCreate(t *testing.T) {
 
 func TestOnboardingRestore(t *testing.T) {
 	// The account to bring back: made elsewhere, known only by its phrase.
-	id, err := engine.Create(t.TempDir(), "Dana")
+	id, err := engine.Create(t.TempDir(), "", "Dana")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 func plain(err error, fallback string) string {
 	var idErr *crypto.SessionIDError
 	var phraseErr *crypto.PhraseError
+	var tooLong *engine.TooLongError
 	switch {
 	case err == nil:
 		return ""
@@ -30,6 +31,10 @@ func plain(err error, fallback string) string {
 		return "The network refused Allium's request because this computer's clock is wrong. Set the correct date and time, then try again."
 	case errors.Is(err, engine.ErrUnknownNetwork):
 		return "Allium can't use this network file: it is missing or damaged. Choose another network file, or the Session network."
+	case errors.As(err, &tooLong) && tooLong.What == "message":
+		return tooLongMessage(tooLong.Length)
+	case errors.As(err, &tooLong), errors.Is(err, engine.ErrBadText):
+		return nameSentence(err)
 	case errors.Is(err, engine.ErrEmptyMessage):
 		return "Type a message first."
 	case errors.Is(err, engine.ErrAccountExists):
@@ -52,12 +57,30 @@ func tooLongMessage(n int) string {
 // nameProblem says what is wrong with a display name, or "" if it can be used.
 func nameProblem(name string) string {
 	if err := engine.CheckName(name); err != nil {
-		if errors.Is(err, engine.ErrTooLong) {
-			return fmt.Sprintf("This name is too long: a name can have at most %d bytes (letters outside the Latin alphabet count for two or three). Shorten it.", engine.MaxNameBytes)
-		}
-		return "This name can't be used: it contains characters that are not text. Type it again."
+		return nameSentence(err)
 	}
 	return ""
+}
+
+// nameSentence words what engine.CheckName found wrong with a name.
+func nameSentence(err error) string {
+	if errors.Is(err, engine.ErrTooLong) {
+		return fmt.Sprintf("This name is too long: a name can have at most %d bytes (letters outside the Latin alphabet count for two or three). Shorten it.", engine.MaxNameBytes)
+	}
+	return "This name can't be used: it contains characters that are not text. Type it again."
+}
+
+// statusSentence is the status line's words for the connection status.
+func statusSentence(s engine.Status) string {
+	switch s {
+	case engine.Online:
+		return "Online"
+	case engine.Offline:
+		return "Offline — messages will be sent when you're back online"
+	case engine.ClockWrong:
+		return "Clock is wrong — set this computer's date and time, then try again"
+	}
+	return "Connecting…"
 }
 
 func unreadSentence(n int) string {

@@ -70,7 +70,7 @@ func startOfDay(t time.Time) time.Time {
 }
 
 // disappearWhen says when messages disappear, before the duration (durationText).
-func disappearWhen(mode uint8) string {
+func disappearWhen(mode engine.DisappearMode) string {
 	if mode == engine.DisappearAfterRead {
 		return "after reading,"
 	}

@@ -3,7 +3,6 @@ package engine
 import (
 	"crypto/rand"
 	"errors"
-	"fmt"
 	"strconv"
 	"unicode/utf8"
 
@@ -22,39 +21,46 @@ const (
 // MaxNameBytes bounds a display name, as Session clients do.
 const MaxNameBytes = 100
 
-// CheckName reports whether a display name can be used, with a sentence for a person.
+// CheckName reports whether a display name can be used: a *TooLongError or ErrBadText
+// if not.
 func CheckName(name string) error {
 	if len(name) > MaxNameBytes {
-		return &InputError{Err: ErrTooLong, Reason: fmt.Sprintf("A display name can be at most %d bytes; this one has %d. Choose a shorter name.", MaxNameBytes, len(name))}
+		return &TooLongError{What: "name", Length: len(name), Limit: MaxNameBytes}
 	}
 	if !utf8.ValidString(name) {
-		return &InputError{Err: errors.New("engine: invalid text"), Reason: "The display name contains characters that are not text. Type it again."}
+		return ErrBadText
 	}
 	return nil
 }
 
-// Create makes a new account in the profile directory dir and returns its identity. The
-// directory is created with mode 0700; it must not hold an account already.
-func Create(dir, name string) (*crypto.Identity, error) {
+// Create makes a new account in the profile directory dir on a network (NetworkSession,
+// or the path of a private network file; empty is NetworkSession) and returns its
+// identity. The directory is created with mode 0700; it must not hold an account
+// already. An unusable network file is ErrUnknownNetwork, and nothing is written.
+func Create(dir, network, name string) (*crypto.Identity, error) {
 	id, err := crypto.GenerateIdentity(rand.Reader)
 	if err != nil {
 		return nil, err
 	}
-	return id, saveAccount(dir, id, name)
+	return id, saveAccount(dir, network, id, name)
 }
 
-// Restore brings an account back into dir from its 13-word recovery phrase. Mistakes in
-// the phrase are *crypto.PhraseError values, which say what is wrong in plain words.
-func Restore(dir, phrase, name string) (*crypto.Identity, error) {
+// Restore brings an account back into dir, on a network as Create has it, from its
+// 13-word recovery phrase. Mistakes in the phrase are *crypto.PhraseError values, which
+// say what is wrong in plain words.
+func Restore(dir, network, phrase, name string) (*crypto.Identity, error) {
 	id, err := crypto.RestoreIdentity(phrase)
 	if err != nil {
 		return nil, err
 	}
-	return id, saveAccount(dir, id, name)
+	return id, saveAccount(dir, network, id, name)
 }
 
-func saveAccount(dir string, id *crypto.Identity, name string) error {
+func saveAccount(dir, network string, id *crypto.Identity, name string) error {
 	if err := CheckName(name); err != nil {
+		return err
+	}
+	if err := CheckNetwork(network); err != nil {
 		return err
 	}
 	st, err := store.Open(dir)
@@ -67,11 +73,29 @@ func saveAccount(dir string, id *crypto.Identity, name string) error {
 	} else if ok {
 		return ErrAccountExists
 	}
+	if network == "" {
+		network = NetworkSession
+	}
 	seed, _ := id.Seed()
 	if err := st.Put(store.Account, keyName, []byte(name)); err != nil {
 		return err
 	}
+	if err := st.Put(store.Account, keyNetwork, []byte(network)); err != nil {
+		return err
+	}
 	return st.Put(store.Account, keySeed, seed[:])
+}
+
+// LoadIdentity returns the account of dir without opening an engine (to show its Session
+// ID or recovery phrase). Like HasAccount, it fails with ErrProfileInUse while an engine
+// has the profile open.
+func LoadIdentity(dir string) (*crypto.Identity, error) {
+	st, err := store.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return loadIdentity(st)
 }
 
 // HasAccount reports whether dir holds an account. It opens the profile briefly, so it

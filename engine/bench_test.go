@@ -26,7 +26,7 @@ func BenchmarkSendToReceive(b *testing.B) {
 	tn := startTestnet(b, 9, 3)
 	alice := newUser(b, tn, "Alice")
 	bob := &user{t: b, dir: b.TempDir(), net: tn.NetworkFile()}
-	id, err := engine.Create(bob.dir, "Bob")
+	id, err := engine.Create(bob.dir, bob.net, "Bob")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func BenchmarkIdleEngine(b *testing.B) {
 	}
 
 	profile := filepath.Join(dir, "profile")
-	id, err := engine.Create(profile, "Idle")
+	id, err := engine.Create(profile, "", "Idle")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"allium/crypto"
 	"allium/engine/sessionpb"
+	"allium/engine/store"
 )
 
 // MaxMessageLength is the longest message, in UTF-16 code units as Session counts them
@@ -45,7 +46,7 @@ func (e *Engine) profile() *sessionpb.LokiProfile {
 }
 
 // applyExpiry puts a conversation's disappearing-message setting on a Content.
-func applyExpiry(c *sessionpb.Content, conv Conversation) {
+func applyExpiry(c *sessionpb.Content, conv store.Conversation) {
 	if conv.ExpireMode == 0 || conv.ExpireTimer == 0 {
 		return
 	}

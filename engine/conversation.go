@@ -14,17 +14,22 @@ import (
 
 // Conversations returns every conversation, most recent first. Message requests are
 // those with Approved false.
-func (e *Engine) Conversations() ([]Conversation, error) { return e.st.Conversations() }
+func (e *Engine) Conversations() ([]Conversation, error) {
+	cs, err := e.st.Conversations()
+	return conversationsOf(cs), err
+}
 
 // Conversation returns one conversation.
 func (e *Engine) Conversation(id crypto.SessionID) (Conversation, bool, error) {
-	return e.st.Conversation(id)
+	c, ok, err := e.st.Conversation(id)
+	return conversationOf(c), ok, err
 }
 
 // Messages returns a page of a conversation, oldest first, ending before the timestamp
 // before (0: the newest page).
 func (e *Engine) Messages(conv crypto.SessionID, before int64, limit int) ([]Message, error) {
-	return e.st.Messages(conv, before, limit)
+	ms, err := e.st.Messages(conv, before, limit)
+	return messagesOf(ms), err
 }
 
 // StartConversation opens (or returns) the conversation with someone, as accepted: we
@@ -32,9 +37,9 @@ func (e *Engine) Messages(conv crypto.SessionID, before int64, limit int) ([]Mes
 func (e *Engine) StartConversation(id crypto.SessionID) (Conversation, error) {
 	c, err := e.st.UpdateConversation(id, func(c *store.Conversation) { c.Approved = true })
 	if err == nil {
-		e.events.push(ConversationUpdated{Conversation: c})
+		e.events.push(ConversationUpdated{Conversation: conversationOf(c)})
 	}
-	return c, err
+	return conversationOf(c), err
 }
 
 // SetContactName names a contact on this device (until they announce a newer name of
@@ -45,7 +50,7 @@ func (e *Engine) SetContactName(id crypto.SessionID, name string) error {
 	}
 	c, err := e.st.UpdateConversation(id, func(c *store.Conversation) { c.Name = name; c.Approved = true })
 	if err == nil {
-		e.events.push(ConversationUpdated{Conversation: c})
+		e.events.push(ConversationUpdated{Conversation: conversationOf(c)})
 	}
 	return err
 }
@@ -77,7 +82,7 @@ func (e *Engine) Accept(id crypto.SessionID) error {
 	if err != nil {
 		return err
 	}
-	e.events.push(ConversationUpdated{Conversation: c})
+	e.events.push(ConversationUpdated{Conversation: conversationOf(c)})
 	return e.sendControl(id, &sessionpb.Content{MessageRequestResponse: &sessionpb.MessageRequestResponse{
 		IsApproved: proto.Bool(true), Profile: e.profile()}}, ttlContent)
 }
@@ -89,7 +94,7 @@ func (e *Engine) Decline(id crypto.SessionID) error { return e.DeleteConversatio
 func (e *Engine) Block(id crypto.SessionID) error {
 	c, err := e.st.UpdateConversation(id, func(c *store.Conversation) { c.Blocked = true })
 	if err == nil {
-		e.events.push(ConversationUpdated{Conversation: c})
+		e.events.push(ConversationUpdated{Conversation: conversationOf(c)})
 	}
 	return err
 }
@@ -98,7 +103,7 @@ func (e *Engine) Block(id crypto.SessionID) error {
 func (e *Engine) Unblock(id crypto.SessionID) error {
 	c, err := e.st.UpdateConversation(id, func(c *store.Conversation) { c.Blocked = false })
 	if err == nil {
-		e.events.push(ConversationUpdated{Conversation: c})
+		e.events.push(ConversationUpdated{Conversation: conversationOf(c)})
 	}
 	return err
 }
@@ -139,25 +144,19 @@ func (e *Engine) Unsend(conv crypto.SessionID, ts int64) error {
 	return e.sendControl(e.SessionID(), req, ttlContent)
 }
 
-// Disappearing modes, for SetDisappearing.
-const (
-	DisappearOff       = store.ExpireNone
-	DisappearAfterRead = store.ExpireAfterRead
-	DisappearAfterSend = store.ExpireAfterSend
-)
-
 // SetDisappearing sets a conversation's disappearing messages (mode and timer) and tells
 // the other person, whose app applies the same setting.
-func (e *Engine) SetDisappearing(id crypto.SessionID, mode uint8, timer time.Duration) error {
-	secs := uint32(timer / time.Second)
-	if mode == DisappearOff {
-		secs = 0
+func (e *Engine) SetDisappearing(id crypto.SessionID, d Disappearing) error {
+	secs := uint32(d.Timer / time.Second)
+	mode := uint8(d.Mode)
+	if d.Mode == DisappearOff || secs == 0 {
+		mode, secs = store.ExpireNone, 0
 	}
 	c, err := e.st.UpdateConversation(id, func(c *store.Conversation) { c.ExpireMode, c.ExpireTimer = mode, secs })
 	if err != nil {
 		return err
 	}
-	e.events.push(ConversationUpdated{Conversation: c})
+	e.events.push(ConversationUpdated{Conversation: conversationOf(c)})
 	content := &sessionpb.Content{DataMessage: &sessionpb.DataMessage{
 		Flags: proto.Uint32(uint32(sessionpb.DataMessage_EXPIRATION_TIMER_UPDATE)), Profile: e.profile()}}
 	content.ExpirationType = sessionpb.Content_ExpirationType(mode).Enum()
@@ -221,7 +220,7 @@ func (e *Engine) Blocked() ([]Conversation, error) {
 	var out []Conversation
 	for _, c := range all {
 		if c.Blocked {
-			out = append(out, c)
+			out = append(out, conversationOf(c))
 		}
 	}
 	return out, err

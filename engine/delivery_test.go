@@ -195,7 +195,7 @@ func TestRestoreReceivesSwarmMessages(t *testing.T) {
 	alice.waitState(m.Timestamp, engine.Sent)
 
 	dir := t.TempDir()
-	id, err := engine.Restore(dir, phrase, "Bob again")
+	id, err := engine.Restore(dir, tn.NetworkFile(), phrase, "Bob again")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -147,19 +147,37 @@ func resolveNetwork(st *store.Store, name string) (client.Options, error) {
 	if name == "" {
 		name = NetworkSession
 	}
-	opts := client.Options{Seeds: client.SessionSeeds, Diverse: true}
-	if name != NetworkSession {
-		f, err := network.LoadNetworkFile(name)
-		if err != nil {
-			return opts, fmt.Errorf("%w: %v", ErrUnknownNetwork, err)
-		}
-		opts.Seeds, opts.Diverse = nil, false
-		for _, s := range f.Seeds {
-			opts.Seeds = append(opts.Seeds, client.Seed{URL: s})
-		}
+	opts, err := networkOptions(name)
+	if err != nil {
+		return opts, err
 	}
 	if err := st.Put(store.Account, keyNetwork, []byte(name)); err != nil {
 		return opts, err
+	}
+	return opts, nil
+}
+
+// CheckNetwork reports whether a network name can be used: NetworkSession (or empty) or
+// the path of a readable private network file. Otherwise it is ErrUnknownNetwork.
+func CheckNetwork(name string) error {
+	_, err := networkOptions(name)
+	return err
+}
+
+// networkOptions are the client options for a network name: NetworkSession (or empty) or
+// the path of a private network file.
+func networkOptions(name string) (client.Options, error) {
+	opts := client.Options{Seeds: client.SessionSeeds, Diverse: true}
+	if name == "" || name == NetworkSession {
+		return opts, nil
+	}
+	f, err := network.LoadNetworkFile(name)
+	if err != nil {
+		return opts, fmt.Errorf("%w: %v", ErrUnknownNetwork, err)
+	}
+	opts.Seeds, opts.Diverse = nil, false
+	for _, s := range f.Seeds {
+		opts.Seeds = append(opts.Seeds, client.Seed{URL: s})
 	}
 	return opts, nil
 }

@@ -15,6 +15,19 @@ func TestTwoUsersChat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The app learns of its own message from events: MessageQueued comes first.
+	first := alice.waitEvent("the message's first event", func(ev engine.Event) bool {
+		switch ev := ev.(type) {
+		case engine.MessageQueued:
+			return ev.Message.Timestamp == m.Timestamp
+		case engine.MessageStatusChanged:
+			return ev.Timestamp == m.Timestamp
+		}
+		return false
+	})
+	if q, ok := first.(engine.MessageQueued); !ok || q.Message.State != engine.Pending || q.Message.Body != "Hello Bob" || q.Conversation.ID != bob.id {
+		t.Fatalf("first event %#v, want MessageQueued of the pending message", first)
+	}
 	alice.waitState(m.Timestamp, engine.Sent)
 	got := bob.waitMessage("Hello Bob")
 	if got.Author != alice.id || got.Timestamp != m.Timestamp {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 
 	"allium/engine/store"
 	"allium/network/client"
@@ -26,17 +27,23 @@ var (
 	ErrTooLong = errors.New("engine: too long")
 	// ErrNotFound: no such message or conversation.
 	ErrNotFound = errors.New("engine: not found")
+	// ErrBadText: a name that is not valid UTF-8 text.
+	ErrBadText = errors.New("engine: not text")
 	// ErrClosed: the engine was closed.
 	ErrClosed = errors.New("engine: closed")
 )
 
-// InputError is a mistake in what a person typed (a name or message too long, an empty
-// message). Its Error is a sentence to show them; Unwrap gives the sentinel (ErrTooLong,
-// ErrEmptyMessage) for code that needs to tell the cases apart.
-type InputError struct {
-	Err    error
-	Reason string
+// TooLongError is a message or display name over its limit. It wraps ErrTooLong. The app
+// and the command line word it for people, with the limit.
+type TooLongError struct {
+	// What is "message" (Length and Limit count UTF-16 units, as Session does) or "name"
+	// (they count bytes).
+	What          string
+	Length, Limit int
 }
 
-func (e *InputError) Error() string { return e.Reason }
-func (e *InputError) Unwrap() error { return e.Err }
+func (e *TooLongError) Error() string {
+	return fmt.Sprintf("engine: %s of %d over the limit of %d", e.What, e.Length, e.Limit)
+}
+
+func (e *TooLongError) Unwrap() error { return ErrTooLong }

@@ -5,30 +5,7 @@ import (
 	"sync"
 
 	"allium/crypto"
-	"allium/engine/store"
 	"allium/network/client"
-)
-
-// Types the app reads, re-exported so that it needs only this package.
-type (
-	Message      = store.Message
-	Conversation = store.Conversation
-	MessageState = store.MessageState
-)
-
-// Message directions, re-exported.
-const (
-	Outgoing = store.Outgoing
-	Incoming = store.Incoming
-)
-
-// Message states, re-exported.
-const (
-	Pending  = store.Pending
-	Sent     = store.Sent
-	Failed   = store.Failed
-	Received = store.Received
-	Read     = store.Read
 )
 
 // Event is something that happened, for the app to show. Events arrive in order on
@@ -50,13 +27,21 @@ type RequestReceived struct {
 	Conversation Conversation
 }
 
-// MessageStatusChanged fires when one of our messages is sent, fails (Error says why, in
-// plain words) or is read by the recipient. The app updates the bubble.
+// MessageQueued fires when one of our messages is written to the outbox (state Pending),
+// before Send returns and before any MessageStatusChanged for it. The app shows the
+// bubble.
+type MessageQueued struct {
+	Message      Message
+	Conversation Conversation
+}
+
+// MessageStatusChanged fires when one of our messages is sent, fails (Failure says why)
+// or is read by the recipient. The app updates the bubble.
 type MessageStatusChanged struct {
 	Conversation crypto.SessionID
 	Timestamp    int64
 	State        MessageState
-	Error        string
+	Failure      Failure
 }
 
 // MessageDeleted fires when a message disappears: its timer ran out, or its author
@@ -89,6 +74,7 @@ type PathChanged struct{ Paths []Path }
 // line.
 type ConnectionChanged struct{ Status Status }
 
+func (MessageQueued) isEvent()        {}
 func (MessageReceived) isEvent()      {}
 func (RequestReceived) isEvent()      {}
 func (MessageStatusChanged) isEvent() {}
@@ -113,16 +99,18 @@ const (
 	ClockWrong
 )
 
+// String names the status for logs and scripts; the app and the command line word it
+// for people.
 func (s Status) String() string {
 	switch s {
 	case Online:
-		return "Online"
+		return "online"
 	case Offline:
-		return "Offline — messages will be sent when you're back online"
+		return "offline"
 	case ClockWrong:
-		return "Clock is wrong — set this computer's date and time, then try again"
+		return "clock-wrong"
 	}
-	return "Connecting…"
+	return "connecting"
 }
 
 // statusOf is the engine's status for the client's.

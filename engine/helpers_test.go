@@ -34,7 +34,7 @@ type user struct {
 func newUser(t testing.TB, tn *testnet.Testnet, name string) *user {
 	t.Helper()
 	dir := t.TempDir()
-	id, err := engine.Create(dir, name)
+	id, err := engine.Create(dir, tn.NetworkFile(), name)
 	if err != nil {
 		t.Fatal(err)
 	}

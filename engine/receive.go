@@ -79,7 +79,7 @@ func (e *Engine) receive(data []byte) {
 	case c.MessageRequestResponse != nil:
 		if c.MessageRequestResponse.GetIsApproved() {
 			if updated, err := e.st.UpdateConversation(from, func(cv *store.Conversation) { cv.ApprovedMe = true }); err == nil {
-				e.events.push(ConversationUpdated{Conversation: updated})
+				e.events.push(ConversationUpdated{Conversation: conversationOf(updated)})
 			}
 		}
 	}
@@ -110,7 +110,7 @@ func (e *Engine) learnName(from crypto.SessionID, p *sessionpb.LokiProfile) {
 		return // the message that follows creates the conversation, with this name
 	}
 	if c, err := e.st.UpdateConversation(from, func(cv *store.Conversation) { cv.Name = name; cv.NameUpdated = updated }); err == nil {
-		e.events.push(ConversationUpdated{Conversation: c})
+		e.events.push(ConversationUpdated{Conversation: conversationOf(c)})
 	}
 }
 
@@ -119,7 +119,7 @@ func (e *Engine) receiveData(from crypto.SessionID, ts int64, c *sessionpb.Conte
 	if d.GetFlags()&uint32(sessionpb.DataMessage_EXPIRATION_TIMER_UPDATE) != 0 {
 		mode, timer := uint8(c.GetExpirationType()), c.GetExpirationTimer()
 		if cv, err := e.st.UpdateConversation(from, func(cv *store.Conversation) { cv.ExpireMode, cv.ExpireTimer = mode, timer }); err == nil {
-			e.events.push(ConversationUpdated{Conversation: cv})
+			e.events.push(ConversationUpdated{Conversation: conversationOf(cv)})
 		}
 		return
 	}
@@ -128,8 +128,8 @@ func (e *Engine) receiveData(from crypto.SessionID, ts int64, c *sessionpb.Conte
 	}
 	_, existed, _ := e.st.Conversation(from)
 	// Received is set here, not left to the store, so that the event carries it too.
-	m := Message{Conversation: from, Author: from, Timestamp: ts, Received: time.Now().UnixMilli(), Direction: store.Incoming,
-		Body: d.GetBody(), State: Received, Unread: true, ExpireMode: uint8(c.GetExpirationType()), ExpireTimer: c.GetExpirationTimer()}
+	m := store.Message{Conversation: from, Author: from, Timestamp: ts, Received: time.Now().UnixMilli(), Direction: store.Incoming,
+		Body: d.GetBody(), State: store.Received, Unread: true, ExpireMode: uint8(c.GetExpirationType()), ExpireTimer: c.GetExpirationTimer()}
 	if m.ExpireMode == store.ExpireAfterSend && m.ExpireTimer > 0 {
 		m.ExpiresAt = ts + int64(m.ExpireTimer)*1000
 	}
@@ -149,10 +149,10 @@ func (e *Engine) receiveData(from crypto.SessionID, ts int64, c *sessionpb.Conte
 		return
 	}
 	if !existed || !conv.Approved {
-		e.events.push(RequestReceived{Message: m, Conversation: conv})
+		e.events.push(RequestReceived{Message: messageOf(m), Conversation: conversationOf(conv)})
 		return
 	}
-	e.events.push(MessageReceived{Message: m, Conversation: conv})
+	e.events.push(MessageReceived{Message: messageOf(m), Conversation: conversationOf(conv)})
 }
 
 // receiveOwn handles a copy of a message we sent from another device.
@@ -166,9 +166,9 @@ func (e *Engine) receiveOwn(ts int64, c *sessionpb.Content) {
 		e.dropped.Add(1)
 		return
 	}
-	m := Message{Conversation: to, Author: e.SessionID(), Timestamp: ts, Direction: store.Outgoing, Body: d.GetBody(), State: Sent}
+	m := store.Message{Conversation: to, Author: e.SessionID(), Timestamp: ts, Direction: store.Outgoing, Body: d.GetBody(), State: store.Sent}
 	if added, err := e.st.AddMessage(m); err == nil && added {
 		conv, _, _ := e.st.Conversation(to)
-		e.events.push(MessageReceived{Message: m, Conversation: conv})
+		e.events.push(MessageReceived{Message: messageOf(m), Conversation: conversationOf(conv)})
 	}
 }

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -26,24 +25,16 @@ const (
 	sendWorkers = 4
 )
 
-// Plain-language reasons a message failed.
-const (
-	reasonOffline = "Can't reach the network. Your message will be sent when you're back online."
-	reasonClock   = "The network refused the message because this computer's clock is wrong. Set the correct date and time."
-	reasonExpired = "This message could not be delivered in time and was given up."
-	reasonRefused = "The network refused this message."
-)
-
-// Send writes a text message to the outbox and returns it (state Pending): the app shows
-// the returned message itself (no MessageReceived fires for it). It is delivered in the
-// background; MessageStatusChanged says when it is sent or fails, and may arrive before
-// Send returns. Replying to a message request accepts it. Mistakes are *InputError.
+// Send writes a text message to the outbox and returns it (state Pending). MessageQueued
+// fires for it before Send returns, then MessageStatusChanged when it is sent or fails;
+// it is delivered in the background. Replying to a message request accepts it. An empty
+// message is ErrEmptyMessage; one over MaxMessageLength is a *TooLongError.
 func (e *Engine) Send(to crypto.SessionID, text string) (Message, error) {
 	if strings.TrimSpace(text) == "" {
-		return Message{}, &InputError{Err: ErrEmptyMessage, Reason: "The message is empty. Type something first."}
+		return Message{}, ErrEmptyMessage
 	}
 	if n := MessageLength(text); n > MaxMessageLength {
-		return Message{}, &InputError{Err: ErrTooLong, Reason: fmt.Sprintf("A message can be at most %d characters; this one has %d. Shorten it or split it in two.", MaxMessageLength, n)}
+		return Message{}, &TooLongError{What: "message", Length: n, Limit: MaxMessageLength}
 	}
 	conv, exists, err := e.st.Conversation(to)
 	if err != nil {
@@ -59,8 +50,8 @@ func (e *Engine) Send(to crypto.SessionID, text string) (Message, error) {
 	c := &sessionpb.Content{DataMessage: &sessionpb.DataMessage{Body: proto.String(text), Profile: e.profile()}}
 	applyExpiry(c, conv)
 	ttl := ttlContent
-	m := Message{Conversation: to, Author: e.SessionID(), Timestamp: ts, Direction: store.Outgoing, Body: text,
-		State: Pending, ExpireMode: conv.ExpireMode, ExpireTimer: conv.ExpireTimer}
+	m := store.Message{Conversation: to, Author: e.SessionID(), Timestamp: ts, Direction: store.Outgoing, Body: text,
+		State: store.Pending, ExpireMode: conv.ExpireMode, ExpireTimer: conv.ExpireTimer}
 	if conv.ExpireMode == store.ExpireAfterSend && conv.ExpireTimer > 0 {
 		ttl = time.Duration(conv.ExpireTimer) * time.Second
 		m.ExpiresAt = ts + ttl.Milliseconds()
@@ -90,9 +81,13 @@ func (e *Engine) Send(to crypto.SessionID, text string) (Message, error) {
 			return Message{}, err
 		}
 	}
-	e.pushConversation(to)
+	queued := messageOf(m)
+	if c, ok, err := e.st.Conversation(to); err == nil && ok {
+		e.events.push(MessageQueued{Message: queued, Conversation: conversationOf(c)})
+		e.events.push(ConversationUpdated{Conversation: conversationOf(c)})
+	}
 	wake(e.sendWake)
-	return m, nil
+	return queued, nil
 }
 
 // sendControl queues a control message (receipt, unsend, request response, timer
@@ -143,7 +138,7 @@ func (e *Engine) Retry(conv crypto.SessionID, ts int64) error {
 	if !found {
 		return ErrNotFound
 	}
-	e.setMessageState(conv, ts, Pending, "")
+	e.setMessageState(conv, ts, store.Pending, NotFailed)
 	wake(e.sendWake)
 	return nil
 }
@@ -229,7 +224,7 @@ func (e *Engine) deliver(it store.OutboxItem) {
 	if now > it.Timestamp+it.TTL {
 		e.st.Dequeue(it.ID)
 		if it.Kind == kindVisible {
-			e.setMessageState(it.Conversation, it.Timestamp, Failed, reasonExpired)
+			e.setMessageState(it.Conversation, it.Timestamp, store.Failed, FailedExpired)
 		}
 		return
 	}
@@ -247,7 +242,7 @@ func (e *Engine) deliver(it store.OutboxItem) {
 	case err == nil:
 		e.st.Dequeue(it.ID)
 		if it.Kind == kindVisible {
-			e.setMessageState(it.Conversation, it.Timestamp, Sent, "")
+			e.setMessageState(it.Conversation, it.Timestamp, store.Sent, NotFailed)
 		}
 		return
 	case errors.As(err, &refused) && refused.Status >= 400 && refused.Status < 500:
@@ -255,41 +250,41 @@ func (e *Engine) deliver(it store.OutboxItem) {
 		e.log.Warn("store refused", "status", refused.Status)
 		e.st.Dequeue(it.ID)
 		if it.Kind == kindVisible {
-			e.setMessageState(it.Conversation, it.Timestamp, Failed, reasonRefused)
+			e.setMessageState(it.Conversation, it.Timestamp, store.Failed, FailedRefused)
 		}
 		return
 	}
-	reason := reasonOffline
+	reason := FailedOffline
 	if errors.Is(err, ErrClockWrong) {
-		reason = reasonClock
+		reason = FailedClockWrong
 	}
 	it.Attempts++
 	backoff := min(maxBackoff, time.Second<<min(it.Attempts, 10))
 	it.NextAttempt = e.now().Add(backoff).UnixMilli()
 	e.st.UpdateOutbox(it)
 	if it.Kind == kindVisible && it.Attempts >= failAfter {
-		e.setMessageState(it.Conversation, it.Timestamp, Failed, reason)
+		e.setMessageState(it.Conversation, it.Timestamp, store.Failed, reason)
 	}
 }
 
 // setMessageState updates one of our messages and tells the app.
-func (e *Engine) setMessageState(conv crypto.SessionID, ts int64, st MessageState, reason string) {
+func (e *Engine) setMessageState(conv crypto.SessionID, ts int64, st store.MessageState, f Failure) {
 	m, ok, err := e.st.Message(conv, e.SessionID(), ts)
-	if err != nil || !ok || m.State == st && m.Error == reason {
+	if err != nil || !ok || m.State == st && m.Error == f.String() {
 		return
 	}
-	if m.State == Read && st == Sent {
+	if m.State == store.Read && st == store.Sent {
 		return // a read receipt can arrive before the store confirmation
 	}
-	if err := e.st.SetMessageState(conv, e.SessionID(), ts, st, reason); err != nil {
+	if err := e.st.SetMessageState(conv, e.SessionID(), ts, st, f.String()); err != nil {
 		return
 	}
-	e.events.push(MessageStatusChanged{Conversation: conv, Timestamp: ts, State: st, Error: reason})
+	e.events.push(MessageStatusChanged{Conversation: conv, Timestamp: ts, State: MessageState(st), Failure: f})
 	e.pushConversation(conv)
 }
 
 func (e *Engine) pushConversation(id crypto.SessionID) {
 	if c, ok, err := e.st.Conversation(id); err == nil && ok {
-		e.events.push(ConversationUpdated{Conversation: c})
+		e.events.push(ConversationUpdated{Conversation: conversationOf(c)})
 	}
 }

@@ -11,7 +11,6 @@ import (
 
 	"allium/crypto"
 	"allium/engine"
-	"allium/network"
 )
 
 func (c *cli) create(_ context.Context, args []string) error {
@@ -20,15 +19,12 @@ func (c *cli) create(_ context.Context, args []string) error {
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
-	if err := c.checkNetwork(); err != nil {
-		return err
-	}
-	id, err := engine.Create(c.profile, *name)
+	id, err := engine.Create(c.profile, c.network, *name)
 	if err != nil {
 		return err
 	}
 	fmt.Println(id.SessionID())
-	return c.rememberNetwork()
+	return nil
 }
 
 func (c *cli) restore(_ context.Context, args []string) error {
@@ -37,7 +33,7 @@ func (c *cli) restore(_ context.Context, args []string) error {
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
-	if err := c.checkNetwork(); err != nil {
+	if err := engine.CheckNetwork(c.network); err != nil {
 		return err
 	}
 	if fi, err := os.Stdin.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
@@ -47,12 +43,12 @@ func (c *cli) restore(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	id, err := engine.Restore(c.profile, phrase, *name)
+	id, err := engine.Restore(c.profile, c.network, phrase, *name)
 	if err != nil {
 		return err
 	}
 	fmt.Println(id.SessionID())
-	return c.rememberNetwork()
+	return nil
 }
 
 // readPhrase reads lines until they hold a whole recovery phrase or the input ends, so
@@ -66,50 +62,31 @@ func readPhrase(r io.Reader) (string, error) {
 	return strings.Join(words, " "), s.Err()
 }
 
-// checkNetwork rejects an unreadable --network before create or restore writes anything.
-func (c *cli) checkNetwork() error {
-	if c.network == "" || c.network == engine.NetworkSession {
-		return nil
-	}
-	if _, err := network.LoadNetworkFile(c.network); err != nil {
-		return fmt.Errorf("%w: %v", engine.ErrUnknownNetwork, err)
-	}
-	return nil
-}
-
-// rememberNetwork makes a new profile keep the --network it was made with: the engine
-// records the network when it opens, and later commands use it without --network.
-func (c *cli) rememberNetwork() error {
-	if c.network == "" {
-		return nil
-	}
-	e, err := c.open()
-	if err != nil {
-		return err
-	}
-	return e.Close()
-}
-
 func (c *cli) id(_ context.Context, args []string) error {
-	return c.show(flag.NewFlagSet("id", flag.ContinueOnError), args, func(e *engine.Engine) string {
-		return e.SessionID().String()
+	return c.show(flag.NewFlagSet("id", flag.ContinueOnError), args, func(id *crypto.Identity) string {
+		return id.SessionID().String()
 	})
 }
 
 func (c *cli) phrase(_ context.Context, args []string) error {
-	return c.show(flag.NewFlagSet("phrase", flag.ContinueOnError), args, (*engine.Engine).Phrase)
+	return c.show(flag.NewFlagSet("phrase", flag.ContinueOnError), args, func(id *crypto.Identity) string {
+		p, _ := id.Phrase()
+		return p
+	})
 }
 
-// show prints one thing the profile knows, without waiting for the network.
-func (c *cli) show(fs *flag.FlagSet, args []string, what func(*engine.Engine) string) error {
+// show prints one thing of the profile's account, without opening an engine.
+func (c *cli) show(fs *flag.FlagSet, args []string, what func(*crypto.Identity) string) error {
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
-	e, err := c.open()
+	if err := engine.CheckNetwork(c.network); err != nil {
+		return err // a --network that can't be used is a mistake even here
+	}
+	id, err := engine.LoadIdentity(c.profile)
 	if err != nil {
 		return err
 	}
-	defer e.Close()
-	fmt.Println(what(e))
+	fmt.Println(what(id))
 	return nil
 }

@@ -15,11 +15,25 @@ func (e usageError) Error() string { return string(e) }
 
 var errInterrupted = errors.New("Interrupted.")
 
+// failure says why a message was not sent.
+func failure(f engine.Failure) string {
+	switch f {
+	case engine.FailedClockWrong:
+		return "The network refused the message because this computer's clock is wrong. Set the correct date and time; the message stays queued and will be sent the next time this profile is opened."
+	case engine.FailedExpired:
+		return "The message could not be delivered in time and was given up."
+	case engine.FailedRefused:
+		return "The network refused the message."
+	}
+	return "Can't reach the network. The message stays queued and will be sent the next time this profile is opened."
+}
+
 // explain turns an error into what the person should read, and the exit status.
 func (c *cli) explain(err error) (string, int) {
 	var ue usageError
 	var sid *crypto.SessionIDError
 	var pe *crypto.PhraseError
+	var tl *engine.TooLongError
 	switch {
 	case errors.As(err, &ue):
 		return string(ue) + "\nRun `allium-cli -h` for help.", 2
@@ -43,10 +57,12 @@ func (c *cli) explain(err error) (string, int) {
 		return "The network refuses our requests because this computer's clock is wrong. Set the correct date and time, then try again.", 1
 	case errors.Is(err, engine.ErrEmptyMessage):
 		return "The message is empty.", 1
-	case errors.Is(err, engine.ErrTooLong) && c.cmd == "send":
-		return fmt.Sprintf("The message is too long: a message can be at most %d characters.", engine.MaxMessageLength), 1
-	case errors.Is(err, engine.ErrTooLong):
-		return fmt.Sprintf("The name is too long: a display name can be at most %d bytes.", engine.MaxNameBytes), 1
+	case errors.As(err, &tl) && tl.What == "message":
+		return fmt.Sprintf("The message is too long: it has %d characters and a message can have at most %d.", tl.Length, tl.Limit), 1
+	case errors.As(err, &tl):
+		return fmt.Sprintf("The name is too long: it has %d bytes and a display name can have at most %d.", tl.Length, tl.Limit), 1
+	case errors.Is(err, engine.ErrBadText):
+		return "The name contains characters that are not text.", 1
 	}
 	return err.Error(), 1
 }

@@ -72,14 +72,14 @@ func newPrinter(profile string, self crypto.SessionID) (*printer, error) {
 // print prints m unless it is ours, was stored before the cursor, or was printed already.
 func (p *printer) print(m engine.Message, conv engine.Conversation) error {
 	k := printedKey{m.Conversation, m.Author, m.Timestamp}
-	if m.Author == p.self || m.Received <= p.cursor || p.printed[k] {
+	if m.Author == p.self || m.Arrived <= p.cursor || p.printed[k] {
 		return nil
 	}
 	p.printed[k] = true
 	if err := p.out.Encode(received{From: m.Author.String(), Name: conv.Name, Timestamp: m.Timestamp, Text: m.Body}); err != nil {
 		return err
 	}
-	p.newest = max(p.newest, m.Received)
+	p.newest = max(p.newest, m.Arrived)
 	return nil
 }
 
@@ -100,13 +100,13 @@ func (p *printer) backlog(e *engine.Engine) error {
 			return err
 		}
 		for _, m := range ms {
-			if m.Received > p.cursor && m.Author != p.self {
+			if m.Arrived > p.cursor && m.Author != p.self {
 				news = append(news, item{m, conv})
 			}
 		}
 	}
 	slices.SortFunc(news, func(a, b item) int {
-		return cmp.Or(cmp.Compare(a.m.Received, b.m.Received), cmp.Compare(a.m.Timestamp, b.m.Timestamp))
+		return cmp.Or(cmp.Compare(a.m.Arrived, b.m.Arrived), cmp.Compare(a.m.Timestamp, b.m.Timestamp))
 	})
 	for _, n := range news {
 		if err := p.print(n.m, n.conv); err != nil {

@@ -53,7 +53,7 @@ func (c *cli) send(ctx context.Context, args []string) error {
 			case engine.Sent:
 				return nil
 			case engine.Failed:
-				return errors.New(s.Error)
+				return errors.New(failure(s.Failure))
 			}
 		case <-ctx.Done():
 			return queued(ctx, e)

@@ -49,7 +49,7 @@ func main() {
 }
 
 func seedProfile(dir string, n int) error {
-	me, err := engine.Create(dir, "Ivy")
+	me, err := engine.Create(dir, "", "Ivy")
 	if err != nil {
 		return err
 	}
