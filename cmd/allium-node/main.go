@@ -45,7 +45,11 @@ Usage:
 // gcPercent: a node's live heap is small (a few MB) while every request allocates its
 // buffers, so Go's default (collect at 100 % growth) collects very often. At 400 % it
 // collects about a quarter as often, for a few MB more memory; relaying onion requests
-// then costs less CPU per hop (see BENCHMARKS.md). GOGC in the environment still wins.
+// then costs less CPU per hop (see BENCHMARKS.md). Alone, 400 % would also let a burst
+// of large replies grow the heap to five times what they hold, so `run` caps the heap
+// with a soft memory limit from the config (node.Config.MemoryLimit): under it the
+// collector runs as GOGC says, near it as often as it must. GOGC and GOMEMLIMIT in the
+// environment still win.
 const gcPercent = 400
 
 func main() {
@@ -100,6 +104,9 @@ func run(args []string) error {
 	cfg, err := node.LoadConfig(*config)
 	if err != nil {
 		return err
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(cfg.MemoryLimit())
 	}
 	stop := notifyStop()
 	hup := make(chan os.Signal, 1)

@@ -20,6 +20,9 @@ import (
 //	rate_limit = 50                 # requests per second per source address; -1: no limit
 //	rate_burst = 100
 //	max_concurrent = 128            # requests handled at once; more get 503
+//	max_memory = 256                # MB for requests in flight and replies not yet read
+//	max_per_address = 16            # requests one address may have open, body reading included
+//	max_conns_per_address = 32      # connections one address may hold open
 type Config struct {
 	Listen            string   `toml:"listen"`
 	DataDir           string   `toml:"data_dir"`
@@ -29,6 +32,15 @@ type Config struct {
 	RateLimit         float64  `toml:"rate_limit"`
 	RateBurst         int      `toml:"rate_burst"`
 	MaxConcurrent     int      `toml:"max_concurrent"`
+	// MaxMemory is the ceiling, in MB, on what requests in flight and replies not yet
+	// read may hold (memory.go); past it new work gets 503.
+	MaxMemory int `toml:"max_memory"`
+	// MaxPerAddress bounds the requests one source address may have open, from the
+	// first byte of the body to the last byte of the reply; MaxConnsPerAddress its
+	// connections. A node of the registry relays many clients' requests and gets half
+	// the node's requests instead (MaxConcurrent/2).
+	MaxPerAddress      int `toml:"max_per_address"`
+	MaxConnsPerAddress int `toml:"max_conns_per_address"`
 
 	// Listener, if set, is used instead of listening on Listen (testnet hands over the
 	// listener it reserved the port with, so no other process can take the port between).
@@ -66,6 +78,9 @@ const (
 	defaultRateLimit     = 50
 	defaultRateBurst     = 100
 	defaultMaxConcurrent = 128
+	defaultMaxMemory     = 256
+	defaultMaxPerAddress = 16
+	defaultMaxConns      = 32
 	defaultSyncInterval  = 10 * time.Second
 	defaultPruneInterval = 30 * time.Second
 )
@@ -101,6 +116,15 @@ func (c *Config) withDefaults() {
 	if c.MaxConcurrent <= 0 {
 		c.MaxConcurrent = defaultMaxConcurrent
 	}
+	if c.MaxMemory <= 0 {
+		c.MaxMemory = defaultMaxMemory
+	}
+	if c.MaxPerAddress <= 0 {
+		c.MaxPerAddress = defaultMaxPerAddress
+	}
+	if c.MaxConnsPerAddress <= 0 {
+		c.MaxConnsPerAddress = defaultMaxConns
+	}
 	if c.Clock == nil {
 		c.Clock = time.Now
 	}
@@ -125,4 +149,16 @@ func ParseLogLevel(s string) (slog.Level, error) {
 		return l, fmt.Errorf("node: log_level %q: want debug, info, warn or error", s)
 	}
 	return l, nil
+}
+
+// MemoryLimit is the Go runtime's soft memory limit (GOMEMLIMIT) for a node run with c:
+// the requests' ceiling, the store's and the runtime's own few MB, and room for the
+// garbage of requests that have just finished. Under it the collector runs only as
+// often as GOGC asks; near it, as often as it must to stay under.
+func (c Config) MemoryLimit() int64 {
+	mem := c.MaxMemory
+	if mem <= 0 {
+		mem = defaultMaxMemory
+	}
+	return int64(mem)<<20 + int64(mem)<<18 + 64<<20
 }

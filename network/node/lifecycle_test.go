@@ -236,8 +236,8 @@ func TestSampleConfig(t *testing.T) {
 	}
 }
 
-// TestBusy holds the only request slot of a node with a body that never finishes; the
-// next request is turned away with 503 at once, and served again once the slot frees.
+// TestBusy sends a body that never finishes to a node with one request slot: the body
+// is read before a slot is taken, so the next request is served.
 func TestBusy(t *testing.T) {
 	dir := t.TempDir()
 	tn, err := testnet.Start(context.Background(), testnet.Options{Nodes: 1, SwarmSize: 1, Dir: dir})
@@ -259,12 +259,11 @@ func TestBusy(t *testing.T) {
 		t.Fatal(err)
 	}
 	fmt.Fprintf(conn, "POST /storage_rpc/v1 HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"method\":")
-	time.Sleep(200 * time.Millisecond) // the handler is now waiting for the rest of the body
-	if status, body := n.rpc(t, 0, "info", []byte(`{}`)); status != http.StatusServiceUnavailable || !strings.Contains(string(body), "busy") {
-		t.Fatalf("while busy: %d %s", status, body)
+	time.Sleep(200 * time.Millisecond) // the node is now waiting for the rest of the body
+	if status, body := n.rpc(t, 0, "info", []byte(`{}`)); status != http.StatusOK {
+		t.Fatalf("beside a slow body: %d %s", status, body)
 	}
 	conn.Close()
-	waitFor(t, "the slot to free", func() bool { status, _ := n.rpc(t, 0, "info", []byte(`{}`)); return status == http.StatusOK })
 }
 
 // TestRelayTimeout relays to a node that accepts connections but never answers: the

@@ -114,6 +114,7 @@ type frameWriter struct {
 
 	mu        sync.Mutex
 	buf       []byte
+	written   []func()  // called once buf has been written, or dropped
 	err       error     // set once a write failed or the writer was stopped
 	finishing bool      // write what is queued, then stop
 	room      sync.Cond // signalled when the writer takes the queue, or stops
@@ -137,17 +138,31 @@ func (w *frameWriter) waitRoom(limit int) {
 	w.mu.Unlock()
 }
 
-// send appends a frame built by appendFrame and wakes the writing goroutine.
-func (w *frameWriter) send(appendFrame func([]byte) []byte) error {
+// send appends a frame built by appendFrame and wakes the writing goroutine. done, if
+// not nil, is called once the frame has gone to the connection or been dropped (it
+// releases the memory the frame holds), and at once if the frame was refused.
+func (w *frameWriter) send(appendFrame func([]byte) []byte, done func()) error {
 	w.mu.Lock()
 	if w.err != nil || w.finishing {
 		w.mu.Unlock()
+		if done != nil {
+			done()
+		}
 		return errLinkClosed
 	}
 	w.buf = appendFrame(w.buf)
+	if done != nil {
+		w.written = append(w.written, done)
+	}
 	w.mu.Unlock()
 	w.signal()
 	return nil
+}
+
+func callAll(fs []func()) {
+	for _, f := range fs {
+		f()
+	}
 }
 
 func (w *frameWriter) signal() {
@@ -169,9 +184,11 @@ func (w *frameWriter) run() {
 		for {
 			w.mu.Lock()
 			out, finishing, failed := w.buf, w.finishing, w.err != nil
+			written := w.written
 			if len(out) > 0 {
 				// The senders go on in the spare buffer; the two never share memory.
 				w.buf, spare = spare[:0], nil
+				w.written = nil
 				w.room.Broadcast()
 			}
 			w.mu.Unlock()
@@ -182,7 +199,9 @@ func (w *frameWriter) run() {
 				break
 			}
 			w.conn.SetWriteDeadline(time.Now().Add(w.timeout))
-			if _, err := w.conn.Write(out); err != nil {
+			_, err := w.conn.Write(out)
+			callAll(written)
+			if err != nil {
 				w.stop(err)
 				w.conn.Close()
 				return
@@ -202,8 +221,11 @@ func (w *frameWriter) stop(err error) {
 		w.err = err
 	}
 	w.buf = nil
+	written := w.written
+	w.written = nil
 	w.room.Broadcast()
 	w.mu.Unlock()
+	callAll(written)
 	w.signal()
 }
 
@@ -217,11 +239,14 @@ func (w *frameWriter) finish() {
 }
 
 // serveLink answers the onion requests a previous node sends over a link, each in its
-// own goroutine under the same limits as an HTTP request: the per-address rate limit
-// (429) and the node's request slots (503), both checked before a body is read. The link
-// ends when the peer closes it, sends a bad frame, stays silent for idleTimeout, or the
-// node shuts down. Requests still being handled are cancelled when the peer has gone,
-// and finish when the node shuts down.
+// own goroutine. A link carries many clients' requests, so it is limited by capacity,
+// not by a rate: its source address's share of open requests, memory for the body
+// under the node's ceiling, then one of the node's request slots (503 for each), taken
+// only once the body has arrived, so that a slow body holds no slot. An answer holds its
+// memory until it has been written to the connection. The link ends when the peer
+// closes it, sends a bad frame, stays silent for linkReadIdle, or the node shuts down.
+// Requests still being handled are cancelled when the peer has gone, and finish when
+// the node shuts down.
 func (n *Node) serveLink(c *tls.Conn) {
 	if !n.trackLink(c, true) {
 		c.Close()
@@ -231,58 +256,72 @@ func (n *Node) serveLink(c *tls.Conn) {
 	ctx, cancel := context.WithCancel(n.ctx)
 	defer cancel()
 	from := c.RemoteAddr().String()
-	src, _ := netip.ParseAddrPort(from)
+	src := remoteAddr(from)
 	w := newFrameWriter(c, writeTimeout)
 	go w.run()
-	answer := func(id uint32, status int, body []byte) {
-		w.send(func(b []byte) []byte { return appendResponseFrame(b, id, status, body) })
+	answer := func(id uint32, status int, body []byte, done func()) {
+		w.send(func(b []byte) []byte { return appendResponseFrame(b, id, status, body) }, done)
 	}
+	busy := []byte("Server busy, try again later")
 	var inflight sync.WaitGroup
 	r := bufio.NewReaderSize(c, 16<<10)
 frames:
 	for {
 		w.waitRoom(maxQueued)
 		if r.Buffered() < requestHeader {
-			c.SetReadDeadline(time.Now().Add(idleTimeout))
+			c.SetReadDeadline(time.Now().Add(linkReadIdle))
 		}
 		id, size, err := readRequestHeader(r)
 		if err != nil {
 			break frames
 		}
 		if size > maxBody {
-			answer(id, http.StatusRequestEntityTooLarge, []byte("Request body too large"))
+			answer(id, http.StatusRequestEntityTooLarge, []byte("Request body too large"), nil)
 			break frames
 		}
 		if r.Buffered() < int(size) {
 			c.SetReadDeadline(time.Now().Add(readTimeout))
 		}
-		if src.IsValid() && !n.limiter.allow(src.Addr(), n.now()) {
+		refuse := func() bool {
 			if _, err := r.Discard(int(size)); err != nil {
+				return false
+			}
+			answer(id, http.StatusServiceUnavailable, busy, nil)
+			return true
+		}
+		if !n.shares.take(src, n.requestShare(src)) {
+			if !refuse() {
 				break frames
 			}
-			answer(id, http.StatusTooManyRequests, []byte("Too many requests, try again later"))
 			continue
 		}
-		select {
-		case n.busy <- struct{}{}:
-		default:
-			if _, err := r.Discard(int(size)); err != nil {
+		call := &call{res: n.mem.reserve(), budget: newReplyBudget(), copies: replyCopies}
+		done := func() { call.res.release(); n.shares.give(src) }
+		if !call.res.take(int64(size) * bodyCopies) {
+			done()
+			if !refuse() {
 				break frames
 			}
-			answer(id, http.StatusServiceUnavailable, []byte("Server busy, try again later"))
 			continue
 		}
 		body, err := readFrameBody(r, size, maxBody)
 		if err != nil {
-			<-n.busy
+			done()
 			break frames
+		}
+		select {
+		case n.busy <- struct{}{}:
+		default:
+			done()
+			answer(id, http.StatusServiceUnavailable, busy, nil)
+			continue
 		}
 		inflight.Add(1)
 		go func() {
 			defer inflight.Done()
-			status, resp := linkAnswer(n.processOnion(ctx, from, body))
+			status, resp := linkAnswer(n.processOnion(withCall(ctx, call), from, body))
 			<-n.busy
-			answer(id, status, resp)
+			answer(id, status, resp, done)
 		}()
 	}
 	if !n.shuttingDown() {
@@ -362,10 +401,17 @@ type relayLink struct {
 
 	mu       sync.Mutex
 	next     uint32
-	pending  map[uint32]chan linkResult
+	pending  map[uint32]pendingRequest
 	err      error     // why the link ended; no new request starts after that
 	used     time.Time // when the last request was sent
 	lastRead time.Time // when the last response arrived
+}
+
+// pendingRequest is a request waiting for its response, and the reservation its
+// response's bytes are counted in before they are read.
+type pendingRequest struct {
+	ch  chan linkResult
+	res *reservation
 }
 
 type linkResult struct {
@@ -494,7 +540,7 @@ func (n *Node) closeWhenIdle(addr netip.AddrPort, s *linkSlot) {
 // startLink starts the writing and reading goroutines of an outgoing link on c.
 func startLink(c net.Conn) *relayLink {
 	l := &relayLink{conn: c, w: newFrameWriter(c, writeTimeout), readDone: make(chan struct{}),
-		pending: map[uint32]chan linkResult{}, used: time.Now()}
+		pending: map[uint32]pendingRequest{}, used: time.Now()}
 	go l.w.run()
 	go l.readLoop()
 	return l
@@ -519,7 +565,10 @@ func (l *relayLink) alive() bool {
 // was sent ends the link: the next node may be gone without a word, and the next request
 // should dial again. A request cancelled for other reasons (its client left) leaves the
 // link alone.
-func (l *relayLink) roundTrip(ctx context.Context, body []byte) (int, []byte, error) {
+//
+// The response's bytes are reserved in res before they are read; when they do not fit
+// under the node's ceiling, the response is skipped and errReplyNoRoom returned.
+func (l *relayLink) roundTrip(ctx context.Context, body []byte, res *reservation) (int, []byte, error) {
 	ch := make(chan linkResult, 1)
 	l.mu.Lock()
 	if l.err != nil {
@@ -528,11 +577,11 @@ func (l *relayLink) roundTrip(ctx context.Context, body []byte) (int, []byte, er
 	}
 	l.next++
 	id := l.next
-	l.pending[id] = ch
+	l.pending[id] = pendingRequest{ch: ch, res: res}
 	sent := time.Now()
 	l.used = sent
 	l.mu.Unlock()
-	if err := l.w.send(func(b []byte) []byte { return appendRequestFrame(b, id, body) }); err != nil {
+	if err := l.w.send(func(b []byte) []byte { return appendRequestFrame(b, id, body) }, nil); err != nil {
 		l.forget(id)
 		return 0, nil, errNotSent
 	}
@@ -562,26 +611,42 @@ func (l *relayLink) forget(id uint32) {
 	l.mu.Unlock()
 }
 
+// errReplyNoRoom says a relayed response was skipped: its bytes would have passed the
+// node's memory ceiling.
+var errReplyNoRoom = errors.New("node: no memory for the next node's response")
+
 // readLoop hands responses to their requests until the link fails. A response over
-// maxReply is skipped and fails only its own request.
+// maxReply, or one whose bytes do not fit in its request's reservation, is skipped and
+// fails only its own request; so is one nobody waits for any more.
 func (l *relayLink) readLoop() {
 	defer close(l.readDone)
 	r := bufio.NewReaderSize(l.conn, 16<<10)
 	for {
 		id, status, size, err := readResponseHeader(r)
 		var res linkResult
+		var p pendingRequest
+		var ok bool
 		if err == nil {
+			l.mu.Lock()
 			if size > 0 && r.Buffered() < int(min(size, maxReply)) {
 				// A long reply is on its way: the next node is not silent.
-				l.mu.Lock()
 				l.lastRead = time.Now()
-				l.mu.Unlock()
 			}
+			p, ok = l.pending[id]
+			l.mu.Unlock()
 			res.status = status
-			res.body, err = readFrameBody(r, size, maxReply)
-			if errors.Is(err, errFrameTooLarge) {
-				res.err = err
+			switch {
+			case size > maxReply:
+				res.err = fmt.Errorf("%w: %d bytes", errFrameTooLarge, size)
+			case !ok:
+				res.err = errLinkClosed
+			case p.res != nil && !p.res.take(int64(size)*relayCopies):
+				res.err = errReplyNoRoom
+			}
+			if res.err != nil {
 				_, err = io.CopyN(io.Discard, r, int64(size))
+			} else {
+				res.body, err = readFrameBody(r, size, maxReply)
 			}
 		}
 		if err != nil {
@@ -590,11 +655,11 @@ func (l *relayLink) readLoop() {
 		}
 		l.mu.Lock()
 		l.lastRead = time.Now()
-		ch, ok := l.pending[id]
+		p, ok = l.pending[id]
 		delete(l.pending, id)
 		l.mu.Unlock()
 		if ok {
-			ch <- res
+			p.ch <- res
 		}
 	}
 }
@@ -606,10 +671,10 @@ func (l *relayLink) shut(err error) {
 		l.err = err
 	}
 	pending := l.pending
-	l.pending = map[uint32]chan linkResult{}
+	l.pending = map[uint32]pendingRequest{}
 	l.mu.Unlock()
-	for _, ch := range pending {
-		ch <- linkResult{err: err}
+	for _, p := range pending {
+		p.ch <- linkResult{err: err}
 	}
 	l.w.stop(err)
 	l.conn.Close()

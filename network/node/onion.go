@@ -36,6 +36,11 @@ func (n *Node) handleOnion(w http.ResponseWriter, r *http.Request) {
 }
 
 func (n *Node) processOnion(ctx context.Context, from string, body []byte) (int, []byte) {
+	if _, ok := ctx.Value(callKey{}).(*call); !ok {
+		c := n.callFrom(ctx)
+		defer c.res.release()
+		ctx = withCall(ctx, c)
+	}
 	edge, err := network.ParseOnionEdge(body)
 	if err != nil {
 		return http.StatusBadRequest, []byte("Error parsing onion request: " + err.Error())
@@ -67,6 +72,11 @@ func (n *Node) processOnion(ctx context.Context, from string, body []byte) (int,
 	}
 	switch layer.Routing.Kind {
 	case network.RouteFinal:
+		// The reply will be sealed and encoded again (memory.go); its budget keeps it
+		// under the relays' reply limit before it is built.
+		if c, ok := ctx.Value(callKey{}).(*call); ok {
+			c.copies = onionReplyCopies
+		}
 		status, rpcBody := n.handleRPCBody(ctx, layer.Inner)
 		resp, err := network.SealOnionResponse(rand.Reader, &layer, status, rpcBody)
 		if err != nil {
@@ -113,8 +123,11 @@ func (n *Node) relayToNode(ctx context.Context, l *network.OnionLayer, hop int) 
 		}
 		var status int
 		var body []byte
-		if status, body, err = link.roundTrip(ctx, payload); err == nil {
+		if status, body, err = link.roundTrip(ctx, payload, n.callFrom(ctx).res); err == nil {
 			return status, body
+		}
+		if errors.Is(err, errReplyNoRoom) {
+			return http.StatusServiceUnavailable, []byte("Server busy, try again later")
 		}
 		if !errors.Is(err, errNotSent) {
 			break
@@ -139,6 +152,13 @@ func (n *Node) relayToNode(ctx context.Context, l *network.OnionLayer, hop int) 
 		return http.StatusBadGateway, unreachable
 	}
 	defer resp.Body.Close()
+	announced := resp.ContentLength
+	if announced < 0 || announced > maxReply {
+		announced = maxReply
+	}
+	if !n.callFrom(ctx).res.take(announced * relayCopies) {
+		return http.StatusServiceUnavailable, []byte("Server busy, try again later")
+	}
 	b, err := readAllSized(io.LimitReader(resp.Body, maxReply+1), min(resp.ContentLength, maxReply))
 	switch {
 	case err != nil:

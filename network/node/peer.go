@@ -14,6 +14,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -37,7 +38,16 @@ const (
 	peerClockTolerance = 70 * time.Second
 	// replicateTimeout bounds one copy to one swarm peer.
 	replicateTimeout = 5 * time.Second
-	syncBatch        = 500
+	// syncBatch is the most messages one catch-up page holds, and syncPageBytes their
+	// size as a retrieve counts it (base64 data and 100 bytes of each): a page of
+	// messages of the largest size is about ten of them, and its JSON stays far under
+	// maxBody, the most a caller reads. The peer that answers bounds the page, whatever
+	// the caller asks.
+	syncBatch     = 500
+	syncPageBytes = 1 << 20
+	// syncMaxBackoff is the longest a node waits before asking a peer again after
+	// failed catch-ups; the wait doubles from SyncInterval with each failure.
+	syncMaxBackoff = 5 * time.Minute
 )
 
 // peerClient makes HTTPS calls to other nodes over kept-alive connections. Node
@@ -84,9 +94,15 @@ func (n *Node) callPeer(ctx context.Context, p *Peer, path string, body []byte) 
 		return 0, nil, err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	if err == nil && len(b) > maxBody {
+		// Cut JSON would fail to parse anyway; say why.
+		return 0, nil, errPeerReplyTooLarge
+	}
 	return resp.StatusCode, b, err
 }
+
+var errPeerReplyTooLarge = errors.New("node: a swarm peer's reply is over the size limit")
 
 // authPeer checks a node-to-node call: the caller is in the registry, in our swarm, its
 // clock agrees with ours and it signed this very body.
@@ -140,10 +156,13 @@ func (n *Node) handleReplicate(w http.ResponseWriter, r *http.Request) {
 	writeRPC(w, status, resp)
 }
 
-// syncRequest asks a peer for its messages stored after a sequence number.
+// syncRequest asks a peer for its messages stored after a sequence number: at most
+// Limit of them, and at most MaxBytes of them as a retrieve counts size (0: the
+// peer's page size, which also caps what is asked).
 type syncRequest struct {
-	After uint64 `json:"after"`
-	Limit int    `json:"limit"`
+	After    uint64 `json:"after"`
+	Limit    int    `json:"limit"`
+	MaxBytes int    `json:"max_bytes,omitempty"`
 }
 
 type syncMessage struct {
@@ -176,7 +195,11 @@ func (n *Node) handleSync(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid sync request", http.StatusBadRequest)
 		return
 	}
-	msgs, err := n.spool.Since(req.After, req.Limit)
+	pageBytes := syncPageBytes
+	if req.MaxBytes > 0 {
+		pageBytes = min(req.MaxBytes, syncPageBytes)
+	}
+	msgs, err := n.spool.Since(req.After, req.Limit, pageBytes)
 	if err != nil {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
@@ -213,28 +236,66 @@ func (n *Node) syncLoop() {
 	}
 }
 
-// syncOnce pulls from each swarm peer everything it stored since the last pull.
+// syncOnce pulls from each swarm peer everything it stored since the last pull. A peer
+// whose catch-up failed is asked again after a wait that doubles with each failure, and
+// the failure is logged at warn, without naming the peer or any account, so that an
+// operator sees that catch-up is failing.
 func (n *Node) syncOnce(ctx context.Context) {
 	self := n.self()
 	if self == nil {
 		return
 	}
+	now := n.now()
 	for _, p := range n.reg.Load().Members(self.SwarmID) {
 		if p.Ed25519 == self.Ed25519 {
 			continue
 		}
-		if err := n.syncFrom(ctx, p); err != nil && ctx.Err() == nil {
-			n.log.Debug("sync from peer failed", "peer", p.EdHex(), "err", err)
+		n.syncMu.Lock()
+		b := n.backoff[p.Ed25519]
+		n.syncMu.Unlock()
+		if now.Before(b.next) {
+			continue
+		}
+		err := n.syncFrom(ctx, p)
+		if ctx.Err() != nil {
+			return
+		}
+		n.syncMu.Lock()
+		if err == nil {
+			delete(n.backoff, p.Ed25519)
+		} else {
+			b.failures++
+			wait := min(syncMaxBackoff, n.cfg.SyncInterval<<min(b.failures-1, 16))
+			b.next = now.Add(wait)
+			n.backoff[p.Ed25519] = b
+		}
+		n.syncMu.Unlock()
+		if err != nil {
+			// A transport error names the peer's URL; the log says only what failed.
+			logged := err
+			if ue, ok := errors.AsType[*url.Error](err); ok {
+				logged = ue.Err
+			}
+			n.log.Warn("catch-up from a swarm peer failed", "failures", b.failures, "retry_in", b.next.Sub(now).Round(time.Second), "err", logged)
+			n.log.Debug("catch-up failed", "peer", p.EdHex(), "err", err)
 		}
 	}
 }
 
+// syncBackoff is when a peer whose catch-up failed is asked again.
+type syncBackoff struct {
+	failures int
+	next     time.Time
+}
+
+// syncFrom pulls pages from p until it has everything, resuming from the last page it
+// stored: the cursor moves only once a page is in the store.
 func (n *Node) syncFrom(ctx context.Context, p *Peer) error {
 	for {
 		n.syncMu.Lock()
 		after := n.cursors[p.Ed25519]
 		n.syncMu.Unlock()
-		body, _ := json.Marshal(syncRequest{After: after, Limit: syncBatch})
+		body, _ := json.Marshal(syncRequest{After: after, Limit: syncBatch, MaxBytes: syncPageBytes})
 		cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		status, b, err := n.callPeer(cctx, p, syncPath, body)
 		cancel()
@@ -242,32 +303,42 @@ func (n *Node) syncFrom(ctx context.Context, p *Peer) error {
 			return err
 		}
 		if status != http.StatusOK {
-			return fmt.Errorf("status %d: %s", status, b)
+			return fmt.Errorf("node: catch-up: status %d", status)
 		}
-		var resp syncResponse
-		if err := json.Unmarshal(b, &resp); err != nil {
+		batch, next, err := parseSyncResponse(b)
+		if err != nil {
 			return err
-		}
-		batch := make([]spool.Message, 0, len(resp.Messages))
-		for _, m := range resp.Messages {
-			sm, err := m.toStore()
-			if err != nil {
-				return err
-			}
-			batch = append(batch, sm)
 		}
 		if len(batch) > 0 {
 			if _, err := n.spool.PutBatch(batch); err != nil {
 				return err
 			}
 		}
-		if resp.Next <= after {
+		if next <= after {
 			return nil
 		}
 		n.syncMu.Lock()
-		n.cursors[p.Ed25519] = resp.Next
+		n.cursors[p.Ed25519] = next
 		n.syncMu.Unlock()
 	}
+}
+
+// parseSyncResponse reads a peer's catch-up page: its messages, each checked, and the
+// cursor for the next page.
+func parseSyncResponse(b []byte) ([]spool.Message, uint64, error) {
+	var resp syncResponse
+	if err := json.Unmarshal(b, &resp); err != nil {
+		return nil, 0, fmt.Errorf("node: catch-up: %w", err)
+	}
+	batch := make([]spool.Message, 0, len(resp.Messages))
+	for _, m := range resp.Messages {
+		sm, err := m.toStore()
+		if err != nil {
+			return nil, 0, err
+		}
+		batch = append(batch, sm)
+	}
+	return batch, resp.Next, nil
 }
 
 // toStore checks a message a peer sent: its hash must be the hash of its contents, so a
@@ -275,13 +346,13 @@ func (n *Node) syncFrom(ctx context.Context, p *Peer) error {
 func (m syncMessage) toStore() (spool.Message, error) {
 	var pk [33]byte
 	if b, err := hex.DecodeString(m.Pubkey); err != nil || len(b) != 33 {
-		return spool.Message{}, errors.New("sync: bad pubkey")
+		return spool.Message{}, errors.New("node: catch-up: bad pubkey")
 	} else {
 		copy(pk[:], b)
 	}
 	ns := network.Namespace(m.Namespace)
 	if network.MessageHash(pk, ns, m.Data) != m.Hash {
-		return spool.Message{}, errors.New("sync: hash does not match data")
+		return spool.Message{}, errors.New("node: catch-up: hash does not match data")
 	}
 	return spool.Message{Pubkey: pk, Namespace: ns, Hash: m.Hash, Timestamp: m.Timestamp, Expiry: m.Expiry, Data: m.Data}, nil
 }

@@ -50,7 +50,8 @@ type Registry struct {
 	Name   string
 	Peers  []Peer
 	byEd   map[[32]byte]*Peer
-	swarms []uint64 // sorted swarm ids
+	addrs  map[netip.Addr]bool // every node's IP address
+	swarms []uint64            // sorted swarm ids
 }
 
 // LoadRegistry reads and checks a registry file.
@@ -76,7 +77,8 @@ func NewRegistry(f RegistryFile) (*Registry, error) {
 	if len(f.Nodes) == 0 {
 		return nil, errors.New("no nodes")
 	}
-	r := &Registry{Name: f.Name, Peers: make([]Peer, len(f.Nodes)), byEd: make(map[[32]byte]*Peer, len(f.Nodes))}
+	r := &Registry{Name: f.Name, Peers: make([]Peer, len(f.Nodes)), byEd: make(map[[32]byte]*Peer, len(f.Nodes)),
+		addrs: make(map[netip.Addr]bool, len(f.Nodes))}
 	for i, e := range f.Nodes {
 		p := &r.Peers[i]
 		var err error
@@ -100,6 +102,7 @@ func NewRegistry(f RegistryFile) (*Registry, error) {
 			return nil, fmt.Errorf("node %d: pubkey_ed25519 listed twice", i)
 		}
 		r.byEd[p.Ed25519] = p
+		r.addrs[p.Addr.Addr().Unmap()] = true
 		if !slices.Contains(r.swarms, p.SwarmID) {
 			r.swarms = append(r.swarms, p.SwarmID)
 		}
@@ -122,6 +125,10 @@ func (r *Registry) Lookup(ed [32]byte) (*Peer, bool) {
 	p, ok := r.byEd[ed]
 	return p, ok
 }
+
+// HasAddr reports whether a node of the registry has the IP address a (whatever its
+// port): traffic from there is a neighbour relaying for its clients.
+func (r *Registry) HasAddr(a netip.Addr) bool { return r.addrs[a.Unmap()] }
 
 // SwarmFor returns the swarm id an account belongs to.
 func (r *Registry) SwarmFor(pubkey [33]byte) uint64 {

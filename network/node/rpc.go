@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -21,10 +22,17 @@ const maxExpiryAhead = 30 * 24 * time.Hour
 
 // handleRPCBody runs one storage RPC request ({"method", "params"}) and returns the
 // status and body to answer, exactly as /storage_rpc/v1 and an onion destination do.
+// The request's call (memory.go) bounds its reply; a request that came without one
+// gets one for the time of this function.
 func (n *Node) handleRPCBody(ctx context.Context, body []byte) (int, []byte) {
 	method, params, rerr := network.ParseRPCRequest(body)
 	if rerr != nil {
 		return rerr.Status, []byte(rerr.Message)
+	}
+	if _, ok := ctx.Value(callKey{}).(*call); !ok {
+		c := n.callFrom(ctx)
+		defer c.res.release()
+		ctx = withCall(ctx, c)
 	}
 	return n.dispatch(ctx, method, params, true)
 }
@@ -36,7 +44,7 @@ func (n *Node) dispatch(ctx context.Context, method string, params json.RawMessa
 		if !allowBatch {
 			return http.StatusBadRequest, []byte("invalid request: batch requests may not be nested")
 		}
-		return n.batch(ctx, method == "sequence", params)
+		return n.batch(ctx, method == network.MethodSequence, params)
 	case network.MethodInfo:
 		t, hf := n.miscFields()
 		return n.encode(network.InfoResponse{Version: Version, Timestamp: t, T: t, HF: hf})
@@ -48,7 +56,7 @@ func (n *Node) dispatch(ctx context.Context, method string, params json.RawMessa
 		reg := n.reg.Load()
 		return n.encode(n.swarmResponse(reg, reg.SwarmFor(req.Pubkey)))
 	case network.MethodRetrieve:
-		return n.retrieve(params)
+		return n.retrieve(ctx, params)
 	case network.MethodGetExpiries:
 		return n.getExpiries(params)
 	case network.MethodOxendRequest:
@@ -108,25 +116,86 @@ func (n *Node) swarmResponse(reg *Registry, swarm uint64) network.SwarmResponse 
 	return resp
 }
 
-func (n *Node) retrieve(params json.RawMessage) (int, []byte) {
+// retrieve answers a retrieve within the request's reply budget and memory: it takes
+// its share of both before reading from the store, and gives back what the messages
+// did not use. When the budget of a batch is spent it answers no messages and more:
+// true, so the client asks again; when the node's memory is spent, 503.
+func (n *Node) retrieve(ctx context.Context, params json.RawMessage) (int, []byte) {
 	req, rerr := network.ParseRetrieve(params, n.now())
 	if status, b, stop := n.refuse(rerr, req.Pubkey); stop {
 		return status, b
 	}
-	msgs, more, err := n.spool.Retrieve(req.Pubkey, req.Namespace, req.LastHash, req.MaxCount, req.MaxSize)
+	c := n.callFrom(ctx)
+	grant := c.budget.take(req.MaxSize)
+	maxCount, maxSize := req.MaxCount, grant
+	if grant == 0 {
+		// Only whether a message is there, to say more: true.
+		maxCount, maxSize = 1, 1
+	} else {
+		mem := c.res.takeUpTo(int64(grant)*c.copies, int64(min(grant, minRetrieveGrant))*c.copies)
+		if mem == 0 {
+			c.budget.give(grant)
+			return http.StatusServiceUnavailable, []byte("Server busy, try again later")
+		}
+		maxSize = int(mem / c.copies)
+		c.budget.give(grant - maxSize)
+	}
+	msgs, more, err := n.spool.Retrieve(req.Pubkey, req.Namespace, req.LastHash, maxCount, maxSize)
 	if err != nil {
 		n.log.Error("retrieve", "err", err)
 		return http.StatusInternalServerError, []byte("internal error")
 	}
-	t, hf := n.miscFields()
-	resp := network.RetrieveResponse{Messages: make([]network.RetrievedMessage, len(msgs)), More: more, T: t, HF: hf}
-	for i, m := range msgs {
-		resp.Messages[i] = network.RetrievedMessage{
-			Hash: m.Hash, Timestamp: m.Timestamp, Expiration: m.Expiry,
-			Data: base64.StdEncoding.EncodeToString(m.Data),
+	if grant == 0 {
+		more, msgs = len(msgs) > 0, nil
+	} else {
+		used := 0
+		for _, m := range msgs {
+			used += spool.RetrieveSize(m)
+		}
+		if used < maxSize {
+			c.budget.give(maxSize - used)
+			c.res.give(int64(maxSize-used) * c.copies)
 		}
 	}
-	return n.encode(resp)
+	t, hf := n.miscFields()
+	return http.StatusOK, appendRetrieveResponse(nil, msgs, more, t, hf)
+}
+
+// appendRetrieveResponse writes a retrieve's reply as network.RetrieveResponse would
+// encode, each message's data in base64 straight into the one buffer. Hashes are
+// unpadded base64 and need no escaping.
+func appendRetrieveResponse(b []byte, msgs []spool.Message, more bool, t int64, hf [2]int) []byte {
+	size := 64
+	for _, m := range msgs {
+		size += spool.RetrieveSize(m) + 32
+	}
+	if b == nil {
+		b = make([]byte, 0, size)
+	}
+	b = append(b, `{"messages":[`...)
+	for i, m := range msgs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"hash":"`...)
+		b = append(b, m.Hash...)
+		b = append(b, `","timestamp":`...)
+		b = strconv.AppendInt(b, m.Timestamp, 10)
+		b = append(b, `,"expiration":`...)
+		b = strconv.AppendInt(b, m.Expiry, 10)
+		b = append(b, `,"data":"`...)
+		b = base64.StdEncoding.AppendEncode(b, m.Data)
+		b = append(b, `"}`...)
+	}
+	b = append(b, `],"more":`...)
+	b = strconv.AppendBool(b, more)
+	b = append(b, `,"t":`...)
+	b = strconv.AppendInt(b, t, 10)
+	b = append(b, `,"hf":[`...)
+	b = strconv.AppendInt(b, int64(hf[0]), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(hf[1]), 10)
+	return append(b, "]}"...)
 }
 
 func (n *Node) getExpiries(params json.RawMessage) (int, []byte) {
@@ -170,6 +239,7 @@ func (n *Node) batch(ctx context.Context, sequence bool, params json.RawMessage)
 	if rerr != nil {
 		return rerr.Status, []byte(rerr.Message)
 	}
+	// The subrequests share the request's call, and so one reply budget.
 	results := make([]network.BatchResult, 0, len(subs))
 	if sequence {
 		for _, s := range subs {
@@ -190,7 +260,7 @@ func (n *Node) batch(ctx context.Context, sequence bool, params json.RawMessage)
 		}
 		wg.Wait()
 	}
-	return n.encode(network.BatchResponse{Results: results})
+	return http.StatusOK, appendBatchResponse(results)
 }
 
 // batchResult embeds a JSON body as is, and a text body (an error) as a JSON string.
@@ -199,6 +269,28 @@ func batchResult(status int, body []byte) network.BatchResult {
 		body, _ = json.Marshal(string(body))
 	}
 	return network.BatchResult{Code: status, Body: body}
+}
+
+// appendBatchResponse writes network.BatchResponse into one buffer: the bodies are
+// valid JSON already (batchResult), so they are copied once, not re-encoded.
+func appendBatchResponse(results []network.BatchResult) []byte {
+	size := 16
+	for _, r := range results {
+		size += len(r.Body) + 24
+	}
+	b := make([]byte, 0, size)
+	b = append(b, `{"results":[`...)
+	for i, r := range results {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"code":`...)
+		b = strconv.AppendInt(b, int64(r.Code), 10)
+		b = append(b, `,"body":`...)
+		b = append(b, r.Body...)
+		b = append(b, '}')
+	}
+	return append(b, "]}"...)
 }
 
 // recursive runs a request that changes a swarm's data: here first, then on every other
@@ -244,7 +336,7 @@ func (n *Node) recursive(ctx context.Context, method string, params json.RawMess
 
 	t, hf := n.miscFields()
 	resp := map[string]any{"swarm": results, "t": t, "hf": hf}
-	if method == "store" {
+	if method == network.MethodStore {
 		var r network.StoreResult
 		json.Unmarshal(own, &r)
 		resp["hash"] = r.Hash

@@ -37,7 +37,12 @@ const (
 	readHeaderTimeout = 5 * time.Second
 	readTimeout       = 30 * time.Second
 	writeTimeout      = 75 * time.Second
-	idleTimeout       = 120 * time.Second
+	// idleTimeout closes a kept-alive HTTPS connection that carries no request: clients
+	// poll every few seconds, and an idle connection is what an attacker holds cheapest.
+	idleTimeout = 30 * time.Second
+	// linkReadIdle closes a relay link the other end has not used for this long; the
+	// other end closes its idle links sooner (linkIdle), so it is the caller that does.
+	linkReadIdle = 120 * time.Second
 )
 
 // Version is what the node reports in info and get_stats: the storage-server version
@@ -62,6 +67,9 @@ type Node struct {
 
 	limiter *rateLimiter
 	busy    chan struct{} // one token per request being handled
+	mem     *memPool      // memory for requests in flight and replies not yet read
+	shares  *addrShares   // requests open per source address
+	conns   *addrShares   // connections open per source address
 
 	// linkMu guards the relay links (link.go): incoming ones, nil once the node is
 	// shutting down, and outgoing ones by the next node's address.
@@ -70,8 +78,10 @@ type Node struct {
 	linksOut map[netip.AddrPort]*linkSlot
 
 	// syncMu guards cursors: the last sequence number fetched from each swarm peer.
+	// backoff when each peer whose catch-up failed is asked again.
 	syncMu  sync.Mutex
 	cursors map[[32]byte]uint64
+	backoff map[[32]byte]syncBackoff
 
 	ctx      context.Context
 	cancel   context.CancelFunc
@@ -86,7 +96,7 @@ type Node struct {
 // acquired is released if a step fails.
 func New(cfg Config) (n *Node, err error) {
 	cfg.withDefaults()
-	n = &Node{cfg: cfg, log: cfg.Logger, cursors: make(map[[32]byte]uint64),
+	n = &Node{cfg: cfg, log: cfg.Logger, cursors: make(map[[32]byte]uint64), backoff: map[[32]byte]syncBackoff{},
 		linksIn: map[*tls.Conn]struct{}{}, linksOut: map[netip.AddrPort]*linkSlot{}}
 	if n.log == nil {
 		level, err := ParseLogLevel(cfg.LogLevel)
@@ -136,6 +146,9 @@ func New(cfg Config) (n *Node, err error) {
 
 	n.limiter = newRateLimiter(cfg.RateLimit, cfg.RateBurst)
 	n.busy = make(chan struct{}, cfg.MaxConcurrent)
+	n.mem = newMemPool(int64(cfg.MaxMemory) << 20)
+	n.shares, n.conns = newAddrShares(), newAddrShares()
+	n.ln = &limitListener{Listener: n.ln, n: n, shares: n.conns}
 	n.client = peerClient()
 	n.proxy = &http.Client{Timeout: 25 * time.Second}
 	n.ctx, n.cancel = context.WithCancel(context.Background())
@@ -182,6 +195,9 @@ func New(cfg Config) (n *Node, err error) {
 func (n *Node) Addr() netip.AddrPort {
 	return n.ln.Addr().(*net.TCPAddr).AddrPort()
 }
+
+// MemoryCeiling returns the bytes requests may reserve (max_memory).
+func (n *Node) MemoryCeiling() int64 { return n.mem.limit }
 
 // PublicKey returns the node's Ed25519 key.
 func (n *Node) PublicKey() [32]byte { return n.id.PublicKey() }
@@ -233,14 +249,50 @@ func (n *Node) Shutdown(ctx context.Context) error {
 // now is the node's clock in milliseconds.
 func (n *Node) now() time.Time { return n.cfg.Clock() }
 
-// protect applies the limits every request passes: a per-source-address rate limit
-// (429), bounded concurrency (503) and a body size limit.
+// protect applies the limits every request passes, in this order, each answered at
+// once: a per-source-address rate limit for clients (429); the address's share of open
+// requests (503); memory for the body under the node's ceiling (503); the body read
+// within its deadline and size limit (413); and only then one of the node's request
+// slots (503), so that a client sending its body slowly holds no slot while it does.
+// The body is read here; handlers take it with readBody. The request's memory is
+// released when its handler returns, which is when its reply has been written out.
 func (n *Node) protect(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil && !n.limiter.allow(ap.Addr(), n.now()) {
+		addr := remoteAddr(r.RemoteAddr)
+		// Calls between swarm members (replication, catch-up) are limited by capacity,
+		// as relayed onion requests are, not by a client's rate; the handler checks
+		// the caller's signature.
+		if !n.fromSwarmPeer(r) && addr.IsValid() && !n.limiter.allow(addr, n.now()) {
 			http.Error(w, "Too many requests, try again later", http.StatusTooManyRequests)
 			return
 		}
+		if !n.shares.take(addr, n.requestShare(addr)) {
+			http.Error(w, "Server busy, try again later", http.StatusServiceUnavailable)
+			return
+		}
+		defer n.shares.give(addr)
+		c := &call{res: n.mem.reserve(), budget: newReplyBudget(), copies: replyCopies}
+		defer c.res.release()
+		announced := r.ContentLength
+		if announced < 0 || announced > maxBody {
+			announced = maxBody
+		}
+		if !c.res.take(announced * bodyCopies) {
+			http.Error(w, "Server busy, try again later", http.StatusServiceUnavailable)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		body, err := readAllSized(r.Body, r.ContentLength)
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				http.Error(w, "Request body too large", http.StatusRequestEntityTooLarge)
+			} else {
+				http.Error(w, "Could not read request body", http.StatusBadRequest)
+			}
+			return
+		}
+		c.res.give((announced - int64(len(body))) * bodyCopies)
 		select {
 		case n.busy <- struct{}{}:
 			defer func() { <-n.busy }()
@@ -248,24 +300,35 @@ func (n *Node) protect(next http.Handler) http.Handler {
 			http.Error(w, "Server busy, try again later", http.StatusServiceUnavailable)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-		next.ServeHTTP(w, r)
+		ctx := withCall(context.WithValue(r.Context(), bodyKey{}, body), c)
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
-// readBody reads a request body, answering 413 when it is over the limit.
-func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	b, err := readAllSized(r.Body, r.ContentLength)
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, "Request body too large", http.StatusRequestEntityTooLarge)
-		} else {
-			http.Error(w, "Could not read request body", http.StatusBadRequest)
-		}
-		return nil, false
+type bodyKey struct{}
+
+// fromSwarmPeer reports whether r is a call between nodes naming a member of this
+// node's swarm as its caller.
+func (n *Node) fromSwarmPeer(r *http.Request) bool {
+	if r.URL.Path != replicatePath && r.URL.Path != syncPath {
+		return false
 	}
-	return b, true
+	key, err := parseKey(r.Header.Get(hdrNode))
+	if err != nil {
+		return false
+	}
+	p, ok := n.reg.Load().Lookup(key)
+	self := n.self()
+	return ok && self != nil && p.SwarmID == self.SwarmID
+}
+
+// readBody returns the body protect read.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	b, ok := r.Context().Value(bodyKey{}).([]byte)
+	if !ok {
+		http.Error(w, "Could not read request body", http.StatusBadRequest)
+	}
+	return b, ok
 }
 
 func (n *Node) handleStorageRPC(w http.ResponseWriter, r *http.Request) {

@@ -162,12 +162,11 @@ func (t *Testnet) StartNode(i int) error {
 	ln := t.reserved[i]
 	delete(t.reserved, i)
 	n, err := node.New(node.Config{
-		Listener:          ln,
-		DataDir:           nodeDir(t.opts.Dir, i),
-		Registry:          filepath.Join(t.opts.Dir, RegistryFile),
-		Logger:            t.opts.Logger.With("node", i),
-		RateLimit:         -1, // local test load must never be rate limited
-		MaxConcurrent:     1024,
+		Listener: ln,
+		DataDir:  nodeDir(t.opts.Dir, i),
+		Registry: filepath.Join(t.opts.Dir, RegistryFile),
+		Logger:   t.opts.Logger.With("node", i),
+		// The limits are a real node's defaults, so that tests meet what deployments do.
 		SyncInterval:      t.opts.SyncInterval,
 		Observe:           t.observer(i),
 		AllowedProxyHosts: t.opts.ProxyHosts,

@@ -11,6 +11,13 @@ import (
 // data: roughly its JSON keys, timestamp and expiration, as the storage server counts it.
 const retrieveOverhead = 100
 
+// RetrieveSize is what m counts for in a retrieve's size limit.
+func RetrieveSize(m Message) int { return retrieveSize(len(m.Hash), len(m.Data)) }
+
+func retrieveSize(hash, data int) int {
+	return hash + base64.StdEncoding.EncodedLen(data) + retrieveOverhead
+}
+
 // Retrieve returns the unexpired messages of (pk, ns) stored after the message lastHash, in
 // insertion order. An empty or unknown lastHash, or one of another account or namespace,
 // means from the start. maxCount > 0 limits the number of messages; maxSize > 0 limits their
@@ -44,7 +51,7 @@ func (s *Store) Retrieve(pk [33]byte, ns network.Namespace, lastHash string, max
 			if rec.expiry <= t.now {
 				continue
 			}
-			n := len(rec.hash) + base64.StdEncoding.EncodedLen(len(rec.data)) + retrieveOverhead
+			n := retrieveSize(len(rec.hash), len(rec.data))
 			if len(p.msgs) > 0 && (maxCount > 0 && len(p.msgs) >= maxCount || maxSize > 0 && size+n > maxSize) {
 				more = true
 				break
@@ -61,15 +68,18 @@ func (s *Store) Retrieve(pk [33]byte, ns network.Namespace, lastHash string, max
 }
 
 // Since returns up to limit unexpired messages of every account with Seq > afterSeq, in Seq
-// order (limit <= 0: all of them). A swarm peer catching up pages through the store by
-// passing the last Seq it received; an empty result means it has everything.
-func (s *Store) Since(afterSeq uint64, limit int) (msgs []Message, err error) {
+// order (limit <= 0: all of them), and stops before the message that would take their
+// size, counted as Retrieve counts it, past maxSize (maxSize <= 0: no limit); the first
+// message is returned whatever its size. A swarm peer catching up pages through the store
+// by passing the last Seq it received; an empty result means it has everything.
+func (s *Store) Since(afterSeq uint64, limit, maxSize int) (msgs []Message, err error) {
 	var p page
 	err = s.view("since", func(t *txn) error {
 		if afterSeq == ^uint64(0) {
 			return nil
 		}
 		p.hint = limit
+		size := 0
 		var start [seqLen]byte
 		putSeq(start[:], afterSeq+1)
 		c := t.seqs().Cursor()
@@ -84,6 +94,11 @@ func (s *Store) Since(afterSeq uint64, limit int) (msgs []Message, err error) {
 			if rec.expiry <= t.now {
 				continue
 			}
+			n := retrieveSize(len(rec.hash), len(rec.data))
+			if maxSize > 0 && len(p.msgs) > 0 && size+n > maxSize {
+				break
+			}
+			size += n
 			p.add(k, rec)
 		}
 		return nil

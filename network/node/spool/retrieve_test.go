@@ -197,7 +197,7 @@ func TestExpiredMessages(t *testing.T) {
 		}
 	})
 	t.Run("Since skips them", func(t *testing.T) {
-		got, err := s.Since(0, 0)
+		got, err := s.Since(0, 0, 0)
 		if err != nil || !slices.Equal(hashesOf(got), h[2:]) {
 			t.Errorf("got %q err=%v, want %q", hashesOf(got), err, h[2:])
 		}
@@ -285,14 +285,18 @@ func TestSince(t *testing.T) {
 	}
 
 	tests := []struct {
-		name  string
-		limit int
-		pages []int // sizes of the pages until the empty one
+		name    string
+		limit   int
+		maxSize int   // each message counts 43 + 4 + 100 bytes
+		pages   []int // sizes of the pages until the empty one
 	}{
-		{"pages of 10", 10, []int{10, 10, 3}},
-		{"pages of 1", 1, slices.Repeat([]int{1}, 23)},
-		{"pages of 23", 23, []int{23}},
-		{"no limit", 0, []int{23}},
+		{"pages of 10", 10, 0, []int{10, 10, 3}},
+		{"pages of 1", 1, 0, slices.Repeat([]int{1}, 23)},
+		{"pages of 23", 23, 0, []int{23}},
+		{"no limit", 0, 0, []int{23}},
+		{"pages of 300 bytes", 0, 300, append(slices.Repeat([]int{2}, 11), 1)},
+		{"bytes before count", 10, 600, append(slices.Repeat([]int{4}, 5), 3)},
+		{"one message over the size", 0, 1, slices.Repeat([]int{1}, 23)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -300,7 +304,7 @@ func TestSince(t *testing.T) {
 			var sizes []int
 			after := uint64(0)
 			for {
-				ms, err := s.Since(after, tt.limit)
+				ms, err := s.Since(after, tt.limit, tt.maxSize)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -322,7 +326,7 @@ func TestSince(t *testing.T) {
 		})
 	}
 	t.Run("after the last", func(t *testing.T) {
-		if ms, err := s.Since(^uint64(0), 10); err != nil || len(ms) != 0 {
+		if ms, err := s.Since(^uint64(0), 10, 0); err != nil || len(ms) != 0 {
 			t.Errorf("Since(max) = %d messages, %v", len(ms), err)
 		}
 	})
