@@ -10,6 +10,7 @@ import (
 	"allium/crypto"
 	"allium/engine/sessionpb"
 	"allium/engine/store"
+	"allium/network"
 )
 
 // Conversations returns every conversation, most recent first. Message requests are
@@ -161,7 +162,13 @@ func (e *Engine) SetDisappearing(id crypto.SessionID, d Disappearing) error {
 		Flags: proto.Uint32(uint32(sessionpb.DataMessage_EXPIRATION_TIMER_UPDATE)), Profile: e.profile()}}
 	content.ExpirationType = sessionpb.Content_ExpirationType(mode).Enum()
 	content.ExpirationTimer = proto.Uint32(secs)
-	return e.sendControl(id, content, ttlContent)
+	// The update itself lives as long as the timer it sets, as Session stores it; turning
+	// the timer off is kept as long as any message.
+	ttl := ttlContent
+	if secs > 0 {
+		ttl = max(time.Duration(secs)*time.Second, network.MinTTL)
+	}
+	return e.sendControl(id, content, ttl)
 }
 
 // SetTyping tells the other person we are typing (or stopped), if typing indicators are

@@ -45,6 +45,8 @@ type swarm interface {
 	Store(ctx context.Context, sk ed25519.PrivateKey, pubkey [33]byte, ns network.Namespace, data []byte, expiry time.Time) (string, error)
 	Retrieve(ctx context.Context, sk ed25519.PrivateKey, pubkey [33]byte, ns network.Namespace, cursor func(node [32]byte) (string, error)) (client.Retrieved, error)
 	Now() time.Time
+	ClockKnown() bool
+	SyncClock(ctx context.Context, pubkey [33]byte) error
 	Paths() []client.Path
 	RebuildPaths(ctx context.Context) error
 	Close() error

@@ -114,6 +114,12 @@ func (e *Engine) learnName(from crypto.SessionID, p *sessionpb.LokiProfile) {
 	}
 }
 
+// receiveData stores an incoming message. Its expirationType and expirationTimer say only
+// when this message disappears: the conversation's setting changes on an explicit timer
+// update alone (DataMessage.flags EXPIRATION_TIMER_UPDATE), as Session Desktop applies
+// them (ts/receiver/queuedJob.ts, handleMessageJob). Session clients send ordinary
+// messages as UNKNOWN when they do not disappear, so taking the setting from every
+// message would switch it off whenever a message crosses a timer change.
 func (e *Engine) receiveData(from crypto.SessionID, ts int64, c *sessionpb.Content) {
 	d := c.DataMessage
 	if d.GetFlags()&uint32(sessionpb.DataMessage_EXPIRATION_TIMER_UPDATE) != 0 {
@@ -140,9 +146,6 @@ func (e *Engine) receiveData(from crypto.SessionID, ts int64, c *sessionpb.Conte
 	conv, err := e.st.UpdateConversation(from, func(cv *store.Conversation) {
 		if p := d.Profile; p != nil && cv.Name == "" && CheckName(p.GetDisplayName()) == nil {
 			cv.Name, cv.NameUpdated = p.GetDisplayName(), int64(p.GetLastUpdateSeconds())
-		}
-		if c.ExpirationType != nil {
-			cv.ExpireMode, cv.ExpireTimer = uint8(c.GetExpirationType()), c.GetExpirationTimer()
 		}
 	})
 	if err != nil {

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"sync"
@@ -46,6 +47,7 @@ func (e *Engine) Send(to crypto.SessionID, text string) (Message, error) {
 		}
 		conv.Approved = true
 	}
+	e.learnClock()
 	ts := e.nextTimestamp()
 	c := &sessionpb.Content{DataMessage: &sessionpb.DataMessage{Body: proto.String(text), Profile: e.profile()}}
 	applyExpiry(c, conv)
@@ -66,20 +68,17 @@ func (e *Engine) Send(to crypto.SessionID, text string) (Message, error) {
 	if err != nil {
 		return Message{}, err
 	}
-	// The message is written before anything touches the network: a crash from here on
-	// loses nothing, and the outbox delivers the same bytes however often it retries.
-	if _, err := e.st.AddMessage(m); err != nil {
-		return Message{}, err
-	}
-	if _, err := e.st.Enqueue(store.OutboxItem{Recipient: to, Timestamp: ts, Payload: payload, TTL: ttl.Milliseconds(),
-		NextAttempt: ts, Conversation: to, Kind: kindVisible}); err != nil {
-		return Message{}, err
-	}
+	// The message and the items that deliver it are written in one transaction before
+	// anything touches the network: a crash from here on loses nothing, and the outbox
+	// delivers the same bytes however often it retries.
+	items := []store.OutboxItem{{Recipient: to, Timestamp: ts, Payload: payload, TTL: ttl.Milliseconds(),
+		NextAttempt: ts, Conversation: to, Kind: kindVisible}}
 	if to != e.SessionID() {
-		if _, err := e.st.Enqueue(store.OutboxItem{Recipient: e.SessionID(), Timestamp: ts, Payload: syncPayload,
-			TTL: ttl.Milliseconds(), NextAttempt: ts, Conversation: to, Kind: kindSyncCopy}); err != nil {
-			return Message{}, err
-		}
+		items = append(items, store.OutboxItem{Recipient: e.SessionID(), Timestamp: ts, Payload: syncPayload,
+			TTL: ttl.Milliseconds(), NextAttempt: ts, Conversation: to, Kind: kindSyncCopy})
+	}
+	if err := e.st.AddOutgoing(m, items...); err != nil {
+		return Message{}, err
 	}
 	queued := messageOf(m)
 	if c, ok, err := e.st.Conversation(to); err == nil && ok {
@@ -222,10 +221,7 @@ func (e *Engine) sendDue() time.Duration {
 func (e *Engine) deliver(it store.OutboxItem) {
 	now := e.now().UnixMilli()
 	if now > it.Timestamp+it.TTL {
-		e.st.Dequeue(it.ID)
-		if it.Kind == kindVisible {
-			e.setMessageState(it.Conversation, it.Timestamp, store.Failed, FailedExpired)
-		}
+		e.finish(it, store.Failed, FailedExpired)
 		return
 	}
 	pk := [33]byte(it.Recipient)
@@ -240,18 +236,12 @@ func (e *Engine) deliver(it store.OutboxItem) {
 	var refused *client.StatusError
 	switch {
 	case err == nil:
-		e.st.Dequeue(it.ID)
-		if it.Kind == kindVisible {
-			e.setMessageState(it.Conversation, it.Timestamp, store.Sent, NotFailed)
-		}
+		e.finish(it, store.Sent, NotFailed)
 		return
 	case errors.As(err, &refused) && refused.Status >= 400 && refused.Status < 500:
 		// The request itself is wrong; repeating it cannot help.
 		e.log.Warn("store refused", "status", refused.Status)
-		e.st.Dequeue(it.ID)
-		if it.Kind == kindVisible {
-			e.setMessageState(it.Conversation, it.Timestamp, store.Failed, FailedRefused)
-		}
+		e.finish(it, store.Failed, FailedRefused)
 		return
 	}
 	reason := FailedOffline
@@ -266,6 +256,42 @@ func (e *Engine) deliver(it store.OutboxItem) {
 		e.setMessageState(it.Conversation, it.Timestamp, store.Failed, reason)
 	}
 }
+
+// finish takes a delivered or abandoned item out of the outbox and, for a visible
+// message, sets the message's state in the same transaction, then tells the app.
+func (e *Engine) finish(it store.OutboxItem, st store.MessageState, f Failure) {
+	if it.Kind != kindVisible {
+		e.st.Finish(it.ID, it.Conversation, e.SessionID(), it.Timestamp, 0, "")
+		return
+	}
+	before, ok, err := e.st.Message(it.Conversation, e.SessionID(), it.Timestamp)
+	if err != nil {
+		return
+	}
+	if err := e.st.Finish(it.ID, it.Conversation, e.SessionID(), it.Timestamp, st, f.String()); err != nil {
+		return
+	}
+	if !ok || before.State == st && before.Error == f.String() || before.State == store.Read && st == store.Sent {
+		return
+	}
+	e.events.push(MessageStatusChanged{Conversation: it.Conversation, Timestamp: it.Timestamp, State: MessageState(st), Failure: f})
+	e.pushConversation(it.Conversation)
+}
+
+// learnClock asks the network for its time before the first message is stamped, so that a
+// computer whose clock is off dates its messages as the network does. It waits a few
+// seconds at most: offline, the message is stamped with this computer's clock.
+func (e *Engine) learnClock() {
+	if e.net.ClockKnown() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(e.ctx, clockWait)
+	defer cancel()
+	e.net.SyncClock(ctx, [33]byte(e.SessionID()))
+}
+
+// clockWait bounds how long a send waits to learn the network time.
+const clockWait = 5 * time.Second
 
 // setMessageState updates one of our messages and tells the app.
 func (e *Engine) setMessageState(conv crypto.SessionID, ts int64, st store.MessageState, f Failure) {

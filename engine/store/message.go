@@ -376,24 +376,29 @@ func (s *Store) Messages(conv crypto.SessionID, before int64, limit int) ([]Mess
 // the conversation's summary in step. It returns ErrNotFound if there is no such message.
 func (s *Store) UpdateMessage(conv, author crypto.SessionID, ts int64, fn func(*Message)) (Message, error) {
 	var m Message
-	err := s.update("update message", func(t *txn) error {
-		k := makeMsgKey(conv, ts, author)
-		old, ok, err := getMessage(t.tx.Bucket(bucketMessages), &k)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return fmt.Errorf("%w: message %d", ErrNotFound, ts)
-		}
-		m = old
-		fn(&m)
-		m.Conversation, m.Author, m.Timestamp = conv, author, ts
-		if err := m.normalize(t.now); err != nil {
-			return err
-		}
-		return t.putMessage(&m, &old)
+	err := s.update("update message", func(t *txn) (err error) {
+		m, err = t.updateMessage(conv, author, ts, fn)
+		return err
 	})
 	return m, err
+}
+
+func (t *txn) updateMessage(conv, author crypto.SessionID, ts int64, fn func(*Message)) (Message, error) {
+	k := makeMsgKey(conv, ts, author)
+	old, ok, err := getMessage(t.tx.Bucket(bucketMessages), &k)
+	if err != nil {
+		return Message{}, err
+	}
+	if !ok {
+		return Message{}, fmt.Errorf("%w: message %d", ErrNotFound, ts)
+	}
+	m := old
+	fn(&m)
+	m.Conversation, m.Author, m.Timestamp = conv, author, ts
+	if err := m.normalize(t.now); err != nil {
+		return Message{}, err
+	}
+	return m, t.putMessage(&m, &old)
 }
 
 // SetMessageState sets the state of a message, and its Error to errText (pass "" unless

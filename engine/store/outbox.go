@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"encoding/binary"
 	"fmt"
 
@@ -87,19 +88,77 @@ func (s *Store) Enqueue(it OutboxItem) (uint64, error) {
 	if err := it.check(); err != nil {
 		return 0, err
 	}
-	err := s.update("enqueue", func(t *txn) error {
-		b := t.tx.Bucket(bucketOutbox)
-		id, err := b.NextSequence()
-		if err != nil {
-			return err
-		}
-		it.ID = id
-		return b.Put(outboxKey(id), appendOutboxItem(nil, &it))
-	})
+	err := s.update("enqueue", func(t *txn) error { return t.enqueue(&it) })
 	if err != nil {
 		return 0, err
 	}
 	return it.ID, nil
+}
+
+func (t *txn) enqueue(it *OutboxItem) error {
+	b := t.tx.Bucket(bucketOutbox)
+	id, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	it.ID = id
+	return b.Put(outboxKey(id), appendOutboxItem(nil, it))
+}
+
+// AddOutgoing stores one of our messages and the outbox items that deliver it in one
+// transaction, so that a crash leaves all of them or none: never a message that shows
+// "pending" with nothing to send it, nor an item that delivers a message not shown. A
+// message already stored (same identity) is an error wrapping ErrInvalid, and nothing is
+// written.
+func (s *Store) AddOutgoing(m Message, items ...OutboxItem) error {
+	for i := range items {
+		if err := items[i].check(); err != nil {
+			return err
+		}
+	}
+	return s.update("add outgoing", func(t *txn) error {
+		added, err := t.add(&m)
+		if err != nil {
+			return err
+		}
+		if !added {
+			return fmt.Errorf("%w: message %d is already stored", ErrInvalid, m.Timestamp)
+		}
+		for i := range items {
+			if err := t.enqueue(&items[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Finish removes outbox item id and, in the same transaction, sets the state (and the
+// error text) of the message it delivered, so that a crash cannot leave a delivered
+// message "pending" with no item to resend it. A message deleted meanwhile is not an
+// error. st 0 removes the item only.
+func (s *Store) Finish(id uint64, conv, author crypto.SessionID, ts int64, st MessageState, errText string) error {
+	if st > Read {
+		return fmt.Errorf("%w: message state %v", ErrInvalid, st)
+	}
+	return s.update("finish", func(t *txn) error {
+		if err := t.tx.Bucket(bucketOutbox).Delete(outboxKey(id)); err != nil {
+			return err
+		}
+		if st == 0 {
+			return nil
+		}
+		_, err := t.updateMessage(conv, author, ts, func(m *Message) {
+			if m.State == Read && st == Sent {
+				return // a read receipt can arrive before the store confirmation
+			}
+			m.State, m.Error = st, errText
+		})
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		return err
+	})
 }
 
 // Outbox returns every item in the outbox, in enqueue order.

@@ -164,14 +164,19 @@ func (c *Client) SyncClock(ctx context.Context, pubkey [33]byte) error {
 	return nil
 }
 
-// Store stores data in pubkey's swarm, in namespace ns, until expiry (network time;
-// at least network.MinTTL from now). Namespaces that need a signature (all but the
+// Store stores data in pubkey's swarm, in namespace ns, until expiry (network time; at
+// least network.MinTTL and at most the namespace's longest TTL from now, so that a
+// message stamped by a clock that was ahead is still accepted). Namespaces that need a signature (all but the
 // public inbox) take the account's Ed25519 key sk; for the others sk is nil. It returns
 // the message hash once at least one swarm member stored it (ErrNotStored otherwise).
 // Storing the same bytes again yields the same hash: the swarm keeps one copy.
 func (c *Client) Store(ctx context.Context, sk ed25519.PrivateKey, pubkey [33]byte, ns network.Namespace, data []byte, expiry time.Time) (string, error) {
 	body, _, err := c.do(ctx, call{pubkey: pubkey, method: network.MethodStore, params: func(now time.Time, _ Node) ([]byte, error) {
-		ttl := max(expiry.Sub(now), network.MinTTL)
+		longest := network.MaxOwnerTTL
+		if ns.PublicInbox() {
+			longest = network.MaxPublicTTL
+		}
+		ttl := min(max(expiry.Sub(now), network.MinTTL), longest)
 		if sk == nil {
 			return network.NewStoreParams(pubkey, ns, now, ttl, data)
 		}
