@@ -1,9 +1,11 @@
 # Allium — build, test, benchmark and package.
 #
-#   make test    install what is missing, then check formatting, vet, run every test with
-#                the race detector, run each fuzz target for a few seconds, run the
-#                desktop app's smoke test under a virtual X server, and build and check the
-#                Linux and Windows packages (the Windows app runs under Wine)
+#   make test    install what is missing, then check formatting, vet, staticcheck, run
+#                every test with the race detector, run each fuzz target for a few seconds,
+#                run the desktop app's smoke test under a virtual X server, and build and
+#                check the Linux and Windows packages (the Windows app runs under Wine)
+#   make check   the quick part of make test, for while you edit: formatting, vet,
+#                staticcheck and the tests with the race detector
 #   make build   build the desktop app into dist/allium
 #   make demo    build the app and open the demo: Alice and Bob on a private network
 #   make smoke   the smoke test alone
@@ -39,6 +41,8 @@ APT_PACKAGES := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-d
 	xvfb xdotool imagemagick x11-apps
 PROTO_PACKAGES := protobuf-compiler
 PROTOC_GEN_GO := google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
+# staticcheck is installed into .bin/ at this version the first time it is needed.
+STATICCHECK_VERSION := v0.8.2
 
 # Packaging: xz for the Linux archive, zip for the Windows and node ones, the mingw-w64 C
 # compiler and windres for the Windows app, the AppStream and .desktop validators, and
@@ -95,7 +99,7 @@ TAR := tar --sort=name --mtime=@$(SOURCE_DATE_EPOCH) --owner=0 --group=0 --numer
 PREFIX ?= $(if $(filter 0,$(shell id -u)),/usr/local,$(HOME)/.local)
 comma := ,
 
-.PHONY: all deps test fmt vet race fuzz bench proto build demo smoke
+.PHONY: all deps test check fmt vet staticcheck race fuzz bench proto build demo smoke
 .PHONY: package-linux package-windows package-darwin package-node release checksums
 .PHONY: install uninstall icons licenses package-check metainfo-check darwin-check linux-stage
 
@@ -124,7 +128,9 @@ apt-install:
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-test: deps fmt vet race fuzz smoke package-check
+test: deps fmt vet staticcheck race fuzz smoke package-check
+
+check: deps fmt vet staticcheck race
 
 fmt:
 	@bad=$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*')); \
@@ -135,6 +141,13 @@ fmt:
 # compiling Fyne and its C code a second time.
 vet:
 	go vet -tags $(APP_TAGS) -trimpath ./...
+
+# staticcheck reads every package as the app is built (cgo, the app's tags).
+staticcheck:
+	@.bin/staticcheck -version 2>/dev/null | grep -qF "($(STATICCHECK_VERSION:v%=%))" || \
+		{ echo "installing staticcheck $(STATICCHECK_VERSION) into .bin/"; \
+		GOBIN=$(CURDIR)/.bin go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION); }
+	.bin/staticcheck -tags $(APP_TAGS) ./...
 
 race:
 	go test -race -count=1 ./...
