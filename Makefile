@@ -7,6 +7,7 @@
 #   make check   the quick part of make test, for while you edit: formatting, vet,
 #                staticcheck and the tests with the race detector
 #   make build   build the desktop app into dist/allium
+#   make node    build allium-node into dist/allium-node; make cli: allium-cli likewise
 #   make demo    build the app and open the demo: Alice and Bob on a private network
 #   make smoke   the smoke test alone
 #   make bench   run the benchmarks (figures go to BENCHMARKS.md)
@@ -99,7 +100,7 @@ TAR := tar --sort=name --mtime=@$(SOURCE_DATE_EPOCH) --owner=0 --group=0 --numer
 PREFIX ?= $(if $(filter 0,$(shell id -u)),/usr/local,$(HOME)/.local)
 comma := ,
 
-.PHONY: all deps test check fmt vet staticcheck race fuzz bench proto build demo smoke
+.PHONY: all deps test check fmt vet staticcheck race fuzz bench proto build node cli perfkit demo smoke
 .PHONY: package-linux package-windows package-darwin package-node release checksums
 .PHONY: install uninstall icons licenses package-check metainfo-check darwin-check linux-stage
 
@@ -182,6 +183,18 @@ bench: deps
 # minutes).
 build: deps
 	$(APP_BUILD) -ldflags "-X main.version=$(VERSION)" -o dist/allium .
+
+# node and cli build the node and the command-line client as the node packages are
+# built (pure Go), for this machine; the scripts run them from dist/.
+node:
+	$(NODE_BUILD) -o dist/allium-node ./cmd/allium-node
+
+cli:
+	$(NODE_BUILD) -o dist/allium-cli ./cmd/allium-cli
+
+# perfkit is scripts/app-perf.sh's helper: an empty Fyne window and a profile seeder.
+perfkit: deps
+	$(APP_BUILD) -o dist/perfkit ./scripts/perfkit
 
 demo: build
 	./dist/allium --demo
