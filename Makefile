@@ -1,10 +1,13 @@
 # Allium — build, test, benchmark and package.
 #
-#   make test    install what is missing, then check formatting, vet, run every test with
-#                the race detector, run each fuzz target for a few seconds, run the
-#                desktop app's smoke test under a virtual X server, and build and check the
-#                Linux and Windows packages (the Windows app runs under Wine)
+#   make test    install what is missing, then check formatting, vet, staticcheck, run
+#                every test with the race detector, run each fuzz target for a few seconds,
+#                run the desktop app's smoke test under a virtual X server, and build and
+#                check the Linux and Windows packages (the Windows app runs under Wine)
+#   make check   the quick part of make test, for while you edit: formatting, vet,
+#                staticcheck and the tests with the race detector
 #   make build   build the desktop app into dist/allium
+#   make node    build allium-node into dist/allium-node; make cli: allium-cli likewise
 #   make demo    build the app and open the demo: Alice and Bob on a private network
 #   make smoke   the smoke test alone
 #   make bench   run the benchmarks (figures go to BENCHMARKS.md)
@@ -39,6 +42,8 @@ APT_PACKAGES := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-d
 	xvfb xdotool imagemagick x11-apps
 PROTO_PACKAGES := protobuf-compiler
 PROTOC_GEN_GO := google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
+# staticcheck is installed into .bin/ at this version the first time it is needed.
+STATICCHECK_VERSION := v0.8.2
 
 # Packaging: xz for the Linux archive, zip for the Windows and node ones, the mingw-w64 C
 # compiler and windres for the Windows app, the AppStream and .desktop validators, and
@@ -95,7 +100,7 @@ TAR := tar --sort=name --mtime=@$(SOURCE_DATE_EPOCH) --owner=0 --group=0 --numer
 PREFIX ?= $(if $(filter 0,$(shell id -u)),/usr/local,$(HOME)/.local)
 comma := ,
 
-.PHONY: all deps test fmt vet race fuzz bench proto build demo smoke
+.PHONY: all deps test check fmt vet staticcheck race fuzz bench proto build node cli perfkit demo smoke
 .PHONY: package-linux package-windows package-darwin package-node release checksums
 .PHONY: install uninstall icons licenses package-check metainfo-check darwin-check linux-stage
 
@@ -124,7 +129,9 @@ apt-install:
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-test: deps fmt vet race fuzz smoke package-check
+test: deps fmt vet staticcheck race fuzz smoke package-check
+
+check: deps fmt vet staticcheck race
 
 fmt:
 	@bad=$$(gofmt -l $$(find . -name '*.go' -not -path './.git/*')); \
@@ -135,6 +142,13 @@ fmt:
 # compiling Fyne and its C code a second time.
 vet:
 	go vet -tags $(APP_TAGS) -trimpath ./...
+
+# staticcheck reads every package as the app is built (cgo, the app's tags).
+staticcheck:
+	@.bin/staticcheck -version 2>/dev/null | grep -qF "($(STATICCHECK_VERSION:v%=%))" || \
+		{ echo "installing staticcheck $(STATICCHECK_VERSION) into .bin/"; \
+		GOBIN=$(CURDIR)/.bin go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION); }
+	.bin/staticcheck -tags $(APP_TAGS) ./...
 
 race:
 	go test -race -count=1 ./...
@@ -169,6 +183,18 @@ bench: deps
 # minutes).
 build: deps
 	$(APP_BUILD) -ldflags "-X main.version=$(VERSION)" -o dist/allium .
+
+# node and cli build the node and the command-line client as the node packages are
+# built (pure Go), for this machine; the scripts run them from dist/.
+node:
+	$(NODE_BUILD) -o dist/allium-node ./cmd/allium-node
+
+cli:
+	$(NODE_BUILD) -o dist/allium-cli ./cmd/allium-cli
+
+# perfkit is scripts/app-perf.sh's helper: an empty Fyne window and a profile seeder.
+perfkit: deps
+	$(APP_BUILD) -o dist/perfkit ./scripts/perfkit
 
 demo: build
 	./dist/allium --demo

@@ -101,6 +101,7 @@ func (d *Demo) start() (demoEngines, error) {
 	defer cancel()
 	tn, err := testnet.Start(ctx, testnet.Options{Dir: filepath.Join(d.dir, "network"), SyncInterval: time.Second})
 	if err != nil {
+		//lint:ignore ST1005 the demo shows this sentence as it is
 		return demoEngines{}, errors.New("The demo network could not start on this computer. Close other copies of the Allium demo and try again.")
 	}
 	d.mu.Lock()
@@ -120,6 +121,7 @@ func (d *Demo) start() (demoEngines, error) {
 		d.mu.Unlock()
 		return e, nil
 	}
+	//lint:ignore ST1005 the demo shows this sentence as it is
 	fail := errors.New("The demo could not create its two accounts. Check that the disk is not full, then try again.")
 	var e demoEngines
 	if e.alice, err = open("Alice"); err != nil {

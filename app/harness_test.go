@@ -12,7 +12,9 @@ import (
 
 	"allium/crypto"
 	"allium/engine"
+	"allium/engine/enginetest"
 	"allium/network/testnet"
+	"allium/network/testnet/testnettest"
 )
 
 // One private network serves every test of the package: starting nine nodes costs a
@@ -41,7 +43,7 @@ func network(t testing.TB) string {
 			netErr = err
 			return
 		}
-		tn, err := testnet.Start(context.Background(), testnet.Options{Dir: dir, SyncInterval: 300 * time.Millisecond})
+		tn, err := testnet.Start(context.Background(), testnettest.Options(dir, 0, 0))
 		if err != nil {
 			os.RemoveAll(dir)
 			netErr = err
@@ -125,12 +127,7 @@ func (h *harness) waitFor(what string, cond func() bool) {
 // account makes an account in a fresh profile directory.
 func account(t testing.TB, name string) (string, crypto.SessionID) {
 	t.Helper()
-	dir := t.TempDir()
-	id, err := engine.Create(dir, "", name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir, id.SessionID()
+	return enginetest.User(t, nil, name)
 }
 
 // open opens a profile that has an account and waits for its main window.

@@ -9,6 +9,8 @@ import (
 )
 
 // loadVectors decodes testdata/name (a copy of a shared protocol vector file) into v.
+// These are the only copies: network's and engine/sessionpb's tests read onion.json
+// and session_protocol.json from here.
 func loadVectors(tb testing.TB, name string, v any) {
 	tb.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))

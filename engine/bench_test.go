@@ -16,6 +16,7 @@ import (
 	"allium/crypto"
 	"allium/engine"
 	"allium/engine/store"
+	"allium/network/testnet/testnettest"
 )
 
 // BenchmarkSendToReceive measures how long a message takes from Send on one engine to
@@ -23,7 +24,7 @@ import (
 // default polling (every second while active). 200 messages are sent, one every 100 ms;
 // the median and 99th percentile are reported.
 func BenchmarkSendToReceive(b *testing.B) {
-	tn := startTestnet(b, 9, 3)
+	tn := testnettest.Start(b, 9, 3)
 	alice := newUser(b, tn, "Alice")
 	bob := &user{t: b, dir: b.TempDir(), net: tn.NetworkFile()}
 	id, err := engine.Create(bob.dir, bob.net, "Bob")
@@ -87,7 +88,7 @@ func BenchmarkSendToReceive(b *testing.B) {
 // BenchmarkSendRate measures how many messages per second one engine delivers to its
 // recipient's swarm (plus its own sync copies) through onion paths.
 func BenchmarkSendRate(b *testing.B) {
-	tn := startTestnet(b, 9, 3)
+	tn := testnettest.Start(b, 9, 3)
 	alice := newUser(b, tn, "Alice")
 	bob := newUser(b, tn, "Bob")
 	m, _ := alice.e.Send(bob.id, "warm-up")

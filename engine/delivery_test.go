@@ -11,6 +11,7 @@ import (
 	"allium/crypto"
 	"allium/engine"
 	"allium/network/node"
+	"allium/network/testnet/testnettest"
 )
 
 // collect waits until u has received n messages from someone and returns their bodies in
@@ -50,7 +51,7 @@ func expectBodies(t *testing.T, got []string, prefix string, n int) {
 }
 
 func TestOfflineDelivery(t *testing.T) {
-	tn := startTestnet(t, 9, 3)
+	tn := testnettest.Start(t, 9, 3)
 	alice := newUser(t, tn, "Alice")
 	bob := newUser(t, tn, "Bob")
 	bob.close()
@@ -74,7 +75,7 @@ func TestOfflineDelivery(t *testing.T) {
 }
 
 func TestNodeFailures(t *testing.T) {
-	tn := startTestnet(t, 9, 3)
+	tn := testnettest.Start(t, 9, 3)
 	alice := newUser(t, tn, "Alice")
 	bob := newUser(t, tn, "Bob")
 	m, _ := alice.e.Send(bob.id, "before 0")
@@ -128,7 +129,7 @@ func TestKilledSenderResumes(t *testing.T) {
 		runSenderProcess()
 		return
 	}
-	tn := startTestnet(t, 6, 3)
+	tn := testnettest.Start(t, 6, 3)
 	alice := newUser(t, tn, "Alice")
 	bob := newUser(t, tn, "Bob")
 	alice.close()
@@ -182,7 +183,7 @@ func runSenderProcess() {
 }
 
 func TestRestoreReceivesSwarmMessages(t *testing.T) {
-	tn := startTestnet(t, 9, 3)
+	tn := testnettest.Start(t, 9, 3)
 	alice := newUser(t, tn, "Alice")
 	bob := newUser(t, tn, "Bob")
 	bob.close()

@@ -4,10 +4,11 @@ import (
 	"testing"
 
 	"allium/engine"
+	"allium/network/testnet/testnettest"
 )
 
 func TestTwoUsersChat(t *testing.T) {
-	tn := startTestnet(t, 9, 3)
+	tn := testnettest.Start(t, 9, 3)
 	alice := newUser(t, tn, "Alice")
 	bob := newUser(t, tn, "Bob")
 

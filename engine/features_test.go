@@ -5,10 +5,11 @@ import (
 	"time"
 
 	"allium/engine"
+	"allium/network/testnet/testnettest"
 )
 
 func TestMessageRequests(t *testing.T) {
-	tn := startTestnet(t, 9, 3)
+	tn := testnettest.Start(t, 9, 3)
 	alice := newUser(t, tn, "Alice")
 	bob := newUser(t, tn, "Bob")
 	carol := newUser(t, tn, "Carol")
@@ -56,7 +57,7 @@ func TestMessageRequests(t *testing.T) {
 }
 
 func TestReceiptsTypingUnsend(t *testing.T) {
-	tn := startTestnet(t, 9, 3)
+	tn := testnettest.Start(t, 9, 3)
 	alice := newUser(t, tn, "Alice")
 	bob := newUser(t, tn, "Bob")
 	for _, u := range []*user{alice, bob} {
@@ -116,7 +117,7 @@ func TestReceiptsTypingUnsend(t *testing.T) {
 }
 
 func TestDisappearingMessages(t *testing.T) {
-	tn := startTestnet(t, 9, 3)
+	tn := testnettest.Start(t, 9, 3)
 	alice := newUser(t, tn, "Alice")
 	bob := newUser(t, tn, "Bob")
 	alice.e.SetContactName(bob.id, "Bob")
@@ -146,7 +147,7 @@ func TestDisappearingMessages(t *testing.T) {
 // failed after a few quick retries (seconds, not minutes), with a reason a person
 // understands.
 func TestFailureShowsQuickly(t *testing.T) {
-	tn := startTestnet(t, 6, 3)
+	tn := testnettest.Start(t, 6, 3)
 	alice := newUser(t, tn, "Alice")
 	bob := newUser(t, tn, "Bob")
 	m, _ := alice.e.Send(bob.id, "hello")

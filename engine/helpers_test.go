@@ -1,24 +1,14 @@
 package engine_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"allium/crypto"
 	"allium/engine"
+	"allium/engine/enginetest"
 	"allium/network/testnet"
 )
-
-func startTestnet(t testing.TB, nodes, swarm int) *testnet.Testnet {
-	t.Helper()
-	tn, err := testnet.Start(context.Background(), testnet.Options{Nodes: nodes, SwarmSize: swarm, Dir: t.TempDir(), SyncInterval: 300 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tn.Close() })
-	return tn
-}
 
 // user is an account with its profile directory, and its engine while open.
 type user struct {
@@ -33,12 +23,8 @@ type user struct {
 
 func newUser(t testing.TB, tn *testnet.Testnet, name string) *user {
 	t.Helper()
-	dir := t.TempDir()
-	id, err := engine.Create(dir, tn.NetworkFile(), name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := &user{t: t, dir: dir, net: tn.NetworkFile(), id: id.SessionID()}
+	dir, id := enginetest.User(t, tn, name)
+	u := &user{t: t, dir: dir, net: tn.NetworkFile(), id: id}
 	u.open()
 	return u
 }

@@ -21,7 +21,7 @@ type messageHashVectors struct {
 
 func TestMessageHashVectors(t *testing.T) {
 	var v messageHashVectors
-	loadVectors(t, "message_hash.json", &v)
+	loadVectors(t, "testdata/message_hash.json", &v)
 	if len(v.Cases) == 0 {
 		t.Fatal("no cases")
 	}

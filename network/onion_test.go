@@ -59,7 +59,7 @@ type onionVectors struct {
 
 func TestParseOnionPayloadEdgeVectors(t *testing.T) {
 	var v onionVectors
-	loadVectors(t, "onion.json", &v)
+	loadVectors(t, onionVectorsFile, &v)
 	if len(v.EdgeParseCases) == 0 {
 		t.Fatal("no cases")
 	}
@@ -95,7 +95,7 @@ var routeKinds = map[string]RouteKind{
 
 func TestParseRoutingVectors(t *testing.T) {
 	var v onionVectors
-	loadVectors(t, "onion.json", &v)
+	loadVectors(t, onionVectorsFile, &v)
 	if len(v.RoutingJSONCases) == 0 {
 		t.Fatal("no cases")
 	}
@@ -151,7 +151,7 @@ func TestParseRoutingVectors(t *testing.T) {
 
 func TestOnionFullBuildLayers(t *testing.T) {
 	var v onionVectors
-	loadVectors(t, "onion.json", &v)
+	loadVectors(t, onionVectorsFile, &v)
 	if len(v.FullBuildCases) == 0 {
 		t.Fatal("no cases")
 	}
@@ -200,7 +200,7 @@ func TestOnionFullBuildLayers(t *testing.T) {
 
 func TestValidProxyTargetVectors(t *testing.T) {
 	var v onionVectors
-	loadVectors(t, "onion.json", &v)
+	loadVectors(t, onionVectorsFile, &v)
 	if len(v.URLTargetFilterCases) == 0 {
 		t.Fatal("no cases")
 	}
@@ -447,7 +447,7 @@ func checkRoutingRoundTrip(t *testing.T, r Routing) {
 // onionSeeds returns every framed layer in the vectors plus malformed ones.
 func onionSeeds(tb testing.TB) [][]byte {
 	var v onionVectors
-	loadVectors(tb, "onion.json", &v)
+	loadVectors(tb, onionVectorsFile, &v)
 	var seeds [][]byte
 	for _, c := range v.EdgeParseCases {
 		seeds = append(seeds, mustHex(tb, c.RequestBody))

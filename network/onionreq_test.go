@@ -51,7 +51,7 @@ func loadBuildCases(tb testing.TB) []buildCase {
 	var v struct {
 		Cases []buildCase `json:"full_build_cases"`
 	}
-	loadVectors(tb, "onion.json", &v)
+	loadVectors(tb, onionVectorsFile, &v)
 	if len(v.Cases) != 2 {
 		tb.Fatalf("%d full build cases, want 2", len(v.Cases))
 	}

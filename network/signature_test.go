@@ -110,7 +110,7 @@ func TestClientSignatureVectors(t *testing.T) {
 		},
 	}
 	var v storageSigVectors
-	loadVectors(t, "storage_signatures.json", &v)
+	loadVectors(t, "testdata/storage_signatures.json", &v)
 	if len(v.Cases) == 0 {
 		t.Fatal("no cases")
 	}
@@ -148,7 +148,7 @@ func TestClientSignatureVectors(t *testing.T) {
 
 func TestNodeResponseSignatureVectors(t *testing.T) {
 	var v storageSigVectors
-	loadVectors(t, "storage_signatures.json", &v)
+	loadVectors(t, "testdata/storage_signatures.json", &v)
 	if len(v.NodeResponseCases) == 0 {
 		t.Fatal("no cases")
 	}
@@ -297,7 +297,7 @@ func TestStorageSignatureVectors(t *testing.T) {
 			Params        map[string]json.RawMessage `json:"example_params"`
 		} `json:"cases"`
 	}
-	loadVectors(t, "storage_signatures.json", &v)
+	loadVectors(t, "testdata/storage_signatures.json", &v)
 	n := 0
 	for _, c := range v.Cases {
 		if c.Params == nil {

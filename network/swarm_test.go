@@ -37,7 +37,7 @@ type swarmVectors struct {
 
 func TestSwarmSpaceVectors(t *testing.T) {
 	var v swarmVectors
-	loadVectors(t, "swarm.json", &v)
+	loadVectors(t, "testdata/swarm.json", &v)
 	if len(v.Cases) == 0 {
 		t.Fatal("no cases")
 	}
@@ -56,7 +56,7 @@ func TestSwarmSpaceVectors(t *testing.T) {
 
 func TestNearestSwarmVectors(t *testing.T) {
 	var v swarmVectors
-	loadVectors(t, "swarm.json", &v)
+	loadVectors(t, "testdata/swarm.json", &v)
 	if len(v.MappingCases) == 0 {
 		t.Fatal("no cases")
 	}
@@ -107,7 +107,7 @@ func TestNearestSwarm(t *testing.T) {
 
 func TestParseActiveNodesBinVectors(t *testing.T) {
 	var v swarmVectors
-	loadVectors(t, "swarm.json", &v)
+	loadVectors(t, "testdata/swarm.json", &v)
 	if len(v.ActiveNodesBinCases) == 0 {
 		t.Fatal("no cases")
 	}
@@ -196,7 +196,7 @@ func TestAppendActiveNodesBinAddresses(t *testing.T) {
 
 func activeNodesSeed(tb testing.TB) []byte {
 	var v swarmVectors
-	loadVectors(tb, "swarm.json", &v)
+	loadVectors(tb, "testdata/swarm.json", &v)
 	return mustHex(tb, v.ActiveNodesBinCases[0].RecordHex)
 }
 

@@ -9,15 +9,20 @@ import (
 	"testing"
 )
 
-// loadVectors decodes testdata/name into v.
-func loadVectors(tb testing.TB, name string, v any) {
+// onionVectorsFile is the file of onion vectors that this package's tests share with
+// crypto's, which keeps it: there is one copy of each vector file.
+var onionVectorsFile = filepath.Join("..", "crypto", "testdata", "onion.json")
+
+// loadVectors decodes the vector file at path (testdata/NAME for this package's own)
+// into v.
+func loadVectors(tb testing.TB, path string, v any) {
 	tb.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", name))
+	data, err := os.ReadFile(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		tb.Fatalf("%s: %v", name, err)
+		tb.Fatalf("%s: %v", path, err)
 	}
 }
 

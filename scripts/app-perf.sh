@@ -11,36 +11,28 @@
 # the main window goes to the directory it prints.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh
 
 idle=${1:-30}
 work=$(mktemp -d "${TMPDIR:-/tmp}/allium-perf.XXXXXX")
 echo "app-perf: work directory $work"
 
-go build -tags migrated_fynedo,no_animations -o "$work/allium" .
-go build -tags migrated_fynedo,no_animations -o "$work/perfkit" ./scripts/perfkit
-go build -o "$work/allium-node" ./cmd/allium-node
-
-disp=99
-while [ -e "/tmp/.X$disp-lock" ] || [ -e "/tmp/.X11-unix/X$disp" ]; do disp=$((disp + 1)); done
-export DISPLAY=":$disp"
+make -s --no-print-directory build perfkit node
 
 pids=()
 cleanup() {
-	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	[ ${#pids[@]} = 0 ] || stop "${pids[@]}"
+	stop_xvfb
 }
 trap cleanup EXIT
 
-Xvfb "$DISPLAY" -screen 0 1920x1080x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do xdotool getdisplaygeometry >/dev/null 2>&1 && break; sleep 0.1; done
+start_xvfb "$work/xvfb.log"
 
-"$work/allium-node" testnet --dir "$work/net" >"$work/net.log" 2>&1 &
+dist/allium-node testnet --dir "$work/net" >"$work/net.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 300); do grep -q '^ready' "$work/net.log" && break; sleep 0.1; done
-grep -q '^ready' "$work/net.log" || { echo "app-perf: the test network did not start"; exit 1; }
+wait_line 30 "the test network to start" "$work/net.log" '^ready'
 
-"$work/perfkit" seed "$work/profile" 10000 2>/dev/null
+dist/perfkit seed "$work/profile" 10000 2>/dev/null
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 ticks=$(getconf CLK_TCK)
@@ -106,8 +98,8 @@ open_conversation() {
 : >"$work/results"
 # Start-up time is the median of five starts of each, taken in turns, so that both meet
 # the same load.
-empty_cmd=("$work/perfkit" empty)
-allium_cmd=("$work/allium" --profile "$work/profile" --network "$work/net/network.json")
+empty_cmd=(dist/perfkit empty)
+allium_cmd=(dist/allium --profile "$work/profile" --network "$work/net/network.json")
 : >"$work/starts-empty"
 : >"$work/starts-allium"
 for _ in 1 2 3 4 5; do

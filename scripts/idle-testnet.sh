@@ -4,14 +4,14 @@
 set -euo pipefail
 secs=${1:-60}
 cd "$(dirname "$0")/.."
-bin=$(mktemp -d)
+. scripts/lib.sh
+make -s --no-print-directory node
 dir=$(mktemp -d)
-trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$bin" "$dir"' EXIT
-go build -o "$bin/allium-node" ./cmd/allium-node
-"$bin/allium-node" testnet --nodes 9 --swarm-size 3 --dir "$dir/net" > "$dir/out" 2>/dev/null &
+pid=""
+trap '[ -z "$pid" ] || stop $pid; rm -rf "$dir"' EXIT
+dist/allium-node testnet --nodes 9 --swarm-size 3 --dir "$dir/net" > "$dir/out" 2>/dev/null &
 pid=$!
-for _ in $(seq 100); do grep -q '^ready ' "$dir/out" 2>/dev/null && break; sleep 0.1; done
-grep -q '^ready ' "$dir/out" || { echo "testnet did not start"; exit 1; }
+wait_line 30 "the testnet to start" "$dir/out" '^ready '
 sleep 5 # let start-up work (first sync with peers) finish
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 hz=$(getconf CLK_TCK)

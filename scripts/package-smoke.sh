@@ -29,6 +29,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
 kind=${1:-}
 pkg=${2:-}
 [ -f "$pkg" ] || { echo "usage: package-smoke.sh linux|windows|node PACKAGE" >&2; exit 2; }
@@ -42,11 +43,6 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-
-fail() {
-	echo "package-smoke: FAIL: $*" >&2
-	exit 1
-}
 
 # check_version NAME PROGRAM... : the program must print "NAME VERSION", VERSION from the
 # package's name.
@@ -170,14 +166,11 @@ node)
 		"$dir/allium-node" run --config "$data/node.toml" 2>"$data/log" &
 		pids+=($!)
 	done
+	answers() {
+		curl -sfk --max-time 2 -d '{"method":"info","params":{}}' "https://127.0.0.1:$1/storage_rpc/v1" | grep -q '"version"'
+	}
 	for p in "${ports[@]}"; do
-		ok=""
-		for _ in $(seq 100); do
-			if curl -sfk --max-time 2 -d '{"method":"info","params":{}}' "https://127.0.0.1:$p/storage_rpc/v1" |
-				grep -q '"version"'; then ok=1; break; fi
-			sleep 0.1
-		done
-		[ -n "$ok" ] || { cat "$tmp/node-$p/log" >&2; fail "the node on port $p did not answer info"; }
+		try_for 20 answers "$p" || { cat "$tmp/node-$p/log" >&2; fail "the node on port $p did not answer info"; }
 	done
 	echo "package-smoke: three nodes from the sample config answer over HTTPS"
 	for pid in "${pids[@]}"; do kill -TERM "$pid"; done

@@ -7,29 +7,17 @@
 #
 # Needs Xvfb, xdotool and ImageMagick's import (make smoke installs them).
 set -euo pipefail
+. "$(dirname "$0")/lib.sh"
 
 bin=${1:-dist/allium}
 [ -x "$bin" ] || { echo "smoke: $bin is not built (run make build)"; exit 1; }
 out=$(mktemp -d "${TMPDIR:-/tmp}/allium-smoke.XXXXXX")
 echo "smoke: screenshots and logs in $out"
 
-# A free display number: the first without a lock file.
-disp=99
-while [ -e "/tmp/.X$disp-lock" ] || [ -e "/tmp/.X11-unix/X$disp" ]; do disp=$((disp + 1)); done
-export DISPLAY=":$disp"
-
-xvfb_pid=""
 app_pid=""
 cleanup() {
-	if [ -n "$app_pid" ] && kill -0 "$app_pid" 2>/dev/null; then
-		kill -TERM "$app_pid" 2>/dev/null || true
-		for _ in $(seq 50); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.2; done
-		kill -KILL "$app_pid" 2>/dev/null || true
-	fi
-	if [ -n "$xvfb_pid" ]; then
-		kill -TERM "$xvfb_pid" 2>/dev/null || true
-		wait "$xvfb_pid" 2>/dev/null || true
-	fi
+	[ -z "$app_pid" ] || stop "$app_pid"
+	stop_xvfb
 }
 trap cleanup EXIT
 
@@ -41,24 +29,11 @@ fail() {
 	exit 1
 }
 
-# wait_for SECONDS DESCRIPTION COMMAND...: run COMMAND until it succeeds.
-wait_for() {
-	local secs=$1 what=$2
-	shift 2
-	local deadline=$((SECONDS + secs))
-	until "$@" >/dev/null 2>&1; do
-		[ "$SECONDS" -lt "$deadline" ] || fail "timed out after ${secs}s waiting for $what"
-		sleep 0.2
-	done
-}
-
-Xvfb "$DISPLAY" -screen 0 1920x1080x24 -nolisten tcp >"$out/xvfb.log" 2>&1 &
-xvfb_pid=$!
-wait_for 20 "the X server" xdotool getdisplaygeometry
+start_xvfb "$out/xvfb.log"
 
 "$bin" --demo --demo-log >"$out/app.log" 2>"$out/app.err" &
 app_pid=$!
-wait_for 90 "the demo to be ready" grep -q '^demo-ready' "$out/app.log"
+wait_line 90 "the demo to be ready" "$out/app.log" '^demo-ready'
 wait_for 20 "Alice's window" xdotool search --name '^Alice'
 wait_for 20 "Bob's window" xdotool search --name '^Bob'
 alice=$(xdotool search --name '^Alice' | head -n 1)

@@ -13,6 +13,7 @@ type usageError string
 
 func (e usageError) Error() string { return string(e) }
 
+//lint:ignore ST1005 printed as it is, as a sentence
 var errInterrupted = errors.New("Interrupted.")
 
 // failure says why a message was not sent.

@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"allium/crypto"
-	"allium/network/testnet"
+	"allium/network/testnet/testnettest"
 )
 
 // buildFlags are extra `go build` flags: -race when the tests run with it, so the binary
@@ -113,11 +113,7 @@ func (r cliRunner) start(args ...string) (*exec.Cmd, <-chan string) {
 
 func TestCLI(t *testing.T) {
 	r := buildCLI(t)
-	tn, err := testnet.Start(context.Background(), testnet.Options{Nodes: 9, SwarmSize: 3, Dir: t.TempDir(), SyncInterval: 300 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tn.Close() })
+	tn := testnettest.Start(t, 9, 3)
 	dir := t.TempDir()
 	alice, bob := filepath.Join(dir, "alice"), filepath.Join(dir, "bob")
 	net := tn.NetworkFile()

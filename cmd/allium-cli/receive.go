@@ -64,6 +64,7 @@ func newPrinter(profile string, self crypto.SessionID) (*printer, error) {
 		return nil, err
 	}
 	if p.cursor, err = strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err != nil {
+		//lint:ignore ST1005 printed as it is, as a sentence
 		return nil, fmt.Errorf("The file %s is damaged; delete it to print every message again.", p.path)
 	}
 	return p, nil

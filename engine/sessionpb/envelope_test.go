@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -65,9 +66,13 @@ type vectorFile struct {
 	Legacy []legacyBlob      `json:"legacy_stored_blob"`
 }
 
+// sessionProtocolVectors is the file of Session protocol vectors, which crypto's tests
+// read too and crypto keeps: there is one copy of each vector file.
+var sessionProtocolVectors = filepath.Join("..", "..", "crypto", "testdata", "session_protocol.json")
+
 func loadVectors(tb testing.TB) (derived []derivedCase, legacy []legacyBlob) {
 	tb.Helper()
-	data, err := os.ReadFile("testdata/session_protocol.json")
+	data, err := os.ReadFile(sessionProtocolVectors)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -39,7 +39,7 @@ type pipelineCase struct {
 // way a receiver does.
 func TestPipelineRoundTrip(t *testing.T) {
 	derived, _ := loadVectors(t)
-	raw, err := os.ReadFile("testdata/session_protocol.json")
+	raw, err := os.ReadFile(sessionProtocolVectors)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,17 +16,14 @@ import (
 	"allium/network"
 	"allium/network/client"
 	"allium/network/testnet"
+	"allium/network/testnet/testnettest"
 )
 
 // start runs a 9-node testnet whose nodes relay to HTTP servers on 127.0.0.1, and a
 // client of it.
 func start(t *testing.T) (*testnet.Testnet, *client.Client) {
 	t.Helper()
-	tn, err := testnet.Start(context.Background(), testnet.Options{Dir: t.TempDir(), ProxyHosts: []string{"127.0.0.1"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tn.Close() })
+	tn := testnettest.Start(t, 0, 0, func(o *testnet.Options) { o.ProxyHosts = []string{"127.0.0.1"} })
 	f, err := network.LoadNetworkFile(tn.NetworkFile())
 	if err != nil {
 		t.Fatal(err)

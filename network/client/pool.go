@@ -170,12 +170,6 @@ func (p *pool) strikePath(pa *path) {
 	}
 }
 
-func (p *pool) dropPath(pa *path) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.paths = slices.DeleteFunc(p.paths, func(x *path) bool { return x == pa })
-}
-
 func (p *pool) dropPaths() {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -17,6 +17,7 @@ import (
 	"allium/network"
 	"allium/network/node"
 	"allium/network/testnet"
+	"allium/network/testnet/testnettest"
 )
 
 // tnet is a real network of nodes on 127.0.0.1 with a plain HTTPS client to talk to them.
@@ -28,15 +29,7 @@ type tnet struct {
 
 func startNet(t testing.TB, nodes, swarmSize int, mod func(*testnet.Options)) *tnet {
 	t.Helper()
-	opts := testnet.Options{Nodes: nodes, SwarmSize: swarmSize, Dir: t.TempDir(), SyncInterval: 200 * time.Millisecond}
-	if mod != nil {
-		mod(&opts)
-	}
-	tn, err := testnet.Start(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { tn.Close() })
+	tn := testnettest.Start(t, nodes, swarmSize, mod)
 	reg, err := node.NewRegistry(tn.Registry())
 	if err != nil {
 		t.Fatal(err)

@@ -39,8 +39,10 @@ func PNG(id crypto.SessionID) ([]byte, error) {
 
 // Sentences for pictures that hold no Session ID.
 var (
+	//lint:ignore ST1005 a sentence shown as it is
 	errNotPicture = errors.New("This file is not a picture Allium can read. Choose a PNG, JPEG or GIF picture of a QR code.")
-	errNoQR       = errors.New("No QR code was found in this picture. Choose a sharper picture in which the whole code is visible.")
+	//lint:ignore ST1005 a sentence shown as it is
+	errNoQR = errors.New("No QR code was found in this picture. Choose a sharper picture in which the whole code is visible.")
 )
 
 // maxPixels bounds the pictures Decode reads: a photograph from a phone is a few
@@ -72,6 +74,7 @@ func Decode(r io.Reader) (crypto.SessionID, error) {
 		if errors.As(err, &ie) {
 			return id, errors.New("This QR code does not hold a Session ID. " + ie.Reason)
 		}
+		//lint:ignore ST1005 a sentence shown as it is
 		return id, errors.New("This QR code does not hold a Session ID.")
 	}
 	return id, nil
