@@ -41,7 +41,7 @@ func (m *memSwarm) setDown(err error) {
 	m.down = err
 }
 
-func (m *memSwarm) stored() int {
+func (m *memSwarm) storeCount() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.stores
@@ -122,6 +122,9 @@ func (v *memView) SyncClock(context.Context, [33]byte) error { return v.check() 
 func (v *memView) Paths() []client.Path                { return nil }
 func (v *memView) RebuildPaths(context.Context) error { return v.check() }
 func (v *memView) Close() error                       { return nil }
+
+// clientOptions are options for a view of a memSwarm outside an engine.
+func clientOptions() client.Options { return client.Options{Clock: time.Now} }
 
 // openMem opens an engine for a new account on sw; opts may set a clock.
 func openMem(t testing.TB, sw *memSwarm, name string, opts Options) *Engine {

@@ -152,10 +152,14 @@ func (c *Client) SyncClock(ctx context.Context, pubkey [33]byte) error {
 	if c.ClockKnown() {
 		return nil
 	}
-	_, _, err := c.do(ctx, call{pubkey: pubkey, method: network.MethodInfo, params: func(time.Time, Node) ([]byte, error) {
+	body, _, err := c.do(ctx, call{pubkey: pubkey, method: network.MethodInfo, params: func(time.Time, Node) ([]byte, error) {
 		return []byte(`{}`), nil
 	}})
 	if err != nil {
+		return err
+	}
+	var r network.InfoResponse
+	if err := c.decode(network.MethodInfo, body, &r, &r.T); err != nil {
 		return err
 	}
 	if !c.ClockKnown() {
