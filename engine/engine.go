@@ -34,6 +34,9 @@ type Options struct {
 	PollActive, PollIdle time.Duration
 	// Clock replaces time.Now (tests).
 	Clock func() time.Time
+	// TypingTimeout is how long a peer shows as typing without a fresh start (default
+	// 15 s, as in Session).
+	TypingTimeout time.Duration
 
 	// connect replaces the onion client (tests of the engine's own logic).
 	connect func(client.Options) swarm
@@ -71,9 +74,11 @@ type Engine struct {
 	tsMu   sync.Mutex // guards lastTs
 	lastTs int64      // the last message timestamp handed out
 
-	typingMu sync.Mutex // guards typingSent
+	typingMu sync.Mutex // guards typingSent and typingTimers
 	// typingSent remembers when we last told each peer we were typing.
 	typingSent map[crypto.SessionID]time.Time
+	// typingTimers end each peer's typing indicator when no fresh start renews it.
+	typingTimers map[crypto.SessionID]*time.Timer
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -92,6 +97,9 @@ func Open(opts Options) (*Engine, error) {
 	}
 	if opts.Clock == nil {
 		opts.Clock = time.Now
+	}
+	if opts.TypingTimeout <= 0 {
+		opts.TypingTimeout = typingTimeout
 	}
 	log := opts.Logger
 	if log == nil {
@@ -113,10 +121,11 @@ func Open(opts Options) (*Engine, error) {
 	}
 	e := &Engine{
 		opts: opts, st: st, id: id, log: log,
-		events:     newEventQueue(),
-		sendWake:   make(chan struct{}, 1),
-		pollWake:   make(chan struct{}, 1),
-		typingSent: make(map[crypto.SessionID]time.Time),
+		events:       newEventQueue(),
+		sendWake:     make(chan struct{}, 1),
+		pollWake:     make(chan struct{}, 1),
+		typingSent:   make(map[crypto.SessionID]time.Time),
+		typingTimers: make(map[crypto.SessionID]*time.Timer),
 	}
 	copts.Logger, copts.Clock = log, opts.Clock
 	copts.Nodes = e.loadNodeCache()
@@ -190,6 +199,7 @@ func (e *Engine) Close() error {
 	e.once.Do(func() {
 		e.cancel()
 		e.wg.Wait()
+		e.stopTypingTimers()
 		e.net.Close()
 		e.events.close()
 		err = e.st.Close()
