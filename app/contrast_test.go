@@ -90,6 +90,9 @@ func checkContrast(t *testing.T, c fyne.Canvas, where string) {
 		switch o := o.(type) {
 		case *canvas.Rectangle:
 			painted = append(painted, paint{abs, fyne.NewPos(size.Width, size.Height), o.FillColor})
+		case *canvas.Circle:
+			// Text on a circle sits in its middle, inside its bounding box.
+			painted = append(painted, paint{abs, fyne.NewPos(size.Width, size.Height), o.FillColor})
 		case *canvas.Text:
 			if o.Text == "" || size.Width <= 0 {
 				return

@@ -92,3 +92,17 @@ func unreadSentence(n int) string {
 	}
 	return fmt.Sprintf("%d unread messages", n)
 }
+
+// twinRequestSentence warns of a message request from someone who has the name of a
+// contact: impostors borrow the names of people one trusts.
+func twinRequestSentence(c, contact engine.Conversation) string {
+	return fmt.Sprintf("Careful: %s is already one of your contacts, with the Session ID %s. This request comes from a different Session ID, %s, so it is someone else, who may be pretending to be them. Before you accept, ask %s in another way whether this is really them.",
+		contact.Name, shortID(contact.ID), shortID(c.ID), contact.Name)
+}
+
+// twinContactSentence warns, above a conversation, that another contact has the same
+// name.
+func twinContactSentence(c, other engine.Conversation) string {
+	return fmt.Sprintf("Another contact is also named %s (Session ID %s). This one's Session ID is %s: check it before you trust what they write.",
+		other.Name, shortID(other.ID), shortID(c.ID))
+}
