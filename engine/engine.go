@@ -129,7 +129,7 @@ func Open(opts Options) (*Engine, error) {
 	}
 	copts.Logger, copts.Clock = log, opts.Clock
 	copts.Nodes = e.loadNodeCache()
-	copts.OnStatus = func(s client.Status) { e.setStatus(statusOf(s)) }
+	copts.OnStatus = func(s client.Status, p client.Problem) { e.setStatus(statusOf(s), problemOf(p)) }
 	copts.OnPaths = func(p []client.Path) { e.events.push(PathChanged{Paths: pathsOf(p)}) }
 	copts.OnNodes = e.saveNodeCache
 	connect := opts.connect
@@ -245,7 +245,10 @@ func (e *Engine) SetActive(active bool) {
 func (e *Engine) PollNow() { wake(e.pollWake) }
 
 // Status returns the connection status.
-func (e *Engine) Status() Status { return Status(e.status.Load()) }
+func (e *Engine) Status() Status {
+	s, _ := unpackState(e.status.Load())
+	return s
+}
 
 // Dropped returns how many incoming messages could not be decrypted or parsed.
 func (e *Engine) Dropped() int64 { return e.dropped.Load() }
@@ -261,9 +264,9 @@ func (e *Engine) RebuildPaths(ctx context.Context) error { return e.net.RebuildP
 // little off.
 func (e *Engine) now() time.Time { return e.net.Now() }
 
-func (e *Engine) setStatus(s Status) {
-	if Status(e.status.Swap(uint32(s))) != s {
-		e.events.push(ConnectionChanged{Status: s})
+func (e *Engine) setStatus(s Status, p Problem) {
+	if e.status.Swap(packState(s, p)) != packState(s, p) {
+		e.events.push(ConnectionChanged{Status: s, Problem: p})
 	}
 }
 
