@@ -54,7 +54,7 @@ func TestTextContrast(t *testing.T) {
 			// A failed message shows its footer and actions.
 			p.conv.setState(p.conv.msgs[1].Timestamp, engine.Failed, engine.FailedOffline)
 			for _, st := range []engine.Status{engine.Online, engine.Offline, engine.Connecting} {
-				p.status.set(st)
+				p.status.set(st, engine.ProblemSeeds)
 				checkContrast(t, p.win.Canvas(), look+" conversation, status "+st.String())
 			}
 			p.showRequests()

@@ -356,6 +356,12 @@ func (v *conversationView) setTyping(typing bool) {
 	}
 }
 
+// cancel gives up sending a message that has not gone yet, and removes it.
+func (v *conversationView) cancel(m engine.Message) {
+	v.p.call(func(e *engine.Engine) error { return e.Cancel(m.Conversation, m.Timestamp) },
+		"Allium could not cancel the message. Try again.")
+}
+
 // retry sends a failed message again.
 func (v *conversationView) retry(m engine.Message) {
 	v.p.call(func(e *engine.Engine) error { return e.Retry(m.Conversation, m.Timestamp) },
@@ -368,7 +374,10 @@ func (v *conversationView) messageMenu(m engine.Message, at fyne.Position) {
 		fyne.NewMenuItem("Copy text", func() { v.p.ui.fa.Clipboard().SetContent(m.Body) }),
 	}
 	if m.State == engine.Failed {
-		items = append(items, fyne.NewMenuItem("Retry", func() { v.retry(m) }))
+		items = append(items, fyne.NewMenuItem("Retry now", func() { v.retry(m) }))
+	}
+	if m.Author == v.p.me && (m.State == engine.Pending || m.State == engine.Failed) {
+		items = append(items, fyne.NewMenuItem("Cancel sending", func() { v.cancel(m) }))
 	}
 	items = append(items, fyne.NewMenuItem("Delete for me", func() {
 		v.p.call(func(e *engine.Engine) error { return e.DeleteForMe(m.Conversation, m.Author, m.Timestamp) },

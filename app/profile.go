@@ -44,7 +44,10 @@ type Profile struct {
 	me    crypto.SessionID
 	name  string
 	paths []engine.Path
-	ready bool // the main window is built
+	// conn and problem are the connection status and, while offline, what fails.
+	conn    engine.Status
+	problem engine.Problem
+	ready   bool // the main window is built
 	// dialogUp is the dialog Esc closes.
 	dialogUp dialog.Dialog
 	// raised counts the times the window was brought to the front, for tests;
