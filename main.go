@@ -6,6 +6,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -19,6 +20,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"allium/app"
+	"allium/app/instance"
 	"allium/assets"
 )
 
@@ -49,6 +51,20 @@ func main() {
 		*profile = filepath.Join(dir, "allium", "profile")
 	}
 
+	// One Allium per profile: a second launch brings the running one's window to the
+	// front and exits.
+	var owner *instance.Owner
+	if !*demo {
+		var err error
+		owner, err = instance.Claim(*profile)
+		if errors.Is(err, instance.ErrRunning) {
+			return
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "allium: starting Allium again will not bring this window back:", err)
+		}
+	}
+
 	// Metadata normally comes from FyneApp.toml through the fyne tool; set it here so that
 	// a plain go build behaves the same (fyneDo: widgets are touched only on the Fyne
 	// goroutine).
@@ -76,7 +92,10 @@ func main() {
 			os.Exit(1)
 		}
 	} else {
-		ui.OpenProfile(*profile, *network)
+		p := ui.OpenProfile(*profile, *network)
+		if owner != nil {
+			p.ShowOnRequest(owner)
+		}
 	}
 
 	// The first SIGINT or SIGTERM quits gracefully; a second one exits at once.
@@ -90,6 +109,7 @@ func main() {
 	}()
 
 	fa.Run()
+	owner.Close()
 	ui.Close()
 	if d != nil {
 		d.Close()

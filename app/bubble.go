@@ -187,7 +187,8 @@ func (r *msgRow) CreateRenderer() fyne.WidgetRenderer {
 	rr.meta.TextSize = r.v.m.metaSize
 	rr.day.TextSize = r.v.m.metaSize
 	rr.day.TextStyle.Bold = true
-	rr.retry = widget.NewButtonWithIcon("Retry", theme.ViewRefreshIcon(), func() { r.v.retry(r.msg) })
+	rr.retry = widget.NewButtonWithIcon("Retry now", theme.ViewRefreshIcon(), func() { r.v.retry(r.msg) })
+	rr.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { r.v.cancel(r.msg) })
 	rr.Refresh()
 	return rr
 }
@@ -199,6 +200,7 @@ type msgRowRenderer struct {
 	meta    *canvas.Text
 	day     *canvas.Text
 	retry   *widget.Button
+	cancel  *widget.Button
 	objects []fyne.CanvasObject
 }
 
@@ -243,7 +245,7 @@ func (rr *msgRowRenderer) Refresh() {
 	rr.meta.Color = metaColor
 	rr.objects = append(rr.objects, rr.meta)
 	if r.mine && r.msg.State == engine.Failed {
-		rr.objects = append(rr.objects, rr.retry)
+		rr.objects = append(rr.objects, rr.cancel, rr.retry)
 	}
 	rr.Layout(r.Size())
 	canvas.Refresh(r)
@@ -264,7 +266,7 @@ func (rr *msgRowRenderer) Layout(size fyne.Size) {
 	}
 	failed := r.mine && r.msg.State == engine.Failed
 	if failed {
-		contentW = max(contentW, rr.retry.MinSize().Width)
+		contentW = max(contentW, rr.cancel.MinSize().Width+m.gap+rr.retry.MinSize().Width)
 	}
 	bw := contentW + 2*m.padX
 	x := m.side
@@ -291,6 +293,9 @@ func (rr *msgRowRenderer) Layout(size fyne.Size) {
 		rs := rr.retry.MinSize()
 		rr.retry.Move(fyne.NewPos(x+bw-m.padX-rs.Width, metaY+m.metaH+m.gap))
 		rr.retry.Resize(rs)
+		cs := rr.cancel.MinSize()
+		rr.cancel.Move(fyne.NewPos(x+bw-m.padX-rs.Width-m.gap-cs.Width, metaY+m.metaH+m.gap))
+		rr.cancel.Resize(cs)
 	}
 }
 
@@ -306,7 +311,10 @@ func metaText(m engine.Message, mine bool) string {
 	case engine.Sent:
 		return t + " · Sent"
 	case engine.Failed:
-		return t + " · Not sent"
+		if m.Failure == engine.FailedOffline || m.Failure == engine.FailedClockWrong {
+			return t + " · " + retryingSentence(m.Failure)
+		}
+		return t + " · " + failedSentence(m.Failure)
 	case engine.Read:
 		return t + " · Read"
 	}

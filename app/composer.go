@@ -64,6 +64,13 @@ func (c *composer) changed(text string) {
 		id := c.id
 		background(c.p, func(e *engine.Engine) (struct{}, error) { return struct{}{}, e.SetTyping(id, true) }, nil)
 	}
+	// An emptied field means we stopped typing: say so at once, as Session does,
+	// rather than leave the other person watching "typing…" until it times out.
+	if text == "" && !c.typingAt.IsZero() {
+		c.typingAt = time.Time{}
+		id := c.id
+		background(c.p, func(e *engine.Engine) (struct{}, error) { return struct{}{}, e.SetTyping(id, false) }, nil)
+	}
 }
 
 // send empties the field and hands its text to onSend, unless it is empty or too long.
@@ -76,9 +83,11 @@ func (c *composer) send() {
 		c.p.showError(tooLongMessage(n))
 		return
 	}
-	c.entry.SetText("")
+	// Sending ends typing (onSend says so after the message): typingAt is cleared before
+	// the field empties, so that emptying it does not send a stop of its own.
 	typing := !c.typingAt.IsZero()
 	c.typingAt = time.Time{}
+	c.entry.SetText("")
 	c.onSend(text, typing)
 }
 

@@ -30,8 +30,10 @@ type conversationView struct {
 	rows []chatRow
 	m    bubbleMetrics
 
+	avatar     *avatar
 	title      *widget.Label
 	sub        *widget.Label
+	twin       *widget.Label // the warning that another contact has the same name
 	menu       *conversationMenu
 	listHolder *fyne.Container
 	list       *widget.List
@@ -65,8 +67,14 @@ func newConversationView(p *Profile, c engine.Conversation) *conversationView {
 	v.sub = widget.NewLabel("")
 	v.sub.Importance = widget.LowImportance
 	v.sub.SizeName = theme.SizeNameCaptionText
+	v.avatar = newAvatar(40)
+	v.twin = wrapped("")
+	v.twin.Importance = widget.WarningImportance
+	v.twin.Hide()
 	v.menu = newConversationMenu(p, c)
-	header := container.NewBorder(nil, nil, nil, v.menu.button, container.NewVBox(v.title, v.sub))
+	header := container.NewVBox(
+		container.NewBorder(nil, nil, container.NewCenter(v.avatar.content), v.menu.button, container.NewVBox(v.title, v.sub)),
+		v.twin)
 
 	v.list = v.newList()
 	v.listHolder = container.NewStack(v.list)
@@ -315,20 +323,43 @@ func (v *conversationView) setConversation(c engine.Conversation) {
 	v.menu.set(c)
 	v.composer.approved = c.Approved
 	v.title.SetText(convName(c))
+	v.avatar.set(c.ID, c.Name)
+	if other, ok := lookalike(c, v.p.sidebar.convs); ok {
+		v.twin.SetText(twinContactSentence(c, other))
+		v.twin.Show()
+	} else {
+		v.twin.Hide()
+	}
 	v.setTyping(v.p.sidebar.typing[c.ID])
 }
 
+// setTyping shows under the name the person's short ID (when the title is their name),
+// then whether they are typing, or else the disappearing setting or that they are
+// blocked.
 func (v *conversationView) setTyping(typing bool) {
+	var state string
 	switch {
 	case typing:
-		v.sub.SetText("typing…")
+		state = "typing…"
 	case v.conv.Disappearing.On():
-		v.sub.SetText("Messages disappear " + disappearWhen(v.conv.Disappearing.Mode) + " " + durationText(v.conv.Disappearing.Timer))
+		state = "Messages disappear " + disappearWhen(v.conv.Disappearing.Mode) + " " + durationText(v.conv.Disappearing.Timer)
 	case v.conv.Blocked:
-		v.sub.SetText("Blocked — you don't receive their messages")
-	default:
-		v.sub.SetText(shortID(v.id))
+		state = "Blocked — you don't receive their messages"
 	}
+	switch {
+	case v.conv.Name == "":
+		v.sub.SetText(state) // the title is the short ID
+	case state == "":
+		v.sub.SetText(shortID(v.id))
+	default:
+		v.sub.SetText(shortID(v.id) + " · " + state)
+	}
+}
+
+// cancel gives up sending a message that has not gone yet, and removes it.
+func (v *conversationView) cancel(m engine.Message) {
+	v.p.call(func(e *engine.Engine) error { return e.Cancel(m.Conversation, m.Timestamp) },
+		"Allium could not cancel the message. Try again.")
 }
 
 // retry sends a failed message again.
@@ -343,7 +374,10 @@ func (v *conversationView) messageMenu(m engine.Message, at fyne.Position) {
 		fyne.NewMenuItem("Copy text", func() { v.p.ui.fa.Clipboard().SetContent(m.Body) }),
 	}
 	if m.State == engine.Failed {
-		items = append(items, fyne.NewMenuItem("Retry", func() { v.retry(m) }))
+		items = append(items, fyne.NewMenuItem("Retry now", func() { v.retry(m) }))
+	}
+	if m.Author == v.p.me && (m.State == engine.Pending || m.State == engine.Failed) {
+		items = append(items, fyne.NewMenuItem("Cancel sending", func() { v.cancel(m) }))
 	}
 	items = append(items, fyne.NewMenuItem("Delete for me", func() {
 		v.p.call(func(e *engine.Engine) error { return e.DeleteForMe(m.Conversation, m.Author, m.Timestamp) },

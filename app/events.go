@@ -62,6 +62,10 @@ func (p *Profile) apply(eng *engine.Engine, ev engine.Event) {
 			p.settings.paths.set(ev.Paths)
 		}
 	case engine.ConnectionChanged:
-		p.status.set(ev.Status)
+		p.conn, p.problem = ev.Status, ev.Problem
+		p.status.set(ev.Status, ev.Problem)
+		if p.settings != nil {
+			p.settings.paths.set(p.paths)
+		}
 	}
 }

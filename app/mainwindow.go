@@ -22,7 +22,8 @@ func (p *Profile) buildMain(s engine.Status) {
 	split.Offset = 0.3
 
 	p.status = newStatusLine()
-	p.status.set(s)
+	p.conn, p.problem = s, p.eng.Problem()
+	p.status.set(s, p.problem)
 
 	p.win.SetContent(container.NewBorder(nil, p.status.content, nil, nil, split))
 	p.ready = true
@@ -197,14 +198,15 @@ type statusLine struct {
 
 func newStatusLine() *statusLine {
 	s := &statusLine{label: widget.NewLabel(""), busy: widget.NewProgressBarInfinite()}
+	s.label.Wrapping = fyne.TextWrapWord
 	s.content = container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(120, s.busy.MinSize().Height), s.busy), s.label)
 	return s
 }
 
-// set shows the connection status. The progress bar only runs while connecting: an
-// animation that runs for nothing costs CPU all day.
-func (s *statusLine) set(st engine.Status) {
-	s.label.SetText(statusSentence(st))
+// set shows the connection status and, while offline, what fails. The progress bar
+// only runs while connecting: an animation that runs for nothing costs CPU all day.
+func (s *statusLine) set(st engine.Status, pr engine.Problem) {
+	s.label.SetText(statusSentence(st, pr))
 	switch st {
 	case engine.Online:
 		s.label.Importance = widget.LowImportance

@@ -43,7 +43,9 @@ func newPathView(p *Profile) *pathView {
 func (v *pathView) set(paths []engine.Path) {
 	v.hops.RemoveAll()
 	if len(paths) == 0 || len(paths[0].Nodes) == 0 {
-		v.hops.Add(widget.NewLabel("No path yet: Allium is still connecting."))
+		l := widget.NewLabel(noPathSentence(v.p.conn, v.p.problem))
+		l.Wrapping = fyne.TextWrapWord
+		v.hops.Add(l)
 		v.hops.Refresh()
 		return
 	}

@@ -43,6 +43,8 @@ func plain(err error, fallback string) string {
 		return "This profile has no account yet. Create one or restore yours from its recovery phrase."
 	case errors.Is(err, engine.ErrNotFound):
 		return "That message or conversation is gone: it may have been deleted in the meantime."
+	case errors.Is(err, engine.ErrAlreadySent):
+		return "This message has been sent already, so it can't be cancelled. You can delete it for everyone instead."
 	case errors.Is(err, engine.ErrClosed):
 		return "Allium is shutting down. Start it again to continue."
 	}
@@ -70,13 +72,14 @@ func nameSentence(err error) string {
 	return "This name can't be used: it contains characters that are not text. Type it again."
 }
 
-// statusSentence is the status line's words for the connection status.
-func statusSentence(s engine.Status) string {
+// statusSentence is the status line's words for the connection status and, when
+// offline, the step that fails.
+func statusSentence(s engine.Status, p engine.Problem) string {
 	switch s {
 	case engine.Online:
 		return "Online"
 	case engine.Offline:
-		return "Offline — messages will be sent when you're back online"
+		return offlineSentence(p)
 	case engine.ClockWrong:
 		return "Clock is wrong — set this computer's date and time, then try again"
 	}
@@ -91,4 +94,68 @@ func unreadSentence(n int) string {
 		return "1 unread message"
 	}
 	return fmt.Sprintf("%d unread messages", n)
+}
+
+// twinRequestSentence warns of a message request from someone who has the name of a
+// contact: impostors borrow the names of people one trusts.
+func twinRequestSentence(c, contact engine.Conversation) string {
+	return fmt.Sprintf("Careful: %s is already one of your contacts, with the Session ID %s. This request comes from a different Session ID, %s, so it is someone else, who may be pretending to be them. Before you accept, ask %s in another way whether this is really them.",
+		contact.Name, shortID(contact.ID), shortID(c.ID), contact.Name)
+}
+
+// twinContactSentence warns, above a conversation, that another contact has the same
+// name.
+func twinContactSentence(c, other engine.Conversation) string {
+	return fmt.Sprintf("Another contact is also named %s (Session ID %s). This one's Session ID is %s: check it before you trust what they write.",
+		other.Name, shortID(other.ID), shortID(c.ID))
+}
+
+// offlineSentence is the status line while offline: which step fails, and that the
+// messages wait. Each case is a whole sentence, for translators.
+func offlineSentence(p engine.Problem) string {
+	switch p {
+	case engine.ProblemSeeds:
+		return "Offline — Allium can't reach the network's entry points to get its list of nodes. This computer may be offline, or the network may be blocked where you are. Allium keeps trying; your messages wait and are sent once it gets through."
+	case engine.ProblemGuard:
+		return "Offline — no node of the network answers Allium. This computer may be offline, or the network may be blocked where you are. Allium keeps trying; your messages wait and are sent once it gets through."
+	case engine.ProblemPath:
+		return "Offline — nodes answer, but messages can't get through the chain of three nodes; the network may be partly blocked where you are. Allium keeps trying other nodes; your messages wait."
+	case engine.ProblemSwarm:
+		return "Offline — the nodes that keep your messages don't answer. Allium keeps trying others; your messages wait."
+	}
+	return "Offline — Allium can't reach the network. This computer may be offline, or the network may be blocked where you are. Allium keeps trying; your messages wait and are sent once it gets through."
+}
+
+// noPathSentence is what the path view says while there is no path.
+func noPathSentence(s engine.Status, p engine.Problem) string {
+	if s != engine.Offline {
+		return "No path yet: Allium is building one."
+	}
+	switch p {
+	case engine.ProblemSeeds:
+		return "No path: Allium can't get the list of nodes from the network's entry points. This computer may be offline, or the network may be blocked where you are. Allium keeps trying."
+	case engine.ProblemGuard:
+		return "No path: no node answers when Allium tries to connect to it as the first node of a path. This computer may be offline, or the network may be blocked where you are. Allium keeps trying."
+	case engine.ProblemPath:
+		return "No working path: the first node answers, but requests through the chain of three nodes fail. Allium keeps trying other nodes."
+	case engine.ProblemSwarm:
+		return "The path works, but the nodes that keep your messages don't answer. Allium keeps trying others."
+	}
+	return "No path: Allium can't reach the network. This computer may be offline, or the network may be blocked where you are. Allium keeps trying."
+}
+
+// retryingSentence is the footer of one of our messages that has not gone yet while
+// the engine keeps trying, and failedSentence of one it gave up.
+func retryingSentence(f engine.Failure) string {
+	if f == engine.FailedClockWrong {
+		return "Not sent yet: this computer's clock is wrong · still trying"
+	}
+	return "Not sent yet: waiting for the network · still trying"
+}
+
+func failedSentence(f engine.Failure) string {
+	if f == engine.FailedExpired {
+		return "Not sent: it could not be delivered in time"
+	}
+	return "Not sent: the network refused it"
 }

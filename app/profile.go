@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
+	"allium/app/instance"
 	"allium/crypto"
 	"allium/engine"
 )
@@ -43,9 +44,16 @@ type Profile struct {
 	me    crypto.SessionID
 	name  string
 	paths []engine.Path
-	ready bool // the main window is built
+	// conn and problem are the connection status and, while offline, what fails.
+	conn    engine.Status
+	problem engine.Problem
+	ready   bool // the main window is built
 	// dialogUp is the dialog Esc closes.
 	dialogUp dialog.Dialog
+	// raised counts the times the window was brought to the front, for tests;
+	// toldHidden is set once the person was told how to reopen a hidden window.
+	raised     int
+	toldHidden bool
 
 	onboarding *onboarding      // while the account is being created or restored
 	newConv    *newConversation // the last New conversation dialog
@@ -253,8 +261,16 @@ func (p *Profile) markRead(id crypto.SessionID) {
 }
 
 func (p *Profile) showWindow() {
+	p.raised++
 	p.win.Show()
 	p.win.RequestFocus()
+}
+
+// ShowOnRequest brings the window to the front whenever Allium is started again on
+// this profile (the new launch hands over to this one and exits), so that a window
+// closed to the background can always be opened again, with or without a tray.
+func (p *Profile) ShowOnRequest(o *instance.Owner) {
+	o.Serve(func() { p.ui.do(p.showWindow) })
 }
 
 func (p *Profile) quit() { p.ui.fa.Quit() }
@@ -267,14 +283,14 @@ func (p *Profile) closeWindow() {
 		return
 	}
 	if p.prefs.RunInBackground {
-		p.win.Hide()
+		p.hideToBackground()
 		return
 	}
 	if p.prefs.AskedBackground {
 		p.quit()
 		return
 	}
-	msg := widget.NewLabel("Allium can keep receiving messages after you close its window, and show them as notifications. You can change this later in Settings.")
+	msg := widget.NewLabel("Allium can keep receiving messages after you close its window, and show them as notifications. To open the window again, start Allium again, or use its icon in the system tray if your desktop shows one. You can change this later in Settings.")
 	msg.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustomConfirm("Keep receiving messages?", "Keep running", "Quit",
 		column(380, msg), func(keep bool) {
@@ -282,13 +298,25 @@ func (p *Profile) closeWindow() {
 			p.prefs.RunInBackground = keep
 			p.savePrefs(func() {
 				if keep {
-					p.win.Hide()
+					p.hideToBackground()
 				} else {
 					p.quit()
 				}
 			})
 		}, p.win)
 	p.showDialog(d)
+}
+
+// hideToBackground hides the window while the engine keeps receiving, and says once
+// per run how to get the window back: not every desktop shows a tray icon.
+func (p *Profile) hideToBackground() {
+	p.win.Hide()
+	if !p.toldHidden {
+		p.toldHidden = true
+		p.ui.notified++
+		p.ui.fa.SendNotification(fyne.NewNotification("Allium is still running",
+			"It keeps receiving your messages. To open its window again, start Allium again."))
+	}
 }
 
 // savePrefs writes the app's choices off the Fyne goroutine, then runs then (if not nil)

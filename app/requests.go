@@ -18,8 +18,9 @@ type requestsView struct {
 	p       *Profile
 	box     *fyne.Container
 	content fyne.CanvasObject
-	// buttons by conversation, for tests
+	// buttons by conversation, and the requests warned of as lookalikes, for tests
 	accept, decline, block map[crypto.SessionID]*widget.Button
+	twins                  []crypto.SessionID
 }
 
 func (p *Profile) showRequests() {
@@ -42,6 +43,7 @@ func (v *requestsView) refresh() {
 	v.accept = map[crypto.SessionID]*widget.Button{}
 	v.decline = map[crypto.SessionID]*widget.Button{}
 	v.block = map[crypto.SessionID]*widget.Button{}
+	v.twins = nil
 	for _, c := range p.sidebar.convs {
 		if c.Approved || c.Blocked {
 			continue
@@ -60,7 +62,17 @@ func (v *requestsView) row(c engine.Conversation) fyne.CanvasObject {
 	who := widget.NewLabelWithStyle(id.String(), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	who.Wrapping = fyne.TextWrapBreak
 	who.SizeName = "captionText"
+	face := newAvatar(44)
+	face.set(id, c.Name)
+	head := container.NewBorder(nil, nil, container.NewCenter(face.content), nil, container.NewVBox(name, who))
 	last := wrapped(c.LastBody)
+	parts := []fyne.CanvasObject{head}
+	if twin, ok := lookalike(c, p.sidebar.convs); ok {
+		warn := wrapped(twinRequestSentence(c, twin))
+		warn.Importance = widget.WarningImportance
+		parts = append(parts, warn)
+		v.twins = append(v.twins, id)
+	}
 	accept := widget.NewButton("Accept", func() {
 		background(p, func(e *engine.Engine) (struct{}, error) { return struct{}{}, e.Accept(id) },
 			func(_ struct{}, err error) {
@@ -76,7 +88,7 @@ func (v *requestsView) row(c engine.Conversation) fyne.CanvasObject {
 		p.call(func(e *engine.Engine) error { return e.Decline(id) }, "Allium could not decline the request. Try again.")
 	})
 	block := widget.NewButton("Block", func() {
-		p.showDialog(dialog.NewConfirm("Block "+convName(c)+"?", "You will never receive their messages. You can unblock them in Settings › Privacy.", func(ok bool) {
+		p.showDialog(dialog.NewConfirm("Block "+namedID(c)+"?", "You will never receive their messages. You can unblock them in Settings › Privacy.", func(ok bool) {
 			if ok {
 				p.call(func(e *engine.Engine) error { return e.Block(id) }, "Allium could not block this person. Try again.")
 			}
@@ -84,5 +96,6 @@ func (v *requestsView) row(c engine.Conversation) fyne.CanvasObject {
 	})
 	block.Importance = widget.DangerImportance
 	v.accept[id], v.decline[id], v.block[id] = accept, decline, block
-	return container.NewVBox(name, who, last, container.NewHBox(accept, decline, layout.NewSpacer(), block), widget.NewSeparator())
+	parts = append(parts, last, container.NewHBox(accept, decline, layout.NewSpacer(), block), widget.NewSeparator())
+	return container.NewVBox(parts...)
 }

@@ -177,7 +177,7 @@ func (v *settingsView) showBlocked(blocked []engine.Conversation) {
 				v.showBlocked(list)
 			})
 		})
-		v.blocked.Add(container.NewBorder(nil, nil, nil, unblock, widget.NewLabel(convName(c))))
+		v.blocked.Add(container.NewBorder(nil, nil, nil, unblock, widget.NewLabel(namedID(c))))
 	}
 	v.blocked.Refresh()
 }

@@ -53,7 +53,8 @@ func newSidebar(p *Profile) *sidebar {
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < len(s.shown) {
 				c := s.shown[id]
-				o.(*convRow).set(c, s.typing[c.ID])
+				_, twin := lookalike(c, s.convs)
+				o.(*convRow).set(c, s.typing[c.ID], twin)
 			}
 		})
 	s.list.HideSeparators = true
@@ -180,12 +181,15 @@ func (s *sidebar) conversation(id crypto.SessionID) (engine.Conversation, bool) 
 	return engine.Conversation{ID: id}, false
 }
 
-// convRow is a row of the conversation list: name, time, last message or "typing…",
-// and the unread count.
+// convRow is a row of the conversation list: the person's avatar, name, short ID and
+// time, the last message or "typing…", and the unread count. A warning sign marks a
+// contact whose name another contact also has.
 type convRow struct {
 	widget.BaseWidget
+	avatar        *avatar
 	name, preview *widget.Label
-	when          *widget.Label
+	id, when      *widget.Label
+	twin          *widget.Icon
 	badge         *fyne.Container
 	badgeText     *canvas.Text
 	content       fyne.CanvasObject
@@ -193,30 +197,48 @@ type convRow struct {
 
 func newConvRow() *convRow {
 	r := &convRow{
+		avatar:  newAvatar(36),
 		name:    widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		preview: widget.NewLabel(""),
+		id:      widget.NewLabel(""),
 		when:    widget.NewLabel(""),
+		twin:    widget.NewIcon(theme.WarningIcon()),
 	}
 	r.name.Truncation = fyne.TextTruncateEllipsis
 	r.preview.Truncation = fyne.TextTruncateEllipsis
+	r.id.Importance = widget.LowImportance
+	r.id.SizeName = theme.SizeNameCaptionText
 	r.when.Importance = widget.LowImportance
+	r.twin.Hide()
 	r.badgeText = canvas.NewText("", theme.Color(theme.ColorNameForegroundOnPrimary))
 	r.badgeText.TextSize = theme.CaptionTextSize()
 	r.badgeText.TextStyle.Bold = true
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
 	bg.CornerRadius = 9
 	r.badge = container.NewStack(bg, container.NewPadded(container.NewCenter(r.badgeText)))
-	line1 := container.NewBorder(nil, nil, nil, r.when, r.name)
+	line1 := container.NewBorder(nil, nil, nil, container.NewHBox(r.twin, r.id, r.when), r.name)
 	line2 := container.NewBorder(nil, nil, nil, container.NewCenter(r.badge), r.preview)
-	r.content = container.NewVBox(line1, line2)
+	r.content = container.NewBorder(nil, nil, container.NewCenter(r.avatar.content), nil, container.NewVBox(line1, line2))
 	r.ExtendBaseWidget(r)
 	return r
 }
 
 func (r *convRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
 
-func (r *convRow) set(c engine.Conversation, typing bool) {
+func (r *convRow) set(c engine.Conversation, typing, twin bool) {
+	r.avatar.set(c.ID, c.Name)
 	r.name.SetText(convName(c))
+	if c.Name != "" {
+		r.id.SetText(shortID(c.ID))
+		r.id.Show()
+	} else {
+		r.id.Hide() // the name is the short ID already
+	}
+	if twin {
+		r.twin.Show()
+	} else {
+		r.twin.Hide()
+	}
 	switch {
 	case typing:
 		r.preview.TextStyle = fyne.TextStyle{Italic: true}

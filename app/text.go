@@ -17,6 +17,16 @@ func convName(c engine.Conversation) string {
 	return shortID(c.ID)
 }
 
+// namedID is how a person is named where no avatar is shown (dialogs, notifications):
+// their name with their short ID, so that two people of the same name can be told
+// apart.
+func namedID(c engine.Conversation) string {
+	if c.Name != "" {
+		return c.Name + " (" + shortID(c.ID) + ")"
+	}
+	return shortID(c.ID)
+}
+
 // shortID shortens a Session ID for lists and headers: its first and last characters.
 func shortID(id crypto.SessionID) string {
 	s := id.String()

@@ -34,6 +34,9 @@ type Options struct {
 	PollActive, PollIdle time.Duration
 	// Clock replaces time.Now (tests).
 	Clock func() time.Time
+	// TypingTimeout is how long a peer shows as typing without a fresh start (default
+	// 15 s, as in Session).
+	TypingTimeout time.Duration
 
 	// connect replaces the onion client (tests of the engine's own logic).
 	connect func(client.Options) swarm
@@ -73,9 +76,11 @@ type Engine struct {
 	tsMu   sync.Mutex // guards lastTs
 	lastTs int64      // the last message timestamp handed out
 
-	typingMu sync.Mutex // guards typingSent
+	typingMu sync.Mutex // guards typingSent and typingTimers
 	// typingSent remembers when we last told each peer we were typing.
 	typingSent map[crypto.SessionID]time.Time
+	// typingTimers end each peer's typing indicator when no fresh start renews it.
+	typingTimers map[crypto.SessionID]*time.Timer
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -94,6 +99,9 @@ func Open(opts Options) (*Engine, error) {
 	}
 	if opts.Clock == nil {
 		opts.Clock = time.Now
+	}
+	if opts.TypingTimeout <= 0 {
+		opts.TypingTimeout = typingTimeout
 	}
 	log := opts.Logger
 	if log == nil {
@@ -115,14 +123,15 @@ func Open(opts Options) (*Engine, error) {
 	}
 	e := &Engine{
 		opts: opts, st: st, id: id, log: log,
-		events:     newEventQueue(),
-		sendWake:   make(chan struct{}, 1),
-		pollWake:   make(chan struct{}, 1),
-		typingSent: make(map[crypto.SessionID]time.Time),
+		events:       newEventQueue(),
+		sendWake:     make(chan struct{}, 1),
+		pollWake:     make(chan struct{}, 1),
+		typingSent:   make(map[crypto.SessionID]time.Time),
+		typingTimers: make(map[crypto.SessionID]*time.Timer),
 	}
 	copts.Logger, copts.Clock = log, opts.Clock
 	copts.Nodes = e.loadNodeCache()
-	copts.OnStatus = func(s client.Status) { e.setStatus(statusOf(s)) }
+	copts.OnStatus = func(s client.Status, p client.Problem) { e.setStatus(statusOf(s), problemOf(p)) }
 	copts.OnPaths = func(p []client.Path) { e.events.push(PathChanged{Paths: pathsOf(p)}) }
 	copts.OnNodes = e.saveNodeCache
 	connect := opts.connect
@@ -192,6 +201,7 @@ func (e *Engine) Close() error {
 	e.once.Do(func() {
 		e.cancel()
 		e.wg.Wait()
+		e.stopTypingTimers()
 		e.net.Close()
 		e.events.close()
 		err = e.st.Close()
@@ -237,7 +247,10 @@ func (e *Engine) SetActive(active bool) {
 func (e *Engine) PollNow() { wake(e.pollWake) }
 
 // Status returns the connection status.
-func (e *Engine) Status() Status { return Status(e.status.Load()) }
+func (e *Engine) Status() Status {
+	s, _ := unpackState(e.status.Load())
+	return s
+}
 
 // Dropped returns how many incoming messages could not be decrypted or parsed.
 func (e *Engine) Dropped() int64 { return e.dropped.Load() }
@@ -253,9 +266,9 @@ func (e *Engine) RebuildPaths(ctx context.Context) error { return e.net.RebuildP
 // little off.
 func (e *Engine) now() time.Time { return e.net.Now() }
 
-func (e *Engine) setStatus(s Status) {
-	if Status(e.status.Swap(uint32(s))) != s {
-		e.events.push(ConnectionChanged{Status: s})
+func (e *Engine) setStatus(s Status, p Problem) {
+	if e.status.Swap(packState(s, p)) != packState(s, p) {
+		e.events.push(ConnectionChanged{Status: s, Problem: p})
 	}
 }
 

@@ -31,6 +31,8 @@ var (
 	ErrBadText = errors.New("engine: not text")
 	// ErrClosed: the engine was closed.
 	ErrClosed = errors.New("engine: closed")
+	// ErrAlreadySent: Cancel on a message that has left already.
+	ErrAlreadySent = errors.New("engine: the message was sent already")
 )
 
 // TooLongError is a message or display name over its limit. It wraps ErrTooLong. The app

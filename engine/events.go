@@ -70,9 +70,12 @@ type TypingChanged struct {
 // view.
 type PathChanged struct{ Paths []Path }
 
-// ConnectionChanged fires when the connection status changes. The app updates its status
-// line.
-type ConnectionChanged struct{ Status Status }
+// ConnectionChanged fires when the connection status changes, or while Offline, the
+// step that fails. The app updates its status line and says what is happening.
+type ConnectionChanged struct {
+	Status  Status
+	Problem Problem
+}
 
 func (MessageQueued) isEvent()        {}
 func (MessageReceived) isEvent()      {}

@@ -31,7 +31,13 @@ func newUser(t testing.TB, tn *testnet.Testnet, name string) *user {
 
 func (u *user) open() {
 	u.t.Helper()
-	e, err := engine.Open(engine.Options{Dir: u.dir, Network: u.net, PollActive: 200 * time.Millisecond})
+	u.openWith(engine.Options{Dir: u.dir, Network: u.net, PollActive: 200 * time.Millisecond})
+}
+
+// openWith opens the engine with opts.
+func (u *user) openWith(opts engine.Options) {
+	u.t.Helper()
+	e, err := engine.Open(opts)
 	if err != nil {
 		u.t.Fatal(err)
 	}

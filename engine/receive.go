@@ -65,7 +65,7 @@ func (e *Engine) receive(data []byte) {
 		}
 	case c.TypingMessage != nil:
 		if e.Settings().TypingIndicators {
-			e.events.push(TypingChanged{Conversation: from, Typing: c.TypingMessage.GetAction() == sessionpb.TypingMessage_STARTED})
+			e.peerTyping(from, c.TypingMessage.GetAction() == sessionpb.TypingMessage_STARTED)
 		}
 	case c.UnsendRequest != nil:
 		// Only the author may unsend a message.

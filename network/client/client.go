@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -42,8 +43,9 @@ type Options struct {
 	// goroutines, must not block and must not call back into the client's request
 	// methods. Nil callbacks are not called.
 	//
-	// OnStatus is called when the status changes.
-	OnStatus func(Status)
+	// OnStatus is called when the status changes, or while Offline, the step that
+	// fails (see Problem).
+	OnStatus func(Status, Problem)
 	// OnPaths is called when paths are built, struck or dropped.
 	OnPaths func([]Path)
 	// OnNodes is called with a fresh node list from a seed (to keep for next time).
@@ -61,8 +63,11 @@ type Client struct {
 	tr   *transport
 	pool *pool
 
-	netMu  sync.Mutex // serialises bootstrap and path building
-	status atomic.Uint32
+	netMu sync.Mutex // serialises bootstrap and path building
+
+	stateMu sync.Mutex    // serialises state changes, so OnStatus sees them in order
+	status  atomic.Uint32 // a Status
+	problem atomic.Uint32 // a Problem
 
 	stickyMu sync.Mutex             // guards sticky
 	sticky   map[stickyKey][32]byte // the node each account's namespace was polled from last
@@ -138,9 +143,21 @@ func (c *Client) RebuildPaths(ctx context.Context) error {
 	return err
 }
 
-func (c *Client) setStatus(s Status) {
-	if Status(c.status.Swap(uint32(s))) != s && c.opts.OnStatus != nil {
-		c.opts.OnStatus(s)
+func (c *Client) setStatus(s Status) { c.setState(s, NoProblem) }
+
+// setState records the status and, when Offline, the step that fails.
+func (c *Client) setState(s Status, p Problem) {
+	if s != Offline {
+		p = NoProblem
+	}
+	c.stateMu.Lock()
+	defer c.stateMu.Unlock()
+	changed := Status(c.status.Swap(uint32(s))) != s
+	if Problem(c.problem.Swap(uint32(p))) != p {
+		changed = true
+	}
+	if changed && c.opts.OnStatus != nil {
+		c.opts.OnStatus(s, p)
 	}
 }
 
@@ -165,7 +182,7 @@ func (c *Client) maintainLoop() {
 		}
 		if err := c.ensurePaths(c.ctx); err != nil && c.ctx.Err() == nil {
 			c.log.Debug("build paths", "err", err)
-			c.setStatus(Offline)
+			c.setOffline(err)
 		}
 		select {
 		case <-c.ctx.Done():
@@ -180,8 +197,9 @@ func (c *Client) maintainLoop() {
 func (c *Client) refreshNodes(ctx context.Context) error {
 	nodes, err := c.tr.fetchNodes(ctx)
 	if err != nil {
+		err = fmt.Errorf("%w (%w)", err, errSeeds)
 		if c.pool.size() == 0 {
-			c.setStatus(Offline)
+			c.setOffline(err)
 		}
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"net/netip"
 	"slices"
@@ -289,7 +290,11 @@ func (p *pool) buildPath(ctx context.Context, t *transport) (*path, error) {
 		p.strikeNode(g.Ed25519, false)
 	}
 	if !found {
-		return nil, errNotEnoughNodes
+		if len(p.candidates(nil)) == 0 {
+			return nil, errNotEnoughNodes
+		}
+		// Every candidate was struck: none answered.
+		return nil, fmt.Errorf("%w: %w", errNotEnoughNodes, errNoGuard)
 	}
 	nodes := []Node{guard}
 	for _, n := range p.candidates(nodes) {

@@ -36,20 +36,20 @@ type call struct {
 // any other non-200 is a *StatusError.
 func (c *Client) do(ctx context.Context, k call) ([]byte, Node, error) {
 	var lastErr error = ErrUnreachable
-	clockRetried := false
+	clockRetried, answered := false, false
 	for range attempts {
 		if err := ctx.Err(); err != nil {
 			return nil, Node{}, err
 		}
 		if err := c.ensurePaths(ctx); err != nil {
-			c.setStatus(Offline)
-			return nil, Node{}, fmt.Errorf("%w: %v", ErrUnreachable, err)
+			c.setOffline(err)
+			return nil, Node{}, fmt.Errorf("%w: %w", ErrUnreachable, err)
 		}
 		swarm := c.pool.swarmFor(k.pubkey)
 		pa, dest, ok := c.pool.route(swarm, k.prefer)
 		if !ok {
 			c.pool.dropPaths() // every path overlaps the swarm: build fresh ones
-			lastErr = fmt.Errorf("%w: no route to the swarm", ErrUnreachable)
+			lastErr = fmt.Errorf("%w: no route to the swarm (%w)", ErrUnreachable, errSwarm)
 			continue
 		}
 		p, err := k.params(c.Now(), dest)
@@ -62,7 +62,7 @@ func (c *Client) do(ctx context.Context, k call) ([]byte, Node, error) {
 		var pe *pathError
 		switch {
 		case errors.As(err, &pe):
-			lastErr = fmt.Errorf("%w: %v", ErrUnreachable, pe)
+			lastErr = fmt.Errorf("%w: %v (%w)", ErrUnreachable, pe, errPath)
 			c.strikeForPathError(pa, dest.Ed25519, pe)
 			continue
 		case err != nil:
@@ -71,13 +71,14 @@ func (c *Client) do(ctx context.Context, k call) ([]byte, Node, error) {
 			}
 			return nil, Node{}, err
 		}
+		answered = true
 		c.setStatus(Online)
 		switch status {
 		case http.StatusOK:
 			return body, dest, nil
 		case http.StatusMisdirectedRequest:
 			c.pool.setSwarm(k.pubkey, body)
-			lastErr = fmt.Errorf("%w: the swarm moved", ErrUnreachable)
+			lastErr = fmt.Errorf("%w: the swarm moved (%w)", ErrUnreachable, errSwarm)
 			continue
 		case http.StatusNotAcceptable, http.StatusTooEarly:
 			if clockRetried {
@@ -89,10 +90,14 @@ func (c *Client) do(ctx context.Context, k call) ([]byte, Node, error) {
 			continue
 		case http.StatusServiceUnavailable, http.StatusInternalServerError:
 			c.pool.strikeNode(dest.Ed25519, false)
-			lastErr = fmt.Errorf("%w: node answered %d", ErrUnreachable, status)
+			lastErr = fmt.Errorf("%w: node answered %d (%w)", ErrUnreachable, status, errSwarm)
 			continue
 		}
 		return nil, dest, &StatusError{Method: k.method, Status: status, Body: string(body)}
+	}
+	if !answered {
+		// No attempt got an answer: the network is not getting through.
+		c.setOffline(lastErr)
 	}
 	return nil, Node{}, lastErr
 }
