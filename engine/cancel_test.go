@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"allium/engine"
+	"allium/network/testnet/testnettest"
 )
 
 // unreachableNetwork writes a network file whose only seed refuses connections.
@@ -45,7 +46,7 @@ func TestUnreachableSaysWhyAndCancel(t *testing.T) {
 		t.Fatalf("Problem() = %v", u.e.Problem())
 	}
 
-	peer := newUser(t, startTestnet(t, 3, 3), "Nils")
+	peer := newUser(t, testnettest.Start(t, 3, 3), "Nils")
 	m, err := u.e.Send(peer.id, "are you there?")
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +68,7 @@ func TestUnreachableSaysWhyAndCancel(t *testing.T) {
 
 // A message that has left can't be cancelled.
 func TestCancelSent(t *testing.T) {
-	tn := startTestnet(t, 9, 3)
+	tn := testnettest.Start(t, 9, 3)
 	alice := newUser(t, tn, "Alice")
 	bob := newUser(t, tn, "Bob")
 	m, err := alice.e.Send(bob.id, "on its way")

@@ -51,7 +51,7 @@ func (m *memSwarm) storeCount() int {
 type memView struct {
 	m        *memSwarm
 	clock    func() time.Time
-	onStatus func(client.Status)
+	onStatus func(client.Status, client.Problem)
 }
 
 var _ swarm = (*memView)(nil)
@@ -66,7 +66,7 @@ func (v *memView) check() error {
 		st = client.Offline
 	}
 	if v.onStatus != nil {
-		v.onStatus(st)
+		v.onStatus(st, client.NoProblem)
 	}
 	return err
 }
@@ -119,7 +119,7 @@ func (v *memView) ClockKnown() bool {
 
 func (v *memView) SyncClock(context.Context, [33]byte) error { return v.check() }
 
-func (v *memView) Paths() []client.Path                { return nil }
+func (v *memView) Paths() []client.Path               { return nil }
 func (v *memView) RebuildPaths(context.Context) error { return v.check() }
 func (v *memView) Close() error                       { return nil }
 

@@ -5,12 +5,13 @@ import (
 	"time"
 
 	"allium/engine"
+	"allium/network/testnet/testnettest"
 )
 
 // A peer who starts typing and never sends a stop (it was lost, or they closed their
 // window) stops showing as typing after the timeout, without any message arriving.
 func TestTypingTimesOut(t *testing.T) {
-	tn := startTestnet(t, 9, 3)
+	tn := testnettest.Start(t, 9, 3)
 	alice := newUser(t, tn, "Alice")
 	bob := newUser(t, tn, "Bob")
 	bob.close()
