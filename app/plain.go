@@ -54,6 +54,11 @@ func tooLongMessage(n int) string {
 	return fmt.Sprintf("This message is too long: it has %d characters and a message can have at most %d. Shorten it or split it in two.", n, engine.MaxMessageLength)
 }
 
+// tooLongPaste is the sentence for a paste that would make a message of n characters.
+func tooLongPaste(n int) string {
+	return fmt.Sprintf("This text is too long to paste: the message would have %d characters, and a message can have at most %d. Copy a shorter part and paste it.", n, engine.MaxMessageLength)
+}
+
 // nameProblem says what is wrong with a display name, or "" if it can be used.
 func nameProblem(name string) string {
 	if err := engine.CheckName(name); err != nil {
