@@ -70,9 +70,12 @@ func (p *Profile) displayName() string {
 	return shortID(p.me)
 }
 
-// showRight shows obj in the right pane, closing whatever was there.
+// showRight shows obj in the right pane, closing whatever was there. A conversation it
+// closes is remembered, so that closing settings or requests goes back to it; the
+// sidebar's highlight follows, so that a row not open can always be clicked.
 func (p *Profile) showRight(obj fyne.CanvasObject) {
 	if p.conv != nil && p.conv.content != obj {
+		p.back, p.hasBack = p.conv.id, true
 		p.conv.close()
 		p.conv = nil
 	}
@@ -84,10 +87,22 @@ func (p *Profile) showRight(obj fyne.CanvasObject) {
 	}
 	p.right.Objects = []fyne.CanvasObject{obj}
 	p.right.Refresh()
+	p.sidebar.selectOpen()
 }
 
 // showEmpty closes what the right pane shows.
 func (p *Profile) showEmpty() { p.showRight(p.empty.content) }
+
+// closePane closes settings or requests, and goes back to the conversation that was
+// open before them, if it is still there.
+func (p *Profile) closePane() {
+	id, ok := p.back, p.hasBack
+	if c, exists := p.sidebar.conversation(id); ok && exists && c.Approved && !c.Blocked {
+		p.openConversation(id)
+		return
+	}
+	p.showEmpty()
+}
 
 // openConversation shows a conversation on the right and marks it read.
 func (p *Profile) openConversation(id crypto.SessionID) {
@@ -98,6 +113,7 @@ func (p *Profile) openConversation(id crypto.SessionID) {
 		p.win.Canvas().Focus(p.conv.composer.entry)
 		return
 	}
+	p.hasBack = false
 	c, _ := p.sidebar.conversation(id)
 	v := newConversationView(p, c)
 	p.showRight(v.content)
@@ -138,7 +154,7 @@ func (p *Profile) escape() {
 		p.dialogUp = nil
 		d.Hide()
 	case p.settings != nil || p.requests != nil:
-		p.showEmpty()
+		p.closePane()
 	}
 }
 

@@ -60,6 +60,9 @@ type Profile struct {
 	conv     *conversationView // the open conversation, or nil
 	requests *requestsView     // shown instead of a conversation, or nil
 	settings *settingsView     // shown instead of a conversation, or nil
+	// back is the conversation that settings or requests replaced, if hasBack.
+	back    crypto.SessionID
+	hasBack bool
 }
 
 func newProfile(u *UI, dir, network, title string) *Profile {

@@ -27,7 +27,7 @@ func (p *Profile) showRequests() {
 		return
 	}
 	v := &requestsView{p: p, box: container.NewVBox()}
-	closeBtn := widget.NewButton("Close", p.showEmpty)
+	closeBtn := widget.NewButton("Close", p.closePane)
 	top := container.NewBorder(nil, nil, nil, closeBtn, heading("Message requests"))
 	info := wrapped("These people wrote to you, but you have not accepted them. They don't know whether you read their messages. Accept to answer them; decline to delete the request; block to never hear from them again.")
 	v.content = container.NewBorder(container.NewVBox(top, info, widget.NewSeparator()), nil, nil, nil, container.NewVScroll(v.box))

@@ -24,6 +24,7 @@ type settingsView struct {
 	p       *Profile
 	content fyne.CanvasObject
 	tabs    *container.AppTabs
+	closeBt *widget.Button
 
 	name        *field
 	nameIssue   *widget.Label
@@ -59,8 +60,8 @@ func (p *Profile) showSettings() {
 		container.NewTabItem("About", v.aboutTab()),
 	)
 	v.tabs.SetTabLocation(container.TabLocationLeading)
-	closeBtn := widget.NewButton("Close", p.showEmpty)
-	v.content = container.NewBorder(container.NewBorder(nil, nil, nil, closeBtn, heading("Settings")), nil, nil, nil, v.tabs)
+	v.closeBt = widget.NewButton("Close", p.closePane)
+	v.content = container.NewBorder(container.NewBorder(nil, nil, nil, v.closeBt, heading("Settings")), nil, nil, nil, v.tabs)
 	p.showRight(v.content)
 	p.settings = v
 	v.load()

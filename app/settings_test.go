@@ -91,3 +91,35 @@ func TestLicences(t *testing.T) {
 		t.Fatal("Esc did not close the licences")
 	}
 }
+
+// TestSettingsGoBack: closing Settings returns to the conversation that was open, and a
+// row of the list opens its conversation whatever the right side shows.
+func TestSettingsGoBack(t *testing.T) {
+	h := newHarness(t)
+	dir, _ := account(t, "Lea")
+	_, other := account(t, "Max")
+	p := h.open(dir)
+	if err := p.eng.SetContactName(other, "Max"); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("the conversation in the list", func() bool { return len(p.sidebar.shown) == 1 })
+	p.sidebar.list.Select(0)
+	h.waitFor("the conversation", func() bool { return p.conv != nil && p.conv.loaded })
+
+	p.showSettings()
+	test.Tap(p.settings.closeBt)
+	if p.settings != nil || p.conv == nil || p.conv.id != other {
+		t.Fatal("closing Settings did not go back to the conversation")
+	}
+	p.showSettings()
+	p.escape()
+	if p.conv == nil || p.conv.id != other {
+		t.Fatal("Esc on Settings did not go back to the conversation")
+	}
+
+	p.showSettings()
+	p.sidebar.list.Select(0)
+	if p.settings != nil || p.conv == nil || p.conv.id != other {
+		t.Fatal("the row of the conversation did not open it over Settings")
+	}
+}
