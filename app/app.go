@@ -54,6 +54,8 @@ type UI struct {
 	profiles   []*Profile
 	foreground bool
 	trayUnread int
+	// trayOK says whether the desktop has a tray (see trayAvailable), once trayChecked.
+	trayChecked, trayOK bool
 	notified   int  // notifications sent, for tests
 	demo       bool // closing a window quits, and nothing runs in the background
 }

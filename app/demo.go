@@ -75,7 +75,7 @@ func (u *UI) StartDemo(opts DemoOptions) (*Demo, error) {
 		if err != nil {
 			d.line("demo-failed " + err.Error())
 			p := newProfile(u, "", "", "Allium demo")
-			p.showProblem(err.Error(), nil)
+			p.showProblem(err.Error())
 			p.win.Show()
 			splash.Close()
 			return

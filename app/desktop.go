@@ -24,6 +24,12 @@ func (u *UI) updateTray() {
 	if !ok || u.demo {
 		return
 	}
+	if !u.trayChecked {
+		u.trayChecked, u.trayOK = true, trayAvailable()
+	}
+	if !u.trayOK {
+		return
+	}
 	unread := 0
 	for _, p := range u.profiles {
 		unread += p.unread()

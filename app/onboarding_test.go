@@ -162,3 +162,23 @@ func TestOnboardingPagesFit(t *testing.T) {
 		}
 	}
 }
+
+// TestWrongNetworkFile: a network file that can't be used leaves a way on: choose
+// another file, use the Session network, or quit.
+func TestWrongNetworkFile(t *testing.T) {
+	h := newHarness(t)
+	dir, _ := account(t, "Nia")
+	p := h.ui.OpenProfile(dir, t.TempDir()+"/missing.json")
+	h.waitFor("the problem", func() bool { return p.problem != nil })
+	var labels []string
+	for _, b := range p.problem {
+		labels = append(labels, b.Text)
+	}
+	if strings.Join(labels, "|") != "Choose another network file…|Use the Session network|Quit" {
+		t.Fatalf("buttons: %q", labels)
+	}
+	test.Tap(p.problem[0])
+	if p.dialogUp == nil {
+		t.Fatal("Choose another network file did not open a file chooser")
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -262,16 +261,10 @@ func (v *settingsView) networkTab() fyne.CanvasObject {
 		v.networkFile.SetText(current)
 	}
 	choose := widget.NewButton("Choose…", func() {
-		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err != nil || r == nil {
-				return
-			}
-			v.networkFile.SetText(r.URI().Path())
-			r.Close()
+		p.chooseNetworkFile(func(path string) {
+			v.networkFile.SetText(path)
 			v.networkPick.SetSelected(netPrivate)
-		}, p.win)
-		d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
-		d.Show()
+		})
 	})
 	apply := widget.NewButton("Use this network", func() {
 		network := engine.NetworkSession
