@@ -115,7 +115,11 @@ func (v *settingsView) profileTab() fyne.CanvasObject {
 func (v *settingsView) saveName() {
 	p := v.p
 	name := strings.TrimSpace(v.name.Text)
-	if msg := nameProblem(name); msg != "" {
+	msg := nameProblem(name)
+	if name == "" {
+		msg = noName
+	}
+	if msg != "" {
 		v.nameIssue.Importance = widget.DangerImportance
 		v.nameIssue.SetText(msg)
 		return

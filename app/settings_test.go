@@ -40,6 +40,11 @@ func TestSettingsReachEngine(t *testing.T) {
 		return !pr.Notifications && pr.Appearance == appearanceDark
 	})
 
+	v.name.SetText("  ")
+	v.saveName()
+	if v.nameIssue.Text != noName {
+		t.Fatalf("an empty name: %q", v.nameIssue.Text)
+	}
 	v.name.SetText("Gina B.")
 	v.saveName()
 	h.waitFor("the new name", func() bool { return p.eng.DisplayName() == "Gina B." && p.sidebar.name.Text == "Gina B." })
