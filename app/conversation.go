@@ -314,7 +314,7 @@ func (v *conversationView) setConversation(c engine.Conversation) {
 	v.conv = c
 	v.menu.set(c)
 	v.composer.approved = c.Approved
-	v.title.SetText(convName(c))
+	v.title.SetText(convName(c, v.p.me))
 	v.setTyping(v.p.sidebar.typing[c.ID])
 }
 

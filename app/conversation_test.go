@@ -160,3 +160,28 @@ func TestEmptyHint(t *testing.T) {
 		return strings.HasPrefix(p.empty.hello.Text, "Choose a conversation") && !p.empty.helloID.Visible()
 	})
 }
+
+// TestNoteToSelf: the conversation with oneself is called Note to Self, in the list and
+// in its header.
+func TestNoteToSelf(t *testing.T) {
+	h := newHarness(t)
+	dir, me := account(t, "Olga")
+	p := h.open(dir)
+	if _, err := p.eng.StartConversation(me); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("the conversation in the list", func() bool { return len(p.sidebar.shown) == 1 })
+	row := newConvRow()
+	p.sidebar.list.UpdateItem(0, row)
+	if row.name.Text != noteToSelf {
+		t.Fatalf("the row says %q", row.name.Text)
+	}
+	p.openConversation(me)
+	if p.conv.title.Text != noteToSelf {
+		t.Fatalf("the header says %q", p.conv.title.Text)
+	}
+	p.sidebar.search.SetText("note")
+	if len(p.sidebar.shown) != 1 {
+		t.Fatal("searching for Note to Self does not find it")
+	}
+}

@@ -58,7 +58,7 @@ func (p *Profile) notify(c engine.Conversation, m engine.Message) {
 	}
 	n := fyne.NewNotification("Allium", "New message")
 	if p.prefs.NotifyPreview {
-		n = fyne.NewNotification(convName(c), firstLine(m.Body))
+		n = fyne.NewNotification(convName(c, p.me), firstLine(m.Body))
 	}
 	p.ui.notified++
 	p.ui.fa.SendNotification(n)

@@ -56,7 +56,7 @@ func (v *requestsView) refresh() {
 
 func (v *requestsView) row(c engine.Conversation) fyne.CanvasObject {
 	p, id := v.p, c.ID
-	name := widget.NewLabelWithStyle(convName(c), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name := widget.NewLabelWithStyle(convName(c, p.me), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	who := widget.NewLabelWithStyle(id.String(), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	who.Wrapping = fyne.TextWrapBreak
 	who.SizeName = "captionText"
@@ -76,7 +76,7 @@ func (v *requestsView) row(c engine.Conversation) fyne.CanvasObject {
 		p.call(func(e *engine.Engine) error { return e.Decline(id) }, "Allium could not decline the request. Try again.")
 	})
 	block := widget.NewButton("Block", func() {
-		p.showDialog(dialog.NewConfirm("Block "+convName(c)+"?", "You will never receive their messages. You can unblock them in Settings › Privacy.", func(ok bool) {
+		p.showDialog(dialog.NewConfirm("Block "+convName(c, p.me)+"?", "You will never receive their messages. You can unblock them in Settings › Privacy.", func(ok bool) {
 			if ok {
 				p.call(func(e *engine.Engine) error { return e.Block(id) }, "Allium could not block this person. Try again.")
 			}

@@ -36,6 +36,7 @@ type settingsView struct {
 	appearance  *widget.RadioGroup
 	networkPick *widget.RadioGroup
 	networkFile *field
+	networkInfo *widget.Label // in the demo, instead of the choice of network
 	paths       *pathView
 	licencesBtn *widget.Button
 	licences    *widget.List // in the licences dialog, once it was opened
@@ -181,7 +182,7 @@ func (v *settingsView) showBlocked(blocked []engine.Conversation) {
 				v.showBlocked(list)
 			})
 		})
-		v.blocked.Add(container.NewBorder(nil, nil, nil, unblock, widget.NewLabel(convName(c))))
+		v.blocked.Add(container.NewBorder(nil, nil, nil, unblock, widget.NewLabel(convName(c, p.me))))
 	}
 	v.blocked.Refresh()
 }
@@ -248,6 +249,9 @@ func (v *settingsView) appearanceTab() fyne.CanvasObject {
 	return container.NewVScroll(section("Appearance", "", v.appearance))
 }
 
+// demoNetwork is what the demo says of its network.
+const demoNetwork = "This demo runs its own private network of Allium nodes on this computer, for Alice and Bob only. Its messages never leave this computer, and it is gone when the demo ends."
+
 const (
 	netSession = "The Session network"
 	netPrivate = "A private network (from a network file)"
@@ -255,6 +259,12 @@ const (
 
 func (v *settingsView) networkTab() fyne.CanvasObject {
 	p := v.p
+	v.paths = newPathView(p)
+	if p.ui.demo {
+		// The demo's network lives and dies with the demo: there is nothing to switch to.
+		v.networkInfo = wrapped(demoNetwork)
+		return container.NewVScroll(container.NewVBox(section("Network", "", v.networkInfo), widget.NewSeparator(), v.paths.content))
+	}
 	v.networkPick = widget.NewRadioGroup([]string{netSession, netPrivate}, nil)
 	v.networkFile = newField(p.keys, "Network file (network.json)")
 	current := p.network
@@ -281,7 +291,6 @@ func (v *settingsView) networkTab() fyne.CanvasObject {
 		}
 		p.switchNetwork(network)
 	})
-	v.paths = newPathView(p)
 	return container.NewVScroll(container.NewVBox(
 		section("Network", "Allium can use the public Session network, or a private network of Allium nodes described by a network file.",
 			v.networkPick, container.NewBorder(nil, nil, nil, choose, v.networkFile), container.NewHBox(apply)),

@@ -128,3 +128,16 @@ func TestSettingsGoBack(t *testing.T) {
 		t.Fatal("the row of the conversation did not open it over Settings")
 	}
 }
+
+// TestDemoNetworkWords: the demo's Settings › Network speaks of the demo's own network,
+// not of the Session network, and offers no switch.
+func TestDemoNetworkWords(t *testing.T) {
+	h := newHarness(t)
+	h.ui.demo = true
+	dir, _ := account(t, "Alice")
+	p := h.open(dir)
+	p.showSettings()
+	if p.settings.networkPick != nil || p.settings.networkInfo == nil || p.settings.networkInfo.Text != demoNetwork {
+		t.Fatal("the demo's network tab offers the Session network")
+	}
+}

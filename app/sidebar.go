@@ -53,7 +53,7 @@ func newSidebar(p *Profile) *sidebar {
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < len(s.shown) {
 				c := s.shown[id]
-				o.(*convRow).set(c, s.typing[c.ID])
+				o.(*convRow).set(c, convName(c, s.p.me), s.typing[c.ID])
 			}
 		})
 	s.list.HideSeparators = true
@@ -89,7 +89,7 @@ func (s *sidebar) refresh() {
 			requests++
 			continue
 		}
-		if q != "" && !strings.Contains(strings.ToLower(convName(c)), q) &&
+		if q != "" && !strings.Contains(strings.ToLower(convName(c, s.p.me)), q) &&
 			!strings.Contains(c.ID.String(), q) && !strings.Contains(strings.ToLower(c.LastBody), q) {
 			continue
 		}
@@ -215,8 +215,8 @@ func newConvRow() *convRow {
 
 func (r *convRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
 
-func (r *convRow) set(c engine.Conversation, typing bool) {
-	r.name.SetText(convName(c))
+func (r *convRow) set(c engine.Conversation, name string, typing bool) {
+	r.name.SetText(name)
 	switch {
 	case typing:
 		r.preview.TextStyle = fyne.TextStyle{Italic: true}
