@@ -28,6 +28,9 @@ type conversationView struct {
 
 	msgs []engine.Message
 	rows []chatRow
+	// unsent holds the messages their author deleted for everyone while the
+	// conversation was open: their bubbles say so instead of their text.
+	unsent map[msgID]bool
 	m    bubbleMetrics
 
 	title      *widget.Label
@@ -45,6 +48,12 @@ type conversationView struct {
 	// built counts the row widgets the list has filled, and measured the rows whose text
 	// was measured for display (tests check that scrolling builds only what is visible).
 	built, measured int
+}
+
+// msgID identifies a message of the conversation.
+type msgID struct {
+	author crypto.SessionID
+	ts     int64
 }
 
 // chatRow is one row of the list: a day heading (msg < 0) or a message.
@@ -166,8 +175,12 @@ func (v *conversationView) dayRow(d time.Time) chatRow {
 
 func (v *conversationView) msgRow(i int) chatRow {
 	m := &v.msgs[i]
-	lines := wrapText(m.Body, v.m.maxText, v.m.adv)
-	return chatRow{msg: i, lines: lines, height: v.m.messageHeight(len(lines), m.Author == v.p.me && m.State == engine.Failed)}
+	body, unsent := m.Body, v.unsent[msgID{m.Author, m.Timestamp}]
+	if unsent {
+		body = unsentText
+	}
+	lines := wrapText(body, v.m.maxText, v.m.adv)
+	return chatRow{msg: i, lines: lines, height: v.m.messageHeight(len(lines), m.Author == v.p.me && m.State == engine.Failed && !unsent)}
 }
 
 // replaceList swaps in a fresh list after rows moved (a message removed or inserted in
@@ -240,6 +253,20 @@ func (v *conversationView) remove(author crypto.SessionID, ts int64) {
 	v.replaceList()
 }
 
+// markUnsent shows, in place of a message, that its author deleted it for everyone.
+func (v *conversationView) markUnsent(author crypto.SessionID, ts int64) {
+	i := v.find(author, ts)
+	if i < 0 {
+		return
+	}
+	if v.unsent == nil {
+		v.unsent = map[msgID]bool{}
+	}
+	v.unsent[msgID{author, ts}] = true
+	v.msgs[i].Body = "" // gone from the store; not kept on screen either
+	v.refreshMsg(i)
+}
+
 // find returns the index of a message, searching from the newest, or -1.
 func (v *conversationView) find(author crypto.SessionID, ts int64) int {
 	for i := len(v.msgs) - 1; i >= 0; i-- {
@@ -306,7 +333,7 @@ func (v *conversationView) updateRow(id widget.ListItemID, r *msgRow) {
 		}
 	}
 	m := &v.msgs[row.msg]
-	r.setMessage(*m, m.Author == v.p.me, row.lines, row.widths)
+	r.setMessage(*m, m.Author == v.p.me, v.unsent[msgID{m.Author, m.Timestamp}], row.lines, row.widths)
 }
 
 // setConversation shows a changed name, approval or disappearing setting.
