@@ -31,7 +31,7 @@ type conversationView struct {
 	// unsent holds the messages their author deleted for everyone while the
 	// conversation was open: their bubbles say so instead of their text.
 	unsent map[msgID]bool
-	m    bubbleMetrics
+	m      bubbleMetrics
 
 	title      *widget.Label
 	sub        *widget.Label
