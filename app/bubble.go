@@ -234,6 +234,11 @@ func (rr *msgRowRenderer) Refresh() {
 		rr.bg.FillColor = theme.Color(theme.ColorNameInputBackground)
 		textColor, metaColor = theme.Color(theme.ColorNamePlaceHolder), theme.Color(theme.ColorNamePlaceHolder)
 	}
+	rr.bg.StrokeWidth = 0
+	if r.v.target == (msgID{r.msg.Author, r.msg.Timestamp}) {
+		// The message a search found.
+		rr.bg.StrokeColor, rr.bg.StrokeWidth = fg, 2
+	}
 	rr.objects = append(rr.objects, rr.bg)
 	for len(rr.texts) < len(r.lines) {
 		t := canvas.NewText("", fg)

@@ -31,6 +31,8 @@ type conversationView struct {
 	// unsent holds the messages their author deleted for everyone while the
 	// conversation was open: their bubbles say so instead of their text.
 	unsent map[msgID]bool
+	// target is the message a search opened the conversation at, marked; zero if none.
+	target msgID
 	m      bubbleMetrics
 
 	title      *widget.Label
@@ -108,8 +110,19 @@ const pageSize = 300
 // load reads the newest messages off the Fyne goroutine and shows them, newest at the
 // bottom.
 func (v *conversationView) load() {
-	id := v.id
-	background(v.p, func(e *engine.Engine) ([]engine.Message, error) { return e.Messages(id, 0, pageSize) },
+	id, target := v.id, v.target
+	background(v.p, func(e *engine.Engine) ([]engine.Message, error) {
+		msgs, err := e.Messages(id, 0, pageSize)
+		// A search result may be older than the newest page: read back to it.
+		for err == nil && target.ts != 0 && len(msgs) > 0 && msgs[0].Timestamp > target.ts {
+			var older []engine.Message
+			if older, err = e.Messages(id, msgs[0].Timestamp, pageSize); len(older) == 0 {
+				break
+			}
+			msgs = append(older, msgs...)
+		}
+		return msgs, err
+	},
 		func(msgs []engine.Message, err error) {
 			if v.closed {
 				return
@@ -123,8 +136,46 @@ func (v *conversationView) load() {
 			v.rebuildRows()
 			v.replaceList()
 			v.loaded = true
-			v.list.ScrollToBottom()
+			if !v.scrollToTarget() {
+				v.list.ScrollToBottom()
+			}
 		})
+}
+
+// showMessage marks a message and scrolls to it, reading it from the store first if
+// it is not shown.
+func (v *conversationView) showMessage(at msgID) {
+	v.target = at
+	if v.scrollToTarget() {
+		v.list.Refresh()
+		return
+	}
+	if v.loaded {
+		v.loaded = false
+		v.load()
+	}
+}
+
+// scrollToTarget scrolls to the target message, and reports whether it is shown.
+func (v *conversationView) scrollToTarget() bool {
+	if v.target.ts == 0 {
+		return false
+	}
+	i := v.find(v.target.author, v.target.ts)
+	if i < 0 {
+		return false
+	}
+	// The list lays rows out at their heights, a padding apart (as totalHeight); the
+	// message goes a third of the way down the list.
+	y, pad := float32(0), theme.Padding()
+	for r := range v.rows {
+		if v.rows[r].msg == i {
+			v.list.ScrollToOffset(max(0, y-v.list.Size().Height/3))
+			return true
+		}
+		y += v.rows[r].height + pad
+	}
+	return false
 }
 
 // loadOlder reads the page before the first message shown and puts it above, keeping

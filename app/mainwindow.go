@@ -105,17 +105,25 @@ func (p *Profile) closePane() {
 }
 
 // openConversation shows a conversation on the right and marks it read.
-func (p *Profile) openConversation(id crypto.SessionID) {
+func (p *Profile) openConversation(id crypto.SessionID) { p.openConversationAt(id, msgID{}) }
+
+// openConversationAt shows a conversation at one of its messages, marked, or at its
+// newest if at is zero (a search result opens it this way).
+func (p *Profile) openConversationAt(id crypto.SessionID, at msgID) {
 	if !p.ready {
 		return
 	}
 	if p.conv != nil && p.conv.id == id {
+		if at.ts != 0 {
+			p.conv.showMessage(at)
+		}
 		p.win.Canvas().Focus(p.conv.composer.entry)
 		return
 	}
 	p.hasBack = false
 	c, _ := p.sidebar.conversation(id)
 	v := newConversationView(p, c)
+	v.target = at
 	p.showRight(v.content)
 	p.conv = v
 	v.load()
