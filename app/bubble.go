@@ -163,8 +163,16 @@ func (r *msgRow) setMessage(m engine.Message, mine, unsent bool, lines []string,
 	r.Refresh()
 }
 
-// Tapped does nothing: it keeps the list from highlighting a tapped message.
-func (r *msgRow) Tapped(*fyne.PointEvent) {}
+// Tapped opens the message's links, if it has any. It also keeps the list from
+// highlighting a tapped message.
+func (r *msgRow) Tapped(ev *fyne.PointEvent) {
+	if r.day != "" || r.unsent {
+		return
+	}
+	if links := linksIn(r.msg.Body); len(links) > 0 {
+		r.v.openLinks(links, ev.AbsolutePosition)
+	}
+}
 
 // TappedSecondary opens the message's menu (copy, retry, delete).
 func (r *msgRow) TappedSecondary(ev *fyne.PointEvent) {

@@ -420,6 +420,9 @@ func (v *conversationView) messageMenu(m engine.Message, at fyne.Position) {
 	items := []*fyne.MenuItem{
 		fyne.NewMenuItem("Copy text", func() { v.p.ui.fa.Clipboard().SetContent(m.Body) }),
 	}
+	for _, l := range linksIn(m.Body) {
+		items = append(items, fyne.NewMenuItem("Open "+l, func() { v.p.openLink(l) }))
+	}
 	if m.State == engine.Failed {
 		items = append(items, fyne.NewMenuItem("Retry", func() { v.retry(m) }))
 	}
