@@ -54,8 +54,10 @@ type UI struct {
 	profiles   []*Profile
 	foreground bool
 	trayUnread int
-	notified   int  // notifications sent, for tests
-	demo       bool // closing a window quits, and nothing runs in the background
+	// trayOK says whether the desktop has a tray (see trayAvailable), once trayChecked.
+	trayChecked, trayOK bool
+	notified            int  // notifications sent, for tests
+	demo                bool // closing a window quits, and nothing runs in the background
 }
 
 // New makes the interface of the Fyne application fa. Call it before fa.Run.

@@ -141,6 +141,7 @@ type msgRow struct {
 	day    string // a day heading if not empty
 	msg    engine.Message
 	mine   bool
+	unsent bool // deleted for everyone: lines say so
 	lines  []string
 	widths []float32
 	used   bool // filled at least once (counted by the view, for tests)
@@ -157,17 +158,25 @@ func (r *msgRow) setDay(label string) {
 	r.Refresh()
 }
 
-func (r *msgRow) setMessage(m engine.Message, mine bool, lines []string, widths []float32) {
-	r.day, r.msg, r.mine, r.lines, r.widths = "", m, mine, lines, widths
+func (r *msgRow) setMessage(m engine.Message, mine, unsent bool, lines []string, widths []float32) {
+	r.day, r.msg, r.mine, r.unsent, r.lines, r.widths = "", m, mine, unsent, lines, widths
 	r.Refresh()
 }
 
-// Tapped does nothing: it keeps the list from highlighting a tapped message.
-func (r *msgRow) Tapped(*fyne.PointEvent) {}
+// Tapped opens the message's links, if it has any. It also keeps the list from
+// highlighting a tapped message.
+func (r *msgRow) Tapped(ev *fyne.PointEvent) {
+	if r.day != "" || r.unsent {
+		return
+	}
+	if links := linksIn(r.msg.Body); len(links) > 0 {
+		r.v.openLinks(links, ev.AbsolutePosition)
+	}
+}
 
 // TappedSecondary opens the message's menu (copy, retry, delete).
 func (r *msgRow) TappedSecondary(ev *fyne.PointEvent) {
-	if r.day == "" {
+	if r.day == "" && !r.unsent {
 		r.v.messageMenu(r.msg, ev.AbsolutePosition)
 	}
 }
@@ -230,6 +239,16 @@ func (rr *msgRowRenderer) Refresh() {
 	} else {
 		rr.bg.FillColor = theme.Color(theme.ColorNameInputBackground)
 	}
+	if r.unsent {
+		// No colour of ours: nothing of the message is left.
+		rr.bg.FillColor = theme.Color(theme.ColorNameInputBackground)
+		textColor, metaColor = theme.Color(theme.ColorNamePlaceHolder), theme.Color(theme.ColorNamePlaceHolder)
+	}
+	rr.bg.StrokeWidth = 0
+	if r.v.target == (msgID{r.msg.Author, r.msg.Timestamp}) {
+		// The message a search found.
+		rr.bg.StrokeColor, rr.bg.StrokeWidth = fg, 2
+	}
 	rr.objects = append(rr.objects, rr.bg)
 	for len(rr.texts) < len(r.lines) {
 		t := canvas.NewText("", fg)
@@ -241,10 +260,10 @@ func (rr *msgRowRenderer) Refresh() {
 		t.Text, t.Color = line, textColor
 		rr.objects = append(rr.objects, t)
 	}
-	rr.meta.Text = metaText(r.msg, r.mine)
+	rr.meta.Text = metaText(r.msg, r.mine && !r.unsent)
 	rr.meta.Color = metaColor
 	rr.objects = append(rr.objects, rr.meta)
-	if r.mine && r.msg.State == engine.Failed {
+	if r.mine && r.msg.State == engine.Failed && !r.unsent {
 		rr.objects = append(rr.objects, rr.cancel, rr.retry)
 	}
 	rr.Layout(r.Size())
@@ -264,7 +283,7 @@ func (rr *msgRowRenderer) Layout(size fyne.Size) {
 	for _, w := range r.widths {
 		contentW = max(contentW, w)
 	}
-	failed := r.mine && r.msg.State == engine.Failed
+	failed := r.mine && r.msg.State == engine.Failed && !r.unsent
 	if failed {
 		contentW = max(contentW, rr.cancel.MinSize().Width+m.gap+rr.retry.MinSize().Width)
 	}
@@ -298,6 +317,9 @@ func (rr *msgRowRenderer) Layout(size fyne.Size) {
 		rr.cancel.Resize(cs)
 	}
 }
+
+// unsentText stands in a bubble for a message its author deleted for everyone.
+const unsentText = "This message was deleted"
 
 // metaText is the line under a message: its time and, for ours, how far it got.
 func metaText(m engine.Message, mine bool) string {

@@ -33,6 +33,7 @@ type composer struct {
 func newComposer(p *Profile, id crypto.SessionID, onSend func(text string, typing bool)) *composer {
 	c := &composer{p: p, id: id, onSend: onSend}
 	c.entry = newMessageEntry(p.keys, c.send)
+	c.entry.fits = c.fits
 	c.entry.OnChanged = c.changed
 	c.counter = widget.NewLabel("")
 	c.counter.Hide()
@@ -80,7 +81,7 @@ func (c *composer) send() {
 		return
 	}
 	if n := engine.MessageLength(text); n > engine.MaxMessageLength {
-		c.p.showError(tooLongMessage(n))
+		c.notice(tooLongMessage(n))
 		return
 	}
 	// Sending ends typing (onSend says so after the message): typingAt is cleared before
@@ -91,6 +92,26 @@ func (c *composer) send() {
 	c.onSend(text, typing)
 }
 
+// fits reports whether pasting text leaves the message within the limit, and says
+// why not beside the field otherwise. A refused paste changes nothing, and the text
+// is still on the clipboard.
+func (c *composer) fits(text string) bool {
+	// The paste replaces the selection, if there is one.
+	n := engine.MessageLength(c.entry.Text) - engine.MessageLength(c.entry.SelectedText()) + engine.MessageLength(text)
+	if n <= engine.MaxMessageLength {
+		return true
+	}
+	c.notice(tooLongPaste(n))
+	return false
+}
+
+// notice says what stopped the message, above the field, until the text changes.
+func (c *composer) notice(sentence string) {
+	c.counter.Importance = widget.DangerImportance
+	c.counter.SetText(sentence)
+	c.counter.Show()
+}
+
 // giveBack puts the text of a message that could not be sent back in the field, unless
 // the person has started another one.
 func (c *composer) giveBack(text string) {
@@ -99,11 +120,22 @@ func (c *composer) giveBack(text string) {
 	}
 }
 
-// messageEntry is the message field: Enter sends, Shift+Enter starts a new line.
+// messageEntry is the message field: Enter sends, Shift+Enter starts a new line. A
+// paste is first offered to fits: the Entry lays out its whole text on every change,
+// which for a text far over the message limit takes minutes, so such a paste never
+// reaches it.
 type messageEntry struct {
 	field
 	onSend func()
+	fits   func(text string) bool
 	shift  bool
+}
+
+func (e *messageEntry) TypedShortcut(s fyne.Shortcut) {
+	if p, ok := s.(*fyne.ShortcutPaste); ok && e.fits != nil && p.Clipboard != nil && !e.fits(p.Clipboard.Content()) {
+		return
+	}
+	e.field.TypedShortcut(s)
 }
 
 func newMessageEntry(keys *keymap, onSend func()) *messageEntry {

@@ -28,7 +28,12 @@ type conversationView struct {
 
 	msgs []engine.Message
 	rows []chatRow
-	m    bubbleMetrics
+	// unsent holds the messages their author deleted for everyone while the
+	// conversation was open: their bubbles say so instead of their text.
+	unsent map[msgID]bool
+	// target is the message a search opened the conversation at, marked; zero if none.
+	target msgID
+	m      bubbleMetrics
 
 	avatar     *avatar
 	title      *widget.Label
@@ -47,6 +52,12 @@ type conversationView struct {
 	// built counts the row widgets the list has filled, and measured the rows whose text
 	// was measured for display (tests check that scrolling builds only what is visible).
 	built, measured int
+}
+
+// msgID identifies a message of the conversation.
+type msgID struct {
+	author crypto.SessionID
+	ts     int64
 }
 
 // chatRow is one row of the list: a day heading (msg < 0) or a message.
@@ -107,8 +118,19 @@ const pageSize = 300
 // load reads the newest messages off the Fyne goroutine and shows them, newest at the
 // bottom.
 func (v *conversationView) load() {
-	id := v.id
-	background(v.p, func(e *engine.Engine) ([]engine.Message, error) { return e.Messages(id, 0, pageSize) },
+	id, target := v.id, v.target
+	background(v.p, func(e *engine.Engine) ([]engine.Message, error) {
+		msgs, err := e.Messages(id, 0, pageSize)
+		// A search result may be older than the newest page: read back to it.
+		for err == nil && target.ts != 0 && len(msgs) > 0 && msgs[0].Timestamp > target.ts {
+			var older []engine.Message
+			if older, err = e.Messages(id, msgs[0].Timestamp, pageSize); len(older) == 0 {
+				break
+			}
+			msgs = append(older, msgs...)
+		}
+		return msgs, err
+	},
 		func(msgs []engine.Message, err error) {
 			if v.closed {
 				return
@@ -122,8 +144,46 @@ func (v *conversationView) load() {
 			v.rebuildRows()
 			v.replaceList()
 			v.loaded = true
-			v.list.ScrollToBottom()
+			if !v.scrollToTarget() {
+				v.list.ScrollToBottom()
+			}
 		})
+}
+
+// showMessage marks a message and scrolls to it, reading it from the store first if
+// it is not shown.
+func (v *conversationView) showMessage(at msgID) {
+	v.target = at
+	if v.scrollToTarget() {
+		v.list.Refresh()
+		return
+	}
+	if v.loaded {
+		v.loaded = false
+		v.load()
+	}
+}
+
+// scrollToTarget scrolls to the target message, and reports whether it is shown.
+func (v *conversationView) scrollToTarget() bool {
+	if v.target.ts == 0 {
+		return false
+	}
+	i := v.find(v.target.author, v.target.ts)
+	if i < 0 {
+		return false
+	}
+	// The list lays rows out at their heights, a padding apart (as totalHeight); the
+	// message goes a third of the way down the list.
+	y, pad := float32(0), theme.Padding()
+	for r := range v.rows {
+		if v.rows[r].msg == i {
+			v.list.ScrollToOffset(max(0, y-v.list.Size().Height/3))
+			return true
+		}
+		y += v.rows[r].height + pad
+	}
+	return false
 }
 
 // loadOlder reads the page before the first message shown and puts it above, keeping
@@ -174,8 +234,12 @@ func (v *conversationView) dayRow(d time.Time) chatRow {
 
 func (v *conversationView) msgRow(i int) chatRow {
 	m := &v.msgs[i]
-	lines := wrapText(m.Body, v.m.maxText, v.m.adv)
-	return chatRow{msg: i, lines: lines, height: v.m.messageHeight(len(lines), m.Author == v.p.me && m.State == engine.Failed)}
+	body, unsent := m.Body, v.unsent[msgID{m.Author, m.Timestamp}]
+	if unsent {
+		body = unsentText
+	}
+	lines := wrapText(body, v.m.maxText, v.m.adv)
+	return chatRow{msg: i, lines: lines, height: v.m.messageHeight(len(lines), m.Author == v.p.me && m.State == engine.Failed && !unsent)}
 }
 
 // replaceList swaps in a fresh list after rows moved (a message removed or inserted in
@@ -248,6 +312,20 @@ func (v *conversationView) remove(author crypto.SessionID, ts int64) {
 	v.replaceList()
 }
 
+// markUnsent shows, in place of a message, that its author deleted it for everyone.
+func (v *conversationView) markUnsent(author crypto.SessionID, ts int64) {
+	i := v.find(author, ts)
+	if i < 0 {
+		return
+	}
+	if v.unsent == nil {
+		v.unsent = map[msgID]bool{}
+	}
+	v.unsent[msgID{author, ts}] = true
+	v.msgs[i].Body = "" // gone from the store; not kept on screen either
+	v.refreshMsg(i)
+}
+
 // find returns the index of a message, searching from the newest, or -1.
 func (v *conversationView) find(author crypto.SessionID, ts int64) int {
 	for i := len(v.msgs) - 1; i >= 0; i-- {
@@ -314,7 +392,7 @@ func (v *conversationView) updateRow(id widget.ListItemID, r *msgRow) {
 		}
 	}
 	m := &v.msgs[row.msg]
-	r.setMessage(*m, m.Author == v.p.me, row.lines, row.widths)
+	r.setMessage(*m, m.Author == v.p.me, v.unsent[msgID{m.Author, m.Timestamp}], row.lines, row.widths)
 }
 
 // setConversation shows a changed name, approval or disappearing setting.
@@ -322,7 +400,7 @@ func (v *conversationView) setConversation(c engine.Conversation) {
 	v.conv = c
 	v.menu.set(c)
 	v.composer.approved = c.Approved
-	v.title.SetText(convName(c))
+	v.title.SetText(convName(c, v.p.me))
 	v.avatar.set(c.ID, c.Name)
 	if other, ok := lookalike(c, v.p.sidebar.convs); ok {
 		v.twin.SetText(twinContactSentence(c, other))
@@ -372,6 +450,9 @@ func (v *conversationView) retry(m engine.Message) {
 func (v *conversationView) messageMenu(m engine.Message, at fyne.Position) {
 	items := []*fyne.MenuItem{
 		fyne.NewMenuItem("Copy text", func() { v.p.ui.fa.Clipboard().SetContent(m.Body) }),
+	}
+	for _, l := range linksIn(m.Body) {
+		items = append(items, fyne.NewMenuItem("Open "+l, func() { v.p.openLink(l) }))
 	}
 	if m.State == engine.Failed {
 		items = append(items, fyne.NewMenuItem("Retry now", func() { v.retry(m) }))

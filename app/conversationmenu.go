@@ -34,7 +34,7 @@ func (m *conversationMenu) set(c engine.Conversation) { m.conv = c }
 func (m *conversationMenu) show() {
 	p, id := m.p, m.conv.ID
 	block := fyne.NewMenuItem("Block", func() {
-		p.showDialog(dialog.NewConfirm("Block "+namedID(m.conv)+"?", "You will no longer receive their messages. You can unblock them in Settings › Privacy.", func(ok bool) {
+		p.showDialog(dialog.NewConfirm("Block "+namedID(m.conv, m.p.me)+"?", "You will no longer receive their messages. You can unblock them in Settings › Privacy.", func(ok bool) {
 			if ok {
 				p.call(func(e *engine.Engine) error { return e.Block(id) }, "Allium could not block this person. Try again.")
 			}
@@ -121,7 +121,7 @@ func (m *conversationMenu) showDisappearing() {
 		}
 	}
 	mode.OnChanged(mode.Selected)
-	info := widget.NewLabel("Messages you and " + namedID(m.conv) + " send from now on disappear from both computers.")
+	info := widget.NewLabel("Messages you and " + namedID(m.conv, m.p.me) + " send from now on disappear from both computers.")
 	info.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustomConfirm("Disappearing messages", "Save", "Cancel",
 		column(360, info, mode, timer), func(ok bool) {

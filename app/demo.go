@@ -35,6 +35,9 @@ type Demo struct {
 	ui  *UI
 	dir string
 	log io.Writer
+	// network is the file of the demo's network, once it runs; written before the
+	// windows open, read on the Fyne goroutine after.
+	network string
 
 	logMu sync.Mutex // serialises lines to log
 
@@ -75,7 +78,7 @@ func (u *UI) StartDemo(opts DemoOptions) (*Demo, error) {
 		if err != nil {
 			d.line("demo-failed " + err.Error())
 			p := newProfile(u, "", "", "Allium demo")
-			p.showProblem(err.Error(), nil)
+			p.showProblem(err.Error())
 			p.win.Show()
 			splash.Close()
 			return
@@ -107,6 +110,7 @@ func (d *Demo) start() (demoEngines, error) {
 	d.mu.Lock()
 	d.tn = tn
 	d.mu.Unlock()
+	d.network = tn.NetworkFile()
 	open := func(name string) (*engine.Engine, error) {
 		dir := filepath.Join(d.dir, strings.ToLower(name))
 		if _, err := engine.Create(dir, tn.NetworkFile(), name); err != nil {
@@ -138,7 +142,7 @@ func (d *Demo) start() (demoEngines, error) {
 
 // open shows one account's window with the conversation with the other one open.
 func (d *Demo) open(eng *engine.Engine, name string, other crypto.SessionID) *Profile {
-	p := newProfile(d.ui, filepath.Join(d.dir, strings.ToLower(name)), "", name)
+	p := newProfile(d.ui, filepath.Join(d.dir, strings.ToLower(name)), d.network, name)
 	p.label = name
 	if d.log != nil {
 		p.onEvent = d.event

@@ -24,6 +24,12 @@ func (u *UI) updateTray() {
 	if !ok || u.demo {
 		return
 	}
+	if !u.trayChecked {
+		u.trayChecked, u.trayOK = true, trayAvailable()
+	}
+	if !u.trayOK {
+		return
+	}
 	unread := 0
 	for _, p := range u.profiles {
 		unread += p.unread()
@@ -52,7 +58,7 @@ func (p *Profile) notify(c engine.Conversation, m engine.Message) {
 	}
 	n := fyne.NewNotification("Allium", "New message")
 	if p.prefs.NotifyPreview {
-		n = fyne.NewNotification(namedID(c), firstLine(m.Body))
+		n = fyne.NewNotification(namedID(c, p.me), firstLine(m.Body))
 	}
 	p.ui.notified++
 	p.ui.fa.SendNotification(n)

@@ -37,7 +37,11 @@ func (p *Profile) apply(eng *engine.Engine, ev engine.Event) {
 		}
 	case engine.MessageDeleted:
 		if v := p.open(ev.Conversation); v != nil {
-			v.remove(ev.Author, ev.Timestamp)
+			if ev.Unsent {
+				v.markUnsent(ev.Author, ev.Timestamp)
+			} else {
+				v.remove(ev.Author, ev.Timestamp)
+			}
 		}
 	case engine.ConversationUpdated:
 		s.put(ev.Conversation)

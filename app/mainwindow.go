@@ -71,9 +71,12 @@ func (p *Profile) displayName() string {
 	return shortID(p.me)
 }
 
-// showRight shows obj in the right pane, closing whatever was there.
+// showRight shows obj in the right pane, closing whatever was there. A conversation it
+// closes is remembered, so that closing settings or requests goes back to it; the
+// sidebar's highlight follows, so that a row not open can always be clicked.
 func (p *Profile) showRight(obj fyne.CanvasObject) {
 	if p.conv != nil && p.conv.content != obj {
+		p.back, p.hasBack = p.conv.id, true
 		p.conv.close()
 		p.conv = nil
 	}
@@ -85,22 +88,43 @@ func (p *Profile) showRight(obj fyne.CanvasObject) {
 	}
 	p.right.Objects = []fyne.CanvasObject{obj}
 	p.right.Refresh()
+	p.sidebar.selectOpen()
 }
 
 // showEmpty closes what the right pane shows.
 func (p *Profile) showEmpty() { p.showRight(p.empty.content) }
 
+// closePane closes settings or requests, and goes back to the conversation that was
+// open before them, if it is still there.
+func (p *Profile) closePane() {
+	id, ok := p.back, p.hasBack
+	if c, exists := p.sidebar.conversation(id); ok && exists && c.Approved && !c.Blocked {
+		p.openConversation(id)
+		return
+	}
+	p.showEmpty()
+}
+
 // openConversation shows a conversation on the right and marks it read.
-func (p *Profile) openConversation(id crypto.SessionID) {
+func (p *Profile) openConversation(id crypto.SessionID) { p.openConversationAt(id, msgID{}) }
+
+// openConversationAt shows a conversation at one of its messages, marked, or at its
+// newest if at is zero (a search result opens it this way).
+func (p *Profile) openConversationAt(id crypto.SessionID, at msgID) {
 	if !p.ready {
 		return
 	}
 	if p.conv != nil && p.conv.id == id {
+		if at.ts != 0 {
+			p.conv.showMessage(at)
+		}
 		p.win.Canvas().Focus(p.conv.composer.entry)
 		return
 	}
+	p.hasBack = false
 	c, _ := p.sidebar.conversation(id)
 	v := newConversationView(p, c)
+	v.target = at
 	p.showRight(v.content)
 	p.conv = v
 	v.load()
@@ -139,7 +163,7 @@ func (p *Profile) escape() {
 		p.dialogUp = nil
 		d.Hide()
 	case p.settings != nil || p.requests != nil:
-		p.showEmpty()
+		p.closePane()
 	}
 }
 

@@ -82,14 +82,19 @@ func (o *onboarding) showCreate() {
 	o.nameIssue.Hide()
 	o.createBtn = widget.NewButton("Create my account", o.create)
 	o.createBtn.Importance = widget.HighImportance
+	o.createBtn.Disable() // until there is a name
 	o.name.OnChanged = func(s string) {
-		if msg := nameProblem(strings.TrimSpace(s)); msg != "" {
+		name := strings.TrimSpace(s)
+		if msg := nameProblem(name); msg != "" {
 			o.nameIssue.SetText(msg)
 			o.nameIssue.Show()
 			o.createBtn.Disable()
 		} else {
 			o.nameIssue.Hide()
 			o.createBtn.Enable()
+		}
+		if name == "" {
+			o.createBtn.Disable()
 		}
 	}
 	o.name.OnSubmitted = func(string) {
@@ -109,6 +114,11 @@ func (o *onboarding) showCreate() {
 // create makes the account off the Fyne goroutine, then shows its recovery phrase.
 func (o *onboarding) create() {
 	name := strings.TrimSpace(o.name.Text)
+	if name == "" {
+		o.nameIssue.SetText(noName)
+		o.nameIssue.Show()
+		return
+	}
 	o.createBtn.Disable()
 	dir, network := o.p.dir, o.p.network
 	step(o.p, func() (string, error) {
@@ -167,7 +177,9 @@ func (o *onboarding) showRestore() {
 	o.words.SetMinRowsVisible(3)
 	o.wordsIssue = widget.NewLabel("")
 	o.wordsIssue.Wrapping = fyne.TextWrapWord
-	o.restName = newField(nil, "Your name (optional)")
+	// Allium does not fetch the name the account had: it is asked for again.
+	o.restName = newField(nil, "Your name")
+	o.restName.OnChanged = func(string) { o.checkWords(o.words.Text) }
 	o.restoreBtn = widget.NewButton("Restore my account", o.restore)
 	o.restoreBtn.Importance = widget.HighImportance
 	o.restoreBtn.Disable()
@@ -177,7 +189,7 @@ func (o *onboarding) showRestore() {
 		heading("Restore your account"),
 		wrapped("Enter the 13 words of your recovery phrase, in order. Allium points out a word it does not know as you type."),
 		o.words, o.wordsIssue,
-		wrapped("The name people see when you write to them:"),
+		wrapped("The name people see when you write to them. It can be anything, and you can change it later:"),
 		o.restName,
 		container.NewHBox(widget.NewButton("Back", o.showWelcome), layout.NewSpacer(), o.restoreBtn),
 	))
@@ -206,8 +218,10 @@ func (o *onboarding) checkWords(text string) {
 	switch n := len(words); {
 	case n == crypto.PhraseWords:
 		o.wordsIssue.SetText("13 of 13 words.")
-		o.restoreBtn.Enable()
-		return
+		if name := strings.TrimSpace(o.restName.Text); name != "" && nameProblem(name) == "" {
+			o.restoreBtn.Enable()
+			return
+		}
 	case n > crypto.PhraseWords:
 		o.wordsIssue.Importance = widget.DangerImportance
 		o.wordsIssue.SetText((&crypto.PhraseError{Kind: crypto.PhraseWrongLength, Count: n, Want: crypto.PhraseWords}).Error())
@@ -220,7 +234,11 @@ func (o *onboarding) checkWords(text string) {
 // restore brings the account back off the Fyne goroutine, then opens it.
 func (o *onboarding) restore() {
 	phrase, name := o.words.Text, strings.TrimSpace(o.restName.Text)
-	if msg := nameProblem(name); msg != "" {
+	msg := nameProblem(name)
+	if name == "" {
+		msg = noName
+	}
+	if msg != "" {
 		o.wordsIssue.Importance = widget.DangerImportance
 		o.wordsIssue.SetText(msg)
 		return

@@ -21,6 +21,14 @@ func TestOnboardingCreate(t *testing.T) {
 	o := p.onboarding
 
 	test.Tap(o.createStart)
+	if !o.createBtn.Disabled() {
+		t.Fatal("Create is enabled without a name")
+	}
+	typeInto(o.name, "  ")
+	if !o.createBtn.Disabled() {
+		t.Fatal("Create is enabled for a name of spaces")
+	}
+	o.name.SetText("")
 	typeInto(o.name, strings.Repeat("x", engine.MaxNameBytes+1))
 	if !o.createBtn.Disabled() || !o.nameIssue.Visible() {
 		t.Fatal("a name over the limit is not pointed out")
@@ -106,6 +114,12 @@ func TestOnboardingRestore(t *testing.T) {
 			swapped = s
 		}
 	}
+	// The name is asked for: without it, the right phrase does not restore.
+	o.words.SetText(phrase)
+	if !o.restoreBtn.Disabled() {
+		t.Fatal("Restore is enabled without a name")
+	}
+	typeInto(o.restName, "Dana")
 	if swapped != nil {
 		o.words.SetText(strings.Join(swapped, " "))
 		test.Tap(o.restoreBtn)
@@ -116,9 +130,9 @@ func TestOnboardingRestore(t *testing.T) {
 	if o.restoreBtn.Disabled() {
 		t.Fatalf("Restore is disabled for the right phrase: %q", o.wordsIssue.Text)
 	}
-	typeInto(o.restName, "Dana")
 	test.Tap(o.restoreBtn)
 	h.waitFor("the main window", func() bool { return p.ready })
+	h.waitFor("the restored account's name", func() bool { return p.name == "Dana" })
 	if p.me != id.SessionID() {
 		t.Fatal("restored a different account")
 	}
@@ -160,5 +174,25 @@ func TestOnboardingPagesFit(t *testing.T) {
 		if bottom > col.Size().Height+0.5 {
 			t.Errorf("%s page: widgets end at %.0f, below the column's %.0f", pg.name, bottom, col.Size().Height)
 		}
+	}
+}
+
+// TestWrongNetworkFile: a network file that can't be used leaves a way on: choose
+// another file, use the Session network, or quit.
+func TestWrongNetworkFile(t *testing.T) {
+	h := newHarness(t)
+	dir, _ := account(t, "Nia")
+	p := h.ui.OpenProfile(dir, t.TempDir()+"/missing.json")
+	h.waitFor("the problem", func() bool { return p.problemButtons != nil })
+	var labels []string
+	for _, b := range p.problemButtons {
+		labels = append(labels, b.Text)
+	}
+	if strings.Join(labels, "|") != "Choose another network file…|Use the Session network|Quit" {
+		t.Fatalf("buttons: %q", labels)
+	}
+	test.Tap(p.problemButtons[0])
+	if p.dialogUp == nil {
+		t.Fatal("Choose another network file did not open a file chooser")
 	}
 }

@@ -56,7 +56,16 @@ func tooLongMessage(n int) string {
 	return fmt.Sprintf("This message is too long: it has %d characters and a message can have at most %d. Shorten it or split it in two.", n, engine.MaxMessageLength)
 }
 
-// nameProblem says what is wrong with a display name, or "" if it can be used.
+// tooLongPaste is the sentence for a paste that would make a message of n characters.
+func tooLongPaste(n int) string {
+	return fmt.Sprintf("This text is too long to paste: the message would have %d characters, and a message can have at most %d. Copy a shorter part and paste it.", n, engine.MaxMessageLength)
+}
+
+// noName is the sentence for a display name left empty.
+const noName = "Type your name first: people see it when you write to them. It can be anything."
+
+// nameProblem says what is wrong with a display name, or "" if it can be used. An
+// empty name is left to the caller: while someone types, an empty field is no mistake.
 func nameProblem(name string) string {
 	if err := engine.CheckName(name); err != nil {
 		return nameSentence(err)

@@ -26,6 +26,8 @@ type prefs struct {
 	// first run and asked once, the first time the window is closed.
 	RunInBackground bool `json:"run_in_background"`
 	AskedBackground bool `json:"asked_background"`
+	// LinksAllowed: the person agreed, once, that links open in their web browser.
+	LinksAllowed bool `json:"links_allowed"`
 }
 
 func defaultPrefs() prefs {

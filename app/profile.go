@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"allium/app/instance"
@@ -55,8 +56,9 @@ type Profile struct {
 	raised     int
 	toldHidden bool
 
-	onboarding *onboarding      // while the account is being created or restored
-	newConv    *newConversation // the last New conversation dialog
+	problemButtons []*widget.Button // the buttons of the problem shown instead of the window, Quit last
+	onboarding     *onboarding      // while the account is being created or restored
+	newConv        *newConversation // the last New conversation dialog
 
 	// The main window, once ready: the sidebar on the left, one pane on the right (the
 	// open conversation, message requests, settings, or the empty pane), the status
@@ -68,6 +70,9 @@ type Profile struct {
 	conv     *conversationView // the open conversation, or nil
 	requests *requestsView     // shown instead of a conversation, or nil
 	settings *settingsView     // shown instead of a conversation, or nil
+	// back is the conversation that settings or requests replaced, if hasBack.
+	back    crypto.SessionID
+	hasBack bool
 }
 
 func newProfile(u *UI, dir, network, title string) *Profile {
@@ -96,7 +101,7 @@ func (p *Profile) start() {
 	step(p, func() (bool, error) { return engine.HasAccount(dir) }, func(has bool, err error) {
 		switch {
 		case err != nil:
-			p.showProblem(plain(err, "Allium can't open its profile folder. Check that the disk is not full, then start Allium again."), nil)
+			p.showProblem(plain(err, "Allium can't open its profile folder. Check that the disk is not full, then start Allium again."))
 		case !has:
 			p.showOnboarding()
 		default:
@@ -120,32 +125,51 @@ func (p *Profile) openEngine() {
 		return opened{eng, loadPrefs(opts.Dir)}, err
 	}, func(o opened, err error) {
 		if err != nil {
-			var retry func()
-			if errors.Is(err, engine.ErrUnknownNetwork) {
-				retry = func() { p.network = engine.NetworkSession; p.openEngine() }
+			sentence := plain(err, "Allium can't open your account. Start Allium again; if this keeps happening, the profile folder may be damaged.")
+			if !errors.Is(err, engine.ErrUnknownNetwork) {
+				p.showProblem(sentence)
+				return
 			}
-			p.showProblem(plain(err, "Allium can't open your account. Start Allium again; if this keeps happening, the profile folder may be damaged."), retry)
+			choose := widget.NewButton("Choose another network file…", func() {
+				p.chooseNetworkFile(func(path string) { p.network = path; p.openEngine() })
+			})
+			choose.Importance = widget.HighImportance
+			session := widget.NewButton("Use the Session network", func() { p.network = engine.NetworkSession; p.openEngine() })
+			p.showProblem(sentence, choose, session)
 			return
 		}
 		p.attach(o.eng, o.prefs)
 	})
 }
 
-// showProblem fills the window with a sentence about what went wrong. A non-nil
-// useSession offers to switch to the Session network.
-func (p *Profile) showProblem(sentence string, useSession func()) {
+// showProblem fills the window with a sentence about what went wrong, the buttons of
+// what can be done about it, and Quit.
+func (p *Profile) showProblem(sentence string, actions ...*widget.Button) {
 	msg := widget.NewLabel(sentence)
 	msg.Wrapping = fyne.TextWrapWord
 	msg.Alignment = fyne.TextAlignCenter
 	buttons := container.NewHBox(layout.NewSpacer())
-	if useSession != nil {
-		b := widget.NewButton("Use the Session network", useSession)
-		b.Importance = widget.HighImportance
+	for _, b := range actions {
 		buttons.Add(b)
 	}
 	buttons.Add(widget.NewButton("Quit", p.quit))
 	buttons.Add(layout.NewSpacer())
+	p.problemButtons = append(actions, buttons.Objects[len(buttons.Objects)-2].(*widget.Button))
 	p.win.SetContent(container.NewPadded(container.NewVBox(layout.NewSpacer(), msg, buttons, layout.NewSpacer())))
+}
+
+// chooseNetworkFile asks for a private network's file and hands its path to then.
+func (p *Profile) chooseNetworkFile(then func(path string)) {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		then(path)
+	}, p.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
+	p.showDialog(d)
 }
 
 // attach shows the main window for an open engine and starts applying its events.

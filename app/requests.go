@@ -28,7 +28,7 @@ func (p *Profile) showRequests() {
 		return
 	}
 	v := &requestsView{p: p, box: container.NewVBox()}
-	closeBtn := widget.NewButton("Close", p.showEmpty)
+	closeBtn := widget.NewButton("Close", p.closePane)
 	top := container.NewBorder(nil, nil, nil, closeBtn, heading("Message requests"))
 	info := wrapped("These people wrote to you, but you have not accepted them. They don't know whether you read their messages. Accept to answer them; decline to delete the request; block to never hear from them again.")
 	v.content = container.NewBorder(container.NewVBox(top, info, widget.NewSeparator()), nil, nil, nil, container.NewVScroll(v.box))
@@ -58,7 +58,7 @@ func (v *requestsView) refresh() {
 
 func (v *requestsView) row(c engine.Conversation) fyne.CanvasObject {
 	p, id := v.p, c.ID
-	name := widget.NewLabelWithStyle(convName(c), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name := widget.NewLabelWithStyle(convName(c, p.me), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	who := widget.NewLabelWithStyle(id.String(), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	who.Wrapping = fyne.TextWrapBreak
 	who.SizeName = "captionText"
@@ -88,7 +88,7 @@ func (v *requestsView) row(c engine.Conversation) fyne.CanvasObject {
 		p.call(func(e *engine.Engine) error { return e.Decline(id) }, "Allium could not decline the request. Try again.")
 	})
 	block := widget.NewButton("Block", func() {
-		p.showDialog(dialog.NewConfirm("Block "+namedID(c)+"?", "You will never receive their messages. You can unblock them in Settings › Privacy.", func(ok bool) {
+		p.showDialog(dialog.NewConfirm("Block "+namedID(c, p.me)+"?", "You will never receive their messages. You can unblock them in Settings › Privacy.", func(ok bool) {
 			if ok {
 				p.call(func(e *engine.Engine) error { return e.Block(id) }, "Allium could not block this person. Try again.")
 			}

@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -24,6 +23,7 @@ type settingsView struct {
 	p       *Profile
 	content fyne.CanvasObject
 	tabs    *container.AppTabs
+	closeBt *widget.Button
 
 	name        *field
 	nameIssue   *widget.Label
@@ -36,6 +36,7 @@ type settingsView struct {
 	appearance  *widget.RadioGroup
 	networkPick *widget.RadioGroup
 	networkFile *field
+	networkInfo *widget.Label // in the demo, instead of the choice of network
 	paths       *pathView
 	licencesBtn *widget.Button
 	licences    *widget.List // in the licences dialog, once it was opened
@@ -59,8 +60,8 @@ func (p *Profile) showSettings() {
 		container.NewTabItem("About", v.aboutTab()),
 	)
 	v.tabs.SetTabLocation(container.TabLocationLeading)
-	closeBtn := widget.NewButton("Close", p.showEmpty)
-	v.content = container.NewBorder(container.NewBorder(nil, nil, nil, closeBtn, heading("Settings")), nil, nil, nil, v.tabs)
+	v.closeBt = widget.NewButton("Close", p.closePane)
+	v.content = container.NewBorder(container.NewBorder(nil, nil, nil, v.closeBt, heading("Settings")), nil, nil, nil, v.tabs)
 	p.showRight(v.content)
 	p.settings = v
 	v.load()
@@ -115,7 +116,11 @@ func (v *settingsView) profileTab() fyne.CanvasObject {
 func (v *settingsView) saveName() {
 	p := v.p
 	name := strings.TrimSpace(v.name.Text)
-	if msg := nameProblem(name); msg != "" {
+	msg := nameProblem(name)
+	if name == "" {
+		msg = noName
+	}
+	if msg != "" {
 		v.nameIssue.Importance = widget.DangerImportance
 		v.nameIssue.SetText(msg)
 		return
@@ -177,7 +182,7 @@ func (v *settingsView) showBlocked(blocked []engine.Conversation) {
 				v.showBlocked(list)
 			})
 		})
-		v.blocked.Add(container.NewBorder(nil, nil, nil, unblock, widget.NewLabel(namedID(c))))
+		v.blocked.Add(container.NewBorder(nil, nil, nil, unblock, widget.NewLabel(namedID(c, p.me))))
 	}
 	v.blocked.Refresh()
 }
@@ -244,6 +249,9 @@ func (v *settingsView) appearanceTab() fyne.CanvasObject {
 	return container.NewVScroll(section("Appearance", "", v.appearance))
 }
 
+// demoNetwork is what the demo says of its network.
+const demoNetwork = "This demo runs its own private network of Allium nodes on this computer, for Alice and Bob only. Its messages never leave this computer, and it is gone when the demo ends."
+
 const (
 	netSession = "The Session network"
 	netPrivate = "A private network (from a network file)"
@@ -251,6 +259,12 @@ const (
 
 func (v *settingsView) networkTab() fyne.CanvasObject {
 	p := v.p
+	v.paths = newPathView(p)
+	if p.ui.demo {
+		// The demo's network lives and dies with the demo: there is nothing to switch to.
+		v.networkInfo = wrapped(demoNetwork)
+		return container.NewVScroll(container.NewVBox(section("Network", "", v.networkInfo), widget.NewSeparator(), v.paths.content))
+	}
 	v.networkPick = widget.NewRadioGroup([]string{netSession, netPrivate}, nil)
 	v.networkFile = newField(p.keys, "Network file (network.json)")
 	current := p.network
@@ -261,16 +275,10 @@ func (v *settingsView) networkTab() fyne.CanvasObject {
 		v.networkFile.SetText(current)
 	}
 	choose := widget.NewButton("Choose…", func() {
-		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err != nil || r == nil {
-				return
-			}
-			v.networkFile.SetText(r.URI().Path())
-			r.Close()
+		p.chooseNetworkFile(func(path string) {
+			v.networkFile.SetText(path)
 			v.networkPick.SetSelected(netPrivate)
-		}, p.win)
-		d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
-		d.Show()
+		})
 	})
 	apply := widget.NewButton("Use this network", func() {
 		network := engine.NetworkSession
@@ -283,7 +291,6 @@ func (v *settingsView) networkTab() fyne.CanvasObject {
 		}
 		p.switchNetwork(network)
 	})
-	v.paths = newPathView(p)
 	return container.NewVScroll(container.NewVBox(
 		section("Network", "Allium can use the public Session network, or a private network of Allium nodes described by a network file.",
 			v.networkPick, container.NewBorder(nil, nil, nil, choose, v.networkFile), container.NewHBox(apply)),

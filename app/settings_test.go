@@ -40,6 +40,11 @@ func TestSettingsReachEngine(t *testing.T) {
 		return !pr.Notifications && pr.Appearance == appearanceDark
 	})
 
+	v.name.SetText("  ")
+	v.saveName()
+	if v.nameIssue.Text != noName {
+		t.Fatalf("an empty name: %q", v.nameIssue.Text)
+	}
 	v.name.SetText("Gina B.")
 	v.saveName()
 	h.waitFor("the new name", func() bool { return p.eng.DisplayName() == "Gina B." && p.sidebar.name.Text == "Gina B." })
@@ -89,5 +94,50 @@ func TestLicences(t *testing.T) {
 	p.escape()
 	if p.dialogUp != nil {
 		t.Fatal("Esc did not close the licences")
+	}
+}
+
+// TestSettingsGoBack: closing Settings returns to the conversation that was open, and a
+// row of the list opens its conversation whatever the right side shows.
+func TestSettingsGoBack(t *testing.T) {
+	h := newHarness(t)
+	dir, _ := account(t, "Lea")
+	_, other := account(t, "Max")
+	p := h.open(dir)
+	if err := p.eng.SetContactName(other, "Max"); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("the conversation in the list", func() bool { return len(p.sidebar.shown) == 1 })
+	p.sidebar.list.Select(0)
+	h.waitFor("the conversation", func() bool { return p.conv != nil && p.conv.loaded })
+
+	p.showSettings()
+	test.Tap(p.settings.closeBt)
+	if p.settings != nil || p.conv == nil || p.conv.id != other {
+		t.Fatal("closing Settings did not go back to the conversation")
+	}
+	p.showSettings()
+	p.escape()
+	if p.conv == nil || p.conv.id != other {
+		t.Fatal("Esc on Settings did not go back to the conversation")
+	}
+
+	p.showSettings()
+	p.sidebar.list.Select(0)
+	if p.settings != nil || p.conv == nil || p.conv.id != other {
+		t.Fatal("the row of the conversation did not open it over Settings")
+	}
+}
+
+// TestDemoNetworkWords: the demo's Settings › Network speaks of the demo's own network,
+// not of the Session network, and offers no switch.
+func TestDemoNetworkWords(t *testing.T) {
+	h := newHarness(t)
+	h.ui.demo = true
+	dir, _ := account(t, "Alice")
+	p := h.open(dir)
+	p.showSettings()
+	if p.settings.networkPick != nil || p.settings.networkInfo == nil || p.settings.networkInfo.Text != demoNetwork {
+		t.Fatal("the demo's network tab offers the Session network")
 	}
 }

@@ -32,6 +32,10 @@ type sidebar struct {
 	list        *widget.List
 	requestsBtn *widget.Button
 	content     fyne.CanvasObject
+	// While searching, the list shares its place with the messages found.
+	results *searchResults
+	center  *fyne.Container
+	split   *container.Split
 }
 
 func newSidebar(p *Profile) *sidebar {
@@ -43,7 +47,7 @@ func newSidebar(p *Profile) *sidebar {
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(qrBtn, settingsBtn), s.name)
 
 	s.search = newField(p.keys, "Search")
-	s.search.OnChanged = func(string) { p.refresh() }
+	s.search.OnChanged = func(string) { s.searchChanged() }
 	newBtn := widget.NewButtonWithIcon("New conversation", theme.ContentAddIcon(), p.showNewConversation)
 	newBtn.Importance = widget.HighImportance
 
@@ -54,7 +58,7 @@ func newSidebar(p *Profile) *sidebar {
 			if id < len(s.shown) {
 				c := s.shown[id]
 				_, twin := lookalike(c, s.convs)
-				o.(*convRow).set(c, s.typing[c.ID], twin)
+				o.(*convRow).set(c, convName(c, s.p.me), s.typing[c.ID], twin)
 			}
 		})
 	s.list.HideSeparators = true
@@ -66,10 +70,31 @@ func newSidebar(p *Profile) *sidebar {
 	s.requestsBtn = widget.NewButtonWithIcon("", theme.MailComposeIcon(), p.showRequests)
 	s.requestsBtn.Hide()
 
+	s.results = newSearchResults(p)
+	s.split = container.NewVSplit(s.list, s.results.content)
+	s.center = container.NewStack(s.list)
 	s.content = container.NewBorder(
 		container.NewVBox(top, s.search, newBtn),
-		s.requestsBtn, nil, nil, s.list)
+		s.requestsBtn, nil, nil, s.center)
 	return s
+}
+
+// searchChanged narrows the list to the conversations that match, and looks for the
+// messages that do.
+func (s *sidebar) searchChanged() {
+	q := s.query()
+	if q == "" {
+		s.center.Objects = []fyne.CanvasObject{s.list}
+	} else {
+		s.center.Objects = []fyne.CanvasObject{s.split}
+	}
+	s.center.Refresh()
+	s.p.refresh()
+	if q != "" {
+		s.results.search(q)
+	} else {
+		s.results.query = ""
+	}
 }
 
 // query is the search text, as it is matched.
@@ -90,7 +115,7 @@ func (s *sidebar) refresh() {
 			requests++
 			continue
 		}
-		if q != "" && !strings.Contains(strings.ToLower(convName(c)), q) &&
+		if q != "" && !strings.Contains(strings.ToLower(convName(c, s.p.me)), q) &&
 			!strings.Contains(c.ID.String(), q) && !strings.Contains(strings.ToLower(c.LastBody), q) {
 			continue
 		}
@@ -98,6 +123,7 @@ func (s *sidebar) refresh() {
 	}
 	s.list.Refresh()
 	s.selectOpen()
+	s.results.say()
 	if requests > 0 {
 		s.requestsBtn.SetText("Message requests (" + itoa(requests) + ")")
 		s.requestsBtn.Show()
@@ -225,9 +251,9 @@ func newConvRow() *convRow {
 
 func (r *convRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
 
-func (r *convRow) set(c engine.Conversation, typing, twin bool) {
+func (r *convRow) set(c engine.Conversation, name string, typing, twin bool) {
 	r.avatar.set(c.ID, c.Name)
-	r.name.SetText(convName(c))
+	r.name.SetText(name)
 	if c.Name != "" {
 		r.id.SetText(shortID(c.ID))
 		r.id.Show()

@@ -9,8 +9,15 @@ import (
 	"allium/engine"
 )
 
-// convName is how a conversation is named: the person's name, or their short ID.
-func convName(c engine.Conversation) string {
+// noteToSelf names the conversation with oneself, as Session does.
+const noteToSelf = "Note to Self"
+
+// convName is how a conversation is named: the person's name, or their short ID; the
+// conversation with oneself (me) is Note to Self.
+func convName(c engine.Conversation, me crypto.SessionID) string {
+	if c.ID == me {
+		return noteToSelf
+	}
 	if c.Name != "" {
 		return c.Name
 	}
@@ -20,7 +27,10 @@ func convName(c engine.Conversation) string {
 // namedID is how a person is named where no avatar is shown (dialogs, notifications):
 // their name with their short ID, so that two people of the same name can be told
 // apart.
-func namedID(c engine.Conversation) string {
+func namedID(c engine.Conversation, me crypto.SessionID) string {
+	if c.ID == me {
+		return noteToSelf
+	}
 	if c.Name != "" {
 		return c.Name + " (" + shortID(c.ID) + ")"
 	}

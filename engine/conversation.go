@@ -135,9 +135,15 @@ func (e *Engine) DeleteForMe(conv, author crypto.SessionID, ts int64) error {
 // Unsend deletes one of our messages for everyone: here, and on the recipient's devices
 // (and our own) when they receive the request.
 func (e *Engine) Unsend(conv crypto.SessionID, ts int64) error {
-	if err := e.DeleteForMe(conv, e.SessionID(), ts); err != nil {
+	ok, err := e.st.DeleteMessage(conv, e.SessionID(), ts)
+	if err != nil {
 		return err
 	}
+	if !ok {
+		return ErrNotFound
+	}
+	e.events.push(MessageDeleted{Conversation: conv, Author: e.SessionID(), Timestamp: ts, Unsent: true})
+	e.pushConversation(conv)
 	req := &sessionpb.Content{UnsendRequest: &sessionpb.UnsendRequest{Timestamp: proto.Uint64(uint64(ts)), Author: proto.String(e.SessionID().String())}}
 	if err := e.sendControl(conv, req, ttlContent); err != nil {
 		return err

@@ -44,12 +44,15 @@ type MessageStatusChanged struct {
 	Failure      Failure
 }
 
-// MessageDeleted fires when a message disappears: its timer ran out, or its author
-// unsent it. The app removes the bubble.
+// MessageDeleted fires when a message is deleted: its timer ran out, it was deleted on
+// this device only, or its author unsent it (deleted it for everyone), which Unsent
+// says. The app removes the bubble, or for an unsent message shows in its place that
+// it was deleted.
 type MessageDeleted struct {
 	Conversation crypto.SessionID
 	Author       crypto.SessionID
 	Timestamp    int64
+	Unsent       bool
 }
 
 // ConversationUpdated fires when a conversation's summary, name, approval or settings

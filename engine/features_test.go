@@ -91,10 +91,12 @@ func TestReceiptsTypingUnsend(t *testing.T) {
 	if err := alice.e.Unsend(bob.id, m2.Timestamp); err != nil {
 		t.Fatal(err)
 	}
-	bob.waitEvent("unsend", func(ev engine.Event) bool {
-		d, ok := ev.(engine.MessageDeleted)
-		return ok && d.Timestamp == m2.Timestamp
-	})
+	for _, u := range []*user{alice, bob} {
+		u.waitEvent("unsend", func(ev engine.Event) bool {
+			d, ok := ev.(engine.MessageDeleted)
+			return ok && d.Timestamp == m2.Timestamp && d.Unsent && d.Author == alice.id
+		})
+	}
 	if _, ok, _ := bob.e.Conversation(alice.id); !ok {
 		t.Fatal("conversation gone")
 	}
@@ -138,6 +140,9 @@ func TestDisappearingMessages(t *testing.T) {
 	for _, u := range []*user{alice, bob} {
 		u.waitEvent("expiry", func(ev engine.Event) bool {
 			d, ok := ev.(engine.MessageDeleted)
+			if ok && d.Timestamp == m.Timestamp && d.Unsent {
+				t.Error("a message whose timer ran out is reported as unsent")
+			}
 			return ok && d.Timestamp == m.Timestamp
 		})
 	}

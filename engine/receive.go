@@ -72,7 +72,7 @@ func (e *Engine) receive(data []byte) {
 		if c.UnsendRequest.GetAuthor() == from.String() {
 			t := int64(c.UnsendRequest.GetTimestamp())
 			if ok, _ := e.st.DeleteMessage(from, from, t); ok {
-				e.events.push(MessageDeleted{Conversation: from, Author: from, Timestamp: t})
+				e.events.push(MessageDeleted{Conversation: from, Author: from, Timestamp: t, Unsent: true})
 				e.pushConversation(from)
 			}
 		}

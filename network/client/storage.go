@@ -198,6 +198,12 @@ func (c *Client) Store(ctx context.Context, sk ed25519.PrivateKey, pubkey [33]by
 	if err := c.decode(network.MethodStore, body, &r, &r.T); err != nil {
 		return "", err
 	}
+	return storedHash(r)
+}
+
+// storedHash is the hash of a stored message: from the first swarm member that stored
+// it, or, from a node that answers for itself alone, its own. ErrNotStored if none did.
+func storedHash(r network.StoreResponse) (string, error) {
 	for _, m := range r.Swarm {
 		if m.Hash != "" && !m.Failed {
 			return m.Hash, nil
@@ -255,7 +261,15 @@ func (c *Client) Retrieve(ctx context.Context, sk ed25519.PrivateKey, pubkey [33
 	c.stickyMu.Lock()
 	c.sticky[key] = dest.Ed25519
 	c.stickyMu.Unlock()
-	out := Retrieved{Node: dest.Ed25519, More: r.More, Messages: make([]Message, 0, len(r.Messages))}
+	out := retrieved(r)
+	out.Node = dest.Ed25519
+	return out, nil
+}
+
+// retrieved reads a page of messages from a node's answer: messages whose hash or data
+// is not well formed are counted, not returned, and the cursor moves past them.
+func retrieved(r network.RetrieveResponse) Retrieved {
+	out := Retrieved{More: r.More, Messages: make([]Message, 0, len(r.Messages))}
 	for _, m := range r.Messages {
 		if !network.ValidHash(m.Hash) {
 			out.Unreadable++
@@ -269,7 +283,7 @@ func (c *Client) Retrieve(ctx context.Context, sk ed25519.PrivateKey, pubkey [33
 		}
 		out.Messages = append(out.Messages, Message{Hash: m.Hash, Timestamp: m.Timestamp, Expiry: m.Expiration, Data: data})
 	}
-	return out, nil
+	return out
 }
 
 // stickyNode is the node to ask for an account's namespace: the one asked last while it

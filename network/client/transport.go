@@ -157,6 +157,12 @@ func (t *transport) fetchFromSeed(ctx context.Context, s Seed) ([]Node, error) {
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("seed answered %d", resp.StatusCode)
 	}
+	return parseNodeList(b)
+}
+
+// parseNodeList reads a seed's answer to get_n_service_nodes. Entries without a usable
+// address or key are left out; an answer with none is an error.
+func parseNodeList(b []byte) ([]Node, error) {
 	var r struct {
 		Result struct {
 			States []struct {
@@ -177,15 +183,15 @@ func (t *transport) fetchFromSeed(ctx context.Context, s Seed) ([]Node, error) {
 		if err != nil || ip.IsUnspecified() || s.Port == 0 {
 			continue
 		}
-		ed, err1 := hex.DecodeString(s.Ed25519)
-		if err1 != nil || len(ed) != 32 {
+		ed, ok := nodeKey(s.Ed25519)
+		if !ok {
 			continue
 		}
-		x, err := crypto.Ed25519PublicToX25519(ed)
+		x, err := crypto.Ed25519PublicToX25519(ed[:])
 		if err != nil {
 			continue
 		}
-		nodes = append(nodes, Node{Addr: netip.AddrPortFrom(ip, s.Port), Ed25519: [32]byte(ed), X25519: x, SwarmID: s.SwarmID})
+		nodes = append(nodes, Node{Addr: netip.AddrPortFrom(ip, s.Port), Ed25519: ed, X25519: x, SwarmID: s.SwarmID})
 	}
 	if len(nodes) == 0 {
 		return nil, errors.New("seed listed no usable nodes")
