@@ -314,3 +314,10 @@ func (e *Engine) pushConversation(id crypto.SessionID) {
 		e.events.push(ConversationUpdated{Conversation: conversationOf(c)})
 	}
 }
+
+// Waiting returns how many deliveries (messages, their copies for our other devices, and
+// control messages such as receipts and setting changes) wait in the outbox.
+func (e *Engine) Waiting() (int, error) {
+	items, err := e.st.Outbox()
+	return len(items), err
+}

@@ -31,6 +31,9 @@ Usage:
     receive [--wait DURATION]     print each new message as a JSON line
                                   {"from","name","timestamp","text"}; with --wait, keep polling
     conversations | history SESSION_ID | accept SESSION_ID | block SESSION_ID | path
+    disappear SESSION_ID [off|after-send|after-read [DURATION]]
+                                  print the disappearing-messages setting, or set it
+                                  (DURATION such as 5m or 12h, default 24h) and tell them
 
 Options:
   --profile DIR       the account's directory (default %s)
@@ -105,7 +108,7 @@ func (c *cli) run(ctx context.Context, cmd string, args []string) error {
 		"create": c.create, "restore": c.restore, "id": c.id, "phrase": c.phrase,
 		"send": c.send, "receive": c.receive,
 		"conversations": c.conversations, "history": c.history, "accept": c.accept, "block": c.block,
-		"path": c.path,
+		"path": c.path, "disappear": c.disappear,
 	}
 	if cmd == "help" {
 		return flag.ErrHelp

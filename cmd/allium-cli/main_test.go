@@ -182,6 +182,28 @@ func TestCLI(t *testing.T) {
 	if err := waitExit(cmd); err != nil {
 		t.Fatalf("receive --wait after Ctrl+C: %v", err)
 	}
+	// Disappearing messages: set on one side, the other side follows; an ordinary
+	// message does not switch it off.
+	if got := r.ok("--profile", alice, "disappear", bobID); got != "off" {
+		t.Fatalf("disappear before any change printed %q", got)
+	}
+	r.ok("--profile", alice, "disappear", bobID, "after-send", "5m")
+	if got := r.ok("--profile", alice, "disappear", bobID); got != "after-send 5m0s" {
+		t.Fatalf("disappear after setting printed %q", got)
+	}
+	for i := 0; r.ok("--profile", bob, "disappear", aliceID) != "after-send 5m0s"; i++ {
+		if i == 20 {
+			t.Fatal("Bob never applied Alice's setting")
+		}
+		r.ok("--profile", bob, "receive", "--wait", "1s")
+	}
+	r.ok("--profile", bob, "disappear", aliceID, "after-read", "1h")
+	r.ok("--profile", alice, "receive", "--wait", "2s")
+	if got := r.ok("--profile", alice, "disappear", bobID); got != "after-read 1h0m0s" {
+		t.Fatalf("Alice's setting after Bob's change: %q", got)
+	}
+	r.ok("--profile", bob, "disappear", aliceID, "off")
+
 	history = regexp.MustCompile(`^\S+ \S+\tme\tsent\thello Bob\n\S+ \S+\tBob\t-\thi Alice$`)
 	if got := r.ok("--profile", alice, "history", bobID); !history.MatchString(got) {
 		t.Fatalf("Alice's history: %q", got)
@@ -275,6 +297,10 @@ func TestErrors(t *testing.T) {
 		{"unknown command", 2, `unknown command "fly"`, []string{"fly"}},
 		{"missing argument", 2, "send needs SESSION_ID TEXT", []string{"--profile", profile, "send", badID}},
 		{"bad flag", 2, "flag provided but not defined", []string{"--profile", profile, "receive", "--wiat", "1s"}},
+		{"disappear without ID", 2, "disappear needs SESSION_ID", []string{"--profile", profile, "disappear"}},
+		{"disappear bad mode", 2, `the mode is off, after-send or after-read, not "soon"`, []string{"--profile", profile, "disappear", badID, "soon"}},
+		{"disappear bad duration", 2, `"5 minutes" is not a duration`, []string{"--profile", profile, "disappear", badID, "after-read", "5 minutes"}},
+		{"disappear off with duration", 2, "off takes no duration", []string{"--profile", profile, "disappear", badID, "off", "5m"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) { cliRunner{t: t, bin: r.bin}.fails(tc.code, tc.want, tc.args...) })
 	}
