@@ -82,6 +82,7 @@ type Message struct {
 	ExpireMode   uint8  // ExpireNone, ExpireAfterRead or ExpireAfterSend
 	ExpireTimer  uint32 // seconds
 	Unread       bool   // incoming and not read by us; always false for outgoing messages
+	Attachments  []Attachment
 }
 
 func (m *Message) key() msgKey { return makeMsgKey(m.Conversation, m.Timestamp, m.Author) }
@@ -98,6 +99,8 @@ func (m *Message) normalize(now int64) error {
 		return fmt.Errorf("%w: message direction %v", ErrInvalid, m.Direction)
 	case m.State > Read:
 		return fmt.Errorf("%w: message state %v", ErrInvalid, m.State)
+	case len(m.Attachments) > maxAttachments:
+		return fmt.Errorf("%w: %d attachments", ErrInvalid, len(m.Attachments))
 	}
 	if err := checkTime("message timestamp", m.Timestamp); err != nil {
 		return err
@@ -129,8 +132,13 @@ func (m *Message) normalize(now int64) error {
 //	format ‖ direction ‖ state ‖ flags (bit 0: unread) ‖ expire mode ‖ expire timer (uint32)
 //	‖ received (varint) ‖ expires at (varint) ‖ body ‖ error ‖ hash
 //
-// with length-prefixed strings. Conversation, timestamp and author are in the key.
-const messageFormat = 1
+// with length-prefixed strings. Conversation, timestamp and author are in the key. A
+// message with attachments has format messageWithAttachments and one more string, the
+// attachments as JSON.
+const (
+	messageFormat          = 1
+	messageWithAttachments = 2
+)
 
 const flagUnread = 1
 
@@ -142,13 +150,21 @@ func appendMessage(b []byte, m *Message) []byte {
 	if m.Unread {
 		flags |= flagUnread
 	}
-	b = append(b, messageFormat, byte(m.Direction), byte(m.State), flags, m.ExpireMode)
+	format := byte(messageFormat)
+	if len(m.Attachments) > 0 {
+		format = messageWithAttachments
+	}
+	b = append(b, format, byte(m.Direction), byte(m.State), flags, m.ExpireMode)
 	b = binary.BigEndian.AppendUint32(b, m.ExpireTimer)
 	b = binary.AppendVarint(b, m.Received)
 	b = binary.AppendVarint(b, m.ExpiresAt)
 	b = appendString(b, m.Body)
 	b = appendString(b, m.Error)
-	return appendString(b, m.Hash)
+	b = appendString(b, m.Hash)
+	if format == messageWithAttachments {
+		b = appendAttachments(b, m.Attachments)
+	}
+	return b
 }
 
 // decodeMessage reads the record v stored under key k. Strings are copied, so m outlives
@@ -162,7 +178,7 @@ func decodeMessage(k, v []byte, m *Message) error {
 	if len(v) < messageHeaderLen {
 		return fmt.Errorf("%w: message record of %d bytes", ErrCorrupt, len(v))
 	}
-	if v[0] != messageFormat {
+	if v[0] != messageFormat && v[0] != messageWithAttachments {
 		return fmt.Errorf("%w: message record format %d", ErrCorrupt, v[0])
 	}
 	m.Direction = Direction(v[1])
@@ -176,6 +192,13 @@ func decodeMessage(k, v []byte, m *Message) error {
 	m.Body = d.string()
 	m.Error = d.string()
 	m.Hash = d.string()
+	m.Attachments = nil
+	if v[0] == messageWithAttachments {
+		var err error
+		if m.Attachments, err = decodeAttachments(d.string()); err != nil && d.err == nil {
+			return err
+		}
+	}
 	return d.finish()
 }
 

@@ -73,7 +73,7 @@ func TestAddMessage(t *testing.T) {
 			if err != nil || !ok {
 				t.Fatalf("Message = %v, %v", ok, err)
 			}
-			if got != c.want {
+			if !reflect.DeepEqual(got, c.want) {
 				t.Errorf("stored\n %+v\nwant\n %+v", got, c.want)
 			}
 		})

@@ -3,12 +3,20 @@ package store
 import (
 	"bytes"
 	"errors"
+	"reflect"
 	"testing"
 )
 
 func TestMessageRecord(t *testing.T) {
 	m := Message{Conversation: alice, Author: me, Timestamp: 42, Received: testNow, Direction: Outgoing,
 		Body: "hello", State: Failed, Error: "Can't reach the network.", ExpiresAt: 7, ExpireMode: ExpireAfterSend, ExpireTimer: 60}
+	t.Run("plain", func(t *testing.T) { testMessageRecord(t, m) })
+	m.Attachments = []Attachment{{Name: "cat.jpg", ContentType: "image/jpeg", Size: 12345, Width: 640, Height: 480,
+		Pointer: []byte{1, 2, 3}, State: 2, Path: "00/cat.jpg"}, {Name: "note", Voice: true, Size: 1}}
+	t.Run("with attachments", func(t *testing.T) { testMessageRecord(t, m) })
+}
+
+func testMessageRecord(t *testing.T, m Message) {
 	k := m.key()
 	good := appendMessage(nil, &m)
 	for _, c := range []struct {
@@ -30,7 +38,7 @@ func TestMessageRecord(t *testing.T) {
 			if !errors.Is(err, c.err) {
 				t.Fatalf("decodeMessage = %v, want %v", err, c.err)
 			}
-			if err == nil && got != m {
+			if err == nil && !reflect.DeepEqual(got, m) {
 				t.Errorf("decoded\n %+v\nwant\n %+v", got, m)
 			}
 		})
@@ -40,7 +48,8 @@ func TestMessageRecord(t *testing.T) {
 // FuzzMessageRecord checks that no record, however damaged, makes decodeMessage panic, and
 // that whatever it accepts encodes back to the same bytes.
 func FuzzMessageRecord(f *testing.F) {
-	for _, m := range []Message{in(2, 1, "hi"), out(2, 2, ""), {Body: "x", Error: "y", Hash: "z", Received: -5, ExpiresAt: 1 << 40}} {
+	for _, m := range []Message{in(2, 1, "hi"), out(2, 2, ""), {Body: "x", Error: "y", Hash: "z", Received: -5, ExpiresAt: 1 << 40},
+		{Body: "f", Attachments: []Attachment{{Name: "a", Size: 3, Pointer: []byte("p")}}}} {
 		f.Add(appendMessage(nil, &m))
 	}
 	k := makeMsgKey(alice, 1, alice)
@@ -53,7 +62,7 @@ func FuzzMessageRecord(f *testing.F) {
 			// Varints have one shortest form, but a decoder accepts longer ones; only
 			// the decoded values must survive.
 			var m2 Message
-			if err := decodeMessage(k[:], again, &m2); err != nil || m2 != m {
+			if err := decodeMessage(k[:], again, &m2); err != nil || !reflect.DeepEqual(m2, m) {
 				t.Fatalf("re-encoded record decodes to %+v, %v; want %+v", m2, err, m)
 			}
 		}
