@@ -72,6 +72,9 @@ type Engine struct {
 
 	sendWake chan struct{}
 	pollWake chan struct{}
+	// clockTried is closed once the first attempt to learn the network time has ended,
+	// whether it worked or not.
+	clockTried chan struct{}
 
 	tsMu   sync.Mutex // guards lastTs
 	lastTs int64      // the last message timestamp handed out
@@ -141,7 +144,9 @@ func Open(opts Options) (*Engine, error) {
 	e.net = connect(copts)
 	e.active.Store(true)
 	e.ctx, e.cancel = context.WithCancel(context.Background())
-	e.wg.Add(3)
+	e.clockTried = make(chan struct{})
+	e.wg.Add(4)
+	go func() { defer e.wg.Done(); e.syncClock() }()
 	go func() { defer e.wg.Done(); e.pollLoop() }()
 	go func() { defer e.wg.Done(); e.sendLoop() }()
 	go func() { defer e.wg.Done(); e.expireLoop() }()
