@@ -30,9 +30,11 @@ type cluster struct {
 	// that an unbounded node cannot take the machine down with it.
 	rssCap int64
 
-	mu     sync.Mutex // guards procs and capped
+	mu     sync.Mutex // guards procs, capped and last
 	procs  []*exec.Cmd
 	capped []bool
+	// last is each node's memory as the watchdog last read it, kept for a node it killed.
+	last []mem
 
 	stop chan struct{}
 	done chan struct{}
@@ -44,7 +46,7 @@ func startCluster(o options, nodes, swarmSize int) (*cluster, error) {
 		return nil, err
 	}
 	c := &cluster{bin: o.node, env: o.env, dir: dir, rssCap: o.rssCap, stop: make(chan struct{}), done: make(chan struct{}),
-		procs: make([]*exec.Cmd, nodes), capped: make([]bool, nodes)}
+		procs: make([]*exec.Cmd, nodes), capped: make([]bool, nodes), last: make([]mem, nodes)}
 	addrs := make([]string, nodes)
 	for i := range addrs {
 		if addrs[i], err = freePort(); err != nil {
@@ -169,7 +171,14 @@ func (c *cluster) watch() {
 			if pid == 0 {
 				continue
 			}
-			if m, err := readMem(pid); err == nil && m.rss > c.rssCap {
+			m, err := readMem(pid)
+			if err != nil || m.rss == 0 {
+				continue
+			}
+			c.mu.Lock()
+			c.last[i] = m
+			c.mu.Unlock()
+			if m.rss > c.rssCap {
 				c.mu.Lock()
 				if c.procs[i] != nil {
 					c.procs[i].Process.Kill()
@@ -218,10 +227,14 @@ func readMem(pid int) (mem, error) {
 	return m, nil
 }
 
-// memOf is node i's memory; zero once it has exited.
+// memOf is node i's memory; for a node the watchdog killed, what it last read.
 func (c *cluster) memOf(i int) mem {
-	m, _ := readMem(c.pid(i))
-	return m
+	if m, err := readMem(c.pid(i)); err == nil && m.rss > 0 {
+		return m
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.last[i]
 }
 
 // resetPeak starts node i's VmHWM again from its VmRSS now (Linux's clear_refs).
