@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -96,7 +97,9 @@ func New(cfg Config) (*Server, error) {
 		}
 	}()
 	go func() { defer s.wg.Done(); s.sweepLoop() }()
-	s.cfg.Logger.Info("file server started", "listen", s.ln.Addr().String(), "files", len(st.files), "ids", cfg.IDs)
+	// The keys are public: the operator copies them into the network file.
+	s.cfg.Logger.Info("file server started", "listen", s.ln.Addr().String(), "files", len(st.files), "ids", cfg.IDs,
+		"ed25519", hex.EncodeToString(k.ed25519[:]), "x25519", hex.EncodeToString(k.x25519.Public[:]))
 	return s, nil
 }
 
