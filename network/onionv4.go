@@ -375,11 +375,17 @@ func SealV4Response(rand io.Reader, key *crypto.HopKey, r V4Response) ([]byte, e
 
 // SealV4ResponseFrom is SealV4Response for a body of size bytes read from body (a file
 // on disk): the answer is encoded and sealed in one buffer, so a file sent back costs
-// one copy of it.
-func SealV4ResponseFrom(rand io.Reader, key *crypto.HopKey, status int, headers map[string]string, body io.Reader, size int) ([]byte, error) {
+// one copy of it. The answer is built in dst's memory if its capacity suffices (a
+// server may reuse its buffers), in a new buffer otherwise.
+func SealV4ResponseFrom(rand io.Reader, key *crypto.HopKey, dst []byte, status int, headers map[string]string, body io.Reader, size int) ([]byte, error) {
 	meta := v4ResponseMeta(status, headers)
 	ns := hopNonce(key.EncType())
-	buf := make([]byte, ns, ns+2+bencodeLen(len(meta))+bencodeLen(size)+hopTag)
+	total := ns + 2 + bencodeLen(len(meta)) + bencodeLen(size) + hopTag
+	buf := dst[:0]
+	if cap(buf) < total {
+		buf = make([]byte, 0, total)
+	}
+	buf = buf[:ns]
 	buf = append(buf, 'l')
 	buf = appendBencodeString(buf, meta)
 	buf = strconv.AppendInt(buf, int64(size), 10)

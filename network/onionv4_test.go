@@ -320,11 +320,15 @@ func TestSealV4ResponseFrom(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := SealV4ResponseFrom(seeded(2), &sk, 200, h, bytes.NewReader(body), len(body))
+		got, err := SealV4ResponseFrom(seeded(2), &sk, nil, 200, h, bytes.NewReader(body), len(body))
 		if err != nil || !bytes.Equal(got, want) {
 			t.Fatalf("%v: SealV4ResponseFrom differs: %v", enc, err)
 		}
-		if _, err := SealV4ResponseFrom(seeded(2), &sk, 200, h, bytes.NewReader(body[:10]), len(body)); err == nil {
+		dst := make([]byte, 0, len(body)+1000)
+		if inDst, err := SealV4ResponseFrom(seeded(2), &sk, dst, 200, h, bytes.NewReader(body), len(body)); err != nil || !bytes.Equal(inDst, want) || &inDst[0] != &dst[:1][0] {
+			t.Fatalf("%v: SealV4ResponseFrom in dst differs or did not use it: %v", enc, err)
+		}
+		if _, err := SealV4ResponseFrom(seeded(2), &sk, nil, 200, h, bytes.NewReader(body[:10]), len(body)); err == nil {
 			t.Fatal("a short body sealed")
 		}
 		b64 := []byte(base64.StdEncoding.EncodeToString(got))

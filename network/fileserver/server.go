@@ -43,6 +43,7 @@ type Server struct {
 	store *store
 	lim   *rateLimiter
 	mem   *memPool
+	bufs  *bufPool
 
 	ln  net.Listener
 	srv *http.Server
@@ -71,7 +72,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, keys: k, store: st, lim: newRateLimiter(cfg.RateLimit, cfg.RateBurst),
-		mem: &memPool{limit: int64(cfg.MaxMemory) << 20}, stop: make(chan struct{})}
+		mem: &memPool{limit: int64(cfg.MaxMemory) << 20}, bufs: newBufPool(maxOnionBody, int64(cfg.MaxMemory)<<20),
+		stop: make(chan struct{})}
 	s.ln = cfg.Listener
 	if s.ln == nil {
 		if cfg.Listen == "" {
@@ -205,7 +207,10 @@ func (s *Server) serveOnion(w http.ResponseWriter, r *http.Request) {
 	}
 	held := n
 	defer func() { s.mem.give(held) }()
-	body, err := readBody(http.MaxBytesReader(w, r.Body, maxOnionBody), r.ContentLength)
+	body, err := s.readBody(http.MaxBytesReader(w, r.Body, maxOnionBody), r.ContentLength)
+	// The buffer goes back to the pool once the answer is written: the plaintext,
+	// and so the request's headers, live in it until then.
+	defer func() { s.bufs.put(body) }()
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -229,7 +234,6 @@ func (s *Server) serveOnion(w http.ResponseWriter, r *http.Request) {
 	} else {
 		rep = s.handle(rt, header(req.Headers, network.FileTTLHeader), bytes.NewReader(req.Body))
 	}
-	body, plain, req.Body = nil, nil, nil // the upload is on disk: its buffer may go
 	var out []byte
 	if rep.file != nil {
 		defer rep.file.Close()
@@ -243,7 +247,9 @@ func (s *Server) serveOnion(w http.ResponseWriter, r *http.Request) {
 		}
 		h := map[string]string{"content-type": "application/octet-stream",
 			"expires": rep.entry.expires.UTC().Format(http.TimeFormat)}
-		out, err = network.SealV4ResponseFrom(rand.Reader, &key, http.StatusOK, h, rep.file, int(rep.entry.size))
+		buf := s.bufs.get(maxOnionBody)
+		defer func() { s.bufs.put(buf) }()
+		out, err = network.SealV4ResponseFrom(rand.Reader, &key, buf[:0], http.StatusOK, h, rep.file, int(rep.entry.size))
 		if err != nil {
 			http.Error(w, "internal error", http.StatusInternalServerError)
 			return
@@ -291,11 +297,11 @@ func header(h map[string]string, name string) string {
 }
 
 // readBody reads a body of announced length n (or unknown, -1) into one buffer.
-func readBody(r io.Reader, n int64) ([]byte, error) {
+func (s *Server) readBody(r io.Reader, n int64) ([]byte, error) {
 	if n < 0 {
 		return io.ReadAll(r)
 	}
-	buf := make([]byte, n)
+	buf := s.bufs.get(int(n))
 	if _, err := io.ReadFull(r, buf); err != nil {
 		return nil, err
 	}
