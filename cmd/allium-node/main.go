@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"allium/network/fileserver"
 	"allium/network/node"
 	"allium/network/testnet"
 )
@@ -32,7 +33,8 @@ const usage = `allium-node: an Allium storage and onion-relay node.
 
 Usage:
   allium-node run --config FILE        run one node (TOML config: listen, data_dir, registry,
-                                       allowed_proxy_hosts, log_level, rate_limit, ...)
+                                       allowed_proxy_hosts, log_level, rate_limit, ...,
+                                       and [file_server] to run the network's file server)
   allium-node keygen --dir DIR         create a node key in DIR and print its public keys
   allium-node registry --out FILE --keys DIR [--name NAME] [--swarm-size N] ADDRESS...
                                        write a registry for nodes at ip:port ADDRESSes,
@@ -119,7 +121,23 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	return waitForSignal(stop, func(ctx context.Context) error { return n.Shutdown(ctx) }, hup, func() {
+	var files *fileserver.Server
+	if cfg.FileServer.Enabled {
+		level, _ := node.ParseLogLevel(cfg.LogLevel) // node.New checked it
+		cfg.FileServer.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+		if files, err = fileserver.New(cfg.FileServer); err != nil {
+			n.Shutdown(context.Background())
+			return err
+		}
+	}
+	shutdown := func(ctx context.Context) error {
+		var err error
+		if files != nil {
+			err = files.Shutdown(ctx)
+		}
+		return errors.Join(err, n.Shutdown(ctx))
+	}
+	return waitForSignal(stop, shutdown, hup, func() {
 		if err := n.ReloadRegistry(); err != nil {
 			fmt.Fprintln(os.Stderr, "allium-node: reload registry:", err)
 		}
@@ -232,7 +250,7 @@ func runTestnet(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "allium-node: %d nodes running; clients take --network %s\n", tn.Len(), tn.NetworkFile())
+	fmt.Fprintf(os.Stderr, "allium-node: %d nodes and a file server (%s) running; clients take --network %s\n", tn.Len(), tn.FileServerURL(), tn.NetworkFile())
 	fmt.Printf("ready %s\n", tn.Seed())
 	return waitForSignal(stop, func(context.Context) error { return tn.Close() }, nil, nil)
 }

@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"allium/network/fileserver"
 )
 
 // Config is how an operator runs a node. LoadConfig reads it from TOML:
@@ -23,6 +26,9 @@ import (
 //	max_memory = 256                # MB for requests in flight and replies not yet read
 //	max_per_address = 16            # requests one address may have open, body reading included
 //	max_conns_per_address = 32      # connections one address may hold open
+//	[file_server]                   # the network's file server, if this node runs it
+//	enabled = true                  # (fileserver.Config has its keys)
+//	listen = "0.0.0.0:8080"
 type Config struct {
 	Listen            string   `toml:"listen"`
 	DataDir           string   `toml:"data_dir"`
@@ -41,6 +47,10 @@ type Config struct {
 	// the node's requests instead (MaxConcurrent/2).
 	MaxPerAddress      int `toml:"max_per_address"`
 	MaxConnsPerAddress int `toml:"max_conns_per_address"`
+	// FileServer is the file server allium-node runs beside the node when it is
+	// enabled: its own listener (plain HTTP), keys and data directory (default
+	// data_dir/fileserver). Add its host to allowed_proxy_hosts of every node.
+	FileServer fileserver.Config `toml:"file_server"`
 
 	// Listener, if set, is used instead of listening on Listen (testnet hands over the
 	// listener it reserved the port with, so no other process can take the port between).
@@ -103,6 +113,14 @@ func LoadConfig(path string) (Config, error) {
 	if c.DataDir == "" || c.Registry == "" {
 		return c, fmt.Errorf("node: config %s: data_dir and registry are required", path)
 	}
+	if fs := &c.FileServer; fs.Enabled {
+		if fs.Listen == "" {
+			return c, fmt.Errorf("node: config %s: file_server needs listen", path)
+		}
+		if fs.DataDir == "" {
+			fs.DataDir = filepath.Join(c.DataDir, "fileserver")
+		}
+	}
 	return c, nil
 }
 
@@ -160,5 +178,9 @@ func (c Config) MemoryLimit() int64 {
 	if mem <= 0 {
 		mem = defaultMaxMemory
 	}
-	return int64(mem)<<20 + int64(mem)<<18 + 64<<20
+	limit := int64(mem)<<20 + int64(mem)<<18 + 64<<20
+	if c.FileServer.Enabled {
+		limit += c.FileServer.MemoryLimit()
+	}
+	return limit
 }

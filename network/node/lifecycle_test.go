@@ -234,6 +234,35 @@ func TestSampleConfig(t *testing.T) {
 	if c.DataDir != "/var/lib/allium-node" || c.RateLimit != 50 || len(c.AllowedProxyHosts) != 0 {
 		t.Fatalf("%+v", c)
 	}
+	if fs := c.FileServer; fs.Enabled || fs.Listen != "0.0.0.0:8080" || fs.IDs != "decimal" || fs.MaxMemory != 128 {
+		t.Fatalf("file server %+v", fs)
+	}
+}
+
+// TestFileServerConfig checks that an enabled file server needs its own address and
+// keeps its files under the node's data directory unless told otherwise.
+func TestFileServerConfig(t *testing.T) {
+	dir := t.TempDir()
+	write := func(s string) string {
+		p := filepath.Join(dir, "node.toml")
+		if err := os.WriteFile(p, []byte("data_dir = \"/d\"\nregistry = \"/r\"\n"+s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	if _, err := node.LoadConfig(write("[file_server]\nenabled = true\n")); err == nil {
+		t.Fatal("an enabled file server without listen loaded")
+	}
+	c, err := node.LoadConfig(write("[file_server]\nenabled = true\nlisten = \"127.0.0.1:8080\"\n"))
+	if err != nil || c.FileServer.DataDir != "/d/fileserver" {
+		t.Fatalf("%+v, %v", c.FileServer, err)
+	}
+	if c.MemoryLimit() <= (node.Config{}).MemoryLimit() {
+		t.Fatal("the memory limit leaves out the file server")
+	}
+	if _, err := node.LoadConfig(write("[file_server]\nenable = true\n")); err == nil {
+		t.Fatal("an unknown file server key loaded")
+	}
 }
 
 // TestBusy sends a body that never finishes to a node with one request slot: the body
