@@ -29,13 +29,13 @@ func (e *Engine) Cancel(conv crypto.SessionID, ts int64) error {
 	// A message that failed for good (expired or refused) has left the outbox already;
 	// cancelling it just removes it.
 	for _, it := range items {
-		if it.Conversation == conv && it.Timestamp == ts && (it.Kind == kindVisible || it.Kind == kindSyncCopy) {
+		if it.Conversation == conv && it.Timestamp == ts && (it.Kind == kindVisible || it.Kind == kindSyncCopy || it.Kind == kindUpload) {
 			if err := e.st.Dequeue(it.ID); err != nil {
 				return err
 			}
 		}
 	}
-	if _, err := e.st.DeleteMessage(conv, me, ts); err != nil {
+	if _, err := e.deleteMessage(conv, me, ts); err != nil {
 		return err
 	}
 	e.events.push(MessageDeleted{Conversation: conv, Author: me, Timestamp: ts})

@@ -30,7 +30,7 @@ func (e *Engine) Conversation(id crypto.SessionID) (Conversation, bool, error) {
 // before (0: the newest page).
 func (e *Engine) Messages(conv crypto.SessionID, before int64, limit int) ([]Message, error) {
 	ms, err := e.st.Messages(conv, before, limit)
-	return messagesOf(ms), err
+	return e.messagesOf(ms), err
 }
 
 // StartConversation opens (or returns) the conversation with someone, as accepted: we
@@ -120,7 +120,7 @@ func (e *Engine) DeleteConversation(id crypto.SessionID) error {
 
 // DeleteForMe removes one message from this device only.
 func (e *Engine) DeleteForMe(conv, author crypto.SessionID, ts int64) error {
-	ok, err := e.st.DeleteMessage(conv, author, ts)
+	ok, err := e.deleteMessage(conv, author, ts)
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func (e *Engine) DeleteForMe(conv, author crypto.SessionID, ts int64) error {
 // Unsend deletes one of our messages for everyone: here, and on the recipient's devices
 // (and our own) when they receive the request.
 func (e *Engine) Unsend(conv crypto.SessionID, ts int64) error {
-	ok, err := e.st.DeleteMessage(conv, e.SessionID(), ts)
+	ok, err := e.deleteMessage(conv, e.SessionID(), ts)
 	if err != nil {
 		return err
 	}
@@ -256,6 +256,7 @@ func (e *Engine) expireLoop() {
 			if _, err := e.st.DeleteExpired(now); err == nil {
 				convs := map[crypto.SessionID]bool{}
 				for _, m := range gone {
+					e.removeFiles(m.Attachments)
 					e.events.push(MessageDeleted{Conversation: m.Conversation, Author: m.Author, Timestamp: m.Timestamp})
 					convs[m.Conversation] = true
 				}

@@ -52,6 +52,8 @@ type swarm interface {
 	SyncClock(ctx context.Context, pubkey [33]byte) error
 	Paths() []client.Path
 	RebuildPaths(ctx context.Context) error
+	Upload(ctx context.Context, srv client.Server, data []byte, ttl time.Duration) (string, time.Time, error)
+	Download(ctx context.Context, srv client.Server, id string) ([]byte, error)
 	Close() error
 }
 
@@ -72,6 +74,12 @@ type Engine struct {
 
 	sendWake chan struct{}
 	pollWake chan struct{}
+
+	// files is the network's file server, and filesURL its address in attachment
+	// pointers; files is nil on a network without one.
+	files     *client.Server
+	filesURL  string
+	downloads chan download
 
 	tsMu   sync.Mutex // guards lastTs
 	lastTs int64      // the last message timestamp handed out

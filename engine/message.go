@@ -29,6 +29,9 @@ type Message struct {
 	Disappearing Disappearing
 	// Unread: incoming and not read yet.
 	Unread bool
+	// Attachments are the message's files, in the order the sender gave them; its Body
+	// is then their caption.
+	Attachments []Attachment
 }
 
 // Conversation is a conversation with one person: a contact or a message request.
@@ -163,8 +166,8 @@ func disappearingOf(mode uint8, secs uint32) Disappearing {
 	return Disappearing{Mode: DisappearMode(mode), Timer: time.Duration(secs) * time.Second}
 }
 
-func messageOf(m store.Message) Message {
-	return Message{Conversation: m.Conversation, Author: m.Author, Timestamp: m.Timestamp, Arrived: m.Received,
+func (e *Engine) messageOf(m store.Message) Message {
+	return Message{Attachments: e.attachmentsOf(m.Attachments), Conversation: m.Conversation, Author: m.Author, Timestamp: m.Timestamp, Arrived: m.Received,
 		Direction: Direction(m.Direction), Body: m.Body, State: MessageState(m.State),
 		Failure: failureIf(m.State == store.Failed, m.Error), ExpiresAt: m.ExpiresAt,
 		Disappearing: disappearingOf(m.ExpireMode, m.ExpireTimer), Unread: m.Unread}
@@ -177,10 +180,10 @@ func failureIf(failed bool, code string) Failure {
 	return failureOf(code)
 }
 
-func messagesOf(ms []store.Message) []Message {
+func (e *Engine) messagesOf(ms []store.Message) []Message {
 	out := make([]Message, len(ms))
 	for i, m := range ms {
-		out[i] = messageOf(m)
+		out[i] = e.messageOf(m)
 	}
 	return out
 }

@@ -71,7 +71,7 @@ func (e *Engine) receive(data []byte) {
 		// Only the author may unsend a message.
 		if c.UnsendRequest.GetAuthor() == from.String() {
 			t := int64(c.UnsendRequest.GetTimestamp())
-			if ok, _ := e.st.DeleteMessage(from, from, t); ok {
+			if ok, _ := e.deleteMessage(from, from, t); ok {
 				e.events.push(MessageDeleted{Conversation: from, Author: from, Timestamp: t, Unsent: true})
 				e.pushConversation(from)
 			}
@@ -129,13 +129,15 @@ func (e *Engine) receiveData(from crypto.SessionID, ts int64, c *sessionpb.Conte
 		}
 		return
 	}
-	if d.Body == nil {
+	atts := e.offered(d.Attachments)
+	if d.Body == nil && len(atts) == 0 {
 		return
 	}
 	_, existed, _ := e.st.Conversation(from)
 	// Received is set here, not left to the store, so that the event carries it too.
 	m := store.Message{Conversation: from, Author: from, Timestamp: ts, Received: time.Now().UnixMilli(), Direction: store.Incoming,
-		Body: d.GetBody(), State: store.Received, Unread: true, ExpireMode: uint8(c.GetExpirationType()), ExpireTimer: c.GetExpirationTimer()}
+		Body: d.GetBody(), State: store.Received, Unread: true, ExpireMode: uint8(c.GetExpirationType()), ExpireTimer: c.GetExpirationTimer(),
+		Attachments: atts}
 	if m.ExpireMode == store.ExpireAfterSend && m.ExpireTimer > 0 {
 		m.ExpiresAt = ts + int64(m.ExpireTimer)*1000
 	}
@@ -152,10 +154,14 @@ func (e *Engine) receiveData(from crypto.SessionID, ts int64, c *sessionpb.Conte
 		return
 	}
 	if !existed || !conv.Approved {
-		e.events.push(RequestReceived{Message: messageOf(m), Conversation: conversationOf(conv)})
+		e.events.push(RequestReceived{Message: e.messageOf(m), Conversation: conversationOf(conv)})
 		return
 	}
-	e.events.push(MessageReceived{Message: messageOf(m), Conversation: conversationOf(conv)})
+	e.events.push(MessageReceived{Message: e.messageOf(m), Conversation: conversationOf(conv)})
+	// A contact's files are fetched at once; a stranger's wait until asked for.
+	for i := range atts {
+		e.queueDownload(download{conv: from, author: from, ts: ts, index: i})
+	}
 }
 
 // receiveOwn handles a copy of a message we sent from another device.
@@ -172,6 +178,6 @@ func (e *Engine) receiveOwn(ts int64, c *sessionpb.Content) {
 	m := store.Message{Conversation: to, Author: e.SessionID(), Timestamp: ts, Direction: store.Outgoing, Body: d.GetBody(), State: store.Sent}
 	if added, err := e.st.AddMessage(m); err == nil && added {
 		conv, _, _ := e.st.Conversation(to)
-		e.events.push(MessageReceived{Message: messageOf(m), Conversation: conversationOf(conv)})
+		e.events.push(MessageReceived{Message: e.messageOf(m), Conversation: conversationOf(conv)})
 	}
 }

@@ -80,7 +80,7 @@ func (e *Engine) Send(to crypto.SessionID, text string) (Message, error) {
 	if err := e.st.AddOutgoing(m, items...); err != nil {
 		return Message{}, err
 	}
-	queued := messageOf(m)
+	queued := e.messageOf(m)
 	if c, ok, err := e.st.Conversation(to); err == nil && ok {
 		e.events.push(MessageQueued{Message: queued, Conversation: conversationOf(c)})
 		e.events.push(ConversationUpdated{Conversation: conversationOf(c)})
@@ -219,6 +219,10 @@ func (e *Engine) sendDue() time.Duration {
 
 // deliver tries one outbox item once.
 func (e *Engine) deliver(it store.OutboxItem) {
+	if it.Kind == kindUpload {
+		e.upload(it)
+		return
+	}
 	now := e.now().UnixMilli()
 	if now > it.Timestamp+it.TTL {
 		e.finish(it, store.Failed, FailedExpired)
@@ -244,23 +248,13 @@ func (e *Engine) deliver(it store.OutboxItem) {
 		e.finish(it, store.Failed, FailedRefused)
 		return
 	}
-	reason := FailedOffline
-	if errors.Is(err, ErrClockWrong) {
-		reason = FailedClockWrong
-	}
-	it.Attempts++
-	backoff := min(maxBackoff, time.Second<<min(it.Attempts, 10))
-	it.NextAttempt = e.now().Add(backoff).UnixMilli()
-	e.st.UpdateOutbox(it)
-	if it.Kind == kindVisible && it.Attempts >= failAfter {
-		e.setMessageState(it.Conversation, it.Timestamp, store.Failed, reason)
-	}
+	e.retryLater(it, err)
 }
 
 // finish takes a delivered or abandoned item out of the outbox and, for a visible
 // message, sets the message's state in the same transaction, then tells the app.
 func (e *Engine) finish(it store.OutboxItem, st store.MessageState, f Failure) {
-	if it.Kind != kindVisible {
+	if it.Kind != kindVisible && it.Kind != kindUpload {
 		e.st.Finish(it.ID, it.Conversation, e.SessionID(), it.Timestamp, 0, "")
 		return
 	}
