@@ -178,6 +178,14 @@ bench: deps
 	go test -run='^$$' -bench=. -benchtime=1x ./engine
 	scripts/idle-testnet.sh 60
 	scripts/app-perf.sh 30
+	$(MAKE) --no-print-directory bench-node
+
+# bench-node drives real allium-node processes through the abuse scenarios of issue 11
+# (amplification, slow bodies, clients that never read, catch-up, relaying through one
+# guard, idle connections) and prints one line per figure.
+.PHONY: bench-node
+bench-node:
+	scripts/bench-node.sh
 
 # build builds the desktop app (cgo; the first build compiles OpenGL bindings for a few
 # minutes).

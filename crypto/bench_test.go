@@ -112,3 +112,84 @@ func BenchmarkHopEncryptAESGCM(b *testing.B)    { benchmarkHop(b, AESGCM, false)
 func BenchmarkHopDecryptAESGCM(b *testing.B)    { benchmarkHop(b, AESGCM, true) }
 func BenchmarkHopEncryptXChaCha20(b *testing.B) { benchmarkHop(b, XChaCha20, false) }
 func BenchmarkHopDecryptXChaCha20(b *testing.B) { benchmarkHop(b, XChaCha20, true) }
+
+// benchAttachmentSize is a large photo or short video: just under MaxAttachmentSize.
+const benchAttachmentSize = 9_900_000
+
+func BenchmarkEncryptAttachment(b *testing.B) {
+	id := NewIdentity(Seed{1})
+	pt := makeData(benchAttachmentSize)
+	b.SetBytes(benchAttachmentSize)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := EncryptAttachment(id, DomainAttachment, pt); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecryptAttachment(b *testing.B) {
+	ct, key, err := EncryptAttachment(NewIdentity(Seed{1}), DomainAttachment, makeData(benchAttachmentSize))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(benchAttachmentSize)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecryptAttachment(&key, ct); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkEncryptLegacyAttachment(b *testing.B) {
+	pt := makeData(benchAttachmentSize)
+	b.SetBytes(benchAttachmentSize)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, _, err := EncryptLegacyAttachment(rand.Reader, pt, true); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecryptLegacyAttachment(b *testing.B) {
+	blob, key, digest, err := EncryptLegacyAttachment(rand.Reader, makeData(benchAttachmentSize), true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(benchAttachmentSize)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecryptLegacyAttachment(&key, digest[:], benchAttachmentSize, blob); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkEncryptProfilePicture(b *testing.B) {
+	var key ProfileKey
+	pt := makeData(benchAttachmentSize)
+	b.SetBytes(benchAttachmentSize)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := EncryptProfilePicture(rand.Reader, &key, pt); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecryptProfilePicture(b *testing.B) {
+	var key ProfileKey
+	blob, err := EncryptProfilePicture(rand.Reader, &key, makeData(benchAttachmentSize))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(benchAttachmentSize)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecryptProfilePicture(&key, blob); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

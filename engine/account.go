@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"allium/crypto"
@@ -20,6 +21,18 @@ const (
 
 // MaxNameBytes bounds a display name, as Session clients do.
 const MaxNameBytes = 100
+
+// announcedName is a name someone announced, without the characters that override the
+// direction of text (U+202A–U+202E, U+2066–U+2069): in a name they could reorder what
+// is shown next to it, such as the Session ID that tells two people of one name apart.
+func announcedName(name string) string {
+	return strings.Map(func(r rune) rune {
+		if (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
+			return -1
+		}
+		return r
+	}, name)
+}
 
 // CheckName reports whether a display name can be used: a *TooLongError or ErrBadText
 // if not.

@@ -22,23 +22,32 @@ func (e *Engine) Cancel(conv crypto.SessionID, ts int64) error {
 	if m.State == store.Sent || m.State == store.Read {
 		return ErrAlreadySent
 	}
-	items, err := e.st.Outbox()
-	if err != nil {
-		return err
-	}
 	// A message that failed for good (expired or refused) has left the outbox already;
 	// cancelling it just removes it.
-	for _, it := range items {
-		if it.Conversation == conv && it.Timestamp == ts && (it.Kind == kindVisible || it.Kind == kindSyncCopy || it.Kind == kindUpload) {
-			if err := e.st.Dequeue(it.ID); err != nil {
-				return err
-			}
-		}
+	if err := e.dequeueMessage(conv, ts); err != nil {
+		return err
 	}
 	if _, err := e.deleteMessage(conv, me, ts); err != nil {
 		return err
 	}
 	e.events.push(MessageDeleted{Conversation: conv, Author: me, Timestamp: ts})
 	e.pushConversation(conv)
+	return nil
+}
+
+// dequeueMessage takes one of our messages (and its copy for our other devices) out of
+// the outbox, so that it is not delivered after it was cancelled or unsent.
+func (e *Engine) dequeueMessage(conv crypto.SessionID, ts int64) error {
+	items, err := e.st.Outbox()
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		if it.Conversation == conv && it.Timestamp == ts && it.Kind != kindControl {
+			if err := e.st.Dequeue(it.ID); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }

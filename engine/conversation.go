@@ -135,6 +135,11 @@ func (e *Engine) DeleteForMe(conv, author crypto.SessionID, ts int64) error {
 // Unsend deletes one of our messages for everyone: here, and on the recipient's devices
 // (and our own) when they receive the request.
 func (e *Engine) Unsend(conv crypto.SessionID, ts int64) error {
+	// Not yet delivered: it must not be delivered now (the request could otherwise
+	// arrive before the message, which the recipient would then keep).
+	if err := e.dequeueMessage(conv, ts); err != nil {
+		return err
+	}
 	ok, err := e.deleteMessage(conv, e.SessionID(), ts)
 	if err != nil {
 		return err
@@ -168,10 +173,10 @@ func (e *Engine) SetDisappearing(id crypto.SessionID, d Disappearing) error {
 		Flags: proto.Uint32(uint32(sessionpb.DataMessage_EXPIRATION_TIMER_UPDATE)), Profile: e.profile()}}
 	content.ExpirationType = sessionpb.Content_ExpirationType(mode).Enum()
 	content.ExpirationTimer = proto.Uint32(secs)
-	// The update itself lives as long as the timer it sets, as Session stores it; turning
-	// the timer off is kept as long as any message.
 	ttl := ttlContent
-	if secs > 0 {
+	if mode == store.ExpireAfterSend && secs > 0 {
+		// After-send: the update lives as long as the messages it makes disappear, as
+		// Session stores it (PROTOCOL §2.7); an after-read one must wait for the reader.
 		ttl = max(time.Duration(secs)*time.Second, network.MinTTL)
 	}
 	return e.sendControl(id, content, ttl)

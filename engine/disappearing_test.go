@@ -71,3 +71,22 @@ func TestTimerUpdateLivesAsLongAsItsTimer(t *testing.T) {
 		t.Fatalf("the timer update lives %v, want 5m0s", got)
 	}
 }
+
+// TestAnnouncedNameDirectionControls: a name announced with characters that override the
+// direction of text is kept without them.
+func TestAnnouncedNameDirectionControls(t *testing.T) {
+	sw := newMemSwarm()
+	alice := openMem(t, sw, "Alice", Options{})
+	bob := openMem(t, sw, "Bob", Options{})
+	c := &sessionpb.Content{DataMessage: &sessionpb.DataMessage{Body: proto.String("hi"),
+		Profile: &sessionpb.LokiProfile{DisplayName: proto.String("Bob\u202e\u2066 evil")}}}
+	payload, err := bob.seal(alice.SessionID(), time.Now().UnixMilli(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice.receive(payload)
+	conv, _, _ := alice.Conversation(bob.SessionID())
+	if conv.Name != "Bob evil" {
+		t.Fatalf("name %q", conv.Name)
+	}
+}

@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -25,9 +26,9 @@ type download struct {
 }
 
 // offered turns the pointers of a received message into attachments waiting to be
-// fetched. A pointer that could not be fetched or checked (no URL, a key of the wrong
-// length, a size over the limit) is kept as a failed attachment, so that the message
-// says a file was not received rather than hiding it.
+// fetched. A pointer that could not be fetched or checked (ParseFilePointer refuses it,
+// or the file is on a server this network does not use) is kept as a failed attachment,
+// so that the message says a file was not received rather than hiding it.
 func (e *Engine) offered(ptrs []*sessionpb.AttachmentPointer) []store.Attachment {
 	if len(ptrs) == 0 {
 		return nil
@@ -37,14 +38,13 @@ func (e *Engine) offered(ptrs []*sessionpb.AttachmentPointer) []store.Attachment
 	}
 	out := make([]store.Attachment, 0, len(ptrs))
 	for _, p := range ptrs {
-		a := store.Attachment{Name: safeFileName(p.GetFileName()), ContentType: plainType(p.GetContentType()),
-			Size: int64(p.GetSize()), Voice: p.GetFlags()&uint32(sessionpb.AttachmentPointer_VOICE_MESSAGE) != 0,
-			State: uint8(AttachmentOffered)}
+		a := store.Attachment{Name: SanitizeFileName(p.GetFileName()), ContentType: plausibleContentType(p.GetContentType()),
+			Size: int64(p.GetSize()), Voice: p.GetFlags()&attachmentVoiceMessage != 0, State: uint8(AttachmentOffered)}
 		if w, h := p.GetWidth(), p.GetHeight(); w > 0 && h > 0 && w <= 1<<15 && h <= 1<<15 {
 			a.Width, a.Height = int(w), int(h)
 		}
 		a.Pointer, _ = proto.Marshal(p)
-		if _, err := e.fileSource(p); err != nil || a.Size <= 0 || a.Size > MaxFileSize {
+		if _, err := e.fileSource(p); err != nil {
 			a.State = uint8(AttachmentFailed)
 		}
 		out = append(out, a)
@@ -52,59 +52,22 @@ func (e *Engine) offered(ptrs []*sessionpb.AttachmentPointer) []store.Attachment
 	return out
 }
 
-// plainType keeps a content type only if it looks like one (type/subtype, printable).
-func plainType(ct string) string {
-	if len(ct) > 100 || strings.Count(ct, "/") != 1 || strings.ContainsFunc(ct, func(r rune) bool { return r <= ' ' || r > '~' }) {
-		return "application/octet-stream"
+// fileSource checks a pointer and where its file is. Files are fetched only from the
+// network's own file server, through an onion path: a URL naming another host could
+// learn who reads the message.
+func (e *Engine) fileSource(p *sessionpb.AttachmentPointer) (FilePointer, error) {
+	fp, err := ParseFilePointer(p)
+	if err != nil {
+		return fp, err
 	}
-	return ct
-}
-
-// fileSource checks where a pointer's file is and returns its id on our file server.
-// Files are fetched only from the network's own file server, through an onion path: a
-// URL naming another host could learn who reads the message.
-func (e *Engine) fileSource(p *sessionpb.AttachmentPointer) (string, error) {
 	if e.files == nil {
-		return "", errNoFileServer
+		return fp, errNoFileServer
 	}
-	u, err := url.Parse(p.GetUrl())
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-		return "", errors.New("engine: the file's address is not a web address")
+	u, err := url.Parse(fp.Server)
+	if err != nil || !strings.EqualFold(u.Hostname(), e.files.Host) {
+		return fp, fmt.Errorf("%w: the file is on a server this network does not use", ErrInvalidAttachment)
 	}
-	if !strings.EqualFold(u.Hostname(), e.files.Host) {
-		return "", errors.New("engine: the file is on a server this network does not use")
-	}
-	id, ok := strings.CutPrefix(u.Path, "/file/")
-	if !ok {
-		id, ok = strings.CutPrefix(u.Path, "/files/")
-	}
-	if !ok || id == "" || len(id) > 64 || strings.ContainsAny(id, "/?#%") {
-		return "", errors.New("engine: the file's address names no file")
-	}
-	switch len(p.GetKey()) {
-	case 64:
-		if len(p.GetDigest()) != 32 {
-			return "", errors.New("engine: the file has no digest to check it by")
-		}
-	case 32:
-		if !deterministic(u.Fragment) {
-			return "", errors.New("engine: the file's key does not match its encryption")
-		}
-	default:
-		return "", errors.New("engine: the file's key has the wrong length")
-	}
-	return id, nil
-}
-
-// deterministic reports whether a URL fragment marks deterministic encryption: "d"
-// among its &-separated parts, as libsession writes it, or "d=" as Session Desktop does.
-func deterministic(fragment string) bool {
-	for _, part := range strings.Split(fragment, "&") {
-		if part == "d" || strings.HasPrefix(part, "d=") {
-			return true
-		}
-	}
-	return false
+	return fp, nil
 }
 
 // Download fetches one attachment of a message now: a stranger's file that waits to be
@@ -166,14 +129,14 @@ func (e *Engine) fetch(d download) {
 		e.setAttachment(d, func(a *store.Attachment) { a.State = uint8(AttachmentFailed) })
 		return
 	}
-	id, err := e.fileSource(&p)
+	fp, err := e.fileSource(&p)
 	if err != nil {
 		e.setAttachment(d, func(a *store.Attachment) { a.State = uint8(AttachmentFailed) })
 		return
 	}
 	e.setAttachment(d, func(a *store.Attachment) { a.State = uint8(AttachmentDownloading) })
 	ctx, cancel := e.fileContext()
-	blob, err := e.net.Download(ctx, *e.files, id)
+	blob, err := e.net.Download(ctx, *e.files, fp.FileID)
 	cancel()
 	if e.ctx.Err() != nil {
 		e.setAttachment(d, func(a *store.Attachment) { a.State = uint8(AttachmentOffered) })
@@ -187,8 +150,7 @@ func (e *Engine) fetch(d download) {
 	case err != nil:
 		state = AttachmentFailed
 	default:
-		u, _ := url.Parse(p.GetUrl())
-		plain, derr := decryptFile(blob, p.GetKey(), p.GetDigest(), int64(p.GetSize()), deterministic(u.Fragment))
+		plain, derr := decryptFile(&fp, blob)
 		if derr != nil {
 			state = AttachmentFailed
 			break

@@ -141,7 +141,7 @@ func (e *Engine) copyIn(f File) (store.Attachment, error) {
 	if name == "" {
 		name = filepath.Base(f.Path)
 	}
-	name = safeFileName(name)
+	name = SanitizeFileName(name)
 	if fi.Size() > MaxFileSize {
 		return store.Attachment{}, &FileTooLargeError{Name: name, Size: fi.Size(), Limit: MaxFileSize}
 	}
@@ -214,36 +214,6 @@ func (e *Engine) deleteMessage(conv, author crypto.SessionID, ts int64) (bool, e
 	return ok, err
 }
 
-// safeFileName makes a received or chosen name safe to save under: no directories, no
-// control characters, no leading dots, at most 120 bytes; "file" if nothing is left.
-func safeFileName(name string) string {
-	name = name[strings.LastIndexAny(name, `/\`)+1:]
-	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || strings.ContainsRune(`<>:"|?*`, r) || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) {
-			return -1
-		}
-		return r
-	}, name)
-	name = strings.TrimLeft(strings.TrimSpace(name), ".")
-	for len(name) > 120 {
-		ext := filepath.Ext(name)
-		if len(ext) > 16 {
-			ext = ""
-		}
-		cut := 120 - len(ext)
-		for cut > 0 && !utf8Start(name[cut]) {
-			cut--
-		}
-		name = name[:cut] + ext
-	}
-	if name == "" {
-		return "file"
-	}
-	return name
-}
-
-func utf8Start(b byte) bool { return b&0xc0 != 0x80 }
-
 // errNoFileServer: the network has no file server, so attachments cannot be sent.
 var errNoFileServer = errors.New("engine: this network has no file server")
 
@@ -251,7 +221,33 @@ var errNoFileServer = errors.New("engine: this network has no file server")
 // points at it may wait in a swarm.
 const fileTTL = ttlContent
 
-// uploadContext bounds one upload or download attempt.
+// fileContext bounds one upload or download attempt.
 func (e *Engine) fileContext() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(e.ctx, 2*time.Minute)
+}
+
+// encryptFile encrypts a file for upload with the scheme Session Desktop sends by default
+// today (1.17.17): the legacy one, AES-256-CBC with HMAC-SHA256, padded, with its 64-byte
+// key and SHA-256 digest in the pointer. Desktop sends libsession's deterministic scheme
+// only behind a feature flag that is off by default, and every client decrypts legacy
+// files, so these reach everyone.
+func encryptFile(data []byte) (blob, key, digest []byte, err error) {
+	blob, k, d, err := crypto.EncryptLegacyAttachment(rand.Reader, data, true)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return blob, k[:], d[:], nil
+}
+
+// decryptFile decrypts a downloaded file with the scheme its pointer names. Anything
+// that fails to check is crypto.ErrDecrypt, and nothing of it is kept.
+func decryptFile(fp *FilePointer, blob []byte) ([]byte, error) {
+	if fp.Deterministic {
+		plain, err := crypto.DecryptAttachment(&fp.DeterministicKey, blob)
+		if err == nil && len(plain) != fp.Size {
+			return nil, crypto.ErrDecrypt
+		}
+		return plain, err
+	}
+	return crypto.DecryptLegacyAttachment(&fp.LegacyKey, fp.Digest, fp.Size, blob)
 }

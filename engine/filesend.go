@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"image"
 	_ "image/gif" // pictures' sizes, for the recipient's layout
 	_ "image/jpeg"
@@ -53,7 +54,7 @@ func (e *Engine) SendFiles(to crypto.SessionID, text string, files []File) (Mess
 			if name == "" {
 				name = filepath.Base(f.Path)
 			}
-			return Message{}, &FileTooLargeError{Name: safeFileName(name), Size: fi.Size(), Limit: MaxFileSize}
+			return Message{}, &FileTooLargeError{Name: SanitizeFileName(name), Size: fi.Size(), Limit: MaxFileSize}
 		}
 	}
 	conv, exists, err := e.st.Conversation(to)

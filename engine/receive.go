@@ -97,7 +97,7 @@ func profileOf(c *sessionpb.Content) *sessionpb.LokiProfile {
 
 // learnName keeps the newest display name a sender announced.
 func (e *Engine) learnName(from crypto.SessionID, p *sessionpb.LokiProfile) {
-	name := p.GetDisplayName()
+	name := announcedName(p.GetDisplayName())
 	if name == "" || CheckName(name) != nil {
 		return
 	}
@@ -124,6 +124,9 @@ func (e *Engine) receiveData(from crypto.SessionID, ts int64, c *sessionpb.Conte
 	d := c.DataMessage
 	if d.GetFlags()&uint32(sessionpb.DataMessage_EXPIRATION_TIMER_UPDATE) != 0 {
 		mode, timer := uint8(c.GetExpirationType()), c.GetExpirationTimer()
+		if (mode != store.ExpireAfterRead && mode != store.ExpireAfterSend) || timer == 0 {
+			mode, timer = store.ExpireNone, 0 // off, however the sender wrote it
+		}
 		if cv, err := e.st.UpdateConversation(from, func(cv *store.Conversation) { cv.ExpireMode, cv.ExpireTimer = mode, timer }); err == nil {
 			e.events.push(ConversationUpdated{Conversation: conversationOf(cv)})
 		}
@@ -146,8 +149,8 @@ func (e *Engine) receiveData(from crypto.SessionID, ts int64, c *sessionpb.Conte
 		return // a duplicate (same sender and time) is shown once
 	}
 	conv, err := e.st.UpdateConversation(from, func(cv *store.Conversation) {
-		if p := d.Profile; p != nil && cv.Name == "" && CheckName(p.GetDisplayName()) == nil {
-			cv.Name, cv.NameUpdated = p.GetDisplayName(), int64(p.GetLastUpdateSeconds())
+		if p := d.Profile; p != nil && cv.Name == "" && CheckName(announcedName(p.GetDisplayName())) == nil {
+			cv.Name, cv.NameUpdated = announcedName(p.GetDisplayName()), int64(p.GetLastUpdateSeconds())
 		}
 	})
 	if err != nil {

@@ -228,6 +228,16 @@ func (e *Engine) deliver(it store.OutboxItem) {
 		e.finish(it, store.Failed, FailedExpired)
 		return
 	}
+	if it.Kind == kindVisible || it.Kind == kindSyncCopy {
+		// sendDue works from a snapshot of the outbox: the message may have been
+		// cancelled or unsent since, and must not go out then.
+		if _, ok, err := e.st.Message(it.Conversation, e.SessionID(), it.Timestamp); err != nil || !ok {
+			if err == nil {
+				e.st.Dequeue(it.ID)
+			}
+			return
+		}
+	}
 	pk := [33]byte(it.Recipient)
 	// The message expires its TTL after its own time, whenever this attempt is made. A
 	// retry stores the same bytes, hence the same hash: the swarm and the recipient see
@@ -272,19 +282,34 @@ func (e *Engine) finish(it store.OutboxItem, st store.MessageState, f Failure) {
 	e.pushConversation(it.Conversation)
 }
 
-// learnClock asks the network for its time before the first message is stamped, so that a
-// computer whose clock is off dates its messages as the network does. It waits a few
-// seconds at most: offline, the message is stamped with this computer's clock.
+// syncClock learns the network time as the engine starts, so that a computer whose clock
+// is off dates its messages as the network does.
+func (e *Engine) syncClock() {
+	defer close(e.clockTried)
+	ctx, cancel := context.WithTimeout(e.ctx, clockWait)
+	defer cancel()
+	if err := e.net.SyncClock(ctx, [33]byte(e.SessionID())); err != nil {
+		e.log.Debug("network time", "err", err)
+	}
+}
+
+// learnClock waits, before the first message of a run is stamped, for the first attempt to
+// learn the network time to end: a few seconds at most, and not at all once it has ended
+// (offline, messages are stamped with this computer's clock).
 func (e *Engine) learnClock() {
 	if e.net.ClockKnown() {
 		return
 	}
-	ctx, cancel := context.WithTimeout(e.ctx, clockWait)
-	defer cancel()
-	e.net.SyncClock(ctx, [33]byte(e.SessionID()))
+	t := time.NewTimer(clockWait)
+	defer t.Stop()
+	select {
+	case <-e.clockTried:
+	case <-t.C:
+	case <-e.ctx.Done():
+	}
 }
 
-// clockWait bounds how long a send waits to learn the network time.
+// clockWait bounds how long the first send waits to learn the network time.
 const clockWait = 5 * time.Second
 
 // setMessageState updates one of our messages and tells the app.

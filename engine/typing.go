@@ -24,14 +24,15 @@ func (e *Engine) peerTyping(from crypto.SessionID, typing bool) {
 	if typing {
 		var t *time.Timer
 		t = time.AfterFunc(e.opts.TypingTimeout, func() {
+			// The event is pushed under the lock (push never blocks), so that a new start
+			// cannot be pushed between the decision and this stop.
 			e.typingMu.Lock()
-			current := e.typingTimers[from] == t
-			if current {
+			defer e.typingMu.Unlock()
+			if e.typingTimers[from] == t {
 				delete(e.typingTimers, from)
-			}
-			e.typingMu.Unlock()
-			if current && e.ctx.Err() == nil {
-				e.events.push(TypingChanged{Conversation: from, Typing: false})
+				if e.ctx.Err() == nil {
+					e.events.push(TypingChanged{Conversation: from, Typing: false})
+				}
 			}
 		})
 		e.typingTimers[from] = t

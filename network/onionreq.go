@@ -48,17 +48,24 @@ func BuildOnion(rand io.Reader, enc crypto.EncType, path []OnionHop, dest OnionH
 		return req, err
 	}
 	req.Key = key
-	next := dest.Ed25519
+	req.Body, err = wrapPath(rand, enc, path, dest.Ed25519, eph, ct, layer)
+	return req, err
+}
+
+// wrapPath adds one layer per node of path, from the last to the guard, around ct (sealed
+// under eph for the node next, which follows the path), and returns the body to post to
+// the guard. buf is scratch space.
+func wrapPath(rand io.Reader, enc crypto.EncType, path []OnionHop, next, eph [32]byte, ct, buf []byte) ([]byte, error) {
+	var err error
 	for i := len(path) - 1; i >= 0; i-- {
-		layer = AppendOnionPayload(layer[:0], ct, relayJSON(next, eph, enc))
-		eph, ct, _, err = sealLayer(rand, enc, &path[i].X25519, layer)
+		buf = AppendOnionPayload(buf[:0], ct, relayJSON(next, eph, enc))
+		eph, ct, _, err = sealLayer(rand, enc, &path[i].X25519, buf)
 		if err != nil {
-			return req, err
+			return nil, err
 		}
 		next = path[i].Ed25519
 	}
-	req.Body = AppendOnionPayload(nil, ct, edgeJSON(eph, enc))
-	return req, nil
+	return AppendOnionPayload(nil, ct, edgeJSON(eph, enc)), nil
 }
 
 // sealLayer encrypts one layer to a node under a fresh one-time key.

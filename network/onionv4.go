@@ -230,17 +230,8 @@ func BuildOnionToServer(rand io.Reader, enc crypto.EncType, path []OnionHop, srv
 	if err != nil {
 		return req, err
 	}
-	next := path[last].Ed25519
-	for i := last - 1; i >= 0; i-- {
-		layer = AppendOnionPayload(layer[:0], ct, relayJSON(next, eph, enc))
-		eph, ct, _, err = sealLayer(rand, enc, &path[i].X25519, layer)
-		if err != nil {
-			return req, err
-		}
-		next = path[i].Ed25519
-	}
-	req.Body = AppendOnionPayload(nil, ct, edgeJSON(eph, enc))
-	return req, nil
+	req.Body, err = wrapPath(rand, enc, path[:last], path[last].Ed25519, eph, ct, layer)
+	return req, err
 }
 
 // OpenServerLayer is the server's side of an onion request v4: body is what the last

@@ -14,6 +14,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -52,7 +53,13 @@ func Claim(dir string) (*Owner, error) {
 		return nil, err
 	}
 	for try := 0; ; try++ {
-		if err := askToShow(path); err == nil {
+		conn, err := net.DialTimeout("unix", path, time.Second)
+		if err == nil {
+			// Someone listens: the owner is alive, even if it is slow to answer, and its
+			// socket must never be taken from it.
+			if err := askToShow(conn); err != nil {
+				return nil, fmt.Errorf("%w (it did not answer: %v)", ErrRunning, err)
+			}
 			return nil, ErrRunning
 		}
 		ln, err := net.Listen("unix", path)
@@ -62,7 +69,7 @@ func Claim(dir string) (*Owner, error) {
 		if try > 0 {
 			return nil, fmt.Errorf("instance: listen on %s: %w", path, err)
 		}
-		// Nobody answers: the socket is left from a process that is gone.
+		// Nobody can be reached on it: the socket is left from a process that is gone.
 		os.Remove(path)
 	}
 }
@@ -74,8 +81,8 @@ func socketPath(dir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("instance: %w", err)
 	}
-	if err := os.MkdirAll(abs, 0o700); err != nil {
-		return "", fmt.Errorf("instance: %w", err)
+	if err := privateDir(abs); err != nil {
+		return "", err
 	}
 	if p := filepath.Join(abs, socketName); len(p) <= maxSocketPath {
 		return p, nil
@@ -86,8 +93,8 @@ func socketPath(dir string) (string, error) {
 	}
 	sum := sha256.Sum256([]byte(abs))
 	short := filepath.Join(cache, "allium")
-	if err := os.MkdirAll(short, 0o700); err != nil {
-		return "", fmt.Errorf("instance: %w", err)
+	if err := privateDir(short); err != nil {
+		return "", err
 	}
 	p := filepath.Join(short, hex.EncodeToString(sum[:8])+".sock")
 	if len(p) > maxSocketPath {
@@ -96,13 +103,30 @@ func socketPath(dir string) (string, error) {
 	return p, nil
 }
 
-// askToShow asks the owner listening on path to show its window, and waits for it to
-// say it did.
-func askToShow(path string) error {
-	conn, err := net.DialTimeout("unix", path, time.Second)
-	if err != nil {
-		return err
+// privateDir makes dir, or makes an existing one, readable by this user alone: the
+// socket in it lets whoever reaches it bring the window to the front.
+func privateDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("instance: %w", err)
 	}
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return fmt.Errorf("instance: %w", err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("instance: %s is not a directory", dir)
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return fmt.Errorf("instance: %w", err)
+		}
+	}
+	return nil
+}
+
+// askToShow asks the owner at the other end of conn to show its window, and waits for it
+// to say it did.
+func askToShow(conn net.Conn) error {
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(replyWait))
 	if _, err := conn.Write([]byte(showRequest)); err != nil {
@@ -124,12 +148,25 @@ func (o *Owner) Serve(show func()) {
 	o.wg.Add(1)
 	go func() {
 		defer o.wg.Done()
+		// Each launch is answered on its own goroutine, a few at a time, so that one
+		// connection that says nothing cannot keep the next launch waiting.
+		busy := make(chan struct{}, 4)
 		for {
 			conn, err := o.ln.Accept()
 			if err != nil {
 				return // closed
 			}
-			o.answer(conn, show)
+			select {
+			case busy <- struct{}{}:
+				o.wg.Add(1)
+				go func() {
+					defer o.wg.Done()
+					defer func() { <-busy }()
+					o.answer(conn, show)
+				}()
+			default:
+				conn.Close()
+			}
 		}
 	}()
 }

@@ -69,3 +69,31 @@ func TestLongProfilePath(t *testing.T) {
 		t.Fatalf("second claim: %v, want ErrRunning", err)
 	}
 }
+
+// A connection that never says anything (another program, or a launch that hangs) must
+// neither keep the next launch from being answered nor let it take the owner's socket.
+func TestSilentConnection(t *testing.T) {
+	dir := t.TempDir()
+	first, err := Claim(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	var shown atomic.Int32
+	first.Serve(func() { shown.Add(1) })
+	path, err := socketPath(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	silent, err := net.Dial("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	if _, err := Claim(dir); !errors.Is(err, ErrRunning) {
+		t.Fatalf("claim beside a silent connection: %v, want ErrRunning", err)
+	}
+	if shown.Load() != 1 {
+		t.Fatalf("the owner was asked %d times to show its window, want 1", shown.Load())
+	}
+}

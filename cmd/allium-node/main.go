@@ -42,15 +42,18 @@ Usage:
   allium-node --version                print the version
 `
 
-// gcPercent: a node's live heap is small (a few MB) while every request allocates its
-// buffers, so Go's default (collect at 100 % growth) collects very often. At 400 % it
-// collects about a quarter as often, for a few MB more memory; relaying onion requests
-// then costs less CPU per hop (see BENCHMARKS.md). Alone, 400 % would also let a burst
-// of large replies grow the heap to five times what they hold, so `run` caps the heap
-// with a soft memory limit from the config (node.Config.MemoryLimit): under it the
-// collector runs as GOGC says, near it as often as it must. GOGC and GOMEMLIMIT in the
-// environment still win.
-const gcPercent = 400
+// gcPercent is Go's default, chosen from measurement (BENCHMARKS.md, "Node under
+// abuse"). A node's live heap is a few MB until a large reply passes through it, and the
+// heap grows to (1 + GOGC/100) times what was live at the last collection: at 400 a
+// 7.4 MB batch reply relayed through an onion path raised a node's memory by
+// 121 – 138 MB (target: under 100 MB), and 100 clients that never read their replies
+// held 384 – 390 MB (target: under 300 MB) even with the soft memory limit below; at
+// 200, 86 – 104 MB and 308 – 313 MB. At 100 they are 69 – 78 MB and 205 – 210 MB.
+// The price is CPU for small requests: relaying costs more per hop than at 400 (see
+// the relay figures there). The soft memory limit from the config
+// (node.Config.MemoryLimit) stays as a ceiling the collector keeps under. GOGC and
+// GOMEMLIMIT in the environment still win, for an operator who prefers throughput.
+const gcPercent = 100
 
 func main() {
 	if os.Getenv("GOGC") == "" {

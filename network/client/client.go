@@ -63,7 +63,9 @@ type Client struct {
 	tr   *transport
 	pool *pool
 
-	netMu sync.Mutex // serialises bootstrap and path building
+	// building serialises bootstrap and path building; it is a channel so that a request
+	// waiting for it gives up when its context ends.
+	building chan struct{}
 
 	stateMu sync.Mutex    // serialises state changes, so OnStatus sees them in order
 	status  atomic.Uint32 // a Status
@@ -95,9 +97,10 @@ func New(opts Options) *Client {
 	}
 	c := &Client{
 		opts: opts, log: log,
-		tr:     newTransport(opts.Seeds),
-		pool:   newPool(opts.Diverse),
-		sticky: make(map[stickyKey][32]byte),
+		tr:       newTransport(opts.Seeds),
+		pool:     newPool(opts.Diverse),
+		sticky:   make(map[stickyKey][32]byte),
+		building: make(chan struct{}, 1),
 	}
 	c.pool.setNodes(opts.Nodes)
 	c.ctx, c.cancel = context.WithCancel(context.Background())
@@ -212,8 +215,12 @@ func (c *Client) refreshNodes(ctx context.Context) error {
 
 // ensurePaths builds paths until pathCount are ready.
 func (c *Client) ensurePaths(ctx context.Context) error {
-	c.netMu.Lock()
-	defer c.netMu.Unlock()
+	select {
+	case c.building <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-c.building }()
 	built := false
 	for c.pool.pathsReady() < pathCount {
 		if c.pool.size() == 0 {

@@ -61,8 +61,11 @@ func (c *Client) Do(ctx context.Context, srv Server, r Request) (Response, error
 			return Response{}, err
 		}
 		if err := c.ensurePaths(ctx); err != nil {
-			c.setStatus(Offline)
-			return Response{}, fmt.Errorf("%w: %v", ErrUnreachable, err)
+			if ctx.Err() != nil {
+				return Response{}, ctx.Err()
+			}
+			c.setOffline(err)
+			return Response{}, fmt.Errorf("%w: %w", ErrUnreachable, err)
 		}
 		pa, ok := c.pool.anyPath()
 		if !ok {

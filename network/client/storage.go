@@ -42,6 +42,9 @@ func (c *Client) do(ctx context.Context, k call) ([]byte, Node, error) {
 			return nil, Node{}, err
 		}
 		if err := c.ensurePaths(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil, Node{}, ctx.Err() // the caller gave up: that says nothing of the network
+			}
 			c.setOffline(err)
 			return nil, Node{}, fmt.Errorf("%w: %w", ErrUnreachable, err)
 		}

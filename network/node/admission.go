@@ -92,12 +92,23 @@ func (c *countedConn) Close() error {
 	return c.Conn.Close()
 }
 
-// remoteAddr is the source address of a peer address; IPv4 in IPv6 counts as IPv4,
-// so one client cannot hold two shares.
+// remoteAddr is the source a peer address counts as: IPv4 in IPv6 counts as IPv4, so
+// one client cannot hold two shares, and an IPv6 address counts as its /64, the block
+// one host is given, so that a host cannot take a share per address of its block.
 func remoteAddr(s string) netip.Addr {
 	ap, err := netip.ParseAddrPort(s)
 	if err != nil {
 		return netip.Addr{}
 	}
-	return ap.Addr().Unmap()
+	return sourceOf(ap.Addr())
+}
+
+// sourceOf is the source an address counts as (see remoteAddr).
+func sourceOf(a netip.Addr) netip.Addr {
+	a = a.Unmap()
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.Addr()
+	}
+	return a
 }

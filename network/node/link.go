@@ -257,6 +257,12 @@ func (n *Node) serveLink(c *tls.Conn) {
 	defer cancel()
 	from := c.RemoteAddr().String()
 	src := remoteAddr(from)
+	// Links are for the network's nodes: a client that asks for one would skip the
+	// request rate its address is held to on HTTPS.
+	if !n.reg.Load().HasAddr(src) {
+		c.Close()
+		return
+	}
 	w := newFrameWriter(c, writeTimeout)
 	go w.run()
 	answer := func(id uint32, status int, body []byte, done func()) {

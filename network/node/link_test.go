@@ -197,3 +197,26 @@ func TestLinkAfterRestart(t *testing.T) {
 		t.Fatalf("after the restart: %d", st)
 	}
 }
+
+// TestLinkOnlyForNodes: a client that asks for a relay link (to skip the request rate its
+// address is held to) is refused one; the network's nodes still get theirs.
+func TestLinkOnlyForNodes(t *testing.T) {
+	n := startNet(t, 2, 2, nil)
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.9")}, Timeout: 5 * time.Second}
+	raw, err := d.Dial("tcp", n.reg.Peers[0].Addr.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := tls.Client(raw, &tls.Config{InsecureSkipVerify: true, NextProtos: []string{"allium-relay/1", "http/1.1"}})
+	defer c.Close()
+	if err := c.Handshake(); err != nil {
+		t.Fatal(err)
+	}
+	if c.ConnectionState().NegotiatedProtocol == "allium-relay/1" {
+		writeFrame(t, c, 1, 3, []byte("bad"))
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		if _, err := bufio.NewReader(c).ReadByte(); err == nil {
+			t.Fatal("a client that is not a node of the network got a relay link")
+		}
+	}
+}

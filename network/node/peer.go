@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"syscall"
 	"time"
 
 	"allium/network"
@@ -271,12 +272,8 @@ func (n *Node) syncOnce(ctx context.Context) {
 		}
 		n.syncMu.Unlock()
 		if err != nil {
-			// A transport error names the peer's URL; the log says only what failed.
-			logged := err
-			if ue, ok := errors.AsType[*url.Error](err); ok {
-				logged = ue.Err
-			}
-			n.log.Warn("catch-up from a swarm peer failed", "failures", b.failures, "retry_in", b.next.Sub(now).Round(time.Second), "err", logged)
+			// A transport error names the peer's address; the log says only what failed.
+			n.log.Warn("catch-up from a swarm peer failed", "failures", b.failures, "retry_in", b.next.Sub(now).Round(time.Second), "err", failureKind(err))
 			n.log.Debug("catch-up failed", "peer", p.EdHex(), "err", err)
 		}
 	}
@@ -375,4 +372,22 @@ func (n *Node) pruneLoop() {
 		}
 		n.limiter.forget(now)
 	}
+}
+
+// failureKind says what kind of failure err is, without the addresses a transport error
+// carries.
+func failureKind(err error) string {
+	var ne net.Error
+	var ue *url.Error
+	switch {
+	case errors.As(err, &ne) && ne.Timeout():
+		return "timeout"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "connection closed"
+	case errors.As(err, &ue):
+		return "transport error"
+	}
+	return err.Error()
 }
