@@ -3,10 +3,12 @@ package network
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -57,6 +59,14 @@ type V4Response struct {
 // The meta JSON has its keys in the order method, endpoint, headers, as Session Desktop
 // writes them (the server does not depend on the order).
 func EncodeV4Request(r V4Request) ([]byte, error) {
+	meta, err := v4Meta(r)
+	if err != nil {
+		return nil, err
+	}
+	return appendV4Request(make([]byte, 0, len(meta)+len(r.Body)+24), meta, r.Body), nil
+}
+
+func v4Meta(r V4Request) ([]byte, error) {
 	if !strings.HasPrefix(r.Endpoint, "/") {
 		return nil, fmt.Errorf("%w: endpoint %q does not start with /", ErrBadV4, r.Endpoint)
 	}
@@ -67,13 +77,16 @@ func EncodeV4Request(r V4Request) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadV4, err)
 	}
-	b := make([]byte, 0, len(meta)+len(r.Body)+24)
+	return meta, nil
+}
+
+func appendV4Request(b, meta, body []byte) []byte {
 	b = append(b, 'l')
 	b = appendBencodeString(b, meta)
-	if r.Body != nil {
-		b = appendBencodeString(b, r.Body)
+	if body != nil {
+		b = appendBencodeString(b, body)
 	}
-	return append(b, 'e'), nil
+	return append(b, 'e')
 }
 
 // ParseV4Request parses the plaintext a server decrypted from an onion request v4. The
@@ -107,10 +120,7 @@ func ParseV4Request(b []byte) (V4Request, error) {
 
 // EncodeV4Response returns the bencoded plaintext of a server's answer.
 func EncodeV4Response(r V4Response) []byte {
-	meta, _ := json.Marshal(struct {
-		Code    int               `json:"code"`
-		Headers map[string]string `json:"headers"`
-	}{r.Status, r.Headers}) // a map of strings always marshals
+	meta := v4ResponseMeta(r.Status, r.Headers)
 	b := make([]byte, 0, len(meta)+len(r.Body)+24)
 	b = append(b, 'l')
 	b = appendBencodeString(b, meta)
@@ -142,6 +152,17 @@ func ParseV4Response(b []byte) (V4Response, error) {
 	}
 	return r, nil
 }
+
+func v4ResponseMeta(status int, headers map[string]string) []byte {
+	meta, _ := json.Marshal(struct {
+		Code    int               `json:"code"`
+		Headers map[string]string `json:"headers"`
+	}{status, headers}) // a map of strings always marshals
+	return meta
+}
+
+// bencodeLen is the length of a bencoded string of n bytes.
+func bencodeLen(n int) int { return len(strconv.Itoa(n)) + 1 + n }
 
 func appendBencodeString(b, s []byte) []byte {
 	b = strconv.AppendInt(b, int64(len(s)), 10)
@@ -203,6 +224,37 @@ type ServerHop struct {
 // the server's host, port, protocol and the v4 target, with the ephemeral key the
 // server's layer uses (PROTOCOL §5.5).
 func BuildOnionToServer(rand io.Reader, enc crypto.EncType, path []OnionHop, srv ServerHop, plaintext []byte) (OnionRequest, error) {
+	return buildV4Onion(rand, enc, path, srv, len(plaintext), func(b []byte) []byte { return append(b, plaintext...) })
+}
+
+// BuildV4Onion encodes r and wraps it as BuildOnionToServer does. The request is encoded
+// into one buffer with room for every layer, and each layer is sealed in place, so a
+// request carrying a file costs one copy of the file, not one per layer.
+func BuildV4Onion(rand io.Reader, enc crypto.EncType, path []OnionHop, srv ServerHop, r V4Request) (OnionRequest, error) {
+	meta, err := v4Meta(r)
+	if err != nil {
+		return OnionRequest{}, err
+	}
+	size := 2 + bencodeLen(len(meta))
+	if r.Body != nil {
+		size += bencodeLen(len(r.Body))
+	}
+	return buildV4Onion(rand, enc, path, srv, size, func(b []byte) []byte { return appendV4Request(b, meta, r.Body) })
+}
+
+// hopTag is the authentication tag's size in both hop ciphers (AES-GCM, Poly1305); the
+// rest of crypto.HopOverhead is the nonce, which comes first.
+const hopTag = 16
+
+func hopNonce(enc crypto.EncType) int { return crypto.HopOverhead(enc) - hopTag }
+
+// buildV4Onion lays out one buffer: room in front for each layer's length prefix and
+// nonce, the plaintext fill appends (plainLen bytes), and room behind for each layer's
+// tag and routing JSON. A layer is sealed where its plaintext lies (the AEADs allow an
+// output that starts exactly at its input), its nonce just before, its tag and JSON just
+// after. The random reads happen in the order of a layer-by-layer build: ephemeral key,
+// then nonce, from the server's layer out to the guard's.
+func buildV4Onion(rand io.Reader, enc crypto.EncType, path []OnionHop, srv ServerHop, plainLen int, fill func([]byte) []byte) (OnionRequest, error) {
 	var req OnionRequest
 	if len(path) == 0 {
 		return req, fmt.Errorf("network: build onion: no path")
@@ -214,7 +266,42 @@ func BuildOnionToServer(rand io.Reader, enc crypto.EncType, path []OnionHop, srv
 			port = 80
 		}
 	}
-	eph, ct, key, err := sealLayer(rand, enc, &srv.X25519, plaintext)
+	ns := hopNonce(enc)
+	layers := len(path) + 1
+	front := layers * (4 + ns)
+	// A routing JSON is under 300 bytes besides the host; should one be longer, append
+	// grows the buffer and the build stays correct, at the cost of a copy.
+	back := layers * (hopTag + 300 + len(srv.Host) + len(srv.Protocol))
+	buf := fill(make([]byte, front, front+plainLen+back))
+	start := front
+	// seal encrypts buf[start:] to the node's key in place and moves start to its nonce.
+	seal := func(to *[32]byte) ([32]byte, crypto.HopKey, error) {
+		eph, err := crypto.GenerateX25519(rand)
+		if err != nil {
+			return eph.Public, crypto.HopKey{}, err
+		}
+		key, err := crypto.ClientHopKey(enc, &eph, to)
+		if err != nil {
+			return eph.Public, key, fmt.Errorf("network: build onion: %w", err)
+		}
+		if cap(buf)-len(buf) < hopTag {
+			buf = slices.Grow(buf, hopTag)
+		}
+		n := start - ns
+		ct, err := key.Seal(rand, buf[n:n], buf[start:])
+		if err != nil {
+			return eph.Public, key, err
+		}
+		buf, start = buf[:n+len(ct)], n
+		return eph.Public, key, nil
+	}
+	// frame puts the length prefix before the sealed layer and meta after it.
+	frame := func(meta []byte) {
+		binary.LittleEndian.PutUint32(buf[start-4:], uint32(len(buf)-start))
+		start -= 4
+		buf = append(buf, meta...)
+	}
+	eph, key, err := seal(&srv.X25519)
 	if err != nil {
 		return req, err
 	}
@@ -224,20 +311,30 @@ func BuildOnionToServer(rand io.Reader, enc crypto.EncType, path []OnionHop, srv
 	if err != nil {
 		return req, err
 	}
-	layer := AppendOnionPayload(nil, ct, routing)
+	frame(routing)
 	last := len(path) - 1
-	eph, ct, _, err = sealLayer(rand, enc, &path[last].X25519, layer)
-	if err != nil {
+	if eph, _, err = seal(&path[last].X25519); err != nil {
 		return req, err
 	}
-	req.Body, err = wrapPath(rand, enc, path[:last], path[last].Ed25519, eph, ct, layer)
-	return req, err
+	next := path[last].Ed25519
+	for i := last - 1; i >= 0; i-- {
+		frame(relayJSON(next, eph, enc))
+		if eph, _, err = seal(&path[i].X25519); err != nil {
+			return req, err
+		}
+		next = path[i].Ed25519
+	}
+	frame(edgeJSON(eph, enc))
+	req.Body = buf[start:]
+	return req, nil
 }
 
 // OpenServerLayer is the server's side of an onion request v4: body is what the last
 // node posted (the framing of ParseOnionPayload, with the routing JSON naming the
 // ephemeral key and encryption). It returns the plaintext and the key that seals the
-// answer. Decryption failures are crypto.ErrDecrypt.
+// answer. It decrypts in place: the plaintext shares body's memory, whose bytes it
+// overwrites, so that a file uploaded costs the server no second copy. Decryption
+// failures are crypto.ErrDecrypt.
 func OpenServerLayer(server *crypto.X25519KeyPair, body []byte) ([]byte, crypto.HopKey, error) {
 	ct, meta, err := ParseOnionPayload(body)
 	if err != nil {
@@ -254,11 +351,20 @@ func OpenServerLayer(server *crypto.X25519KeyPair, body []byte) ([]byte, crypto.
 	if err != nil {
 		return nil, key, crypto.ErrDecrypt
 	}
-	plain, err := key.Open(nil, ct)
+	plain, err := openInPlace(&key, ct)
 	if err != nil {
 		return nil, key, err
 	}
 	return plain, key, nil
+}
+
+// openInPlace decrypts nonce || ciphertext || tag into the ciphertext's own bytes.
+func openInPlace(key *crypto.HopKey, ct []byte) ([]byte, error) {
+	ns := hopNonce(key.EncType())
+	if len(ct) < ns+hopTag {
+		return nil, crypto.ErrDecrypt
+	}
+	return key.Open(ct[ns:ns], ct)
 }
 
 // SealV4Response encrypts a server's answer with the request's key, raw (v4 answers are
@@ -267,21 +373,57 @@ func SealV4Response(rand io.Reader, key *crypto.HopKey, r V4Response) ([]byte, e
 	return key.Seal(rand, nil, EncodeV4Response(r))
 }
 
+// SealV4ResponseFrom is SealV4Response for a body of size bytes read from body (a file
+// on disk): the answer is encoded and sealed in one buffer, so a file sent back costs
+// one copy of it.
+func SealV4ResponseFrom(rand io.Reader, key *crypto.HopKey, status int, headers map[string]string, body io.Reader, size int) ([]byte, error) {
+	meta := v4ResponseMeta(status, headers)
+	ns := hopNonce(key.EncType())
+	buf := make([]byte, ns, ns+2+bencodeLen(len(meta))+bencodeLen(size)+hopTag)
+	buf = append(buf, 'l')
+	buf = appendBencodeString(buf, meta)
+	buf = strconv.AppendInt(buf, int64(size), 10)
+	buf = append(buf, ':')
+	n := len(buf)
+	buf = buf[:n+size]
+	if _, err := io.ReadFull(body, buf[n:]); err != nil {
+		return nil, fmt.Errorf("network: v4 response body: %w", err)
+	}
+	buf = append(buf, 'e')
+	// The nonce goes in the room left in front, the ciphertext over the plaintext.
+	return key.Seal(rand, buf[:0], buf[ns:])
+}
+
 // OpenV4Response decrypts and parses a server's answer to an onion request v4. Servers
-// send it raw; an answer that does not decrypt raw is tried once more as base64, which
-// older servers sent. Every failure to decrypt is crypto.ErrDecrypt.
+// send it raw; an answer made only of base64 characters, as older servers sent, is
+// decoded first (a raw answer that long is all base64 characters with a probability
+// under 2^-56), and tried raw if it does not open so. A raw answer is decrypted in
+// place: the response's body shares httpBody's memory. Every failure to decrypt is
+// crypto.ErrDecrypt.
 func OpenV4Response(key *crypto.HopKey, httpBody []byte) (V4Response, error) {
-	plain, err := key.Open(nil, httpBody)
-	if err != nil {
-		raw := bytes.TrimSpace(httpBody)
+	if raw := bytes.TrimSpace(httpBody); isBase64(raw) {
 		ct := make([]byte, base64.StdEncoding.DecodedLen(len(raw)))
-		n, berr := base64.StdEncoding.Decode(ct, raw)
-		if berr != nil {
-			return V4Response{}, crypto.ErrDecrypt
-		}
-		if plain, err = key.Open(nil, ct[:n]); err != nil {
-			return V4Response{}, err
+		if n, err := base64.StdEncoding.Decode(ct, raw); err == nil {
+			if plain, err := openInPlace(key, ct[:n]); err == nil {
+				return ParseV4Response(plain)
+			}
 		}
 	}
+	plain, err := openInPlace(key, httpBody)
+	if err != nil {
+		return V4Response{}, err
+	}
 	return ParseV4Response(plain)
+}
+
+func isBase64(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for _, c := range b {
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '=') {
+			return false
+		}
+	}
+	return true
 }

@@ -3,7 +3,10 @@ package network
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/base64"
 	"errors"
+	"io"
+	mrand "math/rand/v2"
 	"strings"
 	"testing"
 
@@ -227,4 +230,111 @@ func FuzzParseV4Response(f *testing.F) {
 			t.Fatalf("round trip: %+v, %v; want %+v", r2, err, r)
 		}
 	})
+}
+
+// naiveOnionToServer builds an onion request v4 layer by layer, each in a new buffer:
+// the reference the in-place build must match byte for byte.
+func naiveOnionToServer(t *testing.T, rnd io.Reader, enc crypto.EncType, path []OnionHop, srv ServerHop, plain []byte) []byte {
+	t.Helper()
+	eph, ct, _, err := sealLayer(rnd, enc, &srv.X25519, plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	routing, err := Routing{Kind: RouteRelayServer, EphemeralKey: eph, EncType: enc,
+		Host: srv.Host, Port: srv.Port, Protocol: srv.Protocol, Target: V4Target}.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	layer := AppendOnionPayload(nil, ct, routing)
+	last := len(path) - 1
+	if eph, ct, _, err = sealLayer(rnd, enc, &path[last].X25519, layer); err != nil {
+		t.Fatal(err)
+	}
+	next := path[last].Ed25519
+	for i := last - 1; i >= 0; i-- {
+		layer = AppendOnionPayload(nil, ct, relayJSON(next, eph, enc))
+		if eph, ct, _, err = sealLayer(rnd, enc, &path[i].X25519, layer); err != nil {
+			t.Fatal(err)
+		}
+		next = path[i].Ed25519
+	}
+	return AppendOnionPayload(nil, ct, edgeJSON(eph, enc))
+}
+
+func seeded(seed byte) io.Reader { return mrand.NewChaCha8([32]byte{seed}) }
+
+// TestBuildV4OnionInPlace checks that the one-buffer build gives the bytes a build layer
+// by layer gives, for paths of one to three nodes, bodies small and large, and a host
+// long enough to make the buffer grow.
+func TestBuildV4OnionInPlace(t *testing.T) {
+	big := bytes.Repeat([]byte{7}, 1<<20)
+	for _, enc := range []crypto.EncType{crypto.AESGCM, crypto.XChaCha20} {
+		for hops := 1; hops <= 3; hops++ {
+			for _, host := range []string{"127.0.0.1", strings.Repeat("h", 2000)} {
+				for _, body := range [][]byte{nil, []byte("blob"), big} {
+					path := make([]OnionHop, hops)
+					for i := range path {
+						path[i] = OnionHop{Ed25519: [32]byte{byte(i + 1)}, X25519: [32]byte{9, byte(i + 1)}}
+					}
+					srv := ServerHop{Host: host, Port: 8080, Protocol: "http", X25519: [32]byte{9, 99}}
+					r := V4Request{Method: "POST", Endpoint: "/file", Headers: map[string]string{"X-FS-TTL": "60"}, Body: body}
+					plain, err := EncodeV4Request(r)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want := naiveOnionToServer(t, seeded(1), enc, path, srv, plain)
+					got, err := BuildV4Onion(seeded(1), enc, path, srv, r)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !bytes.Equal(got.Body, want) {
+						t.Fatalf("%v, %d hops, host of %d, body of %d: the in-place build differs", enc, hops, len(host), len(body))
+					}
+					again, err := BuildOnionToServer(seeded(1), enc, path, srv, plain)
+					if err != nil || !bytes.Equal(again.Body, want) {
+						t.Fatalf("BuildOnionToServer differs: %v", err)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestSealV4ResponseFrom checks the one-buffer answer against SealV4Response, and that
+// an answer in base64, as older servers sent, still opens.
+func TestSealV4ResponseFrom(t *testing.T) {
+	for _, enc := range []crypto.EncType{crypto.AESGCM, crypto.XChaCha20} {
+		client, _ := crypto.GenerateX25519(rand.Reader)
+		server, _ := crypto.GenerateX25519(rand.Reader)
+		ck, err := crypto.ClientHopKey(enc, &client, &server.Public)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sk, err := crypto.NodeHopKey(enc, &server, &client.Public)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := bytes.Repeat([]byte("file"), 5000)
+		h := map[string]string{"content-type": "application/octet-stream"}
+		want, err := SealV4Response(seeded(2), &sk, V4Response{Status: 200, Headers: h, Body: body})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := SealV4ResponseFrom(seeded(2), &sk, 200, h, bytes.NewReader(body), len(body))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("%v: SealV4ResponseFrom differs: %v", enc, err)
+		}
+		if _, err := SealV4ResponseFrom(seeded(2), &sk, 200, h, bytes.NewReader(body[:10]), len(body)); err == nil {
+			t.Fatal("a short body sealed")
+		}
+		b64 := []byte(base64.StdEncoding.EncodeToString(got))
+		resp, err := OpenV4Response(&ck, b64)
+		if err != nil || resp.Status != 200 || !bytes.Equal(resp.Body, body) {
+			t.Fatalf("%v: base64 answer: %v", enc, err)
+		}
+		resp, err = OpenV4Response(&ck, got)
+		if err != nil || resp.Status != 200 || !bytes.Equal(resp.Body, body) || resp.Headers["content-type"] == "" {
+			t.Fatalf("%v: raw answer: %+v, %v", enc, resp.Status, err)
+		}
+	}
 }

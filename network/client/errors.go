@@ -15,6 +15,11 @@ var (
 	ErrNotStored = errors.New("client: no swarm member stored the message")
 	// ErrServerUnreachable: the path worked, but its last node could not reach the server.
 	ErrServerUnreachable = errors.New("client: can't reach the server")
+	// ErrFileNotFound: the file server has no such file, or it has expired.
+	ErrFileNotFound = errors.New("client: the file server has no such file")
+	// ErrFileTooLarge: the file is empty or larger than the file server takes
+	// (network.MaxFileSize).
+	ErrFileTooLarge = errors.New("client: the file is too large for the file server")
 )
 
 // StatusError is a storage node's refusal of a request (a 4xx the client cannot cure by

@@ -225,11 +225,7 @@ func (t *transport) onion(ctx context.Context, path []Node, dest Node, method st
 // and returns the server's answer. A failure of the path, or of the last node's request
 // to the server, is a *pathError.
 func (t *transport) onionToServer(ctx context.Context, path []Node, srv Server, r network.V4Request) (network.V4Response, error) {
-	plain, err := network.EncodeV4Request(r)
-	if err != nil {
-		return network.V4Response{}, err
-	}
-	req, err := network.BuildOnionToServer(rand.Reader, crypto.AESGCM, hops(path), srv.hop(), plain)
+	req, err := network.BuildV4Onion(rand.Reader, crypto.AESGCM, hops(path), srv.hop(), r)
 	if err != nil {
 		return network.V4Response{}, err
 	}
@@ -258,7 +254,7 @@ func (t *transport) postOnion(ctx context.Context, guard Node, body []byte) ([]b
 		return nil, &pathError{body: err.Error()}
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxReply))
+	b, err := readReply(resp)
 	if err != nil {
 		return nil, &pathError{body: err.Error()}
 	}
@@ -270,6 +266,21 @@ func (t *transport) postOnion(ctx context.Context, guard Node, body []byte) ([]b
 
 // maxReply bounds what the client reads of a guard's answer: the relays' own limit.
 const maxReply = 16 << 20
+
+// readReply reads a guard's answer, into one buffer of the announced length when there
+// is one (a file downloaded is one such answer; growing a buffer for it would cost
+// twice its size).
+func readReply(resp *http.Response) ([]byte, error) {
+	n := resp.ContentLength
+	if n < 0 || n > maxReply {
+		return io.ReadAll(io.LimitReader(resp.Body, maxReply))
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(resp.Body, b); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
 
 func hops(path []Node) []network.OnionHop {
 	h := make([]network.OnionHop, len(path))

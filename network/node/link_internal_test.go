@@ -52,7 +52,7 @@ func TestRequestFrames(t *testing.T) {
 		{"nothing", nil, 0, "", io.EOF},
 		{"short header", frame[:5], 0, "", io.ErrUnexpectedEOF},
 		{"short body", frame[:10], 7, "", io.ErrUnexpectedEOF},
-		{"over the limit", []byte{0, 0, 0, 9, 0, 0x40, 0, 1}, 9, "", errFrameTooLarge},
+		{"over the limit", []byte{0, 0, 0, 9, 1, 0, 0, 0}, 9, "", errFrameTooLarge},
 		{"4 GB", []byte{0, 0, 0, 9, 0xff, 0xff, 0xff, 0xff}, 9, "", errFrameTooLarge},
 	} {
 		id, body, err := readRequestFrame(bufio.NewReader(bytes.NewReader(c.in)))

@@ -31,6 +31,9 @@ func (n *Node) handleOnion(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status, resp := n.processOnion(r.Context(), r.RemoteAddr, body)
+	// With its length announced, the client reads a large answer (a file) into one
+	// buffer of the right size.
+	w.Header().Set("Content-Length", strconv.Itoa(len(resp)))
 	w.WriteHeader(status)
 	w.Write(resp)
 }
@@ -189,9 +192,19 @@ func (n *Node) relayToServer(ctx context.Context, l *network.OnionLayer) (int, [
 		return http.StatusBadGateway, []byte("Server unreachable")
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
+	announced := resp.ContentLength
+	if announced < 0 || announced > maxReply {
+		announced = maxReply
+	}
+	if !n.callFrom(ctx).res.take(announced * relayCopies) {
+		return http.StatusServiceUnavailable, []byte("Server busy, try again later")
+	}
+	b, err := readAllSized(io.LimitReader(resp.Body, maxReply+1), min(resp.ContentLength, maxReply))
+	switch {
+	case err != nil:
 		return http.StatusGatewayTimeout, []byte("Request time out")
+	case len(b) > maxReply:
+		return http.StatusBadGateway, []byte("Response too large")
 	}
 	return resp.StatusCode, b
 }

@@ -225,7 +225,8 @@ func TestRPCStatusCodes(t *testing.T) {
 		}
 	})
 	t.Run("body too large", func(t *testing.T) {
-		if status, _ := n.post(t, 0, "/storage_rpc/v1", make([]byte, 5<<20)); status != http.StatusRequestEntityTooLarge {
+		// The limit admits an onion request v4 carrying the largest file (maxBody).
+		if status, _ := n.post(t, 0, "/storage_rpc/v1", make([]byte, network.MaxFileSize+65<<10)); status != http.StatusRequestEntityTooLarge {
 			t.Fatalf("%d", status)
 		}
 	})

@@ -1,7 +1,6 @@
 package node
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/json"
@@ -19,16 +18,20 @@ import (
 	"sync/atomic"
 	"time"
 
+	"allium/network"
 	"allium/network/node/spool"
 )
 
 // Limits that protect a public-facing node.
 const (
-	// maxBody bounds a request body: a batch of 20 stores of the largest message is
-	// about 2 MB of base64, and an onion request wraps one such batch.
-	maxBody = 4 << 20
+	// maxBody bounds a request body: an onion request v4 carrying the largest file to
+	// the file server (network.MaxFileSize; v4 bodies are raw, not base64) with its
+	// meta and four layers' framing, under 2 KB (a batch of 20 stores of the largest
+	// message, about 2 MB of base64, fits easily).
+	maxBody = network.MaxFileSize + 64<<10
 	// maxReply bounds a reply relayed back along an onion path: a full retrieve
-	// (network.RetrieveMaxSize), encrypted and in base64, with room to spare.
+	// (network.RetrieveMaxSize), encrypted and in base64, with room to spare; a file
+	// downloaded is a raw v4 answer, just over network.MaxFileSize.
 	maxReply = 16 << 20
 	// maxHeader bounds request headers.
 	maxHeader = 16 << 10
@@ -345,14 +348,24 @@ func (n *Node) handleStorageRPC(w http.ResponseWriter, r *http.Request) {
 }
 
 // readAllSized reads r to the end into a buffer sized by the announced length, saving
-// the copies io.ReadAll makes while it grows.
+// the copies io.ReadAll makes while it grows. (A bytes.Buffer would grow too: it wants
+// 512 bytes free before each read.) The buffer has one byte more than announced, so a
+// longer body is seen without growing it in the common case; the caller's limit then
+// catches it.
 func readAllSized(r io.Reader, n int64) ([]byte, error) {
-	if n <= 0 || n > maxBody {
+	if n <= 0 || n > maxReply {
 		return io.ReadAll(r)
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, n+1))
-	_, err := buf.ReadFrom(r)
-	return buf.Bytes(), err
+	buf := make([]byte, n+1)
+	m, err := io.ReadFull(r, buf)
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return buf[:m], nil
+	case err != nil:
+		return nil, err
+	}
+	rest, err := io.ReadAll(r)
+	return append(buf, rest...), err
 }
 
 // writeRPC writes an RPC result: JSON for successes and for 421 (whose body is the

@@ -8,18 +8,22 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
 	"allium/network"
+	"allium/network/fileserver"
 	"allium/network/node"
 )
 
@@ -40,20 +44,27 @@ type Options struct {
 	// Observe, if set, is told what node i learns from each onion request (tests).
 	Observe func(i int, o node.OnionObservation)
 	// ProxyHosts are the hosts the nodes relay onion requests v4 to (HTTP servers on
-	// this computer, such as a file server).
+	// this computer); the network's own file server's, 127.0.0.1, is always one.
 	ProxyHosts []string
+	// FileServer is the config of the network's file server, which testnet completes:
+	// its directory, listener and logger, and no rate limit unless one is set, since
+	// every request of a local network comes from 127.0.0.1.
+	FileServer fileserver.Config
 }
 
 // File names in Dir.
 const (
-	RegistryFile = "registry.json"
-	NetworkFile  = "network.json"
+	RegistryFile  = "registry.json"
+	NetworkFile   = "network.json"
+	FileServerDir = "fileserver"
 )
 
 // Testnet is a running local network.
 type Testnet struct {
 	opts Options
 	reg  node.RegistryFile
+
+	files *fileserver.Server
 
 	mu    sync.Mutex // guards nodes and reserved
 	nodes []*node.Node
@@ -86,6 +97,7 @@ func Start(ctx context.Context, opts Options) (*Testnet, error) {
 		return nil, err
 	}
 	t := &Testnet{opts: opts, reserved: make(map[int]net.Listener)}
+	var err error
 	regPath := filepath.Join(opts.Dir, RegistryFile)
 	if r, err := node.LoadRegistry(regPath); err == nil {
 		t.reg = r.File()
@@ -102,11 +114,18 @@ func Start(ctx context.Context, opts Options) (*Testnet, error) {
 	} else {
 		return nil, fmt.Errorf("testnet: %w", err)
 	}
-	nf := network.NetworkFile{Name: t.reg.Name}
+	t.opts.ProxyHosts = append(slices.Clip(opts.ProxyHosts), "127.0.0.1")
+	if t.files, err = startFileServer(t.opts); err != nil {
+		return nil, err
+	}
+	ed, x := t.files.Ed25519(), t.files.X25519()
+	nf := network.NetworkFile{Name: t.reg.Name, FileServer: &network.FileServerKeys{URL: t.FileServerURL(),
+		Ed25519: hex.EncodeToString(ed[:]), X25519: hex.EncodeToString(x[:])}}
 	for _, e := range t.reg.Nodes {
 		nf.Seeds = append(nf.Seeds, "https://"+e.Address)
 	}
 	if err := network.WriteNetworkFile(filepath.Join(opts.Dir, NetworkFile), nf); err != nil {
+		t.Close()
 		return nil, err
 	}
 	t.nodes = make([]*node.Node, len(t.reg.Nodes))
@@ -148,6 +167,36 @@ func create(opts Options, reserved map[int]net.Listener) (node.RegistryFile, err
 		})
 	}
 	return f, nil
+}
+
+// startFileServer starts the network's file server on 127.0.0.1, on the port it had
+// before if the network file names one and it is free.
+func startFileServer(opts Options) (*fileserver.Server, error) {
+	cfg := opts.FileServer
+	cfg.DataDir = filepath.Join(opts.Dir, FileServerDir)
+	cfg.Logger = opts.Logger.With("file_server", true)
+	if cfg.RateLimit == 0 {
+		cfg.RateLimit = -1
+	}
+	addr := "127.0.0.1:0"
+	if f, err := network.LoadNetworkFile(filepath.Join(opts.Dir, NetworkFile)); err == nil && f.FileServer != nil {
+		if u, err := url.Parse(f.FileServer.URL); err == nil && u.Hostname() == "127.0.0.1" {
+			addr = u.Host
+		}
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			return nil, fmt.Errorf("testnet: file server: %w", err)
+		}
+	}
+	cfg.Listener = ln
+	fs, err := fileserver.New(cfg)
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("testnet: %w", err)
+	}
+	return fs, nil
 }
 
 func nodeDir(dir string, i int) string { return filepath.Join(dir, fmt.Sprintf("node-%02d", i)) }
@@ -221,7 +270,13 @@ func (t *Testnet) NetworkFile() string { return filepath.Join(t.opts.Dir, Networ
 // Seed returns the URL of the first node.
 func (t *Testnet) Seed() string { return "https://" + t.reg.Nodes[0].Address }
 
-// Close stops every node.
+// FileServer returns the network's file server.
+func (t *Testnet) FileServer() *fileserver.Server { return t.files }
+
+// FileServerURL returns the base URL of the network's file server.
+func (t *Testnet) FileServerURL() string { return "http://" + t.files.Addr().String() }
+
+// Close stops every node and the file server.
 func (t *Testnet) Close() error {
 	t.mu.Lock()
 	for i, ln := range t.reserved {
@@ -242,6 +297,13 @@ func (t *Testnet) Close() error {
 		})
 	}
 	wg.Wait()
+	if t.files != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := t.files.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	return errors.Join(errs...)
 }
 
