@@ -33,6 +33,12 @@ func (e *Engine) Messages(conv crypto.SessionID, before int64, limit int) ([]Mes
 	return e.messagesOf(ms), err
 }
 
+// Message returns one message, by its identity.
+func (e *Engine) Message(conv, author crypto.SessionID, ts int64) (Message, bool, error) {
+	m, ok, err := e.st.Message(conv, author, ts)
+	return e.messageOf(m), ok, err
+}
+
 // StartConversation opens (or returns) the conversation with someone, as accepted: we
 // chose to write to them.
 func (e *Engine) StartConversation(id crypto.SessionID) (Conversation, error) {

@@ -61,7 +61,7 @@ func (e *Engine) fileSource(p *sessionpb.AttachmentPointer) (FilePointer, error)
 		return fp, err
 	}
 	if e.files == nil {
-		return fp, errNoFileServer
+		return fp, ErrNoFileServer
 	}
 	u, err := url.Parse(fp.Server)
 	if err != nil || !strings.EqualFold(u.Hostname(), e.files.Host) {

@@ -214,8 +214,8 @@ func (e *Engine) deleteMessage(conv, author crypto.SessionID, ts int64) (bool, e
 	return ok, err
 }
 
-// errNoFileServer: the network has no file server, so attachments cannot be sent.
-var errNoFileServer = errors.New("engine: this network has no file server")
+// ErrNoFileServer: the network has no file server, so files cannot be sent or fetched.
+var ErrNoFileServer = errors.New("engine: this network has no file server")
 
 // fileTTL is how long the file server keeps what we upload: as long as the message that
 // points at it may wait in a swarm.

@@ -41,7 +41,7 @@ func (e *Engine) SendFiles(to crypto.SessionID, text string, files []File) (Mess
 		return Message{}, &TooLongError{What: "message", Length: n, Limit: MaxMessageLength}
 	}
 	if e.files == nil {
-		return Message{}, errNoFileServer
+		return Message{}, ErrNoFileServer
 	}
 	// Every size is checked before anything is copied.
 	for _, f := range files {

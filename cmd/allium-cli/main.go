@@ -27,9 +27,13 @@ Usage:
     create [--name NAME]          print the new Session ID
     restore [--name NAME]         read the 13 words from stdin, print the Session ID
     id | phrase                   print the Session ID | the recovery phrase
-    send SESSION_ID TEXT          exit 0 once the recipient's swarm has stored it
+    send [--file PATH]... SESSION_ID [TEXT]
+                                  exit 0 once the recipient's swarm has stored it; files
+                                  (up to 10 MB each) go with TEXT as their caption
     receive [--wait DURATION]     print each new message as a JSON line
-                                  {"from","name","timestamp","text"}; with --wait, keep polling
+                                  {"from","name","timestamp","text","attachments"}; with
+                                  --wait, keep polling; with --save DIR, fetch the files
+                                  into DIR (each attachment's "path")
     conversations | history SESSION_ID | accept SESSION_ID | block SESSION_ID | path
     disappear SESSION_ID [off|after-send|after-read [DURATION]]
                                   print the disappearing-messages setting, or set it
