@@ -23,6 +23,8 @@ type download struct {
 	conv, author crypto.SessionID
 	ts           int64
 	index        int
+	// avatar: fetch conv's profile picture instead.
+	avatar bool
 }
 
 // offered turns the pointers of a received message into attachments waiting to be
@@ -107,7 +109,11 @@ func (e *Engine) downloadLoop() {
 			sem <- struct{}{}
 			go func() {
 				defer func() { <-sem }()
-				e.fetch(d)
+				if d.avatar {
+					e.fetchAvatar(d.conv)
+				} else {
+					e.fetch(d)
+				}
 			}()
 		}
 	}
@@ -188,6 +194,9 @@ func (e *Engine) resumeDownloads() {
 	for _, c := range convs {
 		if !c.Approved || c.Blocked {
 			continue
+		}
+		if c.AvatarURL != "" && c.AvatarPath == "" {
+			e.queueDownload(download{conv: c.ID, avatar: true})
 		}
 		ms, err := e.st.Messages(c.ID, 0, 200)
 		if err != nil {

@@ -193,6 +193,14 @@ func (e *Engine) newFile(r io.Reader, name string, limit int64) (string, error) 
 	return rel, nil
 }
 
+// filePath is the full path of a file of the files directory, "" for none.
+func (e *Engine) filePath(rel string) string {
+	if rel == "" {
+		return ""
+	}
+	return filepath.Join(e.opts.Dir, filesDir, rel)
+}
+
 // removeFiles deletes the files of a message that is gone.
 func (e *Engine) removeFiles(as []store.Attachment) {
 	for _, a := range as {

@@ -95,8 +95,8 @@ func (e *Engine) SendFiles(to crypto.SessionID, text string, files []File) (Mess
 	}
 	queued := e.messageOf(m)
 	if c, ok, err := e.st.Conversation(to); err == nil && ok {
-		e.events.push(MessageQueued{Message: queued, Conversation: conversationOf(c)})
-		e.events.push(ConversationUpdated{Conversation: conversationOf(c)})
+		e.events.push(MessageQueued{Message: queued, Conversation: e.conversationOf(c)})
+		e.events.push(ConversationUpdated{Conversation: e.conversationOf(c)})
 	}
 	wake(e.sendWake)
 	return queued, nil
@@ -164,7 +164,8 @@ func (e *Engine) upload(it store.OutboxItem) {
 		}
 		e.events.push(AttachmentsChanged{Conversation: m.Conversation, Author: me, Timestamp: m.Timestamp, Attachments: e.attachmentsOf(m.Attachments)})
 	}
-	d := &sessionpb.DataMessage{Attachments: ptrs, Profile: e.profile()}
+	d := &sessionpb.DataMessage{Attachments: ptrs}
+	e.announceProfile(d)
 	if m.Body != "" {
 		d.Body = proto.String(m.Body)
 	}

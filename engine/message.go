@@ -52,6 +52,8 @@ type Conversation struct {
 	Blocked              bool
 	// Disappearing is the setting for new messages.
 	Disappearing Disappearing
+	// Avatar is their profile picture, a file in the profile, once fetched; "" otherwise.
+	Avatar string
 }
 
 // MessageState is where a message is in its life. An outgoing message goes Pending →
@@ -188,17 +190,17 @@ func (e *Engine) messagesOf(ms []store.Message) []Message {
 	return out
 }
 
-func conversationOf(c store.Conversation) Conversation {
-	return Conversation{ID: c.ID, Name: c.Name, LastBody: c.LastBody, LastAt: c.LastAt,
+func (e *Engine) conversationOf(c store.Conversation) Conversation {
+	return Conversation{Avatar: e.filePath(c.AvatarPath), ID: c.ID, Name: c.Name, LastBody: c.LastBody, LastAt: c.LastAt,
 		LastState: MessageState(c.LastState), Unread: c.Unread, Approved: c.Approved,
 		ApprovedMe: c.ApprovedMe, Blocked: c.Blocked,
 		Disappearing: disappearingOf(c.ExpireMode, c.ExpireTimer)}
 }
 
-func conversationsOf(cs []store.Conversation) []Conversation {
+func (e *Engine) conversationsOf(cs []store.Conversation) []Conversation {
 	out := make([]Conversation, len(cs))
 	for i, c := range cs {
-		out[i] = conversationOf(c)
+		out[i] = e.conversationOf(c)
 	}
 	return out
 }

@@ -49,7 +49,8 @@ func (e *Engine) Send(to crypto.SessionID, text string) (Message, error) {
 	}
 	e.learnClock()
 	ts := e.nextTimestamp()
-	c := &sessionpb.Content{DataMessage: &sessionpb.DataMessage{Body: proto.String(text), Profile: e.profile()}}
+	c := &sessionpb.Content{DataMessage: &sessionpb.DataMessage{Body: proto.String(text)}}
+	e.announceProfile(c.DataMessage)
 	applyExpiry(c, conv)
 	ttl := ttlContent
 	m := store.Message{Conversation: to, Author: e.SessionID(), Timestamp: ts, Direction: store.Outgoing, Body: text,
@@ -82,8 +83,8 @@ func (e *Engine) Send(to crypto.SessionID, text string) (Message, error) {
 	}
 	queued := e.messageOf(m)
 	if c, ok, err := e.st.Conversation(to); err == nil && ok {
-		e.events.push(MessageQueued{Message: queued, Conversation: conversationOf(c)})
-		e.events.push(ConversationUpdated{Conversation: conversationOf(c)})
+		e.events.push(MessageQueued{Message: queued, Conversation: e.conversationOf(c)})
+		e.events.push(ConversationUpdated{Conversation: e.conversationOf(c)})
 	}
 	wake(e.sendWake)
 	return queued, nil
@@ -330,7 +331,7 @@ func (e *Engine) setMessageState(conv crypto.SessionID, ts int64, st store.Messa
 
 func (e *Engine) pushConversation(id crypto.SessionID) {
 	if c, ok, err := e.st.Conversation(id); err == nil && ok {
-		e.events.push(ConversationUpdated{Conversation: conversationOf(c)})
+		e.events.push(ConversationUpdated{Conversation: e.conversationOf(c)})
 	}
 }
 

@@ -53,7 +53,9 @@ func (c *cli) explain(err error) (string, int) {
 	case errors.As(err, &pathErr) && c.cmd == "send":
 		return fmt.Sprintf("Can't read the file %s: %s.", pathErr.Path, plainPathError(pathErr.Err)), 1
 	case errors.As(err, &big):
-		return fmt.Sprintf("%s is too large to send: it has %d bytes and a file can have at most %d (10 MB).", big.Name, big.Size, big.Limit), 1
+		return fmt.Sprintf("%s is too large: it has %d bytes and can have at most %d (%d MB).", big.Name, big.Size, big.Limit, big.Limit/1_000_000), 1
+	case errors.Is(err, engine.ErrNotPicture):
+		return "That file is not a picture Allium can use: choose a JPEG, PNG or GIF.", 1
 	case errors.Is(err, engine.ErrNoFileServer):
 		return "This network has no file server, so files can't be sent on it. Its network file must name one (\"file_server\").", 1
 	case errors.As(err, &ue):

@@ -65,8 +65,15 @@ func TestFiles(t *testing.T) {
 	big := filepath.Join(dir, "big.bin")
 	os.WriteFile(big, nil, 0o600)
 	os.Truncate(big, 10_000_001)
-	r.fails(1, "big.bin is too large to send: it has 10000001 bytes and a file can have at most 10000000 (10 MB).",
+	r.fails(1, "big.bin is too large: it has 10000001 bytes and can have at most 10000000 (10 MB).",
 		"--profile", alice, "send", "--file", big, bobID)
 	r.fails(1, "Can't read the file "+filepath.Join(dir, "missing")+": there is no such file.",
 		"--profile", alice, "send", "--file", filepath.Join(dir, "missing"), bobID)
+
+	// A profile picture: a picture is taken, anything else refused.
+	pic := filepath.Join(dir, "me.gif")
+	os.WriteFile(pic, []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;"), 0o600)
+	r.ok("--profile", alice, "avatar", pic)
+	r.fails(1, "That file is not a picture Allium can use", "--profile", alice, "avatar", notePath)
+	r.ok("--profile", alice, "avatar", "--remove")
 }

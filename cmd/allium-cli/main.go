@@ -35,6 +35,7 @@ Usage:
                                   --wait, keep polling; with --save DIR, fetch the files
                                   into DIR (each attachment's "path")
     conversations | history SESSION_ID | accept SESSION_ID | block SESSION_ID | path
+    avatar PATH | avatar --remove set or remove your profile picture (JPEG, PNG or GIF)
     disappear SESSION_ID [off|after-send|after-read [DURATION]]
                                   print the disappearing-messages setting, or set it
                                   (DURATION such as 5m or 12h, default 24h) and tell them
@@ -112,7 +113,7 @@ func (c *cli) run(ctx context.Context, cmd string, args []string) error {
 		"create": c.create, "restore": c.restore, "id": c.id, "phrase": c.phrase,
 		"send": c.send, "receive": c.receive,
 		"conversations": c.conversations, "history": c.history, "accept": c.accept, "block": c.block,
-		"path": c.path, "disappear": c.disappear,
+		"path": c.path, "disappear": c.disappear, "avatar": c.avatar,
 	}
 	if cmd == "help" {
 		return flag.ErrHelp
