@@ -21,9 +21,9 @@ import (
 // than any client sends). The wrapped message says which.
 var ErrInvalidAttachment = errors.New("engine: invalid attachment")
 
-// Attachment is a received AttachmentPointer that ParseAttachment has checked: everything
+// FilePointer is a received AttachmentPointer that ParseFilePointer has checked: everything
 // needed to download and decrypt the file, and what may be shown or used to save it.
-type Attachment struct {
+type FilePointer struct {
 	// Server is the file server's base URL, scheme://host[:port], and FileID the file's
 	// id on it; the file is fetched with GET /file/<FileID>.
 	Server string
@@ -66,12 +66,12 @@ const maxFileName = 255
 // base64 content hashes; 64 characters leaves room and refuses anything path-like.
 var fileIDPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
 
-// ParseAttachment checks a received pointer and returns its validated view. It does not
+// ParseFilePointer checks a received pointer and returns its validated view. It does not
 // fetch anything. The scheme is chosen by the URL's fragment, as Session desktop does:
 // "d" (or "d=") means deterministic with a 32-byte key; otherwise the file is legacy and
 // needs a 64-byte key and a 32-byte digest.
-func ParseAttachment(p *sessionpb.AttachmentPointer) (Attachment, error) {
-	var a Attachment
+func ParseFilePointer(p *sessionpb.AttachmentPointer) (FilePointer, error) {
+	var a FilePointer
 	if p == nil {
 		return a, fmt.Errorf("%w: no pointer", ErrInvalidAttachment)
 	}
@@ -113,7 +113,7 @@ func ParseAttachment(p *sessionpb.AttachmentPointer) (Attachment, error) {
 }
 
 // parseAttachmentURL reads http(s)://host[:port]/file/<id>[#fragment] into a.
-func parseAttachmentURL(a *Attachment, raw string) error {
+func parseAttachmentURL(a *FilePointer, raw string) error {
 	bad := func(why string) error { return fmt.Errorf("%w: url %s", ErrInvalidAttachment, why) }
 	if raw == "" || len(raw) > 2048 {
 		return bad("missing or too long")
@@ -152,7 +152,7 @@ func parseAttachmentURL(a *Attachment, raw string) error {
 // p=<64 hex> (the server's Ed25519 key, as desktop writes it; it must be a valid point).
 // Other items (libsession's sr=, desktop's internal e=) are ignored; a repeated d or p is
 // refused, since two readings of one URL must not differ.
-func parseAttachmentFragment(a *Attachment, frag string) error {
+func parseAttachmentFragment(a *FilePointer, frag string) error {
 	if frag == "" {
 		return nil
 	}

@@ -33,7 +33,7 @@ type attachmentCase struct {
 	name  string
 	p     *sessionpb.AttachmentPointer
 	ok    bool
-	check func(*testing.T, Attachment)
+	check func(*testing.T, FilePointer)
 }
 
 func attachmentCases() []attachmentCase {
@@ -43,37 +43,37 @@ func attachmentCases() []attachmentCase {
 	}
 	const fs = "http://filev2.getsession.org/file/"
 	return []attachmentCase{
-		{"legacy", legacyPointer(fs + "12345"), true, func(t *testing.T, a Attachment) {
+		{"legacy", legacyPointer(fs + "12345"), true, func(t *testing.T, a FilePointer) {
 			if a.Deterministic || a.Server != "http://filev2.getsession.org" || a.FileID != "12345" || a.Size != 1000 ||
 				a.LegacyKey[0] != 1 || len(a.Digest) != 32 || a.ServerEd25519 != nil || a.ContentType != "image/jpeg" {
 				t.Errorf("%+v", a)
 			}
 		}},
-		{"deterministic d", deterministicPointer(fs + strings.Repeat("A", 44) + "#d"), true, func(t *testing.T, a Attachment) {
+		{"deterministic d", deterministicPointer(fs + strings.Repeat("A", 44) + "#d"), true, func(t *testing.T, a FilePointer) {
 			if !a.Deterministic || a.DeterministicKey[0] != 3 {
 				t.Errorf("%+v", a)
 			}
 		}},
-		{"deterministic d= with server key", deterministicPointer("https://files.example.org:8443/file/x_-9#d=&p=" + desktopFileServerEd25519 + "&sr=a.b:1"), true, func(t *testing.T, a Attachment) {
+		{"deterministic d= with server key", deterministicPointer("https://files.example.org:8443/file/x_-9#d=&p=" + desktopFileServerEd25519 + "&sr=a.b:1"), true, func(t *testing.T, a FilePointer) {
 			if !a.Deterministic || a.ServerEd25519 == nil || a.ServerX25519 == nil || a.Server != "https://files.example.org:8443" {
 				t.Errorf("%+v", a)
 			}
 		}},
 		{"ipv6 host", legacyPointer("http://[::1]:80/file/1"), true, nil},
 		{"voice note", mod(legacyPointer(fs+"1"), func(p *sessionpb.AttachmentPointer) { p.Flags = proto.Uint32(1) }), true,
-			func(t *testing.T, a Attachment) {
+			func(t *testing.T, a FilePointer) {
 				if !a.VoiceMessage {
 					t.Error("not a voice message")
 				}
 			}},
 		{"odd content type", mod(legacyPointer(fs+"1"), func(p *sessionpb.AttachmentPointer) { p.ContentType = proto.String("<script>") }), true,
-			func(t *testing.T, a Attachment) {
+			func(t *testing.T, a FilePointer) {
 				if a.ContentType != "application/octet-stream" {
 					t.Error(a.ContentType)
 				}
 			}},
 		{"path in file name", mod(legacyPointer(fs+"1"), func(p *sessionpb.AttachmentPointer) { p.FileName = proto.String("../../.bashrc") }), true,
-			func(t *testing.T, a Attachment) {
+			func(t *testing.T, a FilePointer) {
 				if a.FileName != "_.._.bashrc" {
 					t.Errorf("%q", a.FileName)
 				}
@@ -104,10 +104,10 @@ func attachmentCases() []attachmentCase {
 	}
 }
 
-func TestParseAttachment(t *testing.T) {
+func TestParseFilePointer(t *testing.T) {
 	for _, c := range attachmentCases() {
 		t.Run(c.name, func(t *testing.T) {
-			a, err := ParseAttachment(c.p)
+			a, err := ParseFilePointer(c.p)
 			if !c.ok {
 				if !errors.Is(err, ErrInvalidAttachment) {
 					t.Fatalf("err %v, want ErrInvalidAttachment", err)
@@ -154,14 +154,14 @@ func TestSanitizeFileName(t *testing.T) {
 	}
 }
 
-func FuzzParseAttachment(f *testing.F) {
+func FuzzParseFilePointer(f *testing.F) {
 	for _, c := range attachmentCases() {
 		if c.p != nil {
 			f.Add(c.p.GetUrl(), c.p.GetKey(), c.p.GetDigest(), c.p.GetSize(), c.p.GetFileName(), c.p.GetContentType())
 		}
 	}
 	f.Fuzz(func(t *testing.T, url string, key, digest []byte, size uint32, name, ct string) {
-		a, err := ParseAttachment(&sessionpb.AttachmentPointer{
+		a, err := ParseFilePointer(&sessionpb.AttachmentPointer{
 			Id: proto.Uint64(0), Url: &url, Key: key, Digest: digest, Size: &size, FileName: &name, ContentType: &ct,
 		})
 		if err != nil {

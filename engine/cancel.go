@@ -27,7 +27,7 @@ func (e *Engine) Cancel(conv crypto.SessionID, ts int64) error {
 	if err := e.dequeueMessage(conv, ts); err != nil {
 		return err
 	}
-	if _, err := e.st.DeleteMessage(conv, me, ts); err != nil {
+	if _, err := e.deleteMessage(conv, me, ts); err != nil {
 		return err
 	}
 	e.events.push(MessageDeleted{Conversation: conv, Author: me, Timestamp: ts})

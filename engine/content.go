@@ -32,6 +32,7 @@ const (
 	kindVisible  uint8 = iota + 1 // a text message (its bubble shows the state)
 	kindSyncCopy                  // our own copy, for our other devices
 	kindControl                   // receipts, unsend, request responses, timer updates
+	kindUpload                    // a message's files, to upload before the message is stored
 )
 
 func (e *Engine) profile() *sessionpb.LokiProfile {

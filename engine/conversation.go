@@ -17,20 +17,26 @@ import (
 // those with Approved false.
 func (e *Engine) Conversations() ([]Conversation, error) {
 	cs, err := e.st.Conversations()
-	return conversationsOf(cs), err
+	return e.conversationsOf(cs), err
 }
 
 // Conversation returns one conversation.
 func (e *Engine) Conversation(id crypto.SessionID) (Conversation, bool, error) {
 	c, ok, err := e.st.Conversation(id)
-	return conversationOf(c), ok, err
+	return e.conversationOf(c), ok, err
 }
 
 // Messages returns a page of a conversation, oldest first, ending before the timestamp
 // before (0: the newest page).
 func (e *Engine) Messages(conv crypto.SessionID, before int64, limit int) ([]Message, error) {
 	ms, err := e.st.Messages(conv, before, limit)
-	return messagesOf(ms), err
+	return e.messagesOf(ms), err
+}
+
+// Message returns one message, by its identity.
+func (e *Engine) Message(conv, author crypto.SessionID, ts int64) (Message, bool, error) {
+	m, ok, err := e.st.Message(conv, author, ts)
+	return e.messageOf(m), ok, err
 }
 
 // StartConversation opens (or returns) the conversation with someone, as accepted: we
@@ -38,9 +44,9 @@ func (e *Engine) Messages(conv crypto.SessionID, before int64, limit int) ([]Mes
 func (e *Engine) StartConversation(id crypto.SessionID) (Conversation, error) {
 	c, err := e.st.UpdateConversation(id, func(c *store.Conversation) { c.Approved = true })
 	if err == nil {
-		e.events.push(ConversationUpdated{Conversation: conversationOf(c)})
+		e.events.push(ConversationUpdated{Conversation: e.conversationOf(c)})
 	}
-	return conversationOf(c), err
+	return e.conversationOf(c), err
 }
 
 // SetContactName names a contact on this device (until they announce a newer name of
@@ -51,7 +57,7 @@ func (e *Engine) SetContactName(id crypto.SessionID, name string) error {
 	}
 	c, err := e.st.UpdateConversation(id, func(c *store.Conversation) { c.Name = name; c.Approved = true })
 	if err == nil {
-		e.events.push(ConversationUpdated{Conversation: conversationOf(c)})
+		e.events.push(ConversationUpdated{Conversation: e.conversationOf(c)})
 	}
 	return err
 }
@@ -83,9 +89,14 @@ func (e *Engine) Accept(id crypto.SessionID) error {
 	if err != nil {
 		return err
 	}
-	e.events.push(ConversationUpdated{Conversation: conversationOf(c)})
+	e.events.push(ConversationUpdated{Conversation: e.conversationOf(c)})
+	if c.AvatarURL != "" && c.AvatarPath == "" {
+		e.queueDownload(download{conv: id, avatar: true}) // a contact now: their picture is fetched
+	}
+	var d sessionpb.DataMessage
+	e.announceProfile(&d)
 	return e.sendControl(id, &sessionpb.Content{MessageRequestResponse: &sessionpb.MessageRequestResponse{
-		IsApproved: proto.Bool(true), Profile: e.profile()}}, ttlContent)
+		IsApproved: proto.Bool(true), Profile: d.Profile, ProfileKey: d.ProfileKey}}, ttlContent)
 }
 
 // Decline deletes a message request without telling the sender.
@@ -95,7 +106,7 @@ func (e *Engine) Decline(id crypto.SessionID) error { return e.DeleteConversatio
 func (e *Engine) Block(id crypto.SessionID) error {
 	c, err := e.st.UpdateConversation(id, func(c *store.Conversation) { c.Blocked = true })
 	if err == nil {
-		e.events.push(ConversationUpdated{Conversation: conversationOf(c)})
+		e.events.push(ConversationUpdated{Conversation: e.conversationOf(c)})
 	}
 	return err
 }
@@ -104,7 +115,7 @@ func (e *Engine) Block(id crypto.SessionID) error {
 func (e *Engine) Unblock(id crypto.SessionID) error {
 	c, err := e.st.UpdateConversation(id, func(c *store.Conversation) { c.Blocked = false })
 	if err == nil {
-		e.events.push(ConversationUpdated{Conversation: conversationOf(c)})
+		e.events.push(ConversationUpdated{Conversation: e.conversationOf(c)})
 	}
 	return err
 }
@@ -120,7 +131,7 @@ func (e *Engine) DeleteConversation(id crypto.SessionID) error {
 
 // DeleteForMe removes one message from this device only.
 func (e *Engine) DeleteForMe(conv, author crypto.SessionID, ts int64) error {
-	ok, err := e.st.DeleteMessage(conv, author, ts)
+	ok, err := e.deleteMessage(conv, author, ts)
 	if err != nil {
 		return err
 	}
@@ -140,7 +151,7 @@ func (e *Engine) Unsend(conv crypto.SessionID, ts int64) error {
 	if err := e.dequeueMessage(conv, ts); err != nil {
 		return err
 	}
-	ok, err := e.st.DeleteMessage(conv, e.SessionID(), ts)
+	ok, err := e.deleteMessage(conv, e.SessionID(), ts)
 	if err != nil {
 		return err
 	}
@@ -168,9 +179,10 @@ func (e *Engine) SetDisappearing(id crypto.SessionID, d Disappearing) error {
 	if err != nil {
 		return err
 	}
-	e.events.push(ConversationUpdated{Conversation: conversationOf(c)})
+	e.events.push(ConversationUpdated{Conversation: e.conversationOf(c)})
 	content := &sessionpb.Content{DataMessage: &sessionpb.DataMessage{
-		Flags: proto.Uint32(uint32(sessionpb.DataMessage_EXPIRATION_TIMER_UPDATE)), Profile: e.profile()}}
+		Flags: proto.Uint32(uint32(sessionpb.DataMessage_EXPIRATION_TIMER_UPDATE))}}
+	e.announceProfile(content.DataMessage)
 	content.ExpirationType = sessionpb.Content_ExpirationType(mode).Enum()
 	content.ExpirationTimer = proto.Uint32(secs)
 	ttl := ttlContent
@@ -238,7 +250,7 @@ func (e *Engine) Blocked() ([]Conversation, error) {
 	var out []Conversation
 	for _, c := range all {
 		if c.Blocked {
-			out = append(out, conversationOf(c))
+			out = append(out, e.conversationOf(c))
 		}
 	}
 	return out, err
@@ -261,6 +273,7 @@ func (e *Engine) expireLoop() {
 			if _, err := e.st.DeleteExpired(now); err == nil {
 				convs := map[crypto.SessionID]bool{}
 				for _, m := range gone {
+					e.removeFiles(m.Attachments)
 					e.events.push(MessageDeleted{Conversation: m.Conversation, Author: m.Author, Timestamp: m.Timestamp})
 					convs[m.Conversation] = true
 				}

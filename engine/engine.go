@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -52,6 +53,8 @@ type swarm interface {
 	SyncClock(ctx context.Context, pubkey [33]byte) error
 	Paths() []client.Path
 	RebuildPaths(ctx context.Context) error
+	Upload(ctx context.Context, srv client.Server, data []byte, ttl time.Duration) (string, time.Time, error)
+	Download(ctx context.Context, srv client.Server, id string) ([]byte, error)
 	Close() error
 }
 
@@ -75,6 +78,12 @@ type Engine struct {
 	// clockTried is closed once the first attempt to learn the network time has ended,
 	// whether it worked or not.
 	clockTried chan struct{}
+
+	// files is the network's file server, and filesURL its address in attachment
+	// pointers; files is nil on a network without one.
+	files     *client.Server
+	filesURL  string
+	downloads chan download
 
 	tsMu   sync.Mutex // guards lastTs
 	lastTs int64      // the last message timestamp handed out
@@ -144,8 +153,11 @@ func Open(opts Options) (*Engine, error) {
 	e.net = connect(copts)
 	e.active.Store(true)
 	e.ctx, e.cancel = context.WithCancel(context.Background())
+	e.files, e.filesURL = fileServerOf(opts.Network, getString(st, keyNetwork))
+	e.downloads = make(chan download, 4096)
 	e.clockTried = make(chan struct{})
-	e.wg.Add(4)
+	e.wg.Add(5)
+	go func() { defer e.wg.Done(); e.resumeDownloads(); e.downloadLoop() }()
 	go func() { defer e.wg.Done(); e.syncClock() }()
 	go func() { defer e.wg.Done(); e.pollLoop() }()
 	go func() { defer e.wg.Done(); e.sendLoop() }()
@@ -171,6 +183,41 @@ func resolveNetwork(st *store.Store, name string) (client.Options, error) {
 		return opts, err
 	}
 	return opts, nil
+}
+
+// sessionFileServer is the public network's file server (Session Desktop 1.17.17's,
+// FileServerTarget.ts; plain HTTP, as the onion layers carry the confidentiality).
+var sessionFileServer = client.Server{Host: "filev2.getsession.org", Protocol: "http",
+	X25519: [32]byte(mustHex("09324794aa9c11948189762d198c618148e9136ac9582068180661208927ef34"))}
+
+// fileServerOf is the file server of the network the engine opened (the option, or the
+// one the profile remembers), and the base of its files' URLs; nil if it has none.
+func fileServerOf(option, remembered string) (*client.Server, string) {
+	name := option
+	if name == "" {
+		name = remembered
+	}
+	if name == "" || name == NetworkSession {
+		s := sessionFileServer
+		return &s, "http://filev2.getsession.org"
+	}
+	f, err := network.LoadNetworkFile(name)
+	if err != nil || f.FileServer == nil {
+		return nil, ""
+	}
+	s, err := client.FileServer(f)
+	if err != nil {
+		return nil, ""
+	}
+	return &s, f.FileServer.URL
+}
+
+func mustHex(s string) []byte {
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
 
 // CheckNetwork reports whether a network name can be used: NetworkSession (or empty) or

@@ -29,6 +29,9 @@ var (
 	ErrNotFound = errors.New("engine: not found")
 	// ErrBadText: a name that is not valid UTF-8 text.
 	ErrBadText = errors.New("engine: not text")
+	// ErrNotPicture: a file chosen as a profile picture is not a picture Allium can read
+	// (JPEG, PNG or GIF).
+	ErrNotPicture = errors.New("engine: not a picture")
 	// ErrClosed: the engine was closed.
 	ErrClosed = errors.New("engine: closed")
 	// ErrAlreadySent: Cancel on a message that has left already.

@@ -44,6 +44,14 @@ type MessageStatusChanged struct {
 	Failure      Failure
 }
 
+// AttachmentsChanged fires when a message's files move on: one of ours is uploaded, or
+// one of theirs is being fetched, is here, failed or expired. The app updates the bubble.
+type AttachmentsChanged struct {
+	Conversation, Author crypto.SessionID
+	Timestamp            int64
+	Attachments          []Attachment
+}
+
 // MessageDeleted fires when a message is deleted: its timer ran out, it was deleted on
 // this device only, or its author unsent it (deleted it for everyone), which Unsent
 // says. The app removes the bubble, or for an unsent message shows in its place that
@@ -81,6 +89,7 @@ type ConnectionChanged struct {
 }
 
 func (MessageQueued) isEvent()        {}
+func (AttachmentsChanged) isEvent()   {}
 func (MessageReceived) isEvent()      {}
 func (RequestReceived) isEvent()      {}
 func (MessageStatusChanged) isEvent() {}

@@ -29,6 +29,9 @@ type Message struct {
 	Disappearing Disappearing
 	// Unread: incoming and not read yet.
 	Unread bool
+	// Attachments are the message's files, in the order the sender gave them; its Body
+	// is then their caption.
+	Attachments []Attachment
 }
 
 // Conversation is a conversation with one person: a contact or a message request.
@@ -49,6 +52,8 @@ type Conversation struct {
 	Blocked              bool
 	// Disappearing is the setting for new messages.
 	Disappearing Disappearing
+	// Avatar is their profile picture, a file in the profile, once fetched; "" otherwise.
+	Avatar string
 }
 
 // MessageState is where a message is in its life. An outgoing message goes Pending →
@@ -163,8 +168,8 @@ func disappearingOf(mode uint8, secs uint32) Disappearing {
 	return Disappearing{Mode: DisappearMode(mode), Timer: time.Duration(secs) * time.Second}
 }
 
-func messageOf(m store.Message) Message {
-	return Message{Conversation: m.Conversation, Author: m.Author, Timestamp: m.Timestamp, Arrived: m.Received,
+func (e *Engine) messageOf(m store.Message) Message {
+	return Message{Attachments: e.attachmentsOf(m.Attachments), Conversation: m.Conversation, Author: m.Author, Timestamp: m.Timestamp, Arrived: m.Received,
 		Direction: Direction(m.Direction), Body: m.Body, State: MessageState(m.State),
 		Failure: failureIf(m.State == store.Failed, m.Error), ExpiresAt: m.ExpiresAt,
 		Disappearing: disappearingOf(m.ExpireMode, m.ExpireTimer), Unread: m.Unread}
@@ -177,25 +182,25 @@ func failureIf(failed bool, code string) Failure {
 	return failureOf(code)
 }
 
-func messagesOf(ms []store.Message) []Message {
+func (e *Engine) messagesOf(ms []store.Message) []Message {
 	out := make([]Message, len(ms))
 	for i, m := range ms {
-		out[i] = messageOf(m)
+		out[i] = e.messageOf(m)
 	}
 	return out
 }
 
-func conversationOf(c store.Conversation) Conversation {
-	return Conversation{ID: c.ID, Name: c.Name, LastBody: c.LastBody, LastAt: c.LastAt,
+func (e *Engine) conversationOf(c store.Conversation) Conversation {
+	return Conversation{Avatar: e.filePath(c.AvatarPath), ID: c.ID, Name: c.Name, LastBody: c.LastBody, LastAt: c.LastAt,
 		LastState: MessageState(c.LastState), Unread: c.Unread, Approved: c.Approved,
 		ApprovedMe: c.ApprovedMe, Blocked: c.Blocked,
 		Disappearing: disappearingOf(c.ExpireMode, c.ExpireTimer)}
 }
 
-func conversationsOf(cs []store.Conversation) []Conversation {
+func (e *Engine) conversationsOf(cs []store.Conversation) []Conversation {
 	out := make([]Conversation, len(cs))
 	for i, c := range cs {
-		out[i] = conversationOf(c)
+		out[i] = e.conversationOf(c)
 	}
 	return out
 }

@@ -47,6 +47,12 @@ func (e *Engine) receive(data []byte) {
 	if p := profileOf(&c); p != nil {
 		e.learnName(from, p)
 	}
+	defer func() {
+		// After the message, which may have created the conversation.
+		if p := profileOf(&c); p != nil {
+			e.learnAvatar(from, p, profileKeyOf(&c))
+		}
+	}()
 	switch {
 	case c.DataMessage != nil:
 		e.receiveData(from, ts, &c)
@@ -71,7 +77,7 @@ func (e *Engine) receive(data []byte) {
 		// Only the author may unsend a message.
 		if c.UnsendRequest.GetAuthor() == from.String() {
 			t := int64(c.UnsendRequest.GetTimestamp())
-			if ok, _ := e.st.DeleteMessage(from, from, t); ok {
+			if ok, _ := e.deleteMessage(from, from, t); ok {
 				e.events.push(MessageDeleted{Conversation: from, Author: from, Timestamp: t, Unsent: true})
 				e.pushConversation(from)
 			}
@@ -79,10 +85,21 @@ func (e *Engine) receive(data []byte) {
 	case c.MessageRequestResponse != nil:
 		if c.MessageRequestResponse.GetIsApproved() {
 			if updated, err := e.st.UpdateConversation(from, func(cv *store.Conversation) { cv.ApprovedMe = true }); err == nil {
-				e.events.push(ConversationUpdated{Conversation: conversationOf(updated)})
+				e.events.push(ConversationUpdated{Conversation: e.conversationOf(updated)})
 			}
 		}
 	}
+}
+
+// profileKeyOf is the key of the profile picture a message announces.
+func profileKeyOf(c *sessionpb.Content) []byte {
+	if c.DataMessage != nil {
+		return c.DataMessage.GetProfileKey()
+	}
+	if c.MessageRequestResponse != nil {
+		return c.MessageRequestResponse.GetProfileKey()
+	}
+	return nil
 }
 
 func profileOf(c *sessionpb.Content) *sessionpb.LokiProfile {
@@ -110,7 +127,7 @@ func (e *Engine) learnName(from crypto.SessionID, p *sessionpb.LokiProfile) {
 		return // the message that follows creates the conversation, with this name
 	}
 	if c, err := e.st.UpdateConversation(from, func(cv *store.Conversation) { cv.Name = name; cv.NameUpdated = updated }); err == nil {
-		e.events.push(ConversationUpdated{Conversation: conversationOf(c)})
+		e.events.push(ConversationUpdated{Conversation: e.conversationOf(c)})
 	}
 }
 
@@ -128,17 +145,19 @@ func (e *Engine) receiveData(from crypto.SessionID, ts int64, c *sessionpb.Conte
 			mode, timer = store.ExpireNone, 0 // off, however the sender wrote it
 		}
 		if cv, err := e.st.UpdateConversation(from, func(cv *store.Conversation) { cv.ExpireMode, cv.ExpireTimer = mode, timer }); err == nil {
-			e.events.push(ConversationUpdated{Conversation: conversationOf(cv)})
+			e.events.push(ConversationUpdated{Conversation: e.conversationOf(cv)})
 		}
 		return
 	}
-	if d.Body == nil {
+	atts := e.offered(d.Attachments)
+	if d.Body == nil && len(atts) == 0 {
 		return
 	}
 	_, existed, _ := e.st.Conversation(from)
 	// Received is set here, not left to the store, so that the event carries it too.
 	m := store.Message{Conversation: from, Author: from, Timestamp: ts, Received: time.Now().UnixMilli(), Direction: store.Incoming,
-		Body: d.GetBody(), State: store.Received, Unread: true, ExpireMode: uint8(c.GetExpirationType()), ExpireTimer: c.GetExpirationTimer()}
+		Body: d.GetBody(), State: store.Received, Unread: true, ExpireMode: uint8(c.GetExpirationType()), ExpireTimer: c.GetExpirationTimer(),
+		Attachments: atts}
 	if m.ExpireMode == store.ExpireAfterSend && m.ExpireTimer > 0 {
 		m.ExpiresAt = ts + int64(m.ExpireTimer)*1000
 	}
@@ -155,10 +174,14 @@ func (e *Engine) receiveData(from crypto.SessionID, ts int64, c *sessionpb.Conte
 		return
 	}
 	if !existed || !conv.Approved {
-		e.events.push(RequestReceived{Message: messageOf(m), Conversation: conversationOf(conv)})
+		e.events.push(RequestReceived{Message: e.messageOf(m), Conversation: e.conversationOf(conv)})
 		return
 	}
-	e.events.push(MessageReceived{Message: messageOf(m), Conversation: conversationOf(conv)})
+	e.events.push(MessageReceived{Message: e.messageOf(m), Conversation: e.conversationOf(conv)})
+	// A contact's files are fetched at once; a stranger's wait until asked for.
+	for i := range atts {
+		e.queueDownload(download{conv: from, author: from, ts: ts, index: i})
+	}
 }
 
 // receiveOwn handles a copy of a message we sent from another device.
@@ -175,6 +198,6 @@ func (e *Engine) receiveOwn(ts int64, c *sessionpb.Content) {
 	m := store.Message{Conversation: to, Author: e.SessionID(), Timestamp: ts, Direction: store.Outgoing, Body: d.GetBody(), State: store.Sent}
 	if added, err := e.st.AddMessage(m); err == nil && added {
 		conv, _, _ := e.st.Conversation(to)
-		e.events.push(MessageReceived{Message: messageOf(m), Conversation: conversationOf(conv)})
+		e.events.push(MessageReceived{Message: e.messageOf(m), Conversation: e.conversationOf(conv)})
 	}
 }

@@ -11,7 +11,7 @@ func (e *Engine) Search(query string, limit int) ([]Message, error) {
 		return nil, nil
 	}
 	ms, err := e.st.SearchMessages(func(body string) bool { return containsFolded(body, q) }, limit)
-	return messagesOf(ms), err
+	return e.messagesOf(ms), err
 }
 
 // foldQuery is a query as containsFolded takes it.

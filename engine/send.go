@@ -49,7 +49,8 @@ func (e *Engine) Send(to crypto.SessionID, text string) (Message, error) {
 	}
 	e.learnClock()
 	ts := e.nextTimestamp()
-	c := &sessionpb.Content{DataMessage: &sessionpb.DataMessage{Body: proto.String(text), Profile: e.profile()}}
+	c := &sessionpb.Content{DataMessage: &sessionpb.DataMessage{Body: proto.String(text)}}
+	e.announceProfile(c.DataMessage)
 	applyExpiry(c, conv)
 	ttl := ttlContent
 	m := store.Message{Conversation: to, Author: e.SessionID(), Timestamp: ts, Direction: store.Outgoing, Body: text,
@@ -80,10 +81,10 @@ func (e *Engine) Send(to crypto.SessionID, text string) (Message, error) {
 	if err := e.st.AddOutgoing(m, items...); err != nil {
 		return Message{}, err
 	}
-	queued := messageOf(m)
+	queued := e.messageOf(m)
 	if c, ok, err := e.st.Conversation(to); err == nil && ok {
-		e.events.push(MessageQueued{Message: queued, Conversation: conversationOf(c)})
-		e.events.push(ConversationUpdated{Conversation: conversationOf(c)})
+		e.events.push(MessageQueued{Message: queued, Conversation: e.conversationOf(c)})
+		e.events.push(ConversationUpdated{Conversation: e.conversationOf(c)})
 	}
 	wake(e.sendWake)
 	return queued, nil
@@ -219,6 +220,10 @@ func (e *Engine) sendDue() time.Duration {
 
 // deliver tries one outbox item once.
 func (e *Engine) deliver(it store.OutboxItem) {
+	if it.Kind == kindUpload {
+		e.upload(it)
+		return
+	}
 	now := e.now().UnixMilli()
 	if now > it.Timestamp+it.TTL {
 		e.finish(it, store.Failed, FailedExpired)
@@ -254,23 +259,13 @@ func (e *Engine) deliver(it store.OutboxItem) {
 		e.finish(it, store.Failed, FailedRefused)
 		return
 	}
-	reason := FailedOffline
-	if errors.Is(err, ErrClockWrong) {
-		reason = FailedClockWrong
-	}
-	it.Attempts++
-	backoff := min(maxBackoff, time.Second<<min(it.Attempts, 10))
-	it.NextAttempt = e.now().Add(backoff).UnixMilli()
-	e.st.UpdateOutbox(it)
-	if it.Kind == kindVisible && it.Attempts >= failAfter {
-		e.setMessageState(it.Conversation, it.Timestamp, store.Failed, reason)
-	}
+	e.retryLater(it, err)
 }
 
 // finish takes a delivered or abandoned item out of the outbox and, for a visible
 // message, sets the message's state in the same transaction, then tells the app.
 func (e *Engine) finish(it store.OutboxItem, st store.MessageState, f Failure) {
-	if it.Kind != kindVisible {
+	if it.Kind != kindVisible && it.Kind != kindUpload {
 		e.st.Finish(it.ID, it.Conversation, e.SessionID(), it.Timestamp, 0, "")
 		return
 	}
@@ -336,7 +331,7 @@ func (e *Engine) setMessageState(conv crypto.SessionID, ts int64, st store.Messa
 
 func (e *Engine) pushConversation(id crypto.SessionID) {
 	if c, ok, err := e.st.Conversation(id); err == nil && ok {
-		e.events.push(ConversationUpdated{Conversation: conversationOf(c)})
+		e.events.push(ConversationUpdated{Conversation: e.conversationOf(c)})
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -19,16 +20,19 @@ import (
 type memSwarm struct {
 	mu     sync.Mutex // guards the fields below
 	msgs   map[[33]byte][]client.Message
-	offset time.Duration // network time − this computer's time
-	known  bool          // whether a "node" has told the time yet
-	down   error         // if set, every request fails with it
-	stores int           // stores accepted, for tests that count deliveries
+	offset time.Duration     // network time − this computer's time
+	known  bool              // whether a "node" has told the time yet
+	down   error             // if set, every request fails with it
+	stores int               // stores accepted, for tests that count deliveries
+	files  map[string][]byte // the file server: uploads by id
 }
 
 // node is the one member of every memSwarm swarm, for per-node cursors.
 var memNode = [32]byte{1}
 
-func newMemSwarm() *memSwarm { return &memSwarm{msgs: make(map[[33]byte][]client.Message)} }
+func newMemSwarm() *memSwarm {
+	return &memSwarm{msgs: make(map[[33]byte][]client.Message), files: make(map[string][]byte)}
+}
 
 // connect is an Options.connect that gives each engine a view of the shared swarm.
 func (m *memSwarm) connect(o client.Options) swarm {
@@ -118,6 +122,30 @@ func (v *memView) ClockKnown() bool {
 }
 
 func (v *memView) SyncClock(context.Context, [33]byte) error { return v.check() }
+
+func (v *memView) Upload(_ context.Context, _ client.Server, data []byte, ttl time.Duration) (string, time.Time, error) {
+	if err := v.check(); err != nil {
+		return "", time.Time{}, err
+	}
+	v.m.mu.Lock()
+	defer v.m.mu.Unlock()
+	id := strconv.Itoa(len(v.m.files) + 1)
+	v.m.files[id] = slices.Clone(data)
+	return id, time.Now().Add(ttl), nil
+}
+
+func (v *memView) Download(_ context.Context, _ client.Server, id string) ([]byte, error) {
+	if err := v.check(); err != nil {
+		return nil, err
+	}
+	v.m.mu.Lock()
+	defer v.m.mu.Unlock()
+	b, ok := v.m.files[id]
+	if !ok {
+		return nil, client.ErrFileNotFound
+	}
+	return slices.Clone(b), nil
+}
 
 func (v *memView) Paths() []client.Path               { return nil }
 func (v *memView) RebuildPaths(context.Context) error { return v.check() }

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 
 	"allium/crypto"
 	"allium/engine"
@@ -15,6 +16,17 @@ func (e usageError) Error() string { return string(e) }
 
 //lint:ignore ST1005 printed as it is, as a sentence
 var errInterrupted = errors.New("Interrupted.")
+
+// plainPathError words why a file could not be read.
+func plainPathError(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "there is no such file"
+	case errors.Is(err, fs.ErrPermission):
+		return "you may not read it"
+	}
+	return err.Error()
+}
 
 // failure says why a message was not sent.
 func failure(f engine.Failure) string {
@@ -35,7 +47,17 @@ func (c *cli) explain(err error) (string, int) {
 	var sid *crypto.SessionIDError
 	var pe *crypto.PhraseError
 	var tl *engine.TooLongError
+	var big *engine.FileTooLargeError
+	var pathErr *fs.PathError
 	switch {
+	case errors.As(err, &pathErr) && c.cmd == "send":
+		return fmt.Sprintf("Can't read the file %s: %s.", pathErr.Path, plainPathError(pathErr.Err)), 1
+	case errors.As(err, &big):
+		return fmt.Sprintf("%s is too large: it has %d bytes and can have at most %d (%d MB).", big.Name, big.Size, big.Limit, big.Limit/1_000_000), 1
+	case errors.Is(err, engine.ErrNotPicture):
+		return "That file is not a picture Allium can use: choose a JPEG, PNG or GIF.", 1
+	case errors.Is(err, engine.ErrNoFileServer):
+		return "This network has no file server, so files can't be sent on it. Its network file must name one (\"file_server\").", 1
 	case errors.As(err, &ue):
 		return string(ue) + "\nRun `allium-cli -h` for help.", 2
 	case errors.As(err, &sid):
@@ -58,6 +80,8 @@ func (c *cli) explain(err error) (string, int) {
 		return "The network refuses our requests because this computer's clock is wrong. Set the correct date and time, then try again.", 1
 	case errors.Is(err, engine.ErrEmptyMessage):
 		return "The message is empty.", 1
+	case errors.As(err, &tl) && tl.What == "files":
+		return fmt.Sprintf("Too many files: a message can carry at most %d.", tl.Limit), 1
 	case errors.As(err, &tl) && tl.What == "message":
 		return fmt.Sprintf("The message is too long: it has %d characters and a message can have at most %d.", tl.Length, tl.Limit), 1
 	case errors.As(err, &tl):

@@ -27,10 +27,15 @@ Usage:
     create [--name NAME]          print the new Session ID
     restore [--name NAME]         read the 13 words from stdin, print the Session ID
     id | phrase                   print the Session ID | the recovery phrase
-    send SESSION_ID TEXT          exit 0 once the recipient's swarm has stored it
+    send [--file PATH]... SESSION_ID [TEXT]
+                                  exit 0 once the recipient's swarm has stored it; files
+                                  (up to 10 MB each) go with TEXT as their caption
     receive [--wait DURATION]     print each new message as a JSON line
-                                  {"from","name","timestamp","text"}; with --wait, keep polling
+                                  {"from","name","timestamp","text","attachments"}; with
+                                  --wait, keep polling; with --save DIR, fetch the files
+                                  into DIR (each attachment's "path")
     conversations | history SESSION_ID | accept SESSION_ID | block SESSION_ID | path
+    avatar PATH | avatar --remove set or remove your profile picture (JPEG, PNG or GIF)
     disappear SESSION_ID [off|after-send|after-read [DURATION]]
                                   print the disappearing-messages setting, or set it
                                   (DURATION such as 5m or 12h, default 24h) and tell them
@@ -108,7 +113,7 @@ func (c *cli) run(ctx context.Context, cmd string, args []string) error {
 		"create": c.create, "restore": c.restore, "id": c.id, "phrase": c.phrase,
 		"send": c.send, "receive": c.receive,
 		"conversations": c.conversations, "history": c.history, "accept": c.accept, "block": c.block,
-		"path": c.path, "disappear": c.disappear,
+		"path": c.path, "disappear": c.disappear, "avatar": c.avatar,
 	}
 	if cmd == "help" {
 		return flag.ErrHelp

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -25,10 +26,21 @@ const quietPeriod = 2 * time.Second
 
 // received is one line of receive's output.
 type received struct {
-	From      string `json:"from"`
-	Name      string `json:"name"`
-	Timestamp int64  `json:"timestamp"`
-	Text      string `json:"text"`
+	From        string         `json:"from"`
+	Name        string         `json:"name"`
+	Timestamp   int64          `json:"timestamp"`
+	Text        string         `json:"text"`
+	Attachments []receivedFile `json:"attachments,omitempty"`
+}
+
+// receivedFile is one file of a received message; Path is where --save put it (empty
+// without --save, or when the file could not be fetched: State says why).
+type receivedFile struct {
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	Path        string `json:"path,omitempty"`
+	State       string `json:"state"`
 }
 
 // cursorFile, in the profile, holds when the newest message receive printed was stored
@@ -39,6 +51,11 @@ const cursorFile = "receive-cursor"
 // printer prints incoming messages once each, in the order they were stored, and keeps
 // the cursor.
 type printer struct {
+	e *engine.Engine
+	// saveDir is --save's directory; pending holds the messages whose files are still
+	// being fetched for it, printed once they are.
+	saveDir string
+	pending map[printedKey]engine.Conversation
 	out     *json.Encoder
 	self    crypto.SessionID
 	path    string
@@ -52,8 +69,9 @@ type printedKey struct {
 	ts           int64
 }
 
-func newPrinter(profile string, self crypto.SessionID) (*printer, error) {
-	p := &printer{out: json.NewEncoder(os.Stdout), self: self, path: filepath.Join(profile, cursorFile),
+func newPrinter(profile string, e *engine.Engine, saveDir string) (*printer, error) {
+	p := &printer{e: e, saveDir: saveDir, pending: map[printedKey]engine.Conversation{},
+		out: json.NewEncoder(os.Stdout), self: e.SessionID(), path: filepath.Join(profile, cursorFile),
 		printed: map[printedKey]bool{}}
 	p.out.SetEscapeHTML(false)
 	b, err := os.ReadFile(p.path)
@@ -76,12 +94,102 @@ func (p *printer) print(m engine.Message, conv engine.Conversation) error {
 	if m.Author == p.self || m.Arrived <= p.cursor || p.printed[k] {
 		return nil
 	}
+	if p.saveDir != "" && !settled(m) {
+		// Fetch what is not here yet (a stranger's files wait to be asked for), and print
+		// the message once every file is here or has failed.
+		if _, waiting := p.pending[k]; !waiting {
+			for i, a := range m.Attachments {
+				if a.State == engine.AttachmentOffered {
+					p.e.Download(m.Conversation, m.Author, m.Timestamp, i)
+				}
+			}
+			p.pending[k] = conv
+		}
+		return nil
+	}
 	p.printed[k] = true
-	if err := p.out.Encode(received{From: m.Author.String(), Name: conv.Name, Timestamp: m.Timestamp, Text: m.Body}); err != nil {
+	delete(p.pending, k)
+	line := received{From: m.Author.String(), Name: conv.Name, Timestamp: m.Timestamp, Text: m.Body}
+	for _, a := range m.Attachments {
+		f := receivedFile{Name: a.Name, ContentType: a.ContentType, Size: a.Size, State: a.State.String()}
+		if p.saveDir != "" && a.State == engine.AttachmentHere {
+			path, err := saveCopy(a.Path, p.saveDir, a.Name)
+			if err != nil {
+				return err
+			}
+			f.Path = path
+		}
+		line.Attachments = append(line.Attachments, f)
+	}
+	if err := p.out.Encode(line); err != nil {
 		return err
 	}
 	p.newest = max(p.newest, m.Arrived)
 	return nil
+}
+
+// filesChanged prints a message waiting for its files once they are settled.
+func (p *printer) filesChanged(ev engine.AttachmentsChanged) error {
+	k := printedKey{ev.Conversation, ev.Author, ev.Timestamp}
+	conv, ok := p.pending[k]
+	if !ok {
+		return nil
+	}
+	m, found, err := p.e.Message(ev.Conversation, ev.Author, ev.Timestamp)
+	if err != nil || !found {
+		delete(p.pending, k)
+		return err
+	}
+	if !settled(m) {
+		return nil
+	}
+	return p.print(m, conv)
+}
+
+// settled reports whether every file of m is here or will not come.
+func settled(m engine.Message) bool {
+	for _, a := range m.Attachments {
+		switch a.State {
+		case engine.AttachmentOffered, engine.AttachmentDownloading:
+			return false
+		}
+	}
+	return true
+}
+
+// saveCopy copies a fetched file into dir under its name, or under "name (2)" and so on
+// if that is taken, and returns where.
+func saveCopy(src, dir, name string) (string, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	ext := filepath.Ext(name)
+	base := strings.TrimSuffix(name, ext)
+	for i := 1; ; i++ {
+		dst := filepath.Join(dir, name)
+		if i > 1 {
+			dst = filepath.Join(dir, fmt.Sprintf("%s (%d)%s", base, i, ext))
+		}
+		in, err := os.Open(src)
+		if err != nil {
+			return "", err
+		}
+		out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, os.ErrExist) {
+			in.Close()
+			continue
+		}
+		if err != nil {
+			in.Close()
+			return "", err
+		}
+		_, err = io.Copy(out, in)
+		in.Close()
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+		return dst, err
+	}
 }
 
 // backlog prints what earlier commands stored and no receive has printed yet.
@@ -134,6 +242,7 @@ func (c *cli) receive(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("receive", flag.ContinueOnError)
 	wait := fs.Duration("wait", -1, "")
 	timeout := fs.Duration("timeout", defaultTimeout, "")
+	saveDir := fs.String("save", "", "")
 	if _, err := parseArgs(fs, args); err != nil {
 		return err
 	}
@@ -142,7 +251,7 @@ func (c *cli) receive(ctx context.Context, args []string) error {
 		return err
 	}
 	defer e.Close()
-	p, err := newPrinter(c.profile, e.SessionID())
+	p, err := newPrinter(c.profile, e, *saveDir)
 	if err != nil {
 		return err
 	}
@@ -179,6 +288,11 @@ func (c *cli) receive(ctx context.Context, args []string) error {
 				m, conv = ev.Message, ev.Conversation
 			case engine.RequestReceived:
 				m, conv = ev.Message, ev.Conversation
+			case engine.AttachmentsChanged:
+				if err := p.filesChanged(ev); err != nil {
+					return err
+				}
+				continue
 			default:
 				continue
 			}
@@ -189,9 +303,10 @@ func (c *cli) receive(ctx context.Context, args []string) error {
 				quiet.Reset(quietPeriod)
 			}
 		case <-quiet.C:
-			if catchUp {
+			if catchUp && len(p.pending) == 0 {
 				return nil
 			}
+			quiet.Reset(quietPeriod)
 		case <-stop:
 			return nil
 		case <-ctx.Done():

@@ -12,7 +12,16 @@ import (
 func (c *cli) send(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("send", flag.ContinueOnError)
 	timeout := fs.Duration("timeout", defaultTimeout, "")
+	var files []engine.File
+	fs.Func("file", "", func(path string) error {
+		files = append(files, engine.File{Path: path})
+		return nil
+	})
 	a, err := parseArgs(fs, args, "SESSION_ID", "TEXT")
+	if len(files) > 0 && fs.NArg() == 1 {
+		a, err = fs.Args(), nil // with files, the text (their caption) may be left out
+		a = append(a, "")
+	}
 	if err != nil {
 		return err
 	}
@@ -29,7 +38,7 @@ func (c *cli) send(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	m, err := e.Send(to, a[1])
+	m, err := e.SendFiles(to, a[1], files)
 	if err != nil {
 		return err
 	}

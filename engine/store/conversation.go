@@ -28,6 +28,11 @@ type Conversation struct {
 	Blocked     bool
 	ExpireMode  uint8  // disappearing-message setting for new messages: ExpireNone, ...
 	ExpireTimer uint32 // seconds
+	// Avatar is the profile picture they announced: its URL and key, and the file in
+	// the profile's files directory once it is fetched (empty before).
+	AvatarURL  string
+	AvatarKey  []byte
+	AvatarPath string
 }
 
 // convRecord is a conversation as stored: JSON, which lets fields be added without a
@@ -45,6 +50,9 @@ type convRecord struct {
 	Blocked     bool         `json:"blocked,omitempty"`
 	ExpireMode  uint8        `json:"expireMode,omitempty"`
 	ExpireTimer uint32       `json:"expireTimer,omitempty"`
+	AvatarURL   string       `json:"avatarURL,omitempty"`
+	AvatarKey   []byte       `json:"avatarKey,omitempty"`
+	AvatarPath  string       `json:"avatarPath,omitempty"`
 }
 
 func decodeConversation(k, v []byte) (Conversation, error) {
@@ -60,6 +68,7 @@ func decodeConversation(k, v []byte) (Conversation, error) {
 		LastBody: r.LastBody, LastAt: r.LastAt, LastState: r.LastState, Unread: r.Unread,
 		Approved: r.Approved, ApprovedMe: r.ApprovedMe, Blocked: r.Blocked,
 		ExpireMode: r.ExpireMode, ExpireTimer: r.ExpireTimer,
+		AvatarURL: r.AvatarURL, AvatarKey: r.AvatarKey, AvatarPath: r.AvatarPath,
 	}
 	copy(c.ID[:], k)
 	return c, nil
@@ -80,6 +89,7 @@ func putConversation(b *bolt.Bucket, c *Conversation) error {
 		LastBody: c.LastBody, LastAt: c.LastAt, LastState: c.LastState, Unread: c.Unread,
 		Approved: c.Approved, ApprovedMe: c.ApprovedMe, Blocked: c.Blocked,
 		ExpireMode: c.ExpireMode, ExpireTimer: c.ExpireTimer,
+		AvatarURL: c.AvatarURL, AvatarKey: c.AvatarKey, AvatarPath: c.AvatarPath,
 	})
 	if err != nil {
 		return err

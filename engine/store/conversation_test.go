@@ -36,10 +36,10 @@ func TestUpdateConversation(t *testing.T) {
 			if err != nil {
 				return
 			}
-			if got != c.want {
+			if !reflect.DeepEqual(got, c.want) {
 				t.Errorf("returned\n %+v\nwant\n %+v", got, c.want)
 			}
-			if stored, _, _ := s.Conversation(c.id); stored != c.want {
+			if stored, _, _ := s.Conversation(c.id); !reflect.DeepEqual(stored, c.want) {
 				t.Errorf("stored\n %+v\nwant\n %+v", stored, c.want)
 			}
 		})

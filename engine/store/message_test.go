@@ -102,7 +102,7 @@ func TestAddMessageDuplicate(t *testing.T) {
 			if got.Body != "first" || !got.Unread {
 				t.Errorf("duplicate changed the message: %+v", got)
 			}
-			if conv, _, _ := s.Conversation(alice); conv != before {
+			if conv, _, _ := s.Conversation(alice); !reflect.DeepEqual(conv, before) {
 				t.Errorf("duplicate changed the conversation: %+v, was %+v", conv, before)
 			}
 		})
@@ -222,7 +222,7 @@ func TestConversationSummary(t *testing.T) {
 			if !ok {
 				want = Conversation{}
 			}
-			if c != want {
+			if !reflect.DeepEqual(c, want) {
 				t.Errorf("conversation\n %+v\nwant\n %+v", c, want)
 			}
 		})

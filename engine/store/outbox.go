@@ -133,6 +133,32 @@ func (s *Store) AddOutgoing(m Message, items ...OutboxItem) error {
 	})
 }
 
+// Replace removes outbox item id and enqueues items in one transaction: a message whose
+// files are uploaded moves from its upload item to the items that store it, and a crash
+// leaves one or the other, never both or neither.
+func (s *Store) Replace(id uint64, items ...OutboxItem) error {
+	for i := range items {
+		if err := items[i].check(); err != nil {
+			return err
+		}
+	}
+	return s.update("replace outbox item", func(t *txn) error {
+		b := t.tx.Bucket(bucketOutbox)
+		if b.Get(outboxKey(id)) == nil {
+			return fmt.Errorf("%w: outbox item %d", ErrNotFound, id)
+		}
+		if err := b.Delete(outboxKey(id)); err != nil {
+			return err
+		}
+		for i := range items {
+			if err := t.enqueue(&items[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // Finish removes outbox item id and, in the same transaction, sets the state (and the
 // error text) of the message it delivered, so that a crash cannot leave a delivered
 // message "pending" with no item to resend it. A message deleted meanwhile is not an

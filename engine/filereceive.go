@@ -1,0 +1,213 @@
+package engine
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"google.golang.org/protobuf/proto"
+
+	"allium/crypto"
+	"allium/engine/sessionpb"
+	"allium/engine/store"
+	"allium/network/client"
+)
+
+// maxDownloads is how many files are fetched at once, as Session Desktop does.
+const maxDownloads = 3
+
+// download names one attachment to fetch.
+type download struct {
+	conv, author crypto.SessionID
+	ts           int64
+	index        int
+	// avatar: fetch conv's profile picture instead.
+	avatar bool
+}
+
+// offered turns the pointers of a received message into attachments waiting to be
+// fetched. A pointer that could not be fetched or checked (ParseFilePointer refuses it,
+// or the file is on a server this network does not use) is kept as a failed attachment,
+// so that the message says a file was not received rather than hiding it.
+func (e *Engine) offered(ptrs []*sessionpb.AttachmentPointer) []store.Attachment {
+	if len(ptrs) == 0 {
+		return nil
+	}
+	if len(ptrs) > MaxFilesPerMessage {
+		ptrs = ptrs[:MaxFilesPerMessage]
+	}
+	out := make([]store.Attachment, 0, len(ptrs))
+	for _, p := range ptrs {
+		a := store.Attachment{Name: SanitizeFileName(p.GetFileName()), ContentType: plausibleContentType(p.GetContentType()),
+			Size: int64(p.GetSize()), Voice: p.GetFlags()&attachmentVoiceMessage != 0, State: uint8(AttachmentOffered)}
+		if w, h := p.GetWidth(), p.GetHeight(); w > 0 && h > 0 && w <= 1<<15 && h <= 1<<15 {
+			a.Width, a.Height = int(w), int(h)
+		}
+		a.Pointer, _ = proto.Marshal(p)
+		if _, err := e.fileSource(p); err != nil {
+			a.State = uint8(AttachmentFailed)
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// fileSource checks a pointer and where its file is. Files are fetched only from the
+// network's own file server, through an onion path: a URL naming another host could
+// learn who reads the message.
+func (e *Engine) fileSource(p *sessionpb.AttachmentPointer) (FilePointer, error) {
+	fp, err := ParseFilePointer(p)
+	if err != nil {
+		return fp, err
+	}
+	if e.files == nil {
+		return fp, ErrNoFileServer
+	}
+	u, err := url.Parse(fp.Server)
+	if err != nil || !strings.EqualFold(u.Hostname(), e.files.Host) {
+		return fp, fmt.Errorf("%w: the file is on a server this network does not use", ErrInvalidAttachment)
+	}
+	return fp, nil
+}
+
+// Download fetches one attachment of a message now: a stranger's file that waits to be
+// asked for, or one that failed.
+func (e *Engine) Download(conv, author crypto.SessionID, ts int64, index int) error {
+	m, ok, err := e.st.Message(conv, author, ts)
+	if err != nil {
+		return err
+	}
+	if !ok || index < 0 || index >= len(m.Attachments) {
+		return ErrNotFound
+	}
+	e.queueDownload(download{conv: conv, author: author, ts: ts, index: index})
+	return nil
+}
+
+// queueDownload hands a download to the workers. The queue is large; if it is ever full
+// the file stays offered and Download fetches it later.
+func (e *Engine) queueDownload(d download) {
+	select {
+	case e.downloads <- d:
+	default:
+	}
+}
+
+// downloadLoop fetches queued files, maxDownloads at a time, until the engine closes.
+func (e *Engine) downloadLoop() {
+	sem := make(chan struct{}, maxDownloads)
+	for {
+		select {
+		case <-e.ctx.Done():
+			for range maxDownloads {
+				sem <- struct{}{}
+			}
+			return
+		case d := <-e.downloads:
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem }()
+				if d.avatar {
+					e.fetchAvatar(d.conv)
+				} else {
+					e.fetch(d)
+				}
+			}()
+		}
+	}
+}
+
+// fetch downloads, decrypts and checks one attachment and keeps it in the profile.
+func (e *Engine) fetch(d download) {
+	m, ok, err := e.st.Message(d.conv, d.author, d.ts)
+	if err != nil || !ok || d.index >= len(m.Attachments) {
+		return
+	}
+	a := m.Attachments[d.index]
+	switch AttachmentState(a.State) {
+	case AttachmentHere, AttachmentSent, AttachmentUploading, AttachmentDownloading:
+		return
+	}
+	var p sessionpb.AttachmentPointer
+	if proto.Unmarshal(a.Pointer, &p) != nil {
+		e.setAttachment(d, func(a *store.Attachment) { a.State = uint8(AttachmentFailed) })
+		return
+	}
+	fp, err := e.fileSource(&p)
+	if err != nil {
+		e.setAttachment(d, func(a *store.Attachment) { a.State = uint8(AttachmentFailed) })
+		return
+	}
+	e.setAttachment(d, func(a *store.Attachment) { a.State = uint8(AttachmentDownloading) })
+	ctx, cancel := e.fileContext()
+	blob, err := e.net.Download(ctx, *e.files, fp.FileID)
+	cancel()
+	if e.ctx.Err() != nil {
+		e.setAttachment(d, func(a *store.Attachment) { a.State = uint8(AttachmentOffered) })
+		return
+	}
+	state := AttachmentHere
+	var rel string
+	switch {
+	case errors.Is(err, client.ErrFileNotFound):
+		state = AttachmentExpired
+	case err != nil:
+		state = AttachmentFailed
+	default:
+		plain, derr := decryptFile(&fp, blob)
+		if derr != nil {
+			state = AttachmentFailed
+			break
+		}
+		if rel, err = e.newFile(bytes.NewReader(plain), a.Name, MaxFileSize); err != nil {
+			state = AttachmentFailed
+		}
+	}
+	if e.setAttachment(d, func(a *store.Attachment) { a.State, a.Path = uint8(state), rel }) != nil && rel != "" {
+		e.removeFiles([]store.Attachment{{Path: rel}}) // the message was deleted meanwhile
+	}
+}
+
+// setAttachment changes one attachment of a message and tells the app.
+func (e *Engine) setAttachment(d download, fn func(*store.Attachment)) error {
+	m, err := e.st.UpdateMessage(d.conv, d.author, d.ts, func(m *store.Message) {
+		if d.index < len(m.Attachments) {
+			fn(&m.Attachments[d.index])
+		}
+	})
+	if err != nil {
+		return err
+	}
+	e.events.push(AttachmentsChanged{Conversation: d.conv, Author: d.author, Timestamp: d.ts, Attachments: e.attachmentsOf(m.Attachments)})
+	return nil
+}
+
+// resumeDownloads queues, after a start, the files of contacts' recent messages that a
+// stop interrupted or that wait their turn.
+func (e *Engine) resumeDownloads() {
+	convs, err := e.st.Conversations()
+	if err != nil {
+		return
+	}
+	for _, c := range convs {
+		if !c.Approved || c.Blocked {
+			continue
+		}
+		if c.AvatarURL != "" && c.AvatarPath == "" {
+			e.queueDownload(download{conv: c.ID, avatar: true})
+		}
+		ms, err := e.st.Messages(c.ID, 0, 200)
+		if err != nil {
+			continue
+		}
+		for _, m := range ms {
+			for i, a := range m.Attachments {
+				if m.Author != e.SessionID() && (a.State == uint8(AttachmentOffered) || a.State == uint8(AttachmentDownloading)) {
+					e.queueDownload(download{conv: m.Conversation, author: m.Author, ts: m.Timestamp, index: i})
+				}
+			}
+		}
+	}
+}
