@@ -67,6 +67,7 @@ type chatRow struct {
 	height float32
 	lines  []string
 	widths []float32 // exact widths of the lines, measured when first shown
+	atts   []attBlock
 }
 
 func newConversationView(p *Profile, c engine.Conversation) *conversationView {
@@ -91,6 +92,7 @@ func newConversationView(p *Profile, c engine.Conversation) *conversationView {
 	v.listHolder = container.NewStack(v.list)
 
 	v.composer = newComposer(p, c.ID, v.send)
+	v.composer.onSendFiles = v.sendFiles
 
 	v.content = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), v.composer.content, nil, nil, v.listHolder)
 	v.setConversation(c)
@@ -238,8 +240,16 @@ func (v *conversationView) msgRow(i int) chatRow {
 	if unsent {
 		body = unsentText
 	}
-	lines := wrapText(body, v.m.maxText, v.m.adv)
-	return chatRow{msg: i, lines: lines, height: v.m.messageHeight(len(lines), m.Author == v.p.me && m.State == engine.Failed && !unsent)}
+	var atts []attBlock
+	if !unsent {
+		atts = v.attachmentBlocks(m)
+	}
+	var lines []string
+	if body != "" || len(atts) == 0 {
+		lines = wrapText(body, v.m.maxText, v.m.adv)
+	}
+	h := v.m.messageHeight(len(lines), m.Author == v.p.me && m.State == engine.Failed && !unsent) + attachmentsHeight(atts, v.m.gap)
+	return chatRow{msg: i, lines: lines, atts: atts, height: h}
 }
 
 // replaceList swaps in a fresh list after rows moved (a message removed or inserted in
@@ -392,12 +402,18 @@ func (v *conversationView) updateRow(id widget.ListItemID, r *msgRow) {
 		}
 	}
 	m := &v.msgs[row.msg]
-	r.setMessage(*m, m.Author == v.p.me, v.unsent[msgID{m.Author, m.Timestamp}], row.lines, row.widths)
+	r.setMessage(*m, m.Author == v.p.me, v.unsent[msgID{m.Author, m.Timestamp}], row.lines, row.widths, row.atts)
 }
 
 // setConversation shows a changed name, approval or disappearing setting.
 func (v *conversationView) setConversation(c engine.Conversation) {
+	accepted := c.Approved && !v.conv.Approved
 	v.conv = c
+	if accepted && v.loaded {
+		// The files of someone who was a stranger are worded for a contact now.
+		v.rebuildRows()
+		v.replaceList()
+	}
 	v.menu.set(c)
 	v.composer.approved = c.Approved
 	v.title.SetText(convName(c, v.p.me))
@@ -453,6 +469,11 @@ func (v *conversationView) messageMenu(m engine.Message, at fyne.Position) {
 	}
 	for _, l := range linksIn(m.Body) {
 		items = append(items, fyne.NewMenuItem("Open "+l, func() { v.p.openLink(l) }))
+	}
+	for _, a := range m.Attachments {
+		if a.Path != "" && (a.State == engine.AttachmentHere || a.State == engine.AttachmentSent || a.State == engine.AttachmentUploading) {
+			items = append(items, fyne.NewMenuItem("Save "+a.Name+"…", func() { v.saveFile(a) }))
+		}
 	}
 	if m.State == engine.Failed {
 		items = append(items, fyne.NewMenuItem("Retry now", func() { v.retry(m) }))
