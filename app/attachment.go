@@ -1,6 +1,7 @@
 package app
 
 import (
+	"image"
 	"image/color"
 	"io"
 	"net/url"
@@ -213,11 +214,18 @@ func (pv *pictureView) set(b attBlock, textColor color.Color) {
 	pv.status.Text, pv.status.Color = b.detail, textColor
 	pv.objs = append(pv.objs[:0], pv.bg)
 	id := msgID{r.msg.Author, r.msg.Timestamp}
-	img, ok, done := v.p.thumbs.get(v.p, pictureKey(a.Path, picturePixels), func() {
-		if !v.closed {
-			v.refreshShown(id)
-		}
-	})
+	key := pictureKey(a.Path, picturePixels)
+	var img image.Image
+	var ok, done bool
+	if v.settling {
+		img, ok, done = v.p.thumbs.peek(key)
+	} else {
+		img, ok, done = v.p.thumbs.get(v.p, key, func() {
+			if !v.closed {
+				v.refreshShown(id)
+			}
+		})
+	}
 	pv.img.Image = nil
 	pv.shown = ""
 	switch {

@@ -49,6 +49,8 @@ type conversationView struct {
 	closed  bool
 	more    bool // older messages may be in the store
 	loading bool // a page of older messages is being read
+	// settling is set while a new list is put in place and scrolled (settle).
+	settling bool
 	// built counts the row widgets the list has filled, and measured the rows whose text
 	// was measured for display (tests check that scrolling builds only what is visible).
 	built, measured int
@@ -141,14 +143,16 @@ func (v *conversationView) load() {
 				v.p.showError("Allium could not read this conversation from the disk. Close it and open it again.")
 				return
 			}
-			v.msgs = msgs
-			v.more = len(msgs) >= pageSize
-			v.rebuildRows()
-			v.replaceList()
-			v.loaded = true
-			if !v.scrollToTarget() {
-				v.list.ScrollToBottom()
-			}
+			v.settle(func() {
+				v.msgs = msgs
+				v.more = len(msgs) >= pageSize
+				v.rebuildRows()
+				v.replaceList()
+				v.loaded = true
+				if !v.scrollToTarget() {
+					v.list.ScrollToBottom()
+				}
+			})
 		})
 }
 
@@ -257,10 +261,26 @@ func (v *conversationView) msgRow(i int) chatRow {
 func (v *conversationView) replaceList() { v.replaceListAt(v.list.GetScrollOffset()) }
 
 func (v *conversationView) replaceListAt(off float32) {
-	v.list = v.newList()
-	v.listHolder.Objects = []fyne.CanvasObject{v.list}
-	v.listHolder.Refresh()
-	v.list.ScrollToOffset(off)
+	v.settle(func() {
+		v.list = v.newList()
+		v.listHolder.Objects = []fyne.CanvasObject{v.list}
+		v.listHolder.Refresh()
+		v.list.ScrollToOffset(off)
+	})
+}
+
+// settle runs fn, which puts a new list in place and scrolls it, then redraws the rows
+// it shows. A new list first lays out its top rows, which may never be seen: while it
+// settles, rows ask for no pictures (pictureView.set).
+func (v *conversationView) settle(fn func()) {
+	if v.settling {
+		fn()
+		return
+	}
+	v.settling = true
+	fn()
+	v.settling = false
+	v.list.Refresh()
 }
 
 // add shows a new message (or a newer copy of one already shown).

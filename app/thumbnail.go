@@ -70,10 +70,8 @@ var errNotPicture = errors.New("app: not a picture Allium can show")
 // done false; ready then runs on the Fyne goroutine once it is made. ok is false for a
 // file that is not a picture Allium can show.
 func (t *thumbnails) get(p *Profile, key thumbKey, ready func()) (img image.Image, ok, done bool) {
-	if el, found := t.entries[key]; found {
-		t.order.MoveToFront(el)
-		e := el.Value.(*thumbEntry)
-		return e.img, e.img != nil, true
+	if img, ok, done := t.peek(key); done {
+		return img, ok, true
 	}
 	if ready != nil {
 		if ws, inFlight := t.waiting[key]; inFlight {
@@ -100,6 +98,16 @@ func (t *thumbnails) get(p *Profile, key thumbKey, ready func()) (img image.Imag
 			w()
 		}
 	})
+	return nil, false, false
+}
+
+// peek is get without making the copy if it is not made yet.
+func (t *thumbnails) peek(key thumbKey) (img image.Image, ok, done bool) {
+	if el, found := t.entries[key]; found {
+		t.order.MoveToFront(el)
+		e := el.Value.(*thumbEntry)
+		return e.img, e.img != nil, true
+	}
 	return nil, false, false
 }
 
