@@ -26,7 +26,9 @@ type composer struct {
 	// onSendFiles sends files with text as their caption.
 	onSendFiles func(text string, typing bool, files []stagedFile)
 
-	staged   *stagedFiles
+	staged *stagedFiles
+	// grew is called when the composer's height changes, for the view to lay it out.
+	grew     func()
 	entry    *messageEntry
 	counter  *widget.Label
 	content  fyne.CanvasObject

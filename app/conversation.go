@@ -97,6 +97,7 @@ func newConversationView(p *Profile, c engine.Conversation) *conversationView {
 	v.composer.onSendFiles = v.sendFiles
 
 	v.content = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), v.composer.content, nil, nil, v.listHolder)
+	v.composer.grew = func() { v.content.Refresh() }
 	v.setConversation(c)
 	return v
 }

@@ -157,6 +157,9 @@ func (s *stagedFiles) show() {
 		s.box.Show()
 	}
 	s.box.Refresh()
+	if s.c.grew != nil {
+		s.c.grew()
+	}
 }
 
 // take empties the staging and returns the files to send.
