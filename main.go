@@ -36,6 +36,7 @@ func main() {
 	network := flag.String("network", "", `"session" for the Session network, or the path of a private network file (default: the network the profile used last)`)
 	demo := flag.Bool("demo", false, "start a private network on this computer and open two accounts, Alice and Bob")
 	demoLog := flag.Bool("demo-log", false, "with --demo, print machine-readable progress lines on standard output")
+	demoFile := flag.String("demo-stage-file", "", "with --demo, stage this file in Alice's composer, as if dropped on her window")
 	showVersion := flag.Bool("version", false, "print the version and exit")
 	flag.Parse()
 	if *showVersion {
@@ -87,7 +88,7 @@ func main() {
 			log = os.Stdout
 		}
 		var err error
-		if d, err = ui.StartDemo(app.DemoOptions{Log: log}); err != nil {
+		if d, err = ui.StartDemo(app.DemoOptions{Log: log, StageFile: *demoFile}); err != nil {
 			fmt.Fprintln(os.Stderr, "allium:", err)
 			os.Exit(1)
 		}

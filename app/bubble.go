@@ -25,7 +25,7 @@ type bubbleMetrics struct {
 	maxText            float32
 	retryH             float32
 	dayHeight, oneLine float32
-	adv                *advances
+	adv, metaAdv       *advances
 }
 
 func newBubbleMetrics() bubbleMetrics {
@@ -41,6 +41,7 @@ func newBubbleMetrics() bubbleMetrics {
 	m.dayHeight = m.metaH + 18
 	m.oneLine = m.messageHeight(1, false)
 	m.adv = &advances{size: m.textSize, w: map[rune]float32{}}
+	m.metaAdv = &advances{size: m.metaSize, w: map[rune]float32{}}
 	return m
 }
 
@@ -144,7 +145,8 @@ type msgRow struct {
 	unsent bool // deleted for everyone: lines say so
 	lines  []string
 	widths []float32
-	used   bool // filled at least once (counted by the view, for tests)
+	atts   []attBlock // the message's files, above its text
+	used   bool       // filled at least once (counted by the view, for tests)
 }
 
 func newMsgRow(v *conversationView) *msgRow {
@@ -154,12 +156,12 @@ func newMsgRow(v *conversationView) *msgRow {
 }
 
 func (r *msgRow) setDay(label string) {
-	r.day, r.lines, r.widths = label, nil, nil
+	r.day, r.lines, r.widths, r.atts = label, nil, nil, nil
 	r.Refresh()
 }
 
-func (r *msgRow) setMessage(m engine.Message, mine, unsent bool, lines []string, widths []float32) {
-	r.day, r.msg, r.mine, r.unsent, r.lines, r.widths = "", m, mine, unsent, lines, widths
+func (r *msgRow) setMessage(m engine.Message, mine, unsent bool, lines []string, widths []float32, atts []attBlock) {
+	r.day, r.msg, r.mine, r.unsent, r.lines, r.widths, r.atts = "", m, mine, unsent, lines, widths, atts
 	r.Refresh()
 }
 
@@ -203,14 +205,17 @@ func (r *msgRow) CreateRenderer() fyne.WidgetRenderer {
 }
 
 type msgRowRenderer struct {
-	r       *msgRow
-	bg      *canvas.Rectangle
-	texts   []*canvas.Text // one per line; reused between messages
-	meta    *canvas.Text
-	day     *canvas.Text
-	retry   *widget.Button
-	cancel  *widget.Button
-	objects []fyne.CanvasObject
+	r      *msgRow
+	bg     *canvas.Rectangle
+	texts  []*canvas.Text // one per line; reused between messages
+	meta   *canvas.Text
+	day    *canvas.Text
+	retry  *widget.Button
+	cancel *widget.Button
+	// pictures and cards show the message's files; reused between messages.
+	pictures []*pictureView
+	cards    []*fileCard
+	objects  []fyne.CanvasObject
 }
 
 func (rr *msgRowRenderer) Destroy()                     {}
@@ -250,6 +255,24 @@ func (rr *msgRowRenderer) Refresh() {
 		rr.bg.StrokeColor, rr.bg.StrokeWidth = fg, 2
 	}
 	rr.objects = append(rr.objects, rr.bg)
+	pics, cards := 0, 0
+	for _, b := range r.atts {
+		if b.picture {
+			if pics == len(rr.pictures) {
+				rr.pictures = append(rr.pictures, newPictureView(r))
+			}
+			rr.pictures[pics].set(b, textColor)
+			rr.objects = append(rr.objects, rr.pictures[pics])
+			pics++
+			continue
+		}
+		if cards == len(rr.cards) {
+			rr.cards = append(rr.cards, newFileCard(r))
+		}
+		rr.cards[cards].set(b, textColor)
+		rr.objects = append(rr.objects, rr.cards[cards])
+		cards++
+	}
 	for len(rr.texts) < len(r.lines) {
 		t := canvas.NewText("", fg)
 		t.TextSize = r.v.m.textSize
@@ -283,6 +306,9 @@ func (rr *msgRowRenderer) Layout(size fyne.Size) {
 	for _, w := range r.widths {
 		contentW = max(contentW, w)
 	}
+	for _, b := range r.atts {
+		contentW = max(contentW, b.w)
+	}
 	failed := r.mine && r.msg.State == engine.Failed && !r.unsent
 	if failed {
 		contentW = max(contentW, rr.cancel.MinSize().Width+m.gap+rr.retry.MinSize().Width)
@@ -295,6 +321,21 @@ func (rr *msgRowRenderer) Layout(size fyne.Size) {
 	y := m.margin / 2
 	rr.bg.Move(fyne.NewPos(x, y))
 	rr.bg.Resize(fyne.NewSize(bw, size.Height-m.margin))
+	top := y + m.padY
+	pics, cards := 0, 0
+	for _, b := range r.atts {
+		var o fyne.CanvasObject
+		if b.picture {
+			o = rr.pictures[pics]
+			pics++
+		} else {
+			o = rr.cards[cards]
+			cards++
+		}
+		o.Move(fyne.NewPos(x+m.padX, top))
+		o.Resize(fyne.NewSize(b.w, b.h))
+		top += b.h + m.gap
+	}
 	rtl := rightToLeft(r.msg.Body)
 	for i := range r.lines {
 		t := rr.texts[i]
@@ -302,10 +343,10 @@ func (rr *msgRowRenderer) Layout(size fyne.Size) {
 		if rtl {
 			tx += contentW - r.widths[i]
 		}
-		t.Move(fyne.NewPos(tx, y+m.padY+float32(i)*m.lineH))
+		t.Move(fyne.NewPos(tx, top+float32(i)*m.lineH))
 		t.Resize(fyne.NewSize(r.widths[i], m.lineH))
 	}
-	metaY := y + m.padY + float32(len(r.lines))*m.lineH + m.gap
+	metaY := top + float32(len(r.lines))*m.lineH + m.gap
 	rr.meta.Move(fyne.NewPos(x+bw-m.padX-metaW, metaY))
 	rr.meta.Resize(fyne.NewSize(metaW, m.metaH))
 	if failed {

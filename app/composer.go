@@ -23,7 +23,12 @@ type composer struct {
 	approved bool // typing is only sent to people we have accepted
 	// onSend sends text; typing says whether the other person was told we are typing.
 	onSend func(text string, typing bool)
+	// onSendFiles sends files with text as their caption.
+	onSendFiles func(text string, typing bool, files []stagedFile)
 
+	staged *stagedFiles
+	// grew is called when the composer's height changes, for the view to lay it out.
+	grew     func()
 	entry    *messageEntry
 	counter  *widget.Label
 	content  fyne.CanvasObject
@@ -36,10 +41,14 @@ func newComposer(p *Profile, id crypto.SessionID, onSend func(text string, typin
 	c.entry.fits = c.fits
 	c.entry.OnChanged = c.changed
 	c.counter = widget.NewLabel("")
+	c.counter.Wrapping = fyne.TextWrapWord
 	c.counter.Hide()
+	c.staged = newStagedFiles(c)
+	attachBtn := widget.NewButtonWithIcon("", theme.MailAttachmentIcon(), c.staged.choose)
 	sendBtn := widget.NewButtonWithIcon("", theme.MailSendIcon(), c.send)
 	sendBtn.Importance = widget.HighImportance
-	c.content = container.NewBorder(c.counter, nil, nil, container.NewVBox(sendBtn), c.entry)
+	c.content = container.NewBorder(container.NewVBox(c.counter, c.staged.box), nil,
+		container.NewVBox(attachBtn), container.NewVBox(sendBtn), c.entry)
 	return c
 }
 
@@ -74,11 +83,16 @@ func (c *composer) changed(text string) {
 	}
 }
 
-// send empties the field and hands its text to onSend, unless it is empty or too long.
+// send empties the field and hands its text, and the files staged above it, to onSend
+// or onSendFiles, unless there is nothing to send or the text is too long.
 func (c *composer) send() {
 	text := strings.TrimRight(c.entry.Text, "\n")
-	if strings.TrimSpace(text) == "" {
+	files := len(c.staged.files) > 0 && c.onSendFiles != nil
+	if strings.TrimSpace(text) == "" && !files {
 		return
+	}
+	if strings.TrimSpace(text) == "" {
+		text = ""
 	}
 	if n := engine.MessageLength(text); n > engine.MaxMessageLength {
 		c.notice(tooLongMessage(n))
@@ -89,6 +103,10 @@ func (c *composer) send() {
 	typing := !c.typingAt.IsZero()
 	c.typingAt = time.Time{}
 	c.entry.SetText("")
+	if files {
+		c.onSendFiles(text, typing, c.staged.take())
+		return
+	}
 	c.onSend(text, typing)
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -53,6 +55,31 @@ func TestTextContrast(t *testing.T) {
 			h.waitFor("my message", func() bool { return len(p.conv.msgs) == 2 })
 			// A failed message shows its footer and actions.
 			p.conv.setState(p.conv.msgs[1].Timestamp, engine.Failed, engine.FailedOffline)
+			// Files: Jon's document as a card, and a picture of mine.
+			doc, pic := filepath.Join(t.TempDir(), "list.txt"), filepath.Join(t.TempDir(), "me.png")
+			if err := os.WriteFile(doc, []byte("bread, tea"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			writePicture(t, pic, 120, 90)
+			if _, err := friend.e.SendFiles(p.me, "", []engine.File{{Path: doc}}); err != nil {
+				t.Fatal(err)
+			}
+			p.conv.sendFiles("", false, []stagedFile{{path: pic, name: "me.png"}})
+			h.waitFor("the files", func() bool {
+				n := 0
+				for _, m := range p.conv.msgs {
+					for _, a := range m.Attachments {
+						if a.State == engine.AttachmentHere || a.State == engine.AttachmentSent {
+							n++
+						}
+					}
+				}
+				return n == 2
+			})
+			h.waitFor("the card and the picture on screen", func() bool {
+				pics, cards := shown(p.win.Canvas())
+				return len(pics) == 1 && pics[0].img.Image != nil && len(cards) == 1
+			})
 			for _, st := range []engine.Status{engine.Online, engine.Offline, engine.Connecting} {
 				p.status.set(st, engine.ProblemSeeds)
 				checkContrast(t, p.win.Canvas(), look+" conversation, status "+st.String())

@@ -49,6 +49,8 @@ type conversationView struct {
 	closed  bool
 	more    bool // older messages may be in the store
 	loading bool // a page of older messages is being read
+	// settling is set while a new list is put in place and scrolled (settle).
+	settling bool
 	// built counts the row widgets the list has filled, and measured the rows whose text
 	// was measured for display (tests check that scrolling builds only what is visible).
 	built, measured int
@@ -67,6 +69,7 @@ type chatRow struct {
 	height float32
 	lines  []string
 	widths []float32 // exact widths of the lines, measured when first shown
+	atts   []attBlock
 }
 
 func newConversationView(p *Profile, c engine.Conversation) *conversationView {
@@ -91,8 +94,10 @@ func newConversationView(p *Profile, c engine.Conversation) *conversationView {
 	v.listHolder = container.NewStack(v.list)
 
 	v.composer = newComposer(p, c.ID, v.send)
+	v.composer.onSendFiles = v.sendFiles
 
 	v.content = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), v.composer.content, nil, nil, v.listHolder)
+	v.composer.grew = func() { v.content.Refresh() }
 	v.setConversation(c)
 	return v
 }
@@ -139,14 +144,16 @@ func (v *conversationView) load() {
 				v.p.showError("Allium could not read this conversation from the disk. Close it and open it again.")
 				return
 			}
-			v.msgs = msgs
-			v.more = len(msgs) >= pageSize
-			v.rebuildRows()
-			v.replaceList()
-			v.loaded = true
-			if !v.scrollToTarget() {
-				v.list.ScrollToBottom()
-			}
+			v.settle(func() {
+				v.msgs = msgs
+				v.more = len(msgs) >= pageSize
+				v.rebuildRows()
+				v.replaceList()
+				v.loaded = true
+				if !v.scrollToTarget() {
+					v.list.ScrollToBottom()
+				}
+			})
 		})
 }
 
@@ -238,8 +245,16 @@ func (v *conversationView) msgRow(i int) chatRow {
 	if unsent {
 		body = unsentText
 	}
-	lines := wrapText(body, v.m.maxText, v.m.adv)
-	return chatRow{msg: i, lines: lines, height: v.m.messageHeight(len(lines), m.Author == v.p.me && m.State == engine.Failed && !unsent)}
+	var atts []attBlock
+	if !unsent {
+		atts = v.attachmentBlocks(m)
+	}
+	var lines []string
+	if body != "" || len(atts) == 0 {
+		lines = wrapText(body, v.m.maxText, v.m.adv)
+	}
+	h := v.m.messageHeight(len(lines), m.Author == v.p.me && m.State == engine.Failed && !unsent) + attachmentsHeight(atts, v.m.gap)
+	return chatRow{msg: i, lines: lines, atts: atts, height: h}
 }
 
 // replaceList swaps in a fresh list after rows moved (a message removed or inserted in
@@ -247,10 +262,26 @@ func (v *conversationView) msgRow(i int) chatRow {
 func (v *conversationView) replaceList() { v.replaceListAt(v.list.GetScrollOffset()) }
 
 func (v *conversationView) replaceListAt(off float32) {
-	v.list = v.newList()
-	v.listHolder.Objects = []fyne.CanvasObject{v.list}
-	v.listHolder.Refresh()
-	v.list.ScrollToOffset(off)
+	v.settle(func() {
+		v.list = v.newList()
+		v.listHolder.Objects = []fyne.CanvasObject{v.list}
+		v.listHolder.Refresh()
+		v.list.ScrollToOffset(off)
+	})
+}
+
+// settle runs fn, which puts a new list in place and scrolls it, then redraws the rows
+// it shows. A new list first lays out its top rows, which may never be seen: while it
+// settles, rows ask for no pictures (pictureView.set).
+func (v *conversationView) settle(fn func()) {
+	if v.settling {
+		fn()
+		return
+	}
+	v.settling = true
+	fn()
+	v.settling = false
+	v.list.Refresh()
 }
 
 // add shows a new message (or a newer copy of one already shown).
@@ -392,12 +423,18 @@ func (v *conversationView) updateRow(id widget.ListItemID, r *msgRow) {
 		}
 	}
 	m := &v.msgs[row.msg]
-	r.setMessage(*m, m.Author == v.p.me, v.unsent[msgID{m.Author, m.Timestamp}], row.lines, row.widths)
+	r.setMessage(*m, m.Author == v.p.me, v.unsent[msgID{m.Author, m.Timestamp}], row.lines, row.widths, row.atts)
 }
 
 // setConversation shows a changed name, approval or disappearing setting.
 func (v *conversationView) setConversation(c engine.Conversation) {
+	accepted := c.Approved && !v.conv.Approved
 	v.conv = c
+	if accepted && v.loaded {
+		// The files of someone who was a stranger are worded for a contact now.
+		v.rebuildRows()
+		v.replaceList()
+	}
 	v.menu.set(c)
 	v.composer.approved = c.Approved
 	v.title.SetText(convName(c, v.p.me))
@@ -453,6 +490,11 @@ func (v *conversationView) messageMenu(m engine.Message, at fyne.Position) {
 	}
 	for _, l := range linksIn(m.Body) {
 		items = append(items, fyne.NewMenuItem("Open "+l, func() { v.p.openLink(l) }))
+	}
+	for _, a := range m.Attachments {
+		if a.Path != "" && (a.State == engine.AttachmentHere || a.State == engine.AttachmentSent || a.State == engine.AttachmentUploading) {
+			items = append(items, fyne.NewMenuItem("Save "+a.Name+"…", func() { v.saveFile(a) }))
+		}
 	}
 	if m.State == engine.Failed {
 		items = append(items, fyne.NewMenuItem("Retry now", func() { v.retry(m) }))

@@ -25,8 +25,12 @@ type DemoOptions struct {
 	Dir string
 	// Log, if set, receives one machine-readable line per step (for scripts):
 	// "demo-window TITLE", "demo-ready", "demo-received NAME TEXT", "demo-status NAME STATUS",
-	// or "demo-failed SENTENCE".
+	// "demo-file NAME FILE" (a file of a message is here, fetched or sent), or
+	// "demo-failed SENTENCE".
 	Log io.Writer
+	// StageFile, if set, is staged in Alice's composer once her window opens, as if it
+	// had been dropped on it (for scripts that then press Enter).
+	StageFile string
 }
 
 // Demo is a private network of nodes running in this process on 127.0.0.1, with two
@@ -85,6 +89,9 @@ func (u *UI) StartDemo(opts DemoOptions) (*Demo, error) {
 		}
 		a := d.open(e.alice, "Alice", e.bob.SessionID())
 		b := d.open(e.bob, "Bob", e.alice.SessionID())
+		if opts.StageFile != "" && a.conv != nil {
+			a.conv.composer.staged.add([]string{opts.StageFile})
+		}
 		splash.Close()
 		a.win.RequestFocus()
 		d.line("demo-window " + a.win.Title())
@@ -164,6 +171,12 @@ func (d *Demo) event(name string, ev engine.Event) {
 		d.line("demo-received " + name + " " + strings.ReplaceAll(ev.Message.Body, "\n", " "))
 	case engine.RequestReceived:
 		d.line("demo-received " + name + " " + strings.ReplaceAll(ev.Message.Body, "\n", " "))
+	case engine.AttachmentsChanged:
+		for _, a := range ev.Attachments {
+			if a.State == engine.AttachmentHere {
+				d.line("demo-file " + name + " " + a.Name)
+			}
+		}
 	case engine.ConnectionChanged:
 		d.line("demo-status " + name + " " + ev.Status.String())
 	}

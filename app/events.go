@@ -35,6 +35,10 @@ func (p *Profile) apply(eng *engine.Engine, ev engine.Event) {
 		if v := p.open(ev.Conversation); v != nil {
 			v.setState(ev.Timestamp, ev.State, ev.Failure)
 		}
+	case engine.AttachmentsChanged:
+		if v := p.open(ev.Conversation); v != nil {
+			v.setAttachments(ev.Author, ev.Timestamp, ev.Attachments)
+		}
 	case engine.MessageDeleted:
 		if v := p.open(ev.Conversation); v != nil {
 			if ev.Unsent {

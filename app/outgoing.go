@@ -33,3 +33,28 @@ func (v *conversationView) setState(ts int64, st engine.MessageState, f engine.F
 		v.refreshMsg(i)
 	}
 }
+
+// sendFiles hands files, with text as their caption, to the engine, which copies them
+// into the profile at once and uploads them in the background. If it can't take them
+// (one is over the size limit now), nothing is sent: the files and the text go back to
+// the composer, which says why.
+func (v *conversationView) sendFiles(text string, typing bool, files []stagedFile) {
+	id := v.id
+	fs := make([]engine.File, len(files))
+	for i, f := range files {
+		fs[i] = engine.File{Path: f.path, Name: f.name}
+	}
+	background(v.p, func(e *engine.Engine) (struct{}, error) {
+		_, err := e.SendFiles(id, text, fs)
+		if typing {
+			e.SetTyping(id, false)
+		}
+		return struct{}{}, err
+	}, func(_ struct{}, err error) {
+		if err != nil {
+			v.composer.giveBack(text)
+			v.composer.staged.giveBack(files)
+			v.composer.notice(plain(err, "Allium could not copy the files to send them. Check that the disk is not full and that the files are still there, then try again."))
+		}
+	})
+}

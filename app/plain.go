@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"allium/crypto"
 	"allium/engine"
@@ -16,6 +17,7 @@ func plain(err error, fallback string) string {
 	var idErr *crypto.SessionIDError
 	var phraseErr *crypto.PhraseError
 	var tooLong *engine.TooLongError
+	var tooLarge *engine.FileTooLargeError
 	switch {
 	case err == nil:
 		return ""
@@ -31,6 +33,12 @@ func plain(err error, fallback string) string {
 		return "The network refused Allium's request because this computer's clock is wrong. Set the correct date and time, then try again."
 	case errors.Is(err, engine.ErrUnknownNetwork):
 		return "Allium can't use this network file: it is missing or damaged. Choose another network file, or the Session network."
+	case errors.As(err, &tooLarge):
+		return fileTooLarge(tooLarge.Name, tooLarge.Size)
+	case errors.Is(err, engine.ErrNoFileServer):
+		return noFileServer
+	case errors.As(err, &tooLong) && tooLong.What == "files":
+		return tooManyFiles()
 	case errors.As(err, &tooLong) && tooLong.What == "message":
 		return tooLongMessage(tooLong.Length)
 	case errors.As(err, &tooLong), errors.Is(err, engine.ErrBadText):
@@ -168,3 +176,53 @@ func failedSentence(f engine.Failure) string {
 	}
 	return "Not sent: the network refused it"
 }
+
+// sizeText words a file's size, in the decimal units the file limit is given in.
+func sizeText(n int64) string {
+	switch {
+	case n < 1000:
+		if n == 1 {
+			return "1 byte"
+		}
+		return fmt.Sprintf("%d bytes", n)
+	case n < 1000_000:
+		return fmt.Sprintf("%.0f KB", float64(n)/1000)
+	}
+	return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/1000_000), ".0") + " MB"
+}
+
+// fileTooLarge is the sentence for a file over engine.MaxFileSize: nothing is sent.
+func fileTooLarge(name string, size int64) string {
+	return fmt.Sprintf("%s is too large to send: it is %s, and a file can be at most %s. Nothing was sent. Send a smaller file, or make this one smaller first.",
+		name, sizeText(size), sizeText(engine.MaxFileSize))
+}
+
+// tooManyFiles is the sentence for more files than one message can carry.
+func tooManyFiles() string {
+	return fmt.Sprintf("A message can carry at most %d files. Send the others in another message.", engine.MaxFilesPerMessage)
+}
+
+// notAFile is the sentence for something dropped or chosen that is not a file to send
+// (a folder, or a file that can't be read).
+func notAFile(name string) string {
+	return fmt.Sprintf("%s can't be sent: it is a folder, or a file Allium can't read. Choose a file.", name)
+}
+
+// noFileServer is the sentence for a network that has no file server.
+const noFileServer = "This network has no file server, so files can't be sent or received on it. You can still send text."
+
+// Words for where a file of a message is.
+const (
+	fileUploading   = "Uploading…"
+	fileDownloading = "Downloading…"
+	fileWaiting     = "Waiting to download…"
+	fileFailed      = "The file could not be received"
+	fileExpired     = "This file is no longer available"
+	// fileFromStranger stands under a file that is not fetched because its sender is not
+	// a contact: fetching it tells the file server nothing about us, but what it holds
+	// comes from someone unknown.
+	fileFromStranger = "The sender is not one of your contacts yet, so Allium has not downloaded this file. Download it only if you trust them."
+	// fileNotFetched stands under a file that arrived before its sender was accepted.
+	fileNotFetched    = "Allium has not downloaded this file yet. Download it only if you trust the sender."
+	pictureUnreadable = "This picture can't be shown. Save it to look at it with another program."
+)

@@ -28,6 +28,8 @@ type prefs struct {
 	AskedBackground bool `json:"asked_background"`
 	// LinksAllowed: the person agreed, once, that links open in their web browser.
 	LinksAllowed bool `json:"links_allowed"`
+	// FilesAllowed: the person agreed, once, that files open in other programs.
+	FilesAllowed bool `json:"files_allowed"`
 }
 
 func defaultPrefs() prefs {

@@ -51,6 +51,8 @@ type Profile struct {
 	ready   bool // the main window is built
 	// dialogUp is the dialog Esc closes.
 	dialogUp dialog.Dialog
+	// thumbs are the scaled copies of pictures on screen.
+	thumbs *thumbnails
 	// raised counts the times the window was brought to the front, for tests;
 	// toldHidden is set once the person was told how to reopen a hidden window.
 	raised     int
@@ -76,8 +78,9 @@ type Profile struct {
 }
 
 func newProfile(u *UI, dir, network, title string) *Profile {
-	p := &Profile{ui: u, dir: dir, network: network, prefs: defaultPrefs()}
+	p := &Profile{ui: u, dir: dir, network: network, prefs: defaultPrefs(), thumbs: newThumbnails()}
 	p.win = u.fa.NewWindow(title)
+	p.win.SetOnDropped(p.dropped)
 	p.win.Resize(fyne.NewSize(960, 640))
 	p.win.SetCloseIntercept(p.closeWindow)
 	p.keys = &keymap{

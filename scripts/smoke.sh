@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# smoke.sh starts the Allium demo under a virtual X server, types a message into Alice's
-# window as a person would (xdotool), presses Enter and checks that Bob's engine received
-# it. Screenshots of the screen before and after go to a directory it prints.
+# smoke.sh starts the Allium demo under a virtual X server with a picture staged in
+# Alice's composer, types a caption into Alice's window as a person would (xdotool),
+# presses Enter and checks that Bob's engine received the message and the picture.
+# Screenshots of the screen before and after go to a directory it prints.
 #
 #   scripts/smoke.sh [ALLIUM-BINARY]      (default: dist/allium)
 #
@@ -31,7 +32,12 @@ fail() {
 
 start_xvfb "$out/xvfb.log"
 
-"$bin" --demo --demo-log >"$out/app.log" 2>"$out/app.err" &
+# A picture to send: red above, blue below, so that the screenshot shows whether Bob's
+# bubble draws it.
+picture="$out/garden.png"
+convert -size 640x480 xc:'#d00000' -size 640x480 xc:'#0000d0' -append -resize 640x480! "$picture"
+
+"$bin" --demo --demo-log --demo-stage-file "$picture" >"$out/app.log" 2>"$out/app.err" &
 app_pid=$!
 wait_line 90 "the demo to be ready" "$out/app.log" '^demo-ready'
 wait_for 20 "Alice's window" xdotool search --name '^Alice'
@@ -50,7 +56,8 @@ sleep 0.3
 xdotool type --delay 15 "$msg"
 xdotool key Return
 wait_for 60 "Bob's engine to receive the message" grep -qF "demo-received Bob $msg" "$out/app.log"
-sleep 1
+wait_for 60 "Bob's engine to fetch the picture" grep -qF "demo-file Bob garden.png" "$out/app.log"
+sleep 2
 import -window root "$out/2-received.png"
 
-echo "smoke: ok: Bob received \"$msg\" typed into Alice's window"
+echo "smoke: ok: Bob received \"$msg\" typed into Alice's window, with the picture garden.png"
