@@ -152,7 +152,7 @@ func (e *Engine) fetchAvatar(from crypto.SessionID) {
 		return
 	}
 	ctx, cancel := e.fileContext()
-	blob, err := e.net.Download(ctx, *e.files, id)
+	blob, err := e.download(ctx, id)
 	cancel()
 	if err != nil {
 		return // fetched again the next time it is announced or the engine starts

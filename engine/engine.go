@@ -190,6 +190,13 @@ func resolveNetwork(st *store.Store, name string) (client.Options, error) {
 var sessionFileServer = client.Server{Host: "filev2.getsession.org", Protocol: "http",
 	X25519: [32]byte(mustHex("09324794aa9c11948189762d198c618148e9136ac9582068180661208927ef34"))}
 
+// sessionFileServerOld is the same server under the key it had before October 2025
+// (Session Desktop before then, Android's FileServerApi.kt and libsession's default
+// config): a download whose answer cannot be decrypted under the current key is tried
+// once more under it.
+var sessionFileServerOld = client.Server{Host: "filev2.getsession.org", Protocol: "http",
+	X25519: [32]byte(mustHex("da21e1d886c6fbaea313f75298bd64aab03a97ce985b46bb2dad9f2089c8ee59"))}
+
 // fileServerOf is the file server of the network the engine opened (the option, or the
 // one the profile remembers), and the base of its files' URLs; nil if it has none.
 func fileServerOf(option, remembered string) (*client.Server, string) {

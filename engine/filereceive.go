@@ -142,7 +142,7 @@ func (e *Engine) fetch(d download) {
 	}
 	e.setAttachment(d, func(a *store.Attachment) { a.State = uint8(AttachmentDownloading) })
 	ctx, cancel := e.fileContext()
-	blob, err := e.net.Download(ctx, *e.files, fp.FileID)
+	blob, err := e.download(ctx, fp.FileID)
 	cancel()
 	if e.ctx.Err() != nil {
 		e.setAttachment(d, func(a *store.Attachment) { a.State = uint8(AttachmentOffered) })

@@ -15,6 +15,7 @@ import (
 
 	"allium/crypto"
 	"allium/engine/store"
+	"allium/network/client"
 )
 
 // Attachments are files sent with a message: pictures, documents, voice notes. A file is
@@ -228,6 +229,19 @@ var ErrNoFileServer = errors.New("engine: this network has no file server")
 // fileTTL is how long the file server keeps what we upload: as long as the message that
 // points at it may wait in a swarm.
 const fileTTL = ttlContent
+
+// download fetches a file from the network's file server; on the public network, a
+// download that fails other than by the file being gone is tried once more under the
+// server's older key.
+func (e *Engine) download(ctx context.Context, id string) ([]byte, error) {
+	b, err := e.net.Download(ctx, *e.files, id)
+	if err != nil && !errors.Is(err, client.ErrFileNotFound) && ctx.Err() == nil && *e.files == sessionFileServer {
+		if old, oerr := e.net.Download(ctx, sessionFileServerOld, id); oerr == nil {
+			return old, nil
+		}
+	}
+	return b, err
+}
 
 // fileContext bounds one upload or download attempt.
 func (e *Engine) fileContext() (context.Context, context.CancelFunc) {
