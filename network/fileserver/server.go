@@ -21,6 +21,7 @@ import (
 
 	"allium/crypto"
 	"allium/network"
+	"allium/network/ratelimit"
 )
 
 const (
@@ -41,7 +42,7 @@ type Server struct {
 	cfg   Config
 	keys  *keys
 	store *store
-	lim   *rateLimiter
+	lim   *ratelimit.Limiter
 	mem   *memPool
 	bufs  *bufPool
 
@@ -71,7 +72,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, keys: k, store: st, lim: newRateLimiter(cfg.RateLimit, cfg.RateBurst),
+	s := &Server{cfg: cfg, keys: k, store: st, lim: ratelimit.New(cfg.RateLimit, cfg.RateBurst),
 		mem: &memPool{limit: int64(cfg.MaxMemory) << 20}, bufs: newBufPool(maxOnionBody, int64(cfg.MaxMemory)<<20),
 		stop: make(chan struct{})}
 	s.ln = cfg.Listener
@@ -142,7 +143,7 @@ func (s *Server) sweepLoop() {
 			if n := s.store.sweep(now); n > 0 {
 				s.cfg.Logger.Debug("expired files removed", "count", n)
 			}
-			s.lim.forget(now)
+			s.lim.Forget(now)
 		}
 	}
 }
@@ -154,7 +155,7 @@ func (s *Server) Sweep() int { return s.store.sweep(s.cfg.Clock()) }
 // ServeHTTP answers onion requests v4 at /oxen/v4/lsrpc and the file-server API
 // directly. Every request first passes the per-source rate limit.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil && !s.lim.allow(ap.Addr().Unmap(), s.cfg.Clock()) {
+	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil && !s.lim.Allow(ap.Addr(), s.cfg.Clock()) {
 		writeReply(w, statusReply(http.StatusTooManyRequests))
 		return
 	}

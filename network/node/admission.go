@@ -4,6 +4,8 @@ import (
 	"net"
 	"net/netip"
 	"sync"
+
+	"allium/network/ratelimit"
 )
 
 // What one source address may hold of a node: a share of its request slots and a number
@@ -100,15 +102,5 @@ func remoteAddr(s string) netip.Addr {
 	if err != nil {
 		return netip.Addr{}
 	}
-	return sourceOf(ap.Addr())
-}
-
-// sourceOf is the source an address counts as (see remoteAddr).
-func sourceOf(a netip.Addr) netip.Addr {
-	a = a.Unmap()
-	if a.Is6() {
-		p, _ := a.Prefix(64)
-		return p.Addr()
-	}
-	return a
+	return ratelimit.Source(ap.Addr())
 }

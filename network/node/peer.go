@@ -370,7 +370,7 @@ func (n *Node) pruneLoop() {
 		} else if k > 0 {
 			n.log.Debug("pruned expired messages", "count", k)
 		}
-		n.limiter.forget(now)
+		n.limiter.Forget(now)
 	}
 }
 

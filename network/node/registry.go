@@ -12,6 +12,7 @@ import (
 
 	"allium/crypto"
 	"allium/network"
+	"allium/network/ratelimit"
 )
 
 // RegistryEntry is one node of a network as the registry file lists it.
@@ -102,7 +103,7 @@ func NewRegistry(f RegistryFile) (*Registry, error) {
 			return nil, fmt.Errorf("node %d: pubkey_ed25519 listed twice", i)
 		}
 		r.byEd[p.Ed25519] = p
-		r.addrs[sourceOf(p.Addr.Addr())] = true
+		r.addrs[ratelimit.Source(p.Addr.Addr())] = true
 		if !slices.Contains(r.swarms, p.SwarmID) {
 			r.swarms = append(r.swarms, p.SwarmID)
 		}
@@ -128,7 +129,7 @@ func (r *Registry) Lookup(ed [32]byte) (*Peer, bool) {
 
 // HasAddr reports whether a node of the registry has the IP address a (whatever its port;
 // for IPv6, within its /64): traffic from there is a neighbour relaying for its clients.
-func (r *Registry) HasAddr(a netip.Addr) bool { return r.addrs[sourceOf(a)] }
+func (r *Registry) HasAddr(a netip.Addr) bool { return r.addrs[ratelimit.Source(a)] }
 
 // SwarmFor returns the swarm id an account belongs to.
 func (r *Registry) SwarmFor(pubkey [33]byte) uint64 {

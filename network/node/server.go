@@ -20,6 +20,7 @@ import (
 
 	"allium/network"
 	"allium/network/node/spool"
+	"allium/network/ratelimit"
 )
 
 // Limits that protect a public-facing node.
@@ -68,7 +69,7 @@ type Node struct {
 	client *http.Client // calls to other nodes
 	proxy  *http.Client // onion requests relayed to allowed HTTP servers
 
-	limiter *rateLimiter
+	limiter *ratelimit.Limiter
 	busy    chan struct{} // one token per request being handled
 	mem     *memPool      // memory for requests in flight and replies not yet read
 	shares  *addrShares   // requests open per source address
@@ -147,7 +148,7 @@ func New(cfg Config) (n *Node, err error) {
 		}
 	}
 
-	n.limiter = newRateLimiter(cfg.RateLimit, cfg.RateBurst)
+	n.limiter = ratelimit.New(cfg.RateLimit, cfg.RateBurst)
 	n.busy = make(chan struct{}, cfg.MaxConcurrent)
 	n.mem = newMemPool(int64(cfg.MaxMemory) << 20)
 	n.shares, n.conns = newAddrShares(), newAddrShares()
@@ -265,7 +266,7 @@ func (n *Node) protect(next http.Handler) http.Handler {
 		// Calls between swarm members (replication, catch-up) are limited by capacity,
 		// as relayed onion requests are, not by a client's rate; the handler checks
 		// the caller's signature.
-		if !n.fromSwarmPeer(r) && addr.IsValid() && !n.limiter.allow(addr, n.now()) {
+		if !n.fromSwarmPeer(r) && addr.IsValid() && !n.limiter.Allow(addr, n.now()) {
 			http.Error(w, "Too many requests, try again later", http.StatusTooManyRequests)
 			return
 		}
