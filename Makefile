@@ -165,9 +165,12 @@ bench: deps
 	scripts/idle-testnet.sh 60
 	scripts/app-perf.sh 30
 
-# build builds the desktop app (cgo; the first build compiles OpenGL bindings for a few
-# minutes).
+# build builds the desktop app. The first build compiles the window toolkit's C code (GLFW
+# and the OpenGL bindings) for several minutes with nothing on the terminal, so it says
+# so first; go list tells in a fraction of a second whether GLFW is in the build cache.
 build: deps
+	@[ "$$(go list -tags $(APP_TAGS) -trimpath -f '{{.Stale}}' github.com/go-gl/glfw/v3.3/glfw 2>/dev/null)" = false ] || \
+		echo "First build: compiling the window toolkit (Fyne, GLFW and OpenGL, in C) once. It takes a few minutes (about 4 on 2 cores); later builds take seconds."
 	$(APP_BUILD) -ldflags "-X main.version=$(VERSION)" -o dist/allium .
 
 demo: build
