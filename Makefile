@@ -77,8 +77,9 @@ APP_LDFLAGS = -s -w -X main.version=$(VERSION)
 NODE_BUILD = CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -buildid= -X main.version=$(VERSION)"
 NODE_PLATFORMS := linux/amd64 linux/arm64 windows/amd64 darwin/amd64 darwin/arm64
 
-# The app is packaged for the machine's own architecture (cgo).
-ARCH = $(shell go env GOARCH)
+# The app is packaged for the machine's own architecture (cgo). Make before 4.4 runs
+# $(shell) without the PATH exported above: it is passed here.
+ARCH = $(shell PATH='$(PATH)' go env GOARCH)
 STAGE := dist/stage
 LINUX_NAME = allium-$(VERSION)-linux-$(ARCH)
 WINDOWS_NAME = allium-$(VERSION)-windows-amd64
