@@ -311,10 +311,13 @@ package-check: package-linux package-windows metainfo-check darwin-check
 		icons/hicolor/16x16/apps/org.allium.Allium.png icons/hicolor/scalable/apps/org.allium.Allium.svg; do \
 		grep -qx "$(LINUX_NAME)/$$f" $(STAGE)/linux-files || { echo "package-linux: $$f is missing"; exit 1; }; \
 	done
-	@x86_64-w64-mingw32-objdump -h $(STAGE)/windows/$(WINDOWS_NAME)/Allium.exe | grep -q '\.rsrc' \
-		|| { echo "package-windows: Allium.exe has no resources"; exit 1; }
+# The listings go to files first: with pipefail, a grep -q that stops at its match can
+# fail the pipe (SIGPIPE) while objdump or unzip is still writing.
+	@x86_64-w64-mingw32-objdump -h $(STAGE)/windows/$(WINDOWS_NAME)/Allium.exe >$(STAGE)/windows-sections
+	@grep -q '\.rsrc' $(STAGE)/windows-sections || { echo "package-windows: Allium.exe has no resources"; exit 1; }
+	@unzip -Z1 dist/$(WINDOWS_NAME).zip >$(STAGE)/windows-files
 	@for f in Allium.exe LICENSES.txt; do \
-		unzip -l dist/$(WINDOWS_NAME).zip | grep -q " $$f\$$" || { echo "package-windows: the zip has no $$f"; exit 1; }; \
+		grep -qx "$$f" $(STAGE)/windows-files || { echo "package-windows: the zip has no $$f"; exit 1; }; \
 	done
 	@echo "packages: dist/$(LINUX_NAME).tar.xz and dist/$(WINDOWS_NAME).zip are complete"
 	scripts/package-smoke.sh linux dist/$(LINUX_NAME).tar.xz
