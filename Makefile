@@ -82,8 +82,9 @@ APP_LDFLAGS = -s -w -X main.version=$(VERSION)
 NODE_BUILD = CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -buildid= -X main.version=$(VERSION)"
 NODE_PLATFORMS := linux/amd64 linux/arm64 windows/amd64 darwin/amd64 darwin/arm64
 
-# The app is packaged for the machine's own architecture (cgo).
-ARCH = $(shell go env GOARCH)
+# The app is packaged for the machine's own architecture (cgo). Make before 4.4 runs
+# $(shell) without the PATH exported above: it is passed here.
+ARCH = $(shell PATH='$(PATH)' go env GOARCH)
 STAGE := dist/stage
 LINUX_NAME = allium-$(VERSION)-linux-$(ARCH)
 WINDOWS_NAME = allium-$(VERSION)-windows-amd64
@@ -187,9 +188,12 @@ bench: deps
 bench-node:
 	scripts/bench-node.sh
 
-# build builds the desktop app (cgo; the first build compiles OpenGL bindings for a few
-# minutes).
+# build builds the desktop app. The first build compiles the window toolkit's C code (GLFW
+# and the OpenGL bindings) for several minutes with nothing on the terminal, so it says
+# so first; go list tells in a fraction of a second whether GLFW is in the build cache.
 build: deps
+	@[ "$$(go list -tags $(APP_TAGS) -trimpath -f '{{.Stale}}' github.com/go-gl/glfw/v3.3/glfw 2>/dev/null)" = false ] || \
+		echo "First build: compiling the window toolkit (Fyne, GLFW and OpenGL, in C) once. It takes a few minutes (about 4 on 2 cores); later builds take seconds."
 	$(APP_BUILD) -ldflags "-X main.version=$(VERSION)" -o dist/allium .
 
 # node and cli build the node and the command-line client as the node packages are
@@ -341,10 +345,13 @@ package-check: package-linux package-windows metainfo-check darwin-check
 		icons/hicolor/16x16/apps/org.allium.Allium.png icons/hicolor/scalable/apps/org.allium.Allium.svg; do \
 		grep -qx "$(LINUX_NAME)/$$f" $(STAGE)/linux-files || { echo "package-linux: $$f is missing"; exit 1; }; \
 	done
-	@x86_64-w64-mingw32-objdump -h $(STAGE)/windows/$(WINDOWS_NAME)/Allium.exe | grep -q '\.rsrc' \
-		|| { echo "package-windows: Allium.exe has no resources"; exit 1; }
+# The listings go to files first: with pipefail, a grep -q that stops at its match can
+# fail the pipe (SIGPIPE) while objdump or unzip is still writing.
+	@x86_64-w64-mingw32-objdump -h $(STAGE)/windows/$(WINDOWS_NAME)/Allium.exe >$(STAGE)/windows-sections
+	@grep -q '\.rsrc' $(STAGE)/windows-sections || { echo "package-windows: Allium.exe has no resources"; exit 1; }
+	@unzip -Z1 dist/$(WINDOWS_NAME).zip >$(STAGE)/windows-files
 	@for f in Allium.exe LICENSES.txt; do \
-		unzip -l dist/$(WINDOWS_NAME).zip | grep -q " $$f\$$" || { echo "package-windows: the zip has no $$f"; exit 1; }; \
+		grep -qx "$$f" $(STAGE)/windows-files || { echo "package-windows: the zip has no $$f"; exit 1; }; \
 	done
 	@echo "packages: dist/$(LINUX_NAME).tar.xz and dist/$(WINDOWS_NAME).zip are complete"
 	scripts/package-smoke.sh linux dist/$(LINUX_NAME).tar.xz

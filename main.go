@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -78,6 +79,8 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(50)
 	}
+	// Fyne reports its errors through the standard logger; one of them is noise.
+	log.SetOutput(app.FilterFyneLog(os.Stderr))
 	fa := fyneapp.NewWithID(appID)
 	ui := app.New(fa, app.Options{Version: version})
 

@@ -123,8 +123,10 @@ windows)
 	[ -f "$tmp/app/Allium.exe" ] || fail "the zip has no Allium.exe at its top"
 	wine=$(command -v wine64 || echo /usr/lib/wine/wine64)
 	[ -x "$wine" ] || fail "wine64 is not installed"
-	cleanup_wine=$(command -v wineserver || echo /usr/lib/wine/wineserver)
-	export WINEPREFIX=$tmp/wine WINEDEBUG=-all WINEARCH=win64
+	wineserver=$(command -v wineserver || echo /usr/lib/wine/wineserver)
+	cleanup_wine=$wineserver
+	# Wine's own messages stay off, but for the one that says why a window could not open.
+	export WINEPREFIX=$tmp/wine WINEDEBUG=-all,err+winediag WINEARCH=win64
 	# No Mono or Gecko installer dialogs in a fresh prefix.
 	export WINEDLLOVERRIDES="mscoree=;mshtml="
 	env -u DISPLAY "$wine" wineboot --init >/dev/null 2>&1 || fail "wineboot could not make a Wine prefix"
@@ -136,6 +138,12 @@ windows)
 	EOF
 	chmod +x "$tmp/allium.sh"
 	check_version allium "$tmp/allium.sh"
+	# wineboot and --version ran without a display. The Wine desktop they started, with no
+	# graphics driver, outlives them by a second or more, and a program started meanwhile
+	# joins it and cannot open a window (GLFW: "Failed to create helper window"). Wait
+	# until the prefix is idle, so that the smoke test's app starts a desktop of its own
+	# on the smoke test's X server.
+	timeout 60 "$wineserver" -w || fail "Wine did not stop after allium --version"
 	"$here/smoke.sh" "$tmp/allium.sh"
 	;;
 node)
