@@ -175,6 +175,8 @@ func (d *Demo) event(name string, ev engine.Event) {
 		for _, a := range ev.Attachments {
 			if a.State == engine.AttachmentHere {
 				d.line("demo-file " + name + " " + a.Name)
+			} else {
+				d.line("demo-file-" + a.State.String() + " " + name + " " + a.Name)
 			}
 		}
 	case engine.ConnectionChanged:
