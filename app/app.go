@@ -58,6 +58,7 @@ type UI struct {
 	trayChecked, trayOK bool
 	notified            int  // notifications sent, for tests
 	demo                bool // closing a window quits, and nothing runs in the background
+	pictures            pictureCache
 }
 
 // New makes the interface of the Fyne application fa. Call it before fa.Run.

@@ -3,7 +3,9 @@ package app
 import (
 	"crypto/sha512"
 	"encoding/hex"
+	"image"
 	"image/color"
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -78,30 +80,77 @@ func initials(name string, id crypto.SessionID) string {
 	return string(s[:min(len(s), 2)])
 }
 
-// avatar is a placeholder: a coloured circle with initials, of a fixed size.
+// avatar is someone's picture, clipped to a circle, or, without one (and until it is
+// decoded, or if it can't be), their placeholder: a coloured circle with initials. It
+// has a fixed size.
 type avatar struct {
+	size    float32
 	circle  *canvas.Circle
 	text    *canvas.Text
+	image   *canvas.Image
 	content *fyne.Container
+	// want is the file of the picture the avatar should show, "" for the placeholder;
+	// shown is the one it shows.
+	want, shown string
 }
 
 func newAvatar(size float32) *avatar {
-	a := &avatar{circle: canvas.NewCircle(avatarColors[0]), text: canvas.NewText("", avatarInk)}
+	a := &avatar{size: size, circle: canvas.NewCircle(avatarColors[0]), text: canvas.NewText("", avatarInk)}
 	a.text.TextStyle.Bold = true
 	a.text.TextSize = size * 0.4
 	a.text.Alignment = fyne.TextAlignCenter
+	a.image = canvas.NewImageFromImage(nil)
+	a.image.FillMode = canvas.ImageFillContain
+	a.image.ScaleMode = canvas.ImageScaleSmooth
+	a.image.Hide()
 	a.content = container.New(layout.NewGridWrapLayout(fyne.NewSize(size, size)),
-		container.NewStack(a.circle, container.NewCenter(a.text)))
+		container.NewStack(a.circle, container.NewCenter(a.text), a.image))
 	return a
 }
 
-// set shows the placeholder of a person.
-func (a *avatar) set(id crypto.SessionID, name string) {
+// set shows a person: their picture, if picture names its file, else their
+// placeholder.
+func (a *avatar) set(p *Profile, id crypto.SessionID, name, picture string) {
 	a.circle.FillColor = avatarColor(id)
 	a.text.Text = initials(name, id)
+	a.want = picture
+	if picture != "" {
+		// Decoded at twice the drawn size, so that it stays sharp on a high-density screen.
+		p.ui.picture(picture, int(math.Ceil(float64(a.size*2))), func(img image.Image) {
+			if a.want == picture { // else the avatar shows someone else by now (a reused row)
+				a.showPicture(picture, img)
+			}
+		})
+	}
+	if a.shown != picture || picture == "" {
+		a.showPicture("", nil) // the placeholder, at least until the picture is decoded
+	}
+}
+
+// showPicture shows the decoded picture of a file, or the placeholder for nil.
+func (a *avatar) showPicture(path string, img image.Image) {
+	changed := a.image.Image != img
+	a.image.Image = img
+	if img == nil {
+		a.shown = ""
+		a.image.Hide()
+		a.circle.Show()
+		a.text.Show()
+	} else {
+		a.shown = path
+		a.circle.Hide()
+		a.text.Hide()
+		a.image.Show()
+	}
 	a.circle.Refresh()
 	a.text.Refresh()
+	if changed { // a new picture is uploaded to the graphics card again
+		a.image.Refresh()
+	}
 }
+
+// showsPicture reports whether the avatar shows a picture rather than the placeholder.
+func (a *avatar) showsPicture() bool { return a.shown != "" }
 
 // sameName reports whether two names would pass for each other on screen: equal once
 // case, surrounding spaces and repeated spaces are ignored.

@@ -1,10 +1,12 @@
 package app
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"allium/crypto"
+	"allium/engine"
 )
 
 // The placeholder colour is Session's: the first 12 hex digits of the SHA-512 of the ID's
@@ -103,5 +105,75 @@ func TestImpostorIsTellable(t *testing.T) {
 	}
 	if !strings.HasPrefix(p.conv.sub.Text, shortID(impostor.id)) {
 		t.Fatalf("the header does not show the short ID: %q", p.conv.sub.Text)
+	}
+}
+
+// rowOf draws the list's row of a conversation into a fresh row, as the list would.
+func rowOf(p *Profile, c engine.Conversation) *convRow {
+	r := newConvRow()
+	for i, s := range p.sidebar.shown {
+		if s.ID == c.ID {
+			p.sidebar.list.UpdateItem(i, r)
+			return r
+		}
+	}
+	return nil
+}
+
+// TestContactPicture: a contact's picture, once it arrives, replaces their placeholder
+// in the list and in the conversation's header, drawn round.
+func TestContactPicture(t *testing.T) {
+	h := newHarness(t)
+	dir, _ := account(t, "Lena")
+	p := h.open(dir)
+	mo := newBareUser(t, "Mo")
+	if _, err := p.eng.Send(mo.id, "Hi Mo"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mo.e.Send(p.me, "Hi Lena"); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("Mo's answer", func() bool {
+		c, _ := p.sidebar.conversation(mo.id)
+		return c.LastBody == "Hi Lena"
+	})
+	c, _ := p.sidebar.conversation(mo.id)
+	if r := rowOf(p, c); r == nil || r.avatar.showsPicture() || !r.avatar.circle.Visible() || r.avatar.circle.FillColor != avatarColor(mo.id) {
+		t.Fatal("without a picture, Mo's row does not show his placeholder")
+	}
+
+	pic := writePicture(t, "mo.png", encodePNG(t, framed(240, 160, red)))
+	if err := mo.e.SetAvatar(context.Background(), pic); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mo.e.Send(p.me, "New picture"); err != nil {
+		t.Fatal(err)
+	}
+	var row *convRow
+	h.waitFor("Mo's picture in his row", func() bool {
+		c, _ := p.sidebar.conversation(mo.id)
+		if c.Avatar == "" {
+			return false
+		}
+		if row == nil {
+			row = rowOf(p, c)
+		}
+		return row.avatar.showsPicture()
+	})
+	img := row.avatar.image.Image
+	if b := img.Bounds(); b.Dx() != 72 || !near(img.At(36, 36), red) {
+		t.Fatalf("the row draws %v, with %v in the middle", b, img.At(36, 36))
+	}
+	if _, _, _, a := img.At(0, 0).RGBA(); a != 0 || row.avatar.circle.Visible() {
+		t.Fatal("the picture is not drawn in place of the circle")
+	}
+
+	p.openConversation(mo.id)
+	h.waitFor("Mo's picture in the header", func() bool { return p.conv != nil && p.conv.avatar.showsPicture() })
+
+	// A row reused for someone without a picture goes back to the placeholder.
+	row.set(p, engine.Conversation{ID: p.me}, "me", false, false)
+	if row.avatar.showsPicture() || !row.avatar.circle.Visible() {
+		t.Fatal("a reused row keeps the last person's picture")
 	}
 }

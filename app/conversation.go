@@ -438,7 +438,7 @@ func (v *conversationView) setConversation(c engine.Conversation) {
 	v.menu.set(c)
 	v.composer.approved = c.Approved
 	v.title.SetText(convName(c, v.p.me))
-	v.avatar.set(c.ID, c.Name)
+	v.avatar.set(v.p, c.ID, c.Name, c.Avatar)
 	if other, ok := lookalike(c, v.p.sidebar.convs); ok {
 		v.twin.SetText(twinContactSentence(c, other))
 		v.twin.Show()

@@ -63,7 +63,7 @@ func (v *requestsView) row(c engine.Conversation) fyne.CanvasObject {
 	who.Wrapping = fyne.TextWrapBreak
 	who.SizeName = "captionText"
 	face := newAvatar(44)
-	face.set(id, c.Name)
+	face.set(p, id, c.Name, c.Avatar)
 	head := container.NewBorder(nil, nil, container.NewCenter(face.content), nil, container.NewVBox(name, who))
 	last := wrapped(c.LastBody)
 	parts := []fyne.CanvasObject{head}

@@ -51,6 +51,7 @@ func newSearchResults(p *Profile) *searchResults {
 
 func (r *searchResults) setRow(row *convRow, m engine.Message) {
 	c, _ := r.p.sidebar.conversation(m.Conversation)
+	row.avatar.set(r.p, c.ID, c.Name, c.Avatar)
 	row.name.SetText(convName(c, r.p.me))
 	row.preview.TextStyle = fyne.TextStyle{}
 	row.preview.SetText(firstLine(m.Body))

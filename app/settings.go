@@ -25,6 +25,7 @@ type settingsView struct {
 	tabs    *container.AppTabs
 	closeBt *widget.Button
 
+	picture     *pictureSection
 	name        *field
 	nameIssue   *widget.Label
 	receipts    *widget.Check
@@ -72,8 +73,9 @@ func (p *Profile) showSettings() {
 func (v *settingsView) load() {
 	background(v.p, func(e *engine.Engine) (engineSettings, error) {
 		blocked, _ := e.Blocked()
-		return engineSettings{e.Settings(), blocked, e.Paths()}, nil
+		return engineSettings{e.Settings(), blocked, e.Paths(), e.Avatar()}, nil
 	}, func(s engineSettings, _ error) {
+		v.picture.show(s.avatar)
 		v.receipts.SetChecked(s.settings.ReadReceipts)
 		v.typing.SetChecked(s.settings.TypingIndicators)
 		v.receipts.OnChanged = func(bool) { v.saveEngineSettings() }
@@ -90,6 +92,7 @@ type engineSettings struct {
 	settings engine.Settings
 	blocked  []engine.Conversation
 	paths    []engine.Path
+	avatar   string
 }
 
 func section(title, text string, objs ...fyne.CanvasObject) fyne.CanvasObject {
@@ -109,8 +112,9 @@ func (v *settingsView) profileTab() fyne.CanvasObject {
 	v.nameIssue.Wrapping = fyne.TextWrapWord
 	save := widget.NewButton("Save name", v.saveName)
 	v.name.OnSubmitted = func(string) { v.saveName() }
-	return container.NewVScroll(section("Your name", "People see this name when you write to them.",
-		v.name, v.nameIssue, container.NewHBox(save)))
+	v.picture = newPictureSection(p)
+	return container.NewVScroll(container.NewVBox(v.picture.content, widget.NewSeparator(),
+		section("Your name", "People see this name when you write to them.", v.name, v.nameIssue, container.NewHBox(save))))
 }
 
 func (v *settingsView) saveName() {

@@ -58,7 +58,7 @@ func newSidebar(p *Profile) *sidebar {
 			if id < len(s.shown) {
 				c := s.shown[id]
 				_, twin := lookalike(c, s.convs)
-				o.(*convRow).set(c, convName(c, s.p.me), s.typing[c.ID], twin)
+				o.(*convRow).set(s.p, c, convName(c, s.p.me), s.typing[c.ID], twin)
 			}
 		})
 	s.list.HideSeparators = true
@@ -251,8 +251,8 @@ func newConvRow() *convRow {
 
 func (r *convRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
 
-func (r *convRow) set(c engine.Conversation, name string, typing, twin bool) {
-	r.avatar.set(c.ID, c.Name)
+func (r *convRow) set(p *Profile, c engine.Conversation, name string, typing, twin bool) {
+	r.avatar.set(p, c.ID, c.Name, c.Avatar)
 	r.name.SetText(name)
 	if c.Name != "" {
 		r.id.SetText(shortID(c.ID))
