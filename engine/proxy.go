@@ -41,6 +41,8 @@ const (
 type ProxySetting struct {
 	// URL is the proxy (socks5://…, socks5h://… or http://…), or "" for none.
 	URL string
+	// Addr is the proxy's host:port, to show (it holds no password).
+	Addr string
 	// BootstrapOnly: only the requests for the node list go through it.
 	BootstrapOnly bool
 }
@@ -89,7 +91,7 @@ func resolveProxy(st *store.Store, proxy, scope string) (client.Proxy, error) {
 
 // Proxy is the proxy the engine connects through.
 func (e *Engine) Proxy() ProxySetting {
-	return ProxySetting{URL: e.proxy.String(), BootstrapOnly: e.proxy.IsSet() && e.proxy.Scope == client.ProxyBootstrap}
+	return ProxySetting{URL: e.proxy.String(), Addr: e.proxy.Addr(), BootstrapOnly: e.proxy.IsSet() && e.proxy.Scope == client.ProxyBootstrap}
 }
 
 // TryProxy tries a proxy on a network (as Options name them) the way the engine would
