@@ -114,3 +114,8 @@ func TryProxy(ctx context.Context, network, proxy, scope string) (ProxyCheck, er
 	opts.Proxy = p
 	return client.CheckProxy(ctx, opts)
 }
+
+// TryProxy tries a proxy on the engine's network, as the package's TryProxy does.
+func (e *Engine) TryProxy(ctx context.Context, proxy, scope string) (ProxyCheck, error) {
+	return TryProxy(ctx, getString(e.st, keyNetwork), proxy, scope)
+}
