@@ -142,7 +142,7 @@ func TestContactPicture(t *testing.T) {
 		t.Fatal("without a picture, Mo's row does not show his placeholder")
 	}
 
-	pic := writePicture(t, "mo.png", encodePNG(t, framed(240, 160, red)))
+	pic := writePictureFile(t, "mo.png", encodePNG(t, framed(240, 160, red)))
 	if err := mo.e.SetAvatar(context.Background(), pic); err != nil {
 		t.Fatal(err)
 	}

@@ -215,6 +215,7 @@ func (e *emptyPane) set(none bool) {
 
 // statusLine shows the connection status under the window.
 type statusLine struct {
+	proxy   string // the proxy's host:port, to name when it can't be reached
 	label   *widget.Label
 	busy    *widget.ProgressBarInfinite
 	content fyne.CanvasObject
@@ -230,7 +231,11 @@ func newStatusLine() *statusLine {
 // set shows the connection status and, while offline, what fails. The progress bar
 // only runs while connecting: an animation that runs for nothing costs CPU all day.
 func (s *statusLine) set(st engine.Status, pr engine.Problem) {
-	s.label.SetText(statusSentence(st, pr))
+	if st == engine.Offline && pr == engine.ProblemProxy && s.proxy != "" {
+		s.label.SetText(proxyDownSentence(s.proxy))
+	} else {
+		s.label.SetText(statusSentence(st, pr))
+	}
 	switch st {
 	case engine.Online:
 		s.label.Importance = widget.LowImportance

@@ -178,8 +178,8 @@ func roundPicture(path string, side int) (image.Image, error) {
 	return out, nil
 }
 
-// pictureKey names a decoded picture: its file, at a size.
-type pictureKey struct {
+// avatarKey names a decoded avatar picture: its file, at a size.
+type avatarKey struct {
 	path string
 	side int
 }
@@ -192,8 +192,8 @@ const maxPictures = 512
 // reuses as it scrolls, draw them at once. The engine gives every picture a file of its
 // own, never rewritten, so a file's path names its picture. Fyne goroutine only.
 type pictureCache struct {
-	done    map[pictureKey]image.Image // nil: the file could not be read as a picture
-	waiting map[pictureKey][]func(image.Image)
+	done    map[avatarKey]image.Image // nil: the file could not be read as a picture
+	waiting map[avatarKey][]func(image.Image)
 }
 
 // picture hands then the picture at path, round and side pixels wide, or nil if it is
@@ -201,7 +201,7 @@ type pictureCache struct {
 // background goroutine has decoded it. A picture asked for twice is decoded once.
 func (u *UI) picture(path string, side int, then func(image.Image)) {
 	c := &u.pictures
-	k := pictureKey{path, side}
+	k := avatarKey{path, side}
 	if img, ok := c.done[k]; ok {
 		then(img)
 		return
@@ -211,7 +211,7 @@ func (u *UI) picture(path string, side int, then func(image.Image)) {
 		return
 	}
 	if c.waiting == nil {
-		c.waiting = map[pictureKey][]func(image.Image){}
+		c.waiting = map[avatarKey][]func(image.Image){}
 	}
 	c.waiting[k] = []func(image.Image){then}
 	spawn(u, nil, func() (image.Image, error) { return roundPicture(path, side) }, func(img image.Image, err error) {
@@ -219,7 +219,7 @@ func (u *UI) picture(path string, side int, then func(image.Image)) {
 			img = nil
 		}
 		if c.done == nil || len(c.done) >= maxPictures {
-			c.done = map[pictureKey]image.Image{}
+			c.done = map[avatarKey]image.Image{}
 		}
 		c.done[k] = img
 		w := c.waiting[k]

@@ -47,8 +47,8 @@ func encodePNG(t testing.TB, img image.Image) []byte {
 	return b.Bytes()
 }
 
-// writePicture writes a file for a test and returns its path.
-func writePicture(t testing.TB, name string, data []byte) string {
+// writePictureFile writes a file for a test and returns its path.
+func writePictureFile(t testing.TB, name string, data []byte) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(path, data, 0o600); err != nil {
@@ -113,7 +113,7 @@ func TestPreparePicture(t *testing.T) {
 		{"transparent middle", "clear.png", encodePNG(t, framed(200, 100, seeThrough)), 100, ".png", seeThrough},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out, err := preparePicture(writePicture(t, tc.file, tc.data))
+			out, err := preparePicture(writePictureFile(t, tc.file, tc.data))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -169,7 +169,7 @@ func TestNotAPicture(t *testing.T) {
 // TestRoundPicture: a contact's picture is drawn round: its middle square at the size
 // asked, transparent in the corners.
 func TestRoundPicture(t *testing.T) {
-	img, err := roundPicture(writePicture(t, "pic", encodePNG(t, framed(300, 200, red))), 72)
+	img, err := roundPicture(writePictureFile(t, "pic", encodePNG(t, framed(300, 200, red))), 72)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,6 +31,8 @@ func plain(err error, fallback string) string {
 		return "Can't reach the network. Check your internet connection; Allium keeps trying."
 	case errors.Is(err, engine.ErrClockWrong):
 		return "The network refused Allium's request because this computer's clock is wrong. Set the correct date and time, then try again."
+	case errors.Is(err, engine.ErrBadProxy):
+		return badProxySentence
 	case errors.Is(err, engine.ErrUnknownNetwork):
 		return "Allium can't use this network file: it is missing or damaged. Choose another network file, or the Session network."
 	case errors.As(err, &tooLarge):
@@ -139,6 +141,8 @@ func offlineSentence(p engine.Problem) string {
 		return "Offline — nodes answer, but messages can't get through the chain of three nodes; the network may be partly blocked where you are. Allium keeps trying other nodes; your messages wait."
 	case engine.ProblemSwarm:
 		return "Offline — the nodes that keep your messages don't answer. Allium keeps trying others; your messages wait."
+	case engine.ProblemProxy:
+		return "Offline — Allium can't reach your proxy, or it refused its user name and password. Check it in Settings › Network; Allium connects to nothing without it. Your messages wait."
 	}
 	return "Offline — Allium can't reach the network. This computer may be offline, or the network may be blocked where you are. Allium keeps trying; your messages wait and are sent once it gets through."
 }
@@ -157,6 +161,8 @@ func noPathSentence(s engine.Status, p engine.Problem) string {
 		return "No working path: the first node answers, but requests through the chain of three nodes fail. Allium keeps trying other nodes."
 	case engine.ProblemSwarm:
 		return "The path works, but the nodes that keep your messages don't answer. Allium keeps trying others."
+	case engine.ProblemProxy:
+		return "No path: Allium can't reach your proxy, and connects to nothing without it. Check the proxy above."
 	}
 	return "No path: Allium can't reach the network. This computer may be offline, or the network may be blocked where you are. Allium keeps trying."
 }
@@ -226,3 +232,36 @@ const (
 	fileNotFetched    = "Allium has not downloaded this file yet. Download it only if you trust the sender."
 	pictureUnreadable = "This picture can't be shown. Save it to look at it with another program."
 )
+
+// badProxySentence is the sentence for a proxy address that can't be used.
+const badProxySentence = "This isn't a proxy address Allium can use. Write it as socks5://127.0.0.1:9050, socks5://NAME:PASSWORD@HOST:PORT or http://HOST:PORT."
+
+// proxyDownSentence is the status line while the proxy at addr can't be reached.
+func proxyDownSentence(addr string) string {
+	return fmt.Sprintf("Can't reach your proxy at %s, or it refused its user name and password. Check that it is running, and its address in Settings › Network; Allium connects to nothing without it. Your messages wait and are sent once it gets through.", addr)
+}
+
+// proxyTrySentence words why the proxy at addr failed its test.
+func proxyTrySentence(err error, addr string) string {
+	var pe *engine.ProxyError
+	switch {
+	case errors.As(err, &pe) && pe.Kind == engine.ProxyAuthFailed:
+		return fmt.Sprintf("Your proxy at %s answers, but it refused the user name and password. Check them; write them as socks5://NAME:PASSWORD@%s.", addr, addr)
+	case errors.As(err, &pe) && pe.Kind == engine.ProxyUnreachable:
+		return fmt.Sprintf("Can't reach your proxy at %s. Check that it is running and that its address is right (Tor listens at 127.0.0.1:9050, Tor Browser at 127.0.0.1:9150).", addr)
+	case errors.Is(err, engine.ErrUnreachable):
+		return fmt.Sprintf("Your proxy at %s answers, but through it Allium can't reach the network's entry points. The network may be blocked beyond the proxy, or the proxy is still connecting (Tor can take a minute); try again in a moment.", addr)
+	}
+	return plain(err, "Allium could not test the proxy. Try again.")
+}
+
+// proxyWorksSentence says what worked through the proxy.
+func proxyWorksSentence(c engine.ProxyCheck, bootstrapOnly bool) string {
+	switch {
+	case bootstrapOnly:
+		return fmt.Sprintf("The proxy works: through it Allium got the list of %d nodes from the network's entry points. With this setting, the nodes themselves are reached directly.", c.Nodes)
+	case c.Guard:
+		return fmt.Sprintf("The proxy works: through it Allium got the list of %d nodes and reached a node of the network. Choose \"Use this setting\" to connect through it.", c.Nodes)
+	}
+	return "The proxy works for the network's entry points, but no node answered through it. The nodes may be blocked beyond the proxy; try again, or another proxy."
+}

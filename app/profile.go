@@ -24,8 +24,11 @@ type Profile struct {
 	ui      *UI
 	dir     string
 	network string
-	win     fyne.Window
-	keys    *keymap
+	// proxy and proxyScope, when set, replace the profile's proxy at the next open
+	// (engine.Options.Proxy and ProxyScope).
+	proxy, proxyScope string
+	win               fyne.Window
+	keys              *keymap
 
 	mu  sync.Mutex // guards eng, which UI.Close reads after the Fyne loop has stopped
 	eng *engine.Engine
@@ -122,7 +125,7 @@ type opened struct {
 // openEngine starts the engine on the profile, off the Fyne goroutine.
 func (p *Profile) openEngine() {
 	p.win.SetContent(busyView("Opening your account…"))
-	opts := engine.Options{Dir: p.dir, Network: p.network, Logger: p.ui.log}
+	opts := engine.Options{Dir: p.dir, Network: p.network, Proxy: p.proxy, ProxyScope: p.proxyScope, Logger: p.ui.log}
 	step(p, func() (opened, error) {
 		eng, err := engine.Open(opts)
 		return opened{eng, loadPrefs(opts.Dir)}, err
@@ -188,6 +191,7 @@ func (p *Profile) attach(eng *engine.Engine, pr prefs) {
 	}
 	p.me = eng.SessionID()
 	p.buildMain(eng.Status())
+	p.status.proxy = eng.Proxy().Addr
 	p.startPump(eng)
 	p.reload()
 	eng.SetActive(p.ui.foreground)

@@ -43,7 +43,7 @@ func ownPicture(t *testing.T, look string) {
 		t.Fatal("without a picture, Settings does not show the placeholder and Choose a picture…")
 	}
 
-	s.usePicture(writePicture(t, "nora.png", encodePNG(t, framed(900, 600, red))))
+	s.usePicture(writePictureFile(t, "nora.png", encodePNG(t, framed(900, 600, red))))
 	if !s.busy.Visible() || !s.choose.Disabled() {
 		t.Fatal("no busy bar while the picture is saved")
 	}
@@ -71,7 +71,7 @@ func ownPicture(t *testing.T, look string) {
 		t.Fatalf("the cropped picture was left behind: %v", left)
 	}
 
-	s.usePicture(writePicture(t, "notes.png", []byte("my notes, not a picture")))
+	s.usePicture(writePictureFile(t, "notes.png", []byte("my notes, not a picture")))
 	h.waitFor("the refusal", func() bool { return !s.busy.Visible() })
 	if s.issue.Text != pictureSentence(engine.ErrNotPicture, "") || !s.issue.Visible() {
 		t.Fatalf("a file that is not a picture: %q", s.issue.Text)

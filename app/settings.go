@@ -38,6 +38,7 @@ type settingsView struct {
 	networkPick *widget.RadioGroup
 	networkFile *field
 	networkInfo *widget.Label // in the demo, instead of the choice of network
+	proxy       *proxyForm
 	paths       *pathView
 	licencesBtn *widget.Button
 	licences    *widget.List // in the licences dialog, once it was opened
@@ -299,8 +300,15 @@ func (v *settingsView) networkTab() fyne.CanvasObject {
 		section("Network", "Allium can use the public Session network, or a private network of Allium nodes described by a network file.",
 			v.networkPick, container.NewBorder(nil, nil, nil, choose, v.networkFile), container.NewHBox(apply)),
 		widget.NewSeparator(),
+		v.proxyForm(),
+		widget.NewSeparator(),
 		v.paths.content,
 	))
+}
+
+func (v *settingsView) proxyForm() fyne.CanvasObject {
+	v.proxy = newProxyForm(v.p)
+	return v.proxy.content
 }
 
 func (v *settingsView) phraseTab() fyne.CanvasObject {

@@ -16,6 +16,7 @@ import (
 	"allium/crypto"
 	"allium/engine"
 	"allium/engine/store"
+	"allium/network/client/proxytest"
 	"allium/network/testnet/testnettest"
 )
 
@@ -23,16 +24,28 @@ import (
 // the MessageReceived event on another, over a 9-node testnet, with the engines'
 // default polling (every second while active). 200 messages are sent, one every 100 ms;
 // the median and 99th percentile are reported.
-func BenchmarkSendToReceive(b *testing.B) {
+func BenchmarkSendToReceive(b *testing.B) { sendToReceive(b, "") }
+
+// BenchmarkSendToReceiveThroughProxy is BenchmarkSendToReceive with both engines
+// connecting through a SOCKS5 proxy on 127.0.0.1.
+func BenchmarkSendToReceiveThroughProxy(b *testing.B) {
+	sendToReceive(b, proxytest.SOCKS5(b, "", "").URL())
+}
+
+func sendToReceive(b *testing.B, proxy string) {
 	tn := testnettest.Start(b, 9, 3)
 	alice := newUser(b, tn, "Alice")
+	if proxy != "" {
+		alice.close()
+		alice.openWith(engine.Options{Dir: alice.dir, Network: alice.net, PollActive: 200 * time.Millisecond, Proxy: proxy})
+	}
 	bob := &user{t: b, dir: b.TempDir(), net: tn.NetworkFile()}
 	id, err := engine.Create(bob.dir, bob.net, "Bob")
 	if err != nil {
 		b.Fatal(err)
 	}
 	bob.id = id.SessionID()
-	e, err := engine.Open(engine.Options{Dir: bob.dir, Network: bob.net}) // default polling
+	e, err := engine.Open(engine.Options{Dir: bob.dir, Network: bob.net, Proxy: proxy}) // default polling
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -27,6 +27,16 @@ type Options struct {
 	// Network is NetworkSession or the path of a private network file (network.json).
 	// Empty means the network the profile last used, or NetworkSession.
 	Network string
+	// Proxy is what the engine connects through: a proxy URL (socks5://[user:password@]
+	// host:port, socks5h://…, http://… for HTTP CONNECT, or a bare host:port for
+	// SOCKS5), ProxyNone to connect directly, or "" for what the profile last used.
+	// With a proxy, nothing is connected to directly and no name is looked up here.
+	Proxy string
+	// ProxyScope is ProxyScopeAll or ProxyScopeBootstrap; "" is what the profile last
+	// used (ProxyScopeAll at first).
+	ProxyScope string
+	// Dial opens every TCP connection of the engine (tests); nil is the system's.
+	Dial client.DialFunc
 	// Logger receives diagnostics; nil discards them. At any level, logs hold no
 	// message contents.
 	Logger *slog.Logger
@@ -68,6 +78,7 @@ type Engine struct {
 	log    *slog.Logger
 	events *eventQueue
 	net    swarm
+	proxy  client.Proxy
 
 	active  atomic.Bool
 	status  atomic.Uint32
@@ -133,8 +144,14 @@ func Open(opts Options) (*Engine, error) {
 		st.Close()
 		return nil, err
 	}
+	copts.Proxy, err = resolveProxy(st, opts.Proxy, opts.ProxyScope)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	copts.Dial = opts.Dial
 	e := &Engine{
-		opts: opts, st: st, id: id, log: log,
+		opts: opts, st: st, id: id, log: log, proxy: copts.Proxy,
 		events:       newEventQueue(),
 		sendWake:     make(chan struct{}, 1),
 		pollWake:     make(chan struct{}, 1),

@@ -21,6 +21,8 @@ var (
 	ErrClockWrong = client.ErrClockWrong
 	// ErrUnknownNetwork: the network name or file is not usable.
 	ErrUnknownNetwork = errors.New("engine: unknown network")
+	// ErrBadProxy: a proxy address or scope that can't be used.
+	ErrBadProxy = client.ErrBadProxy
 	// ErrEmptyMessage: nothing to send.
 	ErrEmptyMessage = errors.New("engine: the message is empty")
 	// ErrTooLong: a message or name over its limit.

@@ -18,6 +18,9 @@ const (
 	ProblemPath
 	// ProblemSwarm: the nodes that keep the messages do not answer.
 	ProblemSwarm
+	// ProblemProxy: the proxy the profile connects through does not answer, or refuses
+	// its user name and password. Nothing is tried without it.
+	ProblemProxy
 )
 
 // String names the problem for logs and scripts.
@@ -34,6 +37,8 @@ func problemOf(p client.Problem) Problem {
 		return ProblemPath
 	case client.ProblemSwarm:
 		return ProblemSwarm
+	case client.ProblemProxy:
+		return ProblemProxy
 	}
 	return NoProblem
 }

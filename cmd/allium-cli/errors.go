@@ -49,7 +49,14 @@ func (c *cli) explain(err error) (string, int) {
 	var tl *engine.TooLongError
 	var big *engine.FileTooLargeError
 	var pathErr *fs.PathError
+	var down proxyDown
 	switch {
+	case errors.As(err, &down) && c.cmd == "send":
+		return fmt.Sprintf("Can't reach your proxy at %s, or it refused its user name and password, so the message stays queued; it will be sent the next time this profile is opened. Check that the proxy is running (Tor listens at 127.0.0.1:9050, Tor Browser at 127.0.0.1:9150) and its address; Allium connects to nothing without it. To connect without a proxy, use --proxy none.", string(down)), 1
+	case errors.As(err, &down):
+		return fmt.Sprintf("Can't reach your proxy at %s, or it refused its user name and password. Check that it is running (Tor listens at 127.0.0.1:9050, Tor Browser at 127.0.0.1:9150) and its address; Allium connects to nothing without it. To connect without a proxy, use --proxy none.", string(down)), 1
+	case errors.Is(err, engine.ErrBadProxy):
+		return fmt.Sprintf("Can't use the proxy %q. Write it as socks5://HOST:PORT, socks5://USER:PASSWORD@HOST:PORT or http://HOST:PORT, with --proxy-scope all or bootstrap; or --proxy none.", c.proxy), 2
 	case errors.As(err, &pathErr) && c.cmd == "send":
 		return fmt.Sprintf("Can't read the file %s: %s.", pathErr.Path, plainPathError(pathErr.Err)), 1
 	case errors.As(err, &big):

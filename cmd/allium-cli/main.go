@@ -1,7 +1,7 @@
 // Command allium-cli is the Allium messenger engine without a window: for scripts, bots
 // and tests. Each run opens one profile (one account), does one thing and closes it.
 //
-//	allium-cli [--profile DIR] [--network session|FILE] COMMAND
+//	allium-cli [--profile DIR] [--network session|FILE] [--proxy URL|none] [--proxy-scope all|bootstrap] COMMAND
 package main
 
 import (
@@ -24,6 +24,7 @@ const usage = `allium-cli: the Allium messenger on the command line.
 
 Usage:
   allium-cli [--profile DIR] [--network session|FILE] COMMAND
+  (and, before COMMAND, [--proxy URL|none] [--proxy-scope all|bootstrap])
     create [--name NAME]          print the new Session ID
     restore [--name NAME]         read the 13 words from stdin, print the Session ID
     id | phrase                   print the Session ID | the recovery phrase
@@ -44,6 +45,13 @@ Options:
   --profile DIR       the account's directory (default %s)
   --network NAME      "session", the public Session network, or the network.json that
                       allium-node testnet writes; the profile remembers the last one used
+  --proxy URL         connect through a proxy: socks5://HOST:PORT (Tor: 127.0.0.1:9050),
+                      socks5://USER:PASSWORD@HOST:PORT or http://[USER:PASSWORD@]HOST:PORT
+                      (HTTP CONNECT); names are looked up by the proxy, and nothing is
+                      connected to without it; "none" connects directly. The profile
+                      remembers it
+  --proxy-scope S     "all" (default): every connection goes through the proxy;
+                      "bootstrap": only the requests for the list of nodes
   send --timeout D    give up waiting after D (default 1m); the message stays queued
   receive --wait D    keep printing for D, e.g. 30s; --wait 0 runs until Ctrl+C
   receive, path --timeout D
@@ -52,9 +60,11 @@ Options:
 
 // cli holds the global options every command needs.
 type cli struct {
-	profile string
-	network string
-	cmd     string // the command being run, for error messages
+	profile    string
+	network    string
+	proxy      string
+	proxyScope string
+	cmd        string // the command being run, for error messages
 }
 
 func main() {
@@ -84,6 +94,8 @@ func parseGlobal(args []string) (*cli, string, []string, error) {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&c.profile, "profile", defaultProfile(), "")
 	fs.StringVar(&c.network, "network", "", "")
+	fs.StringVar(&c.proxy, "proxy", "", "")
+	fs.StringVar(&c.proxyScope, "proxy-scope", "", "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return c, "", nil, err
@@ -95,6 +107,9 @@ func parseGlobal(args []string) (*cli, string, []string, error) {
 		return c, "", nil, usageError("no command")
 	case c.profile == "":
 		return c, "", nil, usageError("no profile directory: give --profile DIR")
+	}
+	if err := engine.CheckProxy(c.proxy, c.proxyScope); err != nil {
+		return c, "", nil, err
 	}
 	return c, fs.Arg(0), fs.Args()[1:], nil
 }
@@ -151,7 +166,7 @@ func (c *cli) open() (*engine.Engine, error) {
 	if _, err := os.Stat(c.profile); errors.Is(err, os.ErrNotExist) {
 		return nil, engine.ErrNoAccount
 	}
-	return engine.Open(engine.Options{Dir: c.profile, Network: c.network})
+	return engine.Open(engine.Options{Dir: c.profile, Network: c.network, Proxy: c.proxy, ProxyScope: c.proxyScope})
 }
 
 // waitEnded explains why a wait for the network ended without the awaited result: the
@@ -162,9 +177,17 @@ func waitEnded(ctx context.Context, e *engine.Engine) error {
 		return errInterrupted
 	case e.Status() == engine.ClockWrong:
 		return engine.ErrClockWrong
+	case e.Problem() == engine.ProblemProxy:
+		return proxyDown(e.Proxy().Addr)
 	}
 	return engine.ErrUnreachable
 }
+
+// proxyDown is a wait for the network ended by a proxy that does not answer (or
+// refuses its password): its host:port.
+type proxyDown string
+
+func (p proxyDown) Error() string { return "proxy " + string(p) + " unreachable" }
 
 // defaultTimeout bounds every wait for the network.
 const defaultTimeout = time.Minute

@@ -54,6 +54,10 @@ func (c *cli) send(ctx context.Context, args []string) error {
 	for {
 		select {
 		case ev := <-e.Events():
+			if cc, ok := ev.(engine.ConnectionChanged); ok && cc.Problem == engine.ProblemProxy {
+				// Waiting would not help: nothing goes anywhere without the proxy.
+				return proxyDown(e.Proxy().Addr)
+			}
 			s, ok := ev.(engine.MessageStatusChanged)
 			if !ok || s.Conversation != to || s.Timestamp != m.Timestamp {
 				continue

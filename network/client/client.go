@@ -38,6 +38,13 @@ type Options struct {
 	Logger *slog.Logger
 	// Clock replaces time.Now (tests).
 	Clock func() time.Time
+	// Proxy, if set, is what the client connects through: every connection (ProxyAll)
+	// or only the seed requests (ProxyBootstrap). There is no fallback: when the proxy
+	// fails, the client is Offline with ProblemProxy and connects to nothing directly.
+	Proxy Proxy
+	// Dial opens every TCP connection the client makes (to the proxy, when one is
+	// set); nil is a net.Dialer's. Tests use it to see and refuse connections.
+	Dial DialFunc
 
 	// The callbacks tell the owner what changed; they are called from the client's
 	// goroutines, must not block and must not call back into the client's request
@@ -97,7 +104,7 @@ func New(opts Options) *Client {
 	}
 	c := &Client{
 		opts: opts, log: log,
-		tr:       newTransport(opts.Seeds),
+		tr:       newTransport(opts.Seeds, opts.Proxy, opts.Dial),
 		pool:     newPool(opts.Diverse),
 		sticky:   make(map[stickyKey][32]byte),
 		building: make(chan struct{}, 1),

@@ -20,6 +20,8 @@ var (
 	// ErrFileTooLarge: the file is empty or larger than the file server takes
 	// (network.MaxFileSize).
 	ErrFileTooLarge = errors.New("client: the file is too large for the file server")
+	// ErrBadProxy: a proxy address that ParseProxy cannot read.
+	ErrBadProxy = errors.New("client: not a proxy address")
 )
 
 // StatusError is a storage node's refusal of a request (a 4xx the client cannot cure by

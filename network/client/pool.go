@@ -287,6 +287,10 @@ func (p *pool) buildPath(ctx context.Context, t *transport) (*path, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
+		if proxyFault(err) {
+			// The proxy fails, not the node: keep it for when the proxy is back.
+			return nil, fmt.Errorf("%w: %w", errNoGuard, err)
+		}
 		p.strikeNode(g.Ed25519, false)
 	}
 	if !found {

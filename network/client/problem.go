@@ -21,6 +21,9 @@ const (
 	ProblemPath
 	// ProblemSwarm: requests go through the paths, but the swarm's nodes do not answer.
 	ProblemSwarm
+	// ProblemProxy: the proxy set in Options cannot be reached, or refuses its user
+	// name and password; nothing is tried without it.
+	ProblemProxy
 )
 
 // String names the problem for logs and scripts.
@@ -34,6 +37,8 @@ func (p Problem) String() string {
 		return "path"
 	case ProblemSwarm:
 		return "swarm"
+	case ProblemProxy:
+		return "proxy"
 	}
 	return "none"
 }
@@ -50,6 +55,8 @@ var (
 // problemOf is the step that err failed at.
 func problemOf(err error) Problem {
 	switch {
+	case proxyFault(err):
+		return ProblemProxy
 	case errors.Is(err, errSeeds):
 		return ProblemSeeds
 	case errors.Is(err, errNoGuard):

@@ -87,6 +87,9 @@ func (c *Client) Do(ctx context.Context, srv Server, r Request) (Response, error
 			c.strikeForPathError(pa, [32]byte{}, pe)
 			continue
 		case err != nil:
+			if proxyFault(err) {
+				c.setOffline(err)
+			}
 			return Response{}, err
 		}
 		c.setStatus(Online)

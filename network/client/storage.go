@@ -72,6 +72,9 @@ func (c *Client) do(ctx context.Context, k call) ([]byte, Node, error) {
 			if c.ctx.Err() != nil && ctx.Err() == nil {
 				return nil, Node{}, fmt.Errorf("%w: closed", ErrUnreachable)
 			}
+			if proxyFault(err) {
+				c.setOffline(err)
+			}
 			return nil, Node{}, err
 		}
 		answered = true

@@ -60,48 +60,71 @@ func mustHex(s string) []byte {
 }
 
 // transport makes the client's HTTPS requests: the seed call, direct guard tests, and
-// onion requests through a path.
+// onion requests through a path. Every connection goes through one of its two dialers,
+// the seeds' and the nodes', which go through the proxy when it covers them.
 type transport struct {
 	seeds []Seed
 	// nodes talks to storage nodes. Their certificates are self-signed and not checked,
 	// as in every Session client: the onion layers carry the confidentiality.
 	nodes *http.Client
+	// unpinned talks to seeds without a pin (a private network's), as nodes are talked
+	// to, but through the seeds' dialer.
+	unpinned *http.Client
 	// pinned talks to pinned seeds.
 	pinned map[string]*http.Client
 }
 
-func newTransport(seeds []Seed) *transport {
-	t := &transport{seeds: seeds, pinned: make(map[string]*http.Client)}
-	t.nodes = &http.Client{Transport: &http.Transport{
-		TLSClientConfig:     &tls.Config{InsecureSkipVerify: true},
-		DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		MaxIdleConnsPerHost: 8,
-		IdleConnTimeout:     90 * time.Second,
-		TLSHandshakeTimeout: 5 * time.Second,
-	}}
+func newTransport(seeds []Seed, proxy Proxy, dial DialFunc) *transport {
+	if dial == nil {
+		dial = (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	}
+	seedDial := dialer{base: dial}
+	if proxy.covers(true) {
+		seedDial.proxy = proxy.URL
+	}
+	nodeDial := dialer{base: dial}
+	if proxy.covers(false) {
+		nodeDial.proxy = proxy.URL
+	}
+	// The transports' Proxy stays nil: the dialers do the proxying, and the
+	// environment's HTTPS_PROXY is never used behind the user's back.
+	insecure := func(d dialer) *http.Client {
+		return &http.Client{Transport: &http.Transport{
+			TLSClientConfig:     &tls.Config{InsecureSkipVerify: true},
+			DialContext:         d.DialContext,
+			MaxIdleConnsPerHost: 8,
+			IdleConnTimeout:     90 * time.Second,
+			TLSHandshakeTimeout: 10 * time.Second,
+		}}
+	}
+	t := &transport{seeds: seeds, nodes: insecure(nodeDial), unpinned: insecure(seedDial), pinned: make(map[string]*http.Client)}
 	for _, s := range seeds {
 		if s.Pin == nil {
 			continue
 		}
 		pin := s.Pin
-		t.pinned[s.URL] = &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{
-			InsecureSkipVerify: true, // replaced by the exact-certificate check below
-			VerifyPeerCertificate: func(raw [][]byte, _ [][]*x509.Certificate) error {
-				if len(raw) == 0 {
-					return errors.New("seed sent no certificate")
-				}
-				if sum := sha256.Sum256(raw[0]); !bytes.Equal(sum[:], pin) {
-					return errors.New("seed certificate does not match its pin")
-				}
-				return nil
-			},
-		}}}
+		t.pinned[s.URL] = &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{
+			DialContext:         seedDial.DialContext,
+			TLSHandshakeTimeout: 10 * time.Second,
+			TLSClientConfig: &tls.Config{
+				InsecureSkipVerify: true, // replaced by the exact-certificate check below
+				VerifyPeerCertificate: func(raw [][]byte, _ [][]*x509.Certificate) error {
+					if len(raw) == 0 {
+						return errors.New("seed sent no certificate")
+					}
+					if sum := sha256.Sum256(raw[0]); !bytes.Equal(sum[:], pin) {
+						return errors.New("seed certificate does not match its pin")
+					}
+					return nil
+				},
+			}}}
 	}
 	return t
 }
 
 func (t *transport) close() {
 	t.nodes.CloseIdleConnections()
+	t.unpinned.CloseIdleConnections()
 	for _, c := range t.pinned {
 		c.CloseIdleConnections()
 	}
@@ -111,7 +134,7 @@ func (t *transport) seedClient(s Seed) *http.Client {
 	if c, ok := t.pinned[s.URL]; ok {
 		return c
 	}
-	return t.nodes
+	return t.unpinned
 }
 
 // fetchNodes asks one seed after another for the network's node list (the seed call
@@ -125,11 +148,11 @@ func (t *transport) fetchNodes(ctx context.Context) ([]Node, error) {
 			return nodes, nil
 		}
 		lastErr = err
-		if ctx.Err() != nil {
-			break
+		if ctx.Err() != nil || proxyFault(err) {
+			break // the proxy is the same for every seed
 		}
 	}
-	return nil, fmt.Errorf("%w: %v", ErrUnreachable, lastErr)
+	return nil, fmt.Errorf("%w: %w", ErrUnreachable, lastErr)
 }
 
 func (t *transport) fetchFromSeed(ctx context.Context, s Seed) ([]Node, error) {
@@ -250,6 +273,10 @@ func (t *transport) postOnion(ctx context.Context, guard Node, body []byte) ([]b
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if proxyFault(err) {
+			// Not the path's fault: no other path would get through either.
+			return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
 		}
 		return nil, &pathError{body: err.Error()}
 	}

@@ -23,7 +23,7 @@ func TestSeedPinning(t *testing.T) {
 	for name, pin := range map[string][]byte{"pinned certificate": good[:], "other certificate": bad[:]} {
 		t.Run(name, func(t *testing.T) {
 			s := Seed{URL: srv.URL, Pin: pin}
-			tr := newTransport([]Seed{s})
+			tr := newTransport([]Seed{s}, Proxy{}, nil)
 			defer tr.close()
 			nodes, err := tr.fetchFromSeed(context.Background(), s)
 			if name == "other certificate" {
