@@ -226,3 +226,12 @@ const (
 	fileNotFetched    = "Allium has not downloaded this file yet. Download it only if you trust the sender."
 	pictureUnreadable = "This picture can't be shown. Save it to look at it with another program."
 )
+
+// Link previews, in Settings › Privacy.
+const (
+	linkPreviewsTitle = "Link previews"
+	linkPreviewsCheck = "Show a preview of links I send"
+	linkPreviewsText  = "When on, and you send a message with a link, your computer opens the linked page itself to show its title and picture under your message. " +
+		"The website then sees your computer's internet address, or your proxy's if you set one under Network, because this does not travel through Allium's relays. " +
+		"The person you write to fetches nothing from the website: the preview comes with your message."
+)
