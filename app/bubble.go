@@ -215,6 +215,7 @@ type msgRowRenderer struct {
 	// pictures and cards show the message's files; reused between messages.
 	pictures []*pictureView
 	cards    []*fileCard
+	preview  *previewCard // made when a message first has a preview
 	objects  []fyne.CanvasObject
 }
 
@@ -283,6 +284,13 @@ func (rr *msgRowRenderer) Refresh() {
 		t.Text, t.Color = line, textColor
 		rr.objects = append(rr.objects, t)
 	}
+	if p := shownPreview(&r.msg); p != nil && !r.unsent {
+		if rr.preview == nil {
+			rr.preview = newPreviewCard(r)
+		}
+		rr.preview.set(p, textColor)
+		rr.objects = append(rr.objects, rr.preview)
+	}
 	rr.meta.Text = metaText(r.msg, r.mine && !r.unsent)
 	rr.meta.Color = metaColor
 	rr.objects = append(rr.objects, rr.meta)
@@ -308,6 +316,13 @@ func (rr *msgRowRenderer) Layout(size fyne.Size) {
 	}
 	for _, b := range r.atts {
 		contentW = max(contentW, b.w)
+	}
+	preview := shownPreview(&r.msg)
+	if r.unsent {
+		preview = nil
+	}
+	if preview != nil {
+		contentW = max(contentW, cardWidth)
 	}
 	failed := r.mine && r.msg.State == engine.Failed && !r.unsent
 	if failed {
@@ -347,6 +362,11 @@ func (rr *msgRowRenderer) Layout(size fyne.Size) {
 		t.Resize(fyne.NewSize(r.widths[i], m.lineH))
 	}
 	metaY := top + float32(len(r.lines))*m.lineH + m.gap
+	if preview != nil && rr.preview != nil {
+		rr.preview.Move(fyne.NewPos(x+m.padX, metaY))
+		rr.preview.Resize(rr.preview.MinSize())
+		metaY += m.previewHeight(preview)
+	}
 	rr.meta.Move(fyne.NewPos(x+bw-m.padX-metaW, metaY))
 	rr.meta.Resize(fyne.NewSize(metaW, m.metaH))
 	if failed {

@@ -254,6 +254,9 @@ func (v *conversationView) msgRow(i int) chatRow {
 		lines = wrapText(body, v.m.maxText, v.m.adv)
 	}
 	h := v.m.messageHeight(len(lines), m.Author == v.p.me && m.State == engine.Failed && !unsent) + attachmentsHeight(atts, v.m.gap)
+	if !unsent {
+		h += v.m.previewHeight(shownPreview(m))
+	}
 	return chatRow{msg: i, lines: lines, atts: atts, height: h}
 }
 

@@ -265,3 +265,12 @@ func proxyWorksSentence(c engine.ProxyCheck, bootstrapOnly bool) string {
 	}
 	return "The proxy works for the network's entry points, but no node answered through it. The nodes may be blocked beyond the proxy; try again, or another proxy."
 }
+
+// Link previews, in Settings › Privacy.
+const (
+	linkPreviewsTitle = "Link previews"
+	linkPreviewsCheck = "Show a preview of links I send"
+	linkPreviewsText  = "When on, and you send a message with a link, your computer opens the linked page itself to show its title and picture under your message. " +
+		"The website then sees your computer's internet address, or your proxy's if you set one under Network, because this does not travel through Allium's relays. " +
+		"The person you write to fetches nothing from the website: the preview comes with your message."
+)

@@ -30,6 +30,7 @@ type settingsView struct {
 	nameIssue   *widget.Label
 	receipts    *widget.Check
 	typing      *widget.Check
+	previews    *widget.Check
 	blocked     *fyne.Container
 	notify      *widget.Check
 	preview     *widget.RadioGroup
@@ -79,10 +80,13 @@ func (v *settingsView) load() {
 		v.picture.show(s.avatar)
 		v.receipts.SetChecked(s.settings.ReadReceipts)
 		v.typing.SetChecked(s.settings.TypingIndicators)
+		v.previews.SetChecked(s.settings.LinkPreviews)
 		v.receipts.OnChanged = func(bool) { v.saveEngineSettings() }
 		v.typing.OnChanged = func(bool) { v.saveEngineSettings() }
+		v.previews.OnChanged = func(bool) { v.saveEngineSettings() }
 		v.receipts.Enable()
 		v.typing.Enable()
+		v.previews.Enable()
 		v.showBlocked(s.blocked)
 		v.paths.set(s.paths)
 	})
@@ -148,13 +152,17 @@ func (v *settingsView) privacyTab() fyne.CanvasObject {
 	// The checks stay disabled until the engine's settings are read.
 	v.receipts = widget.NewCheck("Send read receipts", nil)
 	v.typing = widget.NewCheck("Send and show typing indicators", nil)
+	v.previews = widget.NewCheck(linkPreviewsCheck, nil)
 	v.receipts.Disable()
 	v.typing.Disable()
+	v.previews.Disable()
 	v.blocked = container.NewVBox()
 	return container.NewVScroll(container.NewVBox(
 		section("Read receipts", "When on, people see when you have read their messages, and you see when they have read yours.", v.receipts),
 		widget.NewSeparator(),
 		section("Typing indicators", "When on, people see when you are typing, and you see when they are.", v.typing),
+		widget.NewSeparator(),
+		section(linkPreviewsTitle, linkPreviewsText, v.previews),
 		widget.NewSeparator(),
 		section("Blocked people", "You don't receive messages from people you block.", v.blocked),
 	))
@@ -163,7 +171,7 @@ func (v *settingsView) privacyTab() fyne.CanvasObject {
 // saveEngineSettings hands the privacy checks to the engine.
 func (v *settingsView) saveEngineSettings() {
 	p := v.p
-	s := engine.Settings{ReadReceipts: v.receipts.Checked, TypingIndicators: v.typing.Checked}
+	s := engine.Settings{ReadReceipts: v.receipts.Checked, TypingIndicators: v.typing.Checked, LinkPreviews: v.previews.Checked}
 	p.call(func(e *engine.Engine) error { return e.SetSettings(s) }, "Allium could not save this setting. Try again.")
 }
 

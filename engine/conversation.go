@@ -221,10 +221,12 @@ func (e *Engine) SetTyping(id crypto.SessionID, typing bool) error {
 }
 
 // Settings are the account's privacy choices. Read receipts and typing indicators are off
-// until the user turns them on, as in Session.
+// until the user turns them on, as in Session. Link previews are off until the user turns
+// them on: this computer then fetches the pages that messages it sends link to.
 type Settings struct {
 	ReadReceipts     bool `json:"read_receipts"`
 	TypingIndicators bool `json:"typing_indicators"`
+	LinkPreviews     bool `json:"link_previews"`
 }
 
 const settingsKey = "engine"
@@ -273,7 +275,7 @@ func (e *Engine) expireLoop() {
 			if _, err := e.st.DeleteExpired(now); err == nil {
 				convs := map[crypto.SessionID]bool{}
 				for _, m := range gone {
-					e.removeFiles(m.Attachments)
+					e.removeFiles(messageFiles(m))
 					e.events.push(MessageDeleted{Conversation: m.Conversation, Author: m.Author, Timestamp: m.Timestamp})
 					convs[m.Conversation] = true
 				}

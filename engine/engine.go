@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -48,6 +49,10 @@ type Options struct {
 	// TypingTimeout is how long a peer shows as typing without a fresh start (default
 	// 15 s, as in Session).
 	TypingTimeout time.Duration
+	// PreviewClient fetches the pages of link previews (when Settings.LinkPreviews is
+	// on), and so must go through the proxy when one is set. nil is a plain client. The
+	// engine adds the preview's limits (time, redirects, no cookies) on a copy.
+	PreviewClient *http.Client
 
 	// connect replaces the onion client (tests of the engine's own logic).
 	connect func(client.Options) swarm

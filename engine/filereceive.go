@@ -23,8 +23,9 @@ type download struct {
 	conv, author crypto.SessionID
 	ts           int64
 	index        int
-	// avatar: fetch conv's profile picture instead.
-	avatar bool
+	// avatar: fetch conv's profile picture instead; preview: the picture of the
+	// message's link preview.
+	avatar, preview bool
 }
 
 // offered turns the pointers of a received message into attachments waiting to be
@@ -109,9 +110,12 @@ func (e *Engine) downloadLoop() {
 			sem <- struct{}{}
 			go func() {
 				defer func() { <-sem }()
-				if d.avatar {
+				switch {
+				case d.avatar:
 					e.fetchAvatar(d.conv)
-				} else {
+				case d.preview:
+					e.fetchPreviewImage(d)
+				default:
 					e.fetch(d)
 				}
 			}()
@@ -203,6 +207,7 @@ func (e *Engine) resumeDownloads() {
 			continue
 		}
 		for _, m := range ms {
+			e.queuePreviewImage(m)
 			for i, a := range m.Attachments {
 				if m.Author != e.SessionID() && (a.State == uint8(AttachmentOffered) || a.State == uint8(AttachmentDownloading)) {
 					e.queueDownload(download{conv: m.Conversation, author: m.Author, ts: m.Timestamp, index: i})

@@ -218,7 +218,7 @@ func (e *Engine) deleteMessage(conv, author crypto.SessionID, ts int64) (bool, e
 		return false, err
 	}
 	if ok, err = e.st.DeleteMessage(conv, author, ts); err == nil && ok {
-		e.removeFiles(m.Attachments)
+		e.removeFiles(messageFiles(m))
 	}
 	return ok, err
 }
@@ -252,9 +252,10 @@ func (e *Engine) fileContext() (context.Context, context.CancelFunc) {
 // today (1.17.17): the legacy one, AES-256-CBC with HMAC-SHA256, padded, with its 64-byte
 // key and SHA-256 digest in the pointer. Desktop sends libsession's deterministic scheme
 // only behind a feature flag that is off by default, and every client decrypts legacy
-// files, so these reach everyone.
-func encryptFile(data []byte) (blob, key, digest []byte, err error) {
-	blob, k, d, err := crypto.EncryptLegacyAttachment(rand.Reader, data, true)
+// files, so these reach everyone. Files are padded; previews' pictures are not, as
+// Session Desktop sends them.
+func encryptFile(data []byte, pad bool) (blob, key, digest []byte, err error) {
+	blob, k, d, err := crypto.EncryptLegacyAttachment(rand.Reader, data, pad)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -77,11 +77,17 @@ func (e *Engine) SendFiles(to crypto.SessionID, text string, files []File) (Mess
 		a.Width, a.Height = pictureSize(filepath.Join(e.opts.Dir, filesDir, a.Path))
 		atts = append(atts, a)
 	}
+	return e.queueUpload(to, text, conv, atts, e.pendingPreview(text))
+}
+
+// queueUpload writes a message whose files or link preview are still to be uploaded to
+// the outbox, as one upload item (see upload).
+func (e *Engine) queueUpload(to crypto.SessionID, text string, conv store.Conversation, atts []store.Attachment, preview *store.Preview) (Message, error) {
 	e.learnClock()
 	ts := e.nextTimestamp()
 	ttl := ttlContent
 	m := store.Message{Conversation: to, Author: e.SessionID(), Timestamp: ts, Direction: store.Outgoing, Body: text,
-		State: store.Pending, ExpireMode: conv.ExpireMode, ExpireTimer: conv.ExpireTimer, Attachments: atts}
+		State: store.Pending, ExpireMode: conv.ExpireMode, ExpireTimer: conv.ExpireTimer, Attachments: atts, Preview: preview}
 	if conv.ExpireMode == store.ExpireAfterSend && conv.ExpireTimer > 0 {
 		ttl = time.Duration(conv.ExpireTimer) * time.Second
 		m.ExpiresAt = ts + ttl.Milliseconds()
@@ -116,8 +122,8 @@ func pictureSize(path string) (int, int) {
 	return c.Width, c.Height
 }
 
-// upload tries, once, to upload what is not yet uploaded of a message's files; when all
-// are, it replaces the upload item with the items that store the message.
+// upload tries, once, to upload what is not yet uploaded of a message's files and to build
+// and upload its link preview; when all are, it replaces the upload item with the items that store the message.
 func (e *Engine) upload(it store.OutboxItem) {
 	me := e.SessionID()
 	m, ok, err := e.st.Message(it.Conversation, me, it.Timestamp)
@@ -148,7 +154,7 @@ func (e *Engine) upload(it store.OutboxItem) {
 			e.finish(it, store.Failed, FailedRefused)
 			return
 		}
-		p, err := e.uploadFile(a, data)
+		p, err := e.uploadFile(a, data, true)
 		if e.ctx.Err() != nil {
 			return
 		}
@@ -164,7 +170,14 @@ func (e *Engine) upload(it store.OutboxItem) {
 		}
 		e.events.push(AttachmentsChanged{Conversation: m.Conversation, Author: me, Timestamp: m.Timestamp, Attachments: e.attachmentsOf(m.Attachments)})
 	}
+	preview, ok := e.preparePreview(it, &m)
+	if !ok {
+		return
+	}
 	d := &sessionpb.DataMessage{Attachments: ptrs}
+	if preview != nil {
+		d.Preview = []*sessionpb.DataMessage_Preview{preview}
+	}
 	e.announceProfile(d)
 	if m.Body != "" {
 		d.Body = proto.String(m.Body)
@@ -196,8 +209,8 @@ func (e *Engine) upload(it store.OutboxItem) {
 
 // uploadFile encrypts one file and uploads it, and returns its pointer for the message.
 // It sends Session Desktop's default scheme (see encryptFile).
-func (e *Engine) uploadFile(a *store.Attachment, data []byte) (*sessionpb.AttachmentPointer, error) {
-	blob, key, digest, err := encryptFile(data)
+func (e *Engine) uploadFile(a *store.Attachment, data []byte, pad bool) (*sessionpb.AttachmentPointer, error) {
+	blob, key, digest, err := encryptFile(data, pad)
 	if err != nil {
 		return nil, err
 	}

@@ -32,6 +32,8 @@ type Message struct {
 	// Attachments are the message's files, in the order the sender gave them; its Body
 	// is then their caption.
 	Attachments []Attachment
+	// Preview is the card of the page the message links to, nil if it has none.
+	Preview *LinkPreview
 }
 
 // Conversation is a conversation with one person: a contact or a message request.
@@ -169,7 +171,7 @@ func disappearingOf(mode uint8, secs uint32) Disappearing {
 }
 
 func (e *Engine) messageOf(m store.Message) Message {
-	return Message{Attachments: e.attachmentsOf(m.Attachments), Conversation: m.Conversation, Author: m.Author, Timestamp: m.Timestamp, Arrived: m.Received,
+	return Message{Attachments: e.attachmentsOf(m.Attachments), Preview: e.previewOf(m.Preview), Conversation: m.Conversation, Author: m.Author, Timestamp: m.Timestamp, Arrived: m.Received,
 		Direction: Direction(m.Direction), Body: m.Body, State: MessageState(m.State),
 		Failure: failureIf(m.State == store.Failed, m.Error), ExpiresAt: m.ExpiresAt,
 		Disappearing: disappearingOf(m.ExpireMode, m.ExpireTimer), Unread: m.Unread}

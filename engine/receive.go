@@ -150,6 +150,7 @@ func (e *Engine) receiveData(from crypto.SessionID, ts int64, c *sessionpb.Conte
 		return
 	}
 	atts := e.offered(d.Attachments)
+	preview := e.offeredPreview(d.Preview, d.GetBody())
 	if d.Body == nil && len(atts) == 0 {
 		return
 	}
@@ -157,7 +158,7 @@ func (e *Engine) receiveData(from crypto.SessionID, ts int64, c *sessionpb.Conte
 	// Received is set here, not left to the store, so that the event carries it too.
 	m := store.Message{Conversation: from, Author: from, Timestamp: ts, Received: time.Now().UnixMilli(), Direction: store.Incoming,
 		Body: d.GetBody(), State: store.Received, Unread: true, ExpireMode: uint8(c.GetExpirationType()), ExpireTimer: c.GetExpirationTimer(),
-		Attachments: atts}
+		Attachments: atts, Preview: preview}
 	if m.ExpireMode == store.ExpireAfterSend && m.ExpireTimer > 0 {
 		m.ExpiresAt = ts + int64(m.ExpireTimer)*1000
 	}
@@ -182,6 +183,7 @@ func (e *Engine) receiveData(from crypto.SessionID, ts int64, c *sessionpb.Conte
 	for i := range atts {
 		e.queueDownload(download{conv: from, author: from, ts: ts, index: i})
 	}
+	e.queuePreviewImage(m)
 }
 
 // receiveOwn handles a copy of a message we sent from another device.

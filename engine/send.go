@@ -47,6 +47,10 @@ func (e *Engine) Send(to crypto.SessionID, text string) (Message, error) {
 		}
 		conv.Approved = true
 	}
+	if p := e.pendingPreview(text); p != nil {
+		// The page is fetched in the outbox, so that Send never waits for a website.
+		return e.queueUpload(to, text, conv, nil, p)
+	}
 	e.learnClock()
 	ts := e.nextTimestamp()
 	c := &sessionpb.Content{DataMessage: &sessionpb.DataMessage{Body: proto.String(text)}}

@@ -83,6 +83,7 @@ type Message struct {
 	ExpireTimer  uint32 // seconds
 	Unread       bool   // incoming and not read by us; always false for outgoing messages
 	Attachments  []Attachment
+	Preview      *Preview // the link preview the message carries, if any
 }
 
 func (m *Message) key() msgKey { return makeMsgKey(m.Conversation, m.Timestamp, m.Author) }
@@ -134,10 +135,12 @@ func (m *Message) normalize(now int64) error {
 //
 // with length-prefixed strings. Conversation, timestamp and author are in the key. A
 // message with attachments has format messageWithAttachments and one more string, the
-// attachments as JSON.
+// attachments as JSON; a message with a link preview has format messageWithPreview and
+// two more, the attachments and the preview as JSON.
 const (
 	messageFormat          = 1
 	messageWithAttachments = 2
+	messageWithPreview     = 3
 )
 
 const flagUnread = 1
@@ -154,6 +157,9 @@ func appendMessage(b []byte, m *Message) []byte {
 	if len(m.Attachments) > 0 {
 		format = messageWithAttachments
 	}
+	if m.Preview != nil {
+		format = messageWithPreview
+	}
 	b = append(b, format, byte(m.Direction), byte(m.State), flags, m.ExpireMode)
 	b = binary.BigEndian.AppendUint32(b, m.ExpireTimer)
 	b = binary.AppendVarint(b, m.Received)
@@ -161,8 +167,11 @@ func appendMessage(b []byte, m *Message) []byte {
 	b = appendString(b, m.Body)
 	b = appendString(b, m.Error)
 	b = appendString(b, m.Hash)
-	if format == messageWithAttachments {
+	if format >= messageWithAttachments {
 		b = appendAttachments(b, m.Attachments)
+	}
+	if format == messageWithPreview {
+		b = appendPreview(b, m.Preview)
 	}
 	return b
 }
@@ -178,7 +187,7 @@ func decodeMessage(k, v []byte, m *Message) error {
 	if len(v) < messageHeaderLen {
 		return fmt.Errorf("%w: message record of %d bytes", ErrCorrupt, len(v))
 	}
-	if v[0] != messageFormat && v[0] != messageWithAttachments {
+	if v[0] < messageFormat || v[0] > messageWithPreview {
 		return fmt.Errorf("%w: message record format %d", ErrCorrupt, v[0])
 	}
 	m.Direction = Direction(v[1])
@@ -192,10 +201,16 @@ func decodeMessage(k, v []byte, m *Message) error {
 	m.Body = d.string()
 	m.Error = d.string()
 	m.Hash = d.string()
-	m.Attachments = nil
-	if v[0] == messageWithAttachments {
+	m.Attachments, m.Preview = nil, nil
+	if v[0] >= messageWithAttachments {
 		var err error
 		if m.Attachments, err = decodeAttachments(d.string()); err != nil && d.err == nil {
+			return err
+		}
+	}
+	if v[0] == messageWithPreview {
+		var err error
+		if m.Preview, err = decodePreview(d.string()); err != nil && d.err == nil {
 			return err
 		}
 	}

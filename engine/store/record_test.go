@@ -49,7 +49,8 @@ func testMessageRecord(t *testing.T, m Message) {
 // that whatever it accepts encodes back to the same bytes.
 func FuzzMessageRecord(f *testing.F) {
 	for _, m := range []Message{in(2, 1, "hi"), out(2, 2, ""), {Body: "x", Error: "y", Hash: "z", Received: -5, ExpiresAt: 1 << 40},
-		{Body: "f", Attachments: []Attachment{{Name: "a", Size: 3, Pointer: []byte("p")}}}} {
+		{Body: "f", Attachments: []Attachment{{Name: "a", Size: 3, Pointer: []byte("p")}}},
+		{Body: "l", Preview: &Preview{URL: "https://a.example", Title: "t", Image: &Attachment{Size: 3}}}} {
 		f.Add(appendMessage(nil, &m))
 	}
 	k := makeMsgKey(alice, 1, alice)
