@@ -210,7 +210,10 @@ func linkSafeToPreview(link string) bool {
 func (e *Engine) previewClient() *http.Client {
 	base := e.opts.PreviewClient
 	if base == nil {
-		base = &http.Client{}
+		// Pages are fetched through the proxy whenever one is set, whatever its scope:
+		// the page would otherwise see this computer's address.
+		base = &http.Client{Transport: &http.Transport{DialContext: e.proxy.Dialer(),
+			TLSHandshakeTimeout: 10 * time.Second, ResponseHeaderTimeout: previewTimeout}}
 	}
 	c := *base
 	c.Jar = nil

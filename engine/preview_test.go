@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"allium/engine/sessionpb"
+	"allium/network/client/proxytest"
 )
 
 // pngOf is a w×h picture, encoded.
@@ -422,4 +424,33 @@ func FuzzParsePreview(f *testing.F) {
 			t.Fatalf("picture %+v", p.Image)
 		}
 	})
+}
+
+// TestPreviewThroughProxy: with a proxy set, the page of a preview is fetched through it,
+// and its name is resolved by the proxy (a name no resolver here knows).
+func TestPreviewThroughProxy(t *testing.T) {
+	site := newPageSite(t)
+	socks := proxytest.SOCKS5(t, "", "")
+	_, port, _ := net.SplitHostPort(site.Listener.Addr().String())
+	socks.Resolve("news.allium.invalid", "127.0.0.1")
+	sw := newMemSwarm()
+	alice := openMem(t, sw, "Alice", Options{Proxy: socks.URL()})
+	bob := openMem(t, sw, "Bob", Options{})
+	contacts(t, alice, bob)
+	s := alice.Settings()
+	s.LinkPreviews = true
+	if err := alice.SetSettings(s); err != nil {
+		t.Fatal(err)
+	}
+	m, err := alice.Send(bob.SessionID(), "read https://news.allium.invalid:"+port+"/article")
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, alice, "sent", func(ev Event) bool {
+		st, ok := ev.(MessageStatusChanged)
+		return ok && st.Timestamp == m.Timestamp && st.State == Sent
+	})
+	if d := socks.Destinations(); len(d) == 0 || d[0] != "news.allium.invalid:"+port {
+		t.Fatalf("the proxy was asked for %v", d)
+	}
 }

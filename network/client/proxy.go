@@ -167,6 +167,13 @@ func proxyFault(err error) bool {
 	return errors.As(err, &pe) && pe.Kind != ProxyRefused
 }
 
+// Dialer returns what dials through p, or directly when p is not set, for connections
+// the client's owner makes itself (the page of a link preview): with a proxy, names are
+// resolved by the proxy, and a failure is a *ProxyError, never a direct attempt.
+func (p Proxy) Dialer() DialFunc {
+	return dialer{proxy: p.URL, base: (&net.Dialer{Timeout: 10 * time.Second}).DialContext}.DialContext
+}
+
 // DialFunc opens a TCP connection, as net.Dialer.DialContext does.
 type DialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
 
