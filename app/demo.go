@@ -25,7 +25,8 @@ type DemoOptions struct {
 	Dir string
 	// Log, if set, receives one machine-readable line per step (for scripts):
 	// "demo-window TITLE", "demo-ready", "demo-received NAME TEXT", "demo-status NAME STATUS",
-	// "demo-file NAME FILE" (a file of a message is here, fetched or sent), or
+	// "demo-staged NAME FILE" (StageFile is staged), "demo-file NAME FILE" (a file of a
+	// message is here, fetched or sent), "demo-file-STATE NAME FILE" (it moved on), or
 	// "demo-failed SENTENCE".
 	Log io.Writer
 	// StageFile, if set, is staged in Alice's composer once her window opens, as if it
@@ -90,6 +91,17 @@ func (u *UI) StartDemo(opts DemoOptions) (*Demo, error) {
 		a := d.open(e.alice, "Alice", e.bob.SessionID())
 		b := d.open(e.bob, "Bob", e.alice.SessionID())
 		if opts.StageFile != "" && a.conv != nil {
+			// Scripts wait for this line before they press Enter: staging looks at the
+			// file off the window's goroutine, which takes a while under Wine.
+			a.conv.composer.staged.onStaged = func(cs []chosen) {
+				for _, ch := range cs {
+					if ch.problem == "" {
+						d.line("demo-staged Alice " + filepath.Base(ch.path))
+					} else {
+						d.line("demo-failed " + ch.problem)
+					}
+				}
+			}
 			a.conv.composer.staged.add([]string{opts.StageFile})
 		}
 		splash.Close()

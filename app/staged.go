@@ -22,6 +22,9 @@ type stagedFiles struct {
 	c     *composer
 	files []stagedFile
 	box   *fyne.Container
+	// onStaged, if set, is told which files an add looked at, once they are staged or
+	// refused (the demo's log, for scripts).
+	onStaged func([]chosen)
 }
 
 // stagedFile is one file chosen to send, as it was when it was chosen.
@@ -74,6 +77,9 @@ func (s *stagedFiles) add(paths []string) {
 		}
 		if len(problems) > 0 {
 			s.c.notice(strings.Join(problems, "\n"))
+		}
+		if s.onStaged != nil {
+			s.onStaged(cs)
 		}
 	})
 }

@@ -41,6 +41,7 @@ convert -size 640x480 xc:'#d00000' -size 640x480 xc:'#0000d0' -append -resize 64
 LC_ALL=C.UTF-8 "$bin" --demo --demo-log --demo-stage-file "$picture" >"$out/app.log" 2>"$out/app.err" &
 app_pid=$!
 wait_line 90 "the demo to be ready" "$out/app.log" '^demo-ready'
+wait_line 60 "the picture to be staged in Alice's composer" "$out/app.log" '^demo-staged Alice garden.png'
 wait_for 20 "Alice's window" xdotool search --name '^Alice'
 wait_for 20 "Bob's window" xdotool search --name '^Bob'
 alice=$(xdotool search --name '^Alice' | head -n 1)
