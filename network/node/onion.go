@@ -111,11 +111,10 @@ func (n *Node) relayToNode(ctx context.Context, l *network.OnionLayer, hop int) 
 	meta = append(meta, `","hop_no":`...)
 	meta = strconv.AppendInt(meta, int64(hop), 10)
 	meta = append(meta, '}')
-	payload := network.AppendOnionPayload(make([]byte, 0, 4+len(l.Inner)+len(meta)), l.Inner, meta)
 
 	ctx, cancel := context.WithTimeout(ctx, n.cfg.RelayTimeout)
 	defer cancel()
-	unreachable := []byte("Next node is currently unreachable: " + next.EdHex())
+	c := n.callFrom(ctx)
 	var err error
 	// A link can close (idle, or the next node restarted) between finding it and
 	// sending on it: then one new link is tried.
@@ -126,7 +125,10 @@ func (n *Node) relayToNode(ctx context.Context, l *network.OnionLayer, hop int) 
 		}
 		var status int
 		var body []byte
-		if status, body, err = link.roundTrip(ctx, payload, n.callFrom(ctx).res); err == nil {
+		if status, body, err = link.roundTrip(ctx, l.Inner, meta, c.res); err == nil {
+			// The reply is passed back as it was read, in a pooled buffer when large:
+			// the request's owner gives it back once the reply is written (call.end).
+			c.hold(body)
 			return status, body
 		}
 		if errors.Is(err, errReplyNoRoom) {
@@ -136,13 +138,15 @@ func (n *Node) relayToNode(ctx context.Context, l *network.OnionLayer, hop int) 
 			break
 		}
 	}
+	unreachable := func() []byte { return []byte("Next node is currently unreachable: " + next.EdHex()) }
 	switch {
 	case ctx.Err() != nil:
 		return http.StatusGatewayTimeout, []byte("Request time out")
 	case !errors.Is(err, errNoLink):
-		return http.StatusBadGateway, unreachable
+		return http.StatusBadGateway, unreachable()
 	}
 	// The next node speaks only HTTPS.
+	payload := network.AppendOnionPayload(make([]byte, 0, 4+len(l.Inner)+len(meta)), l.Inner, meta)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "https://"+next.Addr.String()+"/onion_req/v2", bytes.NewReader(payload))
 	if err != nil {
 		return http.StatusInternalServerError, []byte("internal error")
@@ -152,14 +156,14 @@ func (n *Node) relayToNode(ctx context.Context, l *network.OnionLayer, hop int) 
 		if ctx.Err() != nil {
 			return http.StatusGatewayTimeout, []byte("Request time out")
 		}
-		return http.StatusBadGateway, unreachable
+		return http.StatusBadGateway, unreachable()
 	}
 	defer resp.Body.Close()
 	announced := resp.ContentLength
 	if announced < 0 || announced > maxReply {
 		announced = maxReply
 	}
-	if !n.callFrom(ctx).res.take(announced * relayCopies) {
+	if !c.res.take(announced * relayCopies) {
 		return http.StatusServiceUnavailable, []byte("Server busy, try again later")
 	}
 	b, err := readAllSized(io.LimitReader(resp.Body, maxReply+1), min(resp.ContentLength, maxReply))

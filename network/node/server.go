@@ -71,6 +71,7 @@ type Node struct {
 	limiter *rateLimiter
 	busy    chan struct{} // one token per request being handled
 	mem     *memPool      // memory for requests in flight and replies not yet read
+	bufs    *bufPool      // large buffers relayed frames are read into (buffers.go)
 	shares  *addrShares   // requests open per source address
 	conns   *addrShares   // connections open per source address
 
@@ -150,6 +151,7 @@ func New(cfg Config) (n *Node, err error) {
 	n.limiter = newRateLimiter(cfg.RateLimit, cfg.RateBurst)
 	n.busy = make(chan struct{}, cfg.MaxConcurrent)
 	n.mem = newMemPool(int64(cfg.MaxMemory) << 20)
+	n.bufs = newBufPool(int64(cfg.MaxMemory) << 20)
 	n.shares, n.conns = newAddrShares(), newAddrShares()
 	n.ln = &limitListener{Listener: n.ln, n: n, shares: n.conns}
 	n.client = peerClient()
@@ -274,8 +276,8 @@ func (n *Node) protect(next http.Handler) http.Handler {
 			return
 		}
 		defer n.shares.give(addr)
-		c := &call{res: n.mem.reserve(), budget: newReplyBudget(), copies: replyCopies}
-		defer c.res.release()
+		c := n.newCall()
+		defer c.end(n.bufs)
 		announced := r.ContentLength
 		if announced < 0 || announced > maxBody {
 			announced = maxBody
