@@ -459,8 +459,9 @@ type linkResult struct {
 var errNoLink = errors.New("node: the next node has no relay link")
 
 // linkTo returns the link to addr, dialing it if there is none. It returns errNoLink
-// when the node declined the protocol recently.
-func (n *Node) linkTo(ctx context.Context, addr netip.AddrPort) (*relayLink, error) {
+// when the node declined the protocol recently, and context.DeadlineExceeded when a
+// dial under way has not ended by deadline.
+func (n *Node) linkTo(ctx context.Context, addr netip.AddrPort, deadline time.Time) (*relayLink, error) {
 	for {
 		n.linkMu.Lock()
 		s, ok := n.linksOut[addr]
@@ -479,8 +480,18 @@ func (n *Node) linkTo(ctx context.Context, addr netip.AddrPort) (*relayLink, err
 		n.linkMu.Unlock()
 		select {
 		case <-s.ready:
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		default:
+			// Only a dial under way is waited for; a timer then is no cost beside it.
+			t := time.NewTimer(time.Until(deadline))
+			select {
+			case <-s.ready:
+			case <-ctx.Done():
+				t.Stop()
+				return nil, ctx.Err()
+			case <-t.C:
+				return nil, context.DeadlineExceeded
+			}
+			t.Stop()
 		}
 		switch {
 		case s.link != nil:
@@ -595,7 +606,8 @@ func (l *relayLink) alive() bool {
 	return l.err == nil
 }
 
-// roundTrip sends one request and waits for its response, until ctx ends. The request's
+// roundTrip sends one request and waits for its response, until ctx ends or timeout
+// (if not 0) has passed, which it reports as context.DeadlineExceeded. The request's
 // body is an onion payload, ciphertext and meta in network.AppendOnionPayload's
 // framing, built in the frame itself so that a large ciphertext is not copied (the link
 // writes it from where it is, so the caller leaves it alone). It
@@ -607,11 +619,12 @@ func (l *relayLink) alive() bool {
 //
 // The response's bytes are reserved in res before they are read; when they do not fit
 // under the node's ceiling, the response is skipped and errReplyNoRoom returned.
-func (l *relayLink) roundTrip(ctx context.Context, ciphertext, meta []byte, res *reservation) (int, []byte, error) {
-	ch := make(chan linkResult, 1)
+func (l *relayLink) roundTrip(ctx context.Context, timeout time.Duration, ciphertext, meta []byte, res *reservation) (int, []byte, error) {
+	ch := resultChans.Get().(chan linkResult)
 	l.mu.Lock()
 	if l.err != nil {
 		l.mu.Unlock()
+		resultChans.Put(ch)
 		return 0, nil, errNotSent
 	}
 	l.next++
@@ -624,33 +637,58 @@ func (l *relayLink) roundTrip(ctx context.Context, ciphertext, meta []byte, res 
 	head := appendRequestHeader(h[:0], id, 4+len(ciphertext)+len(meta))
 	head = binary.LittleEndian.AppendUint32(head, uint32(len(ciphertext)))
 	if err := l.w.send(head, ciphertext, meta, nil); err != nil {
-		l.forget(id)
+		if l.forget(id) {
+			resultChans.Put(ch)
+		}
 		return 0, nil, errNotSent
 	}
+	// A timer of its own rather than a context with a deadline: a hop then makes no
+	// context, and its parent keeps no list of children to add it to and remove it from.
+	var expired <-chan time.Time
+	if timeout > 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		expired = t.C
+	}
+	var err error
 	select {
 	case r := <-ch:
+		// Whoever took the request from pending sent on ch, once; it is empty again.
+		resultChans.Put(ch)
 		return r.status, r.body, r.err
 	case <-ctx.Done():
-		l.mu.Lock()
-		delete(l.pending, id)
-		silent := l.lastRead.Before(sent)
-		l.mu.Unlock()
-		if silent && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			l.shut(errLinkSilent)
-		}
-		return 0, nil, ctx.Err()
+		err = ctx.Err()
+	case <-expired:
+		err = context.DeadlineExceeded
 	}
+	l.mu.Lock()
+	delete(l.pending, id)
+	silent := l.lastRead.Before(sent)
+	l.mu.Unlock()
+	if silent && errors.Is(err, context.DeadlineExceeded) {
+		l.shut(errLinkSilent)
+	}
+	return 0, nil, err
 }
+
+// resultChans holds the channels requests wait for their responses on, reused between
+// requests. A channel goes back only once it is known to be empty and unreachable from
+// pending; one a late response may still be sent on is left to the collector.
+var resultChans = sync.Pool{New: func() any { return make(chan linkResult, 1) }}
 
 // errNotSent says a request never went out because its link had closed.
 var errNotSent = errors.New("node: the link closed before the request was sent")
 
 var errLinkSilent = errors.New("node: the next node stopped answering")
 
-func (l *relayLink) forget(id uint32) {
+// forget drops a request nobody will wait for; it reports whether the request was
+// still pending, so that nothing was or will be sent on its channel.
+func (l *relayLink) forget(id uint32) bool {
 	l.mu.Lock()
+	_, ok := l.pending[id]
 	delete(l.pending, id)
 	l.mu.Unlock()
+	return ok
 }
 
 // errReplyNoRoom says a relayed response was skipped: its bytes would have passed the

@@ -194,7 +194,7 @@ func TestLinkOversizedReply(t *testing.T) {
 	results := make(chan result, 2)
 	for range 2 {
 		go func() {
-			st, _, err := l.roundTrip(context.Background(), []byte("req"), nil, nil)
+			st, _, err := l.roundTrip(context.Background(), 0, []byte("req"), nil, nil)
 			results <- result{st, err}
 		}()
 	}
@@ -237,7 +237,7 @@ func TestLinkSilentPeer(t *testing.T) {
 	go io.Copy(io.Discard, r)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, _, err := l.roundTrip(ctx, []byte("req"), nil, nil); !errors.Is(err, context.DeadlineExceeded) {
+	if _, _, err := l.roundTrip(ctx, 0, []byte("req"), nil, nil); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v", err)
 	}
 	if l.alive() {
@@ -252,7 +252,7 @@ func TestLinkCancelKeepsLink(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	left := make(chan error, 1)
 	go func() {
-		_, _, err := l.roundTrip(ctx, []byte("leaving"), nil, nil)
+		_, _, err := l.roundTrip(ctx, 0, []byte("leaving"), nil, nil)
 		left <- err
 	}()
 	first, _, err := readRequestFrame(r)
@@ -265,7 +265,7 @@ func TestLinkCancelKeepsLink(t *testing.T) {
 	}
 	answered := make(chan int, 1)
 	go func() {
-		st, _, _ := l.roundTrip(context.Background(), []byte("staying"), nil, nil)
+		st, _, _ := l.roundTrip(context.Background(), 0, []byte("staying"), nil, nil)
 		answered <- st
 	}()
 	second, _, err := readRequestFrame(r)
@@ -283,7 +283,7 @@ func TestLinkCancelKeepsLink(t *testing.T) {
 func TestLinkClosedNotSent(t *testing.T) {
 	l, _, _ := linkPeer(t)
 	l.shut(errLinkClosed)
-	if _, _, err := l.roundTrip(context.Background(), []byte("req"), nil, nil); !errors.Is(err, errNotSent) {
+	if _, _, err := l.roundTrip(context.Background(), 0, []byte("req"), nil, nil); !errors.Is(err, errNotSent) {
 		t.Errorf("err = %v, want errNotSent", err)
 	}
 }
