@@ -86,7 +86,7 @@ func TestMain(m *testing.M) {
 // second; every other limit is the default.
 func serveBenchNodes(dir string) int {
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(100) // allium-node's gcPercent
+		debug.SetGCPercent(200) // allium-node's gcPercent
 	}
 	const nodes = 4
 	tn, err := testnet.Start(context.Background(), testnet.Options{Nodes: nodes, SwarmSize: nodes, Dir: dir})
