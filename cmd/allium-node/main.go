@@ -44,18 +44,17 @@ Usage:
   allium-node --version                print the version
 `
 
-// gcPercent is Go's default, chosen from measurement (BENCHMARKS.md, "Node under
-// abuse"). A node's live heap is a few MB until a large reply passes through it, and the
-// heap grows to (1 + GOGC/100) times what was live at the last collection: at 400 a
-// 7.4 MB batch reply relayed through an onion path raised a node's memory by
-// 121 – 138 MB (target: under 100 MB), and 100 clients that never read their replies
-// held 384 – 390 MB (target: under 300 MB) even with the soft memory limit below; at
-// 200, 86 – 104 MB and 308 – 313 MB. At 100 they are 69 – 78 MB and 205 – 210 MB.
-// The price is CPU for small requests: relaying costs more per hop than at 400 (see
-// the relay figures there). The soft memory limit from the config
-// (node.Config.MemoryLimit) stays as a ceiling the collector keeps under. GOGC and
-// GOMEMLIMIT in the environment still win, for an operator who prefers throughput.
-const gcPercent = 100
+// gcPercent is chosen from measurement (BENCHMARKS.md, "Node under abuse"). A node's
+// live heap is a few MB until a large reply passes through it, and the heap grows to
+// (1 + GOGC/100) times what was live at the last collection. A relayed reply is one
+// buffer, passed along and pooled, not copied, so at 200 a 7.4 MB batch reply relayed
+// through an onion path raises the worst node's memory by 42 – 74 MB (target: under
+// 100 MB; at 400, 46 – 111 MB, too close), and relaying costs no more CPU per hop than
+// at 400 before the buffers were reused (59.9 against 60.5 µs, medians). 100 clients
+// that never read their replies are held under 300 MB by the soft memory limit from
+// the config (node.Config.MemoryLimit), which the collector keeps under. GOGC and
+// GOMEMLIMIT in the environment still win.
+const gcPercent = 200
 
 func main() {
 	if os.Getenv("GOGC") == "" {

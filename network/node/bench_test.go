@@ -77,7 +77,8 @@ func TestMain(m *testing.M) {
 // serveBenchNodes runs a 4-node network in this process, with allium-node's garbage
 // collector setting (GOGC in the environment wins, to compare others), until standard
 // input closes. With ALLIUM_BENCH_CPUPROFILE=FILE in the environment it writes the
-// nodes' CPU profile there, to see where a hop's time goes.
+// nodes' CPU profile there, to see where a hop's time goes; with
+// ALLIUM_BENCH_MEMPROFILE=FILE their allocations, to see what garbage a hop makes.
 //
 // The benchmark's one client stands for the many a guard serves, so the nodes are
 // started with testnet's keys and registry but without the per-address limits (rate,
@@ -85,7 +86,7 @@ func TestMain(m *testing.M) {
 // second; every other limit is the default.
 func serveBenchNodes(dir string) int {
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(100) // allium-node's gcPercent
+		debug.SetGCPercent(200) // allium-node's gcPercent
 	}
 	const nodes = 4
 	tn, err := testnet.Start(context.Background(), testnet.Options{Nodes: nodes, SwarmSize: nodes, Dir: dir})
@@ -114,6 +115,14 @@ func serveBenchNodes(dir string) int {
 		f, _ := os.Create(path)
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
+	}
+	if path := os.Getenv("ALLIUM_BENCH_MEMPROFILE"); path != "" {
+		runtime.MemProfileRate = 4 << 10
+		defer func() {
+			f, _ := os.Create(path)
+			pprof.Lookup("allocs").WriteTo(f, 0)
+			f.Close()
+		}()
 	}
 	fmt.Println("ready")
 	io.Copy(io.Discard, os.Stdin)

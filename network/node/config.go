@@ -170,15 +170,18 @@ func ParseLogLevel(s string) (slog.Level, error) {
 }
 
 // MemoryLimit is the Go runtime's soft memory limit (GOMEMLIMIT) for a node run with c:
-// the requests' ceiling, the store's and the runtime's own few MB, and room for the
-// garbage of requests that have just finished. Under it the collector runs only as
-// often as GOGC asks; near it, as often as it must to stay under.
+// the requests' ceiling and a sixteenth more, for the store's and the runtime's own few
+// MB (272 MB by default). Under it the collector runs only as often as GOGC asks; near
+// it, as often as it must to stay under. What requests reserve counts every copy of a
+// reply, more than is live at any one time, so the ceiling is rarely all live; the limit
+// is what keeps clients that never read their replies from holding the garbage GOGC
+// allows on top (BENCHMARKS.md, "Node under abuse").
 func (c Config) MemoryLimit() int64 {
 	mem := c.MaxMemory
 	if mem <= 0 {
 		mem = defaultMaxMemory
 	}
-	limit := int64(mem)<<20 + int64(mem)<<18 + 64<<20
+	limit := int64(mem)<<20 + int64(mem)<<16
 	if c.FileServer.Enabled {
 		limit += c.FileServer.MemoryLimit()
 	}

@@ -2,7 +2,6 @@ package node
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/binary"
@@ -53,17 +52,25 @@ var (
 
 // appendRequestFrame appends a request frame to dst.
 func appendRequestFrame(dst []byte, id uint32, body []byte) []byte {
+	return append(appendRequestHeader(dst, id, len(body)), body...)
+}
+
+// appendRequestHeader appends the header of a request frame with a body of size bytes.
+func appendRequestHeader(dst []byte, id uint32, size int) []byte {
 	dst = binary.BigEndian.AppendUint32(dst, id)
-	dst = binary.BigEndian.AppendUint32(dst, uint32(len(body)))
-	return append(dst, body...)
+	return binary.BigEndian.AppendUint32(dst, uint32(size))
 }
 
 // appendResponseFrame appends a response frame to dst.
 func appendResponseFrame(dst []byte, id uint32, status int, body []byte) []byte {
+	return append(appendResponseHeader(dst, id, status, len(body)), body...)
+}
+
+// appendResponseHeader appends the header of a response frame with a body of size bytes.
+func appendResponseHeader(dst []byte, id uint32, status, size int) []byte {
 	dst = binary.BigEndian.AppendUint32(dst, id)
 	dst = binary.BigEndian.AppendUint16(dst, uint16(status))
-	dst = binary.BigEndian.AppendUint32(dst, uint32(len(body)))
-	return append(dst, body...)
+	return binary.BigEndian.AppendUint32(dst, uint32(size))
 }
 
 // readRequestHeader reads the header of a request frame: its id and body length.
@@ -89,38 +96,29 @@ func readResponseHeader(r *bufio.Reader) (id uint32, status int, size uint32, er
 	return id, status, binary.BigEndian.Uint32(h[6:]), nil
 }
 
-// readFrameBody reads a body of size bytes, refusing one over limit. Memory grows with
-// the bytes that actually arrive, not with the size a header claims.
-func readFrameBody(r *bufio.Reader, size uint32, limit int) ([]byte, error) {
-	if uint64(size) > uint64(limit) {
-		return nil, fmt.Errorf("%w: %d bytes", errFrameTooLarge, size)
-	}
-	buf := bytes.NewBuffer(make([]byte, 0, min(int(size), 64<<10)))
-	if _, err := io.CopyN(buf, r, int64(size)); err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
-		}
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
 // frameWriter lets many goroutines send frames on one connection: each appends its
 // frame to a buffer, and one goroutine writes whatever has gathered in one call, so a
-// busy link makes few system calls.
+// busy link makes few system calls. A large body is not copied into the buffer: it is
+// queued where it is, between the buffer before it and a new one after it.
 type frameWriter struct {
 	conn    net.Conn
 	timeout time.Duration
 
 	mu        sync.Mutex
+	segs      [][]byte // what is queued before buf: filled buffers and large bodies
 	buf       []byte
-	written   []func()  // called once buf has been written, or dropped
+	queued    int       // bytes in segs and buf
+	written   []func()  // called once the queue has been written, or dropped
 	err       error     // set once a write failed or the writer was stopped
 	finishing bool      // write what is queued, then stop
 	room      sync.Cond // signalled when the writer takes the queue, or stops
 	wake      chan struct{}
 	done      chan struct{} // closed when run returns
 }
+
+// largeBody is the size from which a frame's body is queued by reference: copying it
+// would cost more than the extra write.
+const largeBody = 32 << 10
 
 func newFrameWriter(conn net.Conn, timeout time.Duration) *frameWriter {
 	w := &frameWriter{conn: conn, timeout: timeout, wake: make(chan struct{}, 1), done: make(chan struct{})}
@@ -132,16 +130,18 @@ func newFrameWriter(conn net.Conn, timeout time.Duration) *frameWriter {
 // does not read its answers stops being read from.
 func (w *frameWriter) waitRoom(limit int) {
 	w.mu.Lock()
-	for len(w.buf) > limit && w.err == nil {
+	for w.queued > limit && w.err == nil {
 		w.room.Wait()
 	}
 	w.mu.Unlock()
 }
 
-// send appends a frame built by appendFrame and wakes the writing goroutine. done, if
-// not nil, is called once the frame has gone to the connection or been dropped (it
+// send queues a frame, head then body then tail, and wakes the writing goroutine. head
+// and tail are copied; so is a small body, while a large one (largeBody and up) is
+// written from where it is: its owner must leave it alone until done is called. done,
+// if not nil, is called once the frame has gone to the connection or been dropped (it
 // releases the memory the frame holds), and at once if the frame was refused.
-func (w *frameWriter) send(appendFrame func([]byte) []byte, done func()) error {
+func (w *frameWriter) send(head, body, tail []byte, done func()) error {
 	w.mu.Lock()
 	if w.err != nil || w.finishing {
 		w.mu.Unlock()
@@ -150,7 +150,15 @@ func (w *frameWriter) send(appendFrame func([]byte) []byte, done func()) error {
 		}
 		return errLinkClosed
 	}
-	w.buf = appendFrame(w.buf)
+	w.buf = append(w.buf, head...)
+	if len(body) >= largeBody {
+		w.segs = append(w.segs, w.buf, body)
+		w.buf = nil
+	} else {
+		w.buf = append(w.buf, body...)
+	}
+	w.buf = append(w.buf, tail...)
+	w.queued += len(head) + len(body) + len(tail)
 	if done != nil {
 		w.written = append(w.written, done)
 	}
@@ -177,39 +185,54 @@ func (w *frameWriter) signal() {
 func (w *frameWriter) run() {
 	defer close(w.done)
 	var spare []byte
+	var spareSegs [][]byte
 	for range w.wake {
 		// Let the goroutines that are about to send run first, so that their frames
 		// share this write.
 		runtime.Gosched()
 		for {
 			w.mu.Lock()
-			out, finishing, failed := w.buf, w.finishing, w.err != nil
+			segs, out, queued := w.segs, w.buf, w.queued
+			finishing, failed := w.finishing, w.err != nil
 			written := w.written
-			if len(out) > 0 {
-				// The senders go on in the spare buffer; the two never share memory.
-				w.buf, spare = spare[:0], nil
+			if queued > 0 {
+				// The senders go on in the spare buffers; the two never share memory.
+				w.segs, w.buf, spare, spareSegs = spareSegs[:0], spare[:0], nil, nil
+				w.queued = 0
 				w.written = nil
 				w.room.Broadcast()
 			}
 			w.mu.Unlock()
-			if failed || (finishing && len(out) == 0) {
+			if failed || (finishing && queued == 0) {
 				return
 			}
-			if len(out) == 0 {
+			if queued == 0 {
 				break
 			}
 			w.conn.SetWriteDeadline(time.Now().Add(w.timeout))
-			_, err := w.conn.Write(out)
+			var err error
+			for _, s := range segs {
+				if len(s) > 0 && err == nil {
+					_, err = w.conn.Write(s)
+				}
+			}
+			if len(out) > 0 && err == nil {
+				_, err = w.conn.Write(out)
+			}
+			// The large bodies are no longer referenced here before their owners are
+			// told they may reuse them.
+			clear(segs)
 			callAll(written)
 			if err != nil {
 				w.stop(err)
 				w.conn.Close()
 				return
 			}
-			// Keep the buffer for the next round, unless a burst made it huge.
+			// Keep the buffers for the next round, unless a burst made one huge.
 			if cap(out) <= 1<<20 {
 				spare = out
 			}
+			spareSegs = segs
 		}
 	}
 }
@@ -220,7 +243,7 @@ func (w *frameWriter) stop(err error) {
 	if w.err == nil {
 		w.err = err
 	}
-	w.buf = nil
+	w.segs, w.buf, w.queued = nil, nil, 0
 	written := w.written
 	w.written = nil
 	w.room.Broadcast()
@@ -266,7 +289,8 @@ func (n *Node) serveLink(c *tls.Conn) {
 	w := newFrameWriter(c, writeTimeout)
 	go w.run()
 	answer := func(id uint32, status int, body []byte, done func()) {
-		w.send(func(b []byte) []byte { return appendResponseFrame(b, id, status, body) }, done)
+		var h [responseHeader]byte
+		w.send(appendResponseHeader(h[:0], id, status, len(body)), body, nil, done)
 	}
 	busy := []byte("Server busy, try again later")
 	var inflight sync.WaitGroup
@@ -301,8 +325,8 @@ frames:
 			}
 			continue
 		}
-		call := &call{res: n.mem.reserve(), budget: newReplyBudget(), copies: replyCopies}
-		done := func() { call.res.release(); n.shares.give(src) }
+		call := n.newCall()
+		done := func() { call.end(n.bufs); n.shares.give(src) }
 		if !call.res.take(int64(size) * bodyCopies) {
 			done()
 			if !refuse() {
@@ -310,7 +334,7 @@ frames:
 			}
 			continue
 		}
-		body, err := readFrameBody(r, size, maxBody)
+		body, err := readFrameBody(r, size, maxBody, n.bufs)
 		if err != nil {
 			done()
 			break frames
@@ -318,6 +342,7 @@ frames:
 		select {
 		case n.busy <- struct{}{}:
 		default:
+			n.bufs.put(body)
 			done()
 			answer(id, http.StatusServiceUnavailable, busy, nil)
 			continue
@@ -326,6 +351,9 @@ frames:
 		go func() {
 			defer inflight.Done()
 			status, resp := linkAnswer(n.processOnion(withCall(ctx, call), from, body))
+			// The answer never refers to the request's bytes: its layer was decrypted
+			// into a new buffer.
+			n.bufs.put(body)
 			<-n.busy
 			answer(id, status, resp, done)
 		}()
@@ -403,6 +431,7 @@ type linkSlot struct {
 type relayLink struct {
 	conn     net.Conn
 	w        *frameWriter
+	bufs     *bufPool      // large responses are read into its buffers
 	readDone chan struct{} // closed when readLoop returns
 
 	mu       sync.Mutex
@@ -430,8 +459,9 @@ type linkResult struct {
 var errNoLink = errors.New("node: the next node has no relay link")
 
 // linkTo returns the link to addr, dialing it if there is none. It returns errNoLink
-// when the node declined the protocol recently.
-func (n *Node) linkTo(ctx context.Context, addr netip.AddrPort) (*relayLink, error) {
+// when the node declined the protocol recently, and context.DeadlineExceeded when a
+// dial under way has not ended by deadline.
+func (n *Node) linkTo(ctx context.Context, addr netip.AddrPort, deadline time.Time) (*relayLink, error) {
 	for {
 		n.linkMu.Lock()
 		s, ok := n.linksOut[addr]
@@ -450,8 +480,18 @@ func (n *Node) linkTo(ctx context.Context, addr netip.AddrPort) (*relayLink, err
 		n.linkMu.Unlock()
 		select {
 		case <-s.ready:
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		default:
+			// Only a dial under way is waited for; a timer then is no cost beside it.
+			t := time.NewTimer(time.Until(deadline))
+			select {
+			case <-s.ready:
+			case <-ctx.Done():
+				t.Stop()
+				return nil, ctx.Err()
+			case <-t.C:
+				return nil, context.DeadlineExceeded
+			}
+			t.Stop()
 		}
 		switch {
 		case s.link != nil:
@@ -494,7 +534,7 @@ func (n *Node) dialLink(addr netip.AddrPort, s *linkSlot) {
 		s.noProto = n.now()
 		return
 	}
-	s.link = startLink(tc)
+	s.link = startLink(tc, n.bufs)
 	n.wg.Add(1) // while the dial's own count is held, so never after Shutdown's Wait
 	go func() {
 		defer n.wg.Done()
@@ -543,9 +583,10 @@ func (n *Node) closeWhenIdle(addr netip.AddrPort, s *linkSlot) {
 	}
 }
 
-// startLink starts the writing and reading goroutines of an outgoing link on c.
-func startLink(c net.Conn) *relayLink {
-	l := &relayLink{conn: c, w: newFrameWriter(c, writeTimeout), readDone: make(chan struct{}),
+// startLink starts the writing and reading goroutines of an outgoing link on c; large
+// responses are read into buffers of bufs (nil: none pooled).
+func startLink(c net.Conn, bufs *bufPool) *relayLink {
+	l := &relayLink{conn: c, w: newFrameWriter(c, writeTimeout), bufs: bufs, readDone: make(chan struct{}),
 		pending: map[uint32]pendingRequest{}, used: time.Now()}
 	go l.w.run()
 	go l.readLoop()
@@ -565,7 +606,11 @@ func (l *relayLink) alive() bool {
 	return l.err == nil
 }
 
-// roundTrip sends body as one request and waits for its response, until ctx ends. It
+// roundTrip sends one request and waits for its response, until ctx ends or timeout
+// (if not 0) has passed, which it reports as context.DeadlineExceeded. The request's
+// body is an onion payload, ciphertext and meta in network.AppendOnionPayload's
+// framing, built in the frame itself so that a large ciphertext is not copied (the link
+// writes it from where it is, so the caller leaves it alone). It
 // returns errNotSent when the link had closed before the request went out: the caller may
 // try a new link. A request that runs out of time with nothing heard on the link since it
 // was sent ends the link: the next node may be gone without a word, and the next request
@@ -574,11 +619,12 @@ func (l *relayLink) alive() bool {
 //
 // The response's bytes are reserved in res before they are read; when they do not fit
 // under the node's ceiling, the response is skipped and errReplyNoRoom returned.
-func (l *relayLink) roundTrip(ctx context.Context, body []byte, res *reservation) (int, []byte, error) {
-	ch := make(chan linkResult, 1)
+func (l *relayLink) roundTrip(ctx context.Context, timeout time.Duration, ciphertext, meta []byte, res *reservation) (int, []byte, error) {
+	ch := resultChans.Get().(chan linkResult)
 	l.mu.Lock()
 	if l.err != nil {
 		l.mu.Unlock()
+		resultChans.Put(ch)
 		return 0, nil, errNotSent
 	}
 	l.next++
@@ -587,34 +633,62 @@ func (l *relayLink) roundTrip(ctx context.Context, body []byte, res *reservation
 	sent := time.Now()
 	l.used = sent
 	l.mu.Unlock()
-	if err := l.w.send(func(b []byte) []byte { return appendRequestFrame(b, id, body) }, nil); err != nil {
-		l.forget(id)
+	var h [requestHeader + 4]byte
+	head := appendRequestHeader(h[:0], id, 4+len(ciphertext)+len(meta))
+	head = binary.LittleEndian.AppendUint32(head, uint32(len(ciphertext)))
+	if err := l.w.send(head, ciphertext, meta, nil); err != nil {
+		if l.forget(id) {
+			resultChans.Put(ch)
+		}
 		return 0, nil, errNotSent
 	}
+	// A timer of its own rather than a context with a deadline: a hop then makes no
+	// context, and its parent keeps no list of children to add it to and remove it from.
+	var expired <-chan time.Time
+	if timeout > 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		expired = t.C
+	}
+	var err error
 	select {
 	case r := <-ch:
+		// Whoever took the request from pending sent on ch, once; it is empty again.
+		resultChans.Put(ch)
 		return r.status, r.body, r.err
 	case <-ctx.Done():
-		l.mu.Lock()
-		delete(l.pending, id)
-		silent := l.lastRead.Before(sent)
-		l.mu.Unlock()
-		if silent && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			l.shut(errLinkSilent)
-		}
-		return 0, nil, ctx.Err()
+		err = ctx.Err()
+	case <-expired:
+		err = context.DeadlineExceeded
 	}
+	l.mu.Lock()
+	delete(l.pending, id)
+	silent := l.lastRead.Before(sent)
+	l.mu.Unlock()
+	if silent && errors.Is(err, context.DeadlineExceeded) {
+		l.shut(errLinkSilent)
+	}
+	return 0, nil, err
 }
+
+// resultChans holds the channels requests wait for their responses on, reused between
+// requests. A channel goes back only once it is known to be empty and unreachable from
+// pending; one a late response may still be sent on is left to the collector.
+var resultChans = sync.Pool{New: func() any { return make(chan linkResult, 1) }}
 
 // errNotSent says a request never went out because its link had closed.
 var errNotSent = errors.New("node: the link closed before the request was sent")
 
 var errLinkSilent = errors.New("node: the next node stopped answering")
 
-func (l *relayLink) forget(id uint32) {
+// forget drops a request nobody will wait for; it reports whether the request was
+// still pending, so that nothing was or will be sent on its channel.
+func (l *relayLink) forget(id uint32) bool {
 	l.mu.Lock()
+	_, ok := l.pending[id]
 	delete(l.pending, id)
 	l.mu.Unlock()
+	return ok
 }
 
 // errReplyNoRoom says a relayed response was skipped: its bytes would have passed the
@@ -652,7 +726,7 @@ func (l *relayLink) readLoop() {
 			if res.err != nil {
 				_, err = io.CopyN(io.Discard, r, int64(size))
 			} else {
-				res.body, err = readFrameBody(r, size, maxReply)
+				res.body, err = readFrameBody(r, size, maxReply, l.bufs)
 			}
 		}
 		if err != nil {
@@ -666,6 +740,8 @@ func (l *relayLink) readLoop() {
 		l.mu.Unlock()
 		if ok {
 			p.ch <- res
+		} else {
+			l.bufs.put(res.body)
 		}
 	}
 }

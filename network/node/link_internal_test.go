@@ -21,7 +21,7 @@ func readRequestFrame(r *bufio.Reader) (id uint32, body []byte, err error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	body, err = readFrameBody(r, size, maxBody)
+	body, err = readFrameBody(r, size, maxBody, nil)
 	return id, body, err
 }
 
@@ -31,7 +31,7 @@ func readResponseFrame(r *bufio.Reader) (id uint32, status int, body []byte, err
 	if err != nil {
 		return 0, 0, nil, err
 	}
-	body, err = readFrameBody(r, size, maxReply)
+	body, err = readFrameBody(r, size, maxReply, nil)
 	return id, status, body, err
 }
 
@@ -150,7 +150,7 @@ func TestFrameWriterBackpressure(t *testing.T) {
 	const limit = 1 << 10
 	frame := make([]byte, 100)
 	send := func() {
-		if err := w.send(func(b []byte) []byte { return append(b, frame...) }, nil); err != nil {
+		if err := w.send(nil, frame, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -179,7 +179,7 @@ func TestFrameWriterBackpressure(t *testing.T) {
 // lets the test answer them.
 func linkPeer(t *testing.T) (*relayLink, *bufio.Reader, net.Conn) {
 	near, far := net.Pipe()
-	l := startLink(near)
+	l := startLink(near, nil)
 	t.Cleanup(func() { l.shut(errLinkClosed); far.Close() })
 	return l, bufio.NewReader(far), far
 }
@@ -194,7 +194,7 @@ func TestLinkOversizedReply(t *testing.T) {
 	results := make(chan result, 2)
 	for range 2 {
 		go func() {
-			st, _, err := l.roundTrip(context.Background(), []byte("req"), nil)
+			st, _, err := l.roundTrip(context.Background(), 0, []byte("req"), nil, nil)
 			results <- result{st, err}
 		}()
 	}
@@ -237,7 +237,7 @@ func TestLinkSilentPeer(t *testing.T) {
 	go io.Copy(io.Discard, r)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, _, err := l.roundTrip(ctx, []byte("req"), nil); !errors.Is(err, context.DeadlineExceeded) {
+	if _, _, err := l.roundTrip(ctx, 0, []byte("req"), nil, nil); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v", err)
 	}
 	if l.alive() {
@@ -252,7 +252,7 @@ func TestLinkCancelKeepsLink(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	left := make(chan error, 1)
 	go func() {
-		_, _, err := l.roundTrip(ctx, []byte("leaving"), nil)
+		_, _, err := l.roundTrip(ctx, 0, []byte("leaving"), nil, nil)
 		left <- err
 	}()
 	first, _, err := readRequestFrame(r)
@@ -265,7 +265,7 @@ func TestLinkCancelKeepsLink(t *testing.T) {
 	}
 	answered := make(chan int, 1)
 	go func() {
-		st, _, _ := l.roundTrip(context.Background(), []byte("staying"), nil)
+		st, _, _ := l.roundTrip(context.Background(), 0, []byte("staying"), nil, nil)
 		answered <- st
 	}()
 	second, _, err := readRequestFrame(r)
@@ -283,7 +283,7 @@ func TestLinkCancelKeepsLink(t *testing.T) {
 func TestLinkClosedNotSent(t *testing.T) {
 	l, _, _ := linkPeer(t)
 	l.shut(errLinkClosed)
-	if _, _, err := l.roundTrip(context.Background(), []byte("req"), nil); !errors.Is(err, errNotSent) {
+	if _, _, err := l.roundTrip(context.Background(), 0, []byte("req"), nil, nil); !errors.Is(err, errNotSent) {
 		t.Errorf("err = %v, want errNotSent", err)
 	}
 }

@@ -25,10 +25,12 @@ const (
 	// the RPC body, then once more in a batch's body.
 	replyCopies = 3
 	// onionReplyCopies: an onion destination's reply also exists as the JSON it
-	// seals, the ciphertext, and its base64.
-	onionReplyCopies = replyCopies + 4
-	// relayCopies: a relayed reply, as it arrives and as the frame that carries it back.
-	relayCopies = 2
+	// seals, the ciphertext, and its base64 (the link writes the base64 from where it
+	// is: buffers.go).
+	onionReplyCopies = replyCopies + 3
+	// relayCopies: a relayed reply is one buffer, read once and written back from
+	// where it is (buffers.go).
+	relayCopies = 1
 	// minRetrieveGrant is the least message budget a retrieve needs to be worth
 	// running: one message of the largest size, as the spool counts it.
 	minRetrieveGrant = network.MaxMessageSize/3*4 + network.HashLen + 100
@@ -90,8 +92,6 @@ type reservation struct {
 	held int64
 }
 
-func (p *memPool) reserve() *reservation { return &reservation{pool: p} }
-
 func (r *reservation) take(n int64) bool {
 	if n <= 0 {
 		return true
@@ -148,8 +148,6 @@ type replyBudget struct {
 	left int
 }
 
-func newReplyBudget() *replyBudget { return &replyBudget{left: network.RetrieveMaxSize} }
-
 // take grants up to want bytes; nothing when less than one message of the largest size
 // is left, so that a reply never passes the budget.
 func (b *replyBudget) take(want int) int {
@@ -170,11 +168,50 @@ func (b *replyBudget) give(n int) {
 }
 
 // call is what one top-level request carries through its handling: its memory
-// reservation and its reply budget, and how many copies of a reply it makes.
+// reservation and its reply budget, how many copies of a reply it makes, and the pooled
+// buffers its reply is in.
 type call struct {
 	res    *reservation
 	budget *replyBudget
 	copies int64
+
+	mu   sync.Mutex // guards held
+	held [][]byte
+}
+
+// newCall starts the call of a top-level request; the call, its reservation and its
+// budget are one allocation, since every request makes one.
+func (n *Node) newCall() *call {
+	s := &struct {
+		c      call
+		res    reservation
+		budget replyBudget
+	}{res: reservation{pool: n.mem}, budget: replyBudget{left: network.RetrieveMaxSize}}
+	s.c = call{res: &s.res, budget: &s.budget, copies: replyCopies}
+	return &s.c
+}
+
+// hold records a buffer from the node's pool that the reply is in; end gives it back.
+func (c *call) hold(b []byte) {
+	if cap(b) < pooledFrame {
+		return
+	}
+	c.mu.Lock()
+	c.held = append(c.held, b)
+	c.mu.Unlock()
+}
+
+// end releases the call's memory and gives its buffers back to bufs. Only the owner of
+// a top-level request calls it, once its reply has been written out.
+func (c *call) end(bufs *bufPool) {
+	c.res.release()
+	c.mu.Lock()
+	held := c.held
+	c.held = nil
+	c.mu.Unlock()
+	for _, b := range held {
+		bufs.put(b)
+	}
 }
 
 type callKey struct{}
@@ -185,11 +222,13 @@ func withCall(ctx context.Context, c *call) context.Context {
 
 // callFrom returns the request's call; one that came in without (a node-to-node call,
 // a test) gets a reservation of its own that is never released, which only tests see.
+// Its buffers are never given back: its reply goes to a caller that does not say when
+// it is done with it.
 func (n *Node) callFrom(ctx context.Context) *call {
 	if c, ok := ctx.Value(callKey{}).(*call); ok {
 		return c
 	}
-	return &call{res: n.mem.reserve(), budget: newReplyBudget(), copies: replyCopies}
+	return n.newCall()
 }
 
 // MemoryReserved returns the bytes the node's requests hold now, against its ceiling

@@ -111,22 +111,25 @@ func (n *Node) relayToNode(ctx context.Context, l *network.OnionLayer, hop int) 
 	meta = append(meta, `","hop_no":`...)
 	meta = strconv.AppendInt(meta, int64(hop), 10)
 	meta = append(meta, '}')
-	payload := network.AppendOnionPayload(make([]byte, 0, 4+len(l.Inner)+len(meta)), l.Inner, meta)
 
-	ctx, cancel := context.WithTimeout(ctx, n.cfg.RelayTimeout)
-	defer cancel()
-	unreachable := []byte("Next node is currently unreachable: " + next.EdHex())
+	// The link and its round trip keep the time themselves (linkTo, roundTrip): a hop
+	// then makes no context of its own.
+	deadline := time.Now().Add(n.cfg.RelayTimeout)
+	c := n.callFrom(ctx)
 	var err error
 	// A link can close (idle, or the next node restarted) between finding it and
 	// sending on it: then one new link is tried.
 	for attempt := 0; attempt < 2; attempt++ {
 		var link *relayLink
-		if link, err = n.linkTo(ctx, next.Addr); err != nil {
+		if link, err = n.linkTo(ctx, next.Addr, deadline); err != nil {
 			break
 		}
 		var status int
 		var body []byte
-		if status, body, err = link.roundTrip(ctx, payload, n.callFrom(ctx).res); err == nil {
+		if status, body, err = link.roundTrip(ctx, time.Until(deadline), l.Inner, meta, c.res); err == nil {
+			// The reply is passed back as it was read, in a pooled buffer when large:
+			// the request's owner gives it back once the reply is written (call.end).
+			c.hold(body)
 			return status, body
 		}
 		if errors.Is(err, errReplyNoRoom) {
@@ -136,13 +139,17 @@ func (n *Node) relayToNode(ctx context.Context, l *network.OnionLayer, hop int) 
 			break
 		}
 	}
+	unreachable := func() []byte { return []byte("Next node is currently unreachable: " + next.EdHex()) }
 	switch {
-	case ctx.Err() != nil:
+	case ctx.Err() != nil, errors.Is(err, context.DeadlineExceeded):
 		return http.StatusGatewayTimeout, []byte("Request time out")
 	case !errors.Is(err, errNoLink):
-		return http.StatusBadGateway, unreachable
+		return http.StatusBadGateway, unreachable()
 	}
 	// The next node speaks only HTTPS.
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	payload := network.AppendOnionPayload(make([]byte, 0, 4+len(l.Inner)+len(meta)), l.Inner, meta)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "https://"+next.Addr.String()+"/onion_req/v2", bytes.NewReader(payload))
 	if err != nil {
 		return http.StatusInternalServerError, []byte("internal error")
@@ -152,14 +159,14 @@ func (n *Node) relayToNode(ctx context.Context, l *network.OnionLayer, hop int) 
 		if ctx.Err() != nil {
 			return http.StatusGatewayTimeout, []byte("Request time out")
 		}
-		return http.StatusBadGateway, unreachable
+		return http.StatusBadGateway, unreachable()
 	}
 	defer resp.Body.Close()
 	announced := resp.ContentLength
 	if announced < 0 || announced > maxReply {
 		announced = maxReply
 	}
-	if !n.callFrom(ctx).res.take(announced * relayCopies) {
+	if !c.res.take(announced * relayCopies) {
 		return http.StatusServiceUnavailable, []byte("Server busy, try again later")
 	}
 	b, err := readAllSized(io.LimitReader(resp.Body, maxReply+1), min(resp.ContentLength, maxReply))

@@ -72,6 +72,7 @@ type Node struct {
 	limiter *ratelimit.Limiter
 	busy    chan struct{} // one token per request being handled
 	mem     *memPool      // memory for requests in flight and replies not yet read
+	bufs    *bufPool      // large buffers relayed frames are read into (buffers.go)
 	shares  *addrShares   // requests open per source address
 	conns   *addrShares   // connections open per source address
 
@@ -151,6 +152,7 @@ func New(cfg Config) (n *Node, err error) {
 	n.limiter = ratelimit.New(cfg.RateLimit, cfg.RateBurst)
 	n.busy = make(chan struct{}, cfg.MaxConcurrent)
 	n.mem = newMemPool(int64(cfg.MaxMemory) << 20)
+	n.bufs = newBufPool(int64(cfg.MaxMemory) << 20)
 	n.shares, n.conns = newAddrShares(), newAddrShares()
 	n.ln = &limitListener{Listener: n.ln, n: n, shares: n.conns}
 	n.client = peerClient()
@@ -275,8 +277,8 @@ func (n *Node) protect(next http.Handler) http.Handler {
 			return
 		}
 		defer n.shares.give(addr)
-		c := &call{res: n.mem.reserve(), budget: newReplyBudget(), copies: replyCopies}
-		defer c.res.release()
+		c := n.newCall()
+		defer c.end(n.bufs)
 		announced := r.ContentLength
 		if announced < 0 || announced > maxBody {
 			announced = maxBody
