@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"sync"
 	"strings"
 	"syscall"
 	"testing"
@@ -57,6 +58,7 @@ func sendToReceive(b *testing.B, proxy string) {
 	alice.waitState(m.Timestamp, engine.Sent)
 
 	const n = 200
+	var mu sync.Mutex // guards sentAt: the sending loop writes it, the event reader reads it
 	sentAt := make(map[string]time.Time, n)
 	var lat []time.Duration
 	done := make(chan struct{})
@@ -64,7 +66,10 @@ func sendToReceive(b *testing.B, proxy string) {
 		defer close(done)
 		for ev := range e.Events() {
 			if r, ok := ev.(engine.MessageReceived); ok {
-				if t0, ok := sentAt[r.Message.Body]; ok {
+				mu.Lock()
+				t0, ok := sentAt[r.Message.Body]
+				mu.Unlock()
+				if ok {
 					lat = append(lat, time.Since(t0))
 					if len(lat) == n {
 						return
@@ -77,10 +82,11 @@ func sendToReceive(b *testing.B, proxy string) {
 	bodies := make([]string, n)
 	for i := range bodies {
 		bodies[i] = fmt.Sprintf("latency %d", i)
-		sentAt[bodies[i]] = time.Time{}
 	}
 	for i := 0; i < n; i++ {
+		mu.Lock()
 		sentAt[bodies[i]] = time.Now()
+		mu.Unlock()
 		if _, err := alice.e.Send(bob.id, bodies[i]); err != nil {
 			b.Fatal(err)
 		}
