@@ -34,11 +34,11 @@ func TestOfflineSaysWhatFails(t *testing.T) {
 	p := h.ui.OpenProfile(dir, netFile)
 	h.waitFor("the main window", func() bool { return p.ready })
 	h.waitFor("the seeds to fail", func() bool { return p.problem == engine.ProblemSeeds })
-	if s := p.status.label.Text; !strings.Contains(s, "entry points") || !strings.Contains(s, "blocked") {
+	if s := p.status.label.Text; !strings.Contains(s, "seed servers can't be reached") || !strings.Contains(s, "may block Session") {
 		t.Fatalf("the status line says %q", s)
 	}
 	p.showSettings()
-	if l, ok := p.settings.paths.hops.Objects[0].(*widget.Label); !ok || !strings.Contains(l.Text, "list of nodes") || !strings.Contains(l.Text, "blocked") {
+	if l, ok := p.settings.paths.hops.Objects[0].(*widget.Label); !ok || !strings.Contains(l.Text, "list of nodes") || !strings.Contains(l.Text, "may block Session") {
 		t.Fatalf("the path view says %v", p.settings.paths.hops.Objects[0])
 	}
 
