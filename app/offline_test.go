@@ -64,3 +64,29 @@ func TestOfflineSaysWhatFails(t *testing.T) {
 		t.Fatal("the cancelled message is still stored")
 	}
 }
+
+// TestProblemSentences checks that every step that can fail has a sentence of its own,
+// in the status line and in the path view.
+func TestProblemSentences(t *testing.T) {
+	problems := []engine.Problem{engine.NoProblem, engine.ProblemSeeds, engine.ProblemGuard, engine.ProblemPath,
+		engine.ProblemSwarm, engine.ProblemProxy, engine.ProblemOffline, engine.ProblemTimeout}
+	status, path := map[string]engine.Problem{}, map[string]engine.Problem{}
+	for _, pr := range problems {
+		t.Run(pr.String(), func(t *testing.T) {
+			s, v := offlineSentence(pr), noPathSentence(engine.Offline, pr)
+			if other, ok := status[s]; ok {
+				t.Errorf("the status line says the same for %v and %v", pr, other)
+			}
+			if other, ok := path[v]; ok {
+				t.Errorf("the path view says the same for %v and %v", pr, other)
+			}
+			status[s], path[v] = pr, pr
+		})
+	}
+	if s := offlineSentence(engine.ProblemOffline); !strings.Contains(s, "isn't connected to the internet") {
+		t.Errorf("offline: %q", s)
+	}
+	if s := offlineSentence(engine.ProblemTimeout); !strings.Contains(s, "time out") {
+		t.Errorf("timeout: %q", s)
+	}
+}
