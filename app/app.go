@@ -59,6 +59,9 @@ type UI struct {
 	notified            int  // notifications sent, for tests
 	demo                bool // closing a window quits, and nothing runs in the background
 	pictures            pictureCache
+	// torPorts are where Settings › Network looks for a Tor on this computer
+	// (engine.TorPorts; tests use their own SOCKS5 server's).
+	torPorts []int
 }
 
 // New makes the interface of the Fyne application fa. Call it before fa.Run.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"net"
 	"os"
 	"sync"
 	"testing"
@@ -75,6 +76,8 @@ func newHarness(t testing.TB) *harness {
 	t.Helper()
 	h := &harness{t: t, fa: test.NewTempApp(t), wake: make(chan struct{}, 1)}
 	h.ui = newUI(h.fa, Options{Version: "test"}, h.do)
+	// No test looks for a Tor that might run on this computer.
+	h.ui.torPorts = []int{closedPort(t)}
 	t.Cleanup(h.ui.Close)
 	return h
 }
@@ -165,3 +168,13 @@ func newBareUser(t *testing.T, name string) *bareUser {
 func typeInto(obj fyne.Focusable, text string) { test.Type(obj, text) }
 
 func pressEnter(c *messageEntry) { c.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) }
+
+// closedPort is a port of 127.0.0.1 that nothing listens on.
+func closedPort(t testing.TB) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}

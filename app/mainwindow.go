@@ -1,6 +1,8 @@
 package app
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -21,8 +23,16 @@ func (p *Profile) buildMain(s engine.Status) {
 	split := container.NewHSplit(p.sidebar.content, p.right)
 	split.Offset = 0.3
 
-	p.status = newStatusLine()
-	p.conn, p.problem = s, p.eng.Problem()
+	if p.status != nil {
+		p.status.stop()
+	}
+	p.status = newStatusLine(p)
+	p.conn, p.problem = s, engine.NoProblem
+	if s == engine.Offline {
+		// s was read before: a problem read now may belong to a later status, which
+		// its own event brings.
+		p.problem = p.eng.Problem()
+	}
 	p.status.set(s, p.problem)
 
 	p.win.SetContent(container.NewBorder(nil, p.status.content, nil, nil, split))
@@ -213,18 +223,39 @@ func (e *emptyPane) set(none bool) {
 	}
 }
 
-// statusLine shows the connection status under the window.
+// statusLine shows the connection status under the window and, once the network has
+// been out of reach for offerAfter, a line and a button to the proxy and Tor settings.
 type statusLine struct {
+	p       *Profile
 	proxy   string // the proxy's host:port, to name when it can't be reached
 	label   *widget.Label
 	busy    *widget.ProgressBarInfinite
+	offer   *fyne.Container // offerProxySentence and offerBt, while shown
+	offerBt *widget.Button
 	content fyne.CanvasObject
+
+	// offerAfter is how long the network is out of reach before the offer shows.
+	offerAfter time.Duration
+	// offerTimer runs while the offer waits; offerGen tells a timer that fired late
+	// that the status changed since it was set.
+	offerTimer *time.Timer
+	offerGen   int
 }
 
-func newStatusLine() *statusLine {
-	s := &statusLine{label: widget.NewLabel(""), busy: widget.NewProgressBarInfinite()}
+// offerProxyAfter is how long Allium tries to reach the network before it offers a
+// proxy or Tor: long enough for a slow start, short enough not to leave people waiting.
+const offerProxyAfter = 30 * time.Second
+
+func newStatusLine(p *Profile) *statusLine {
+	s := &statusLine{p: p, label: widget.NewLabel(""), busy: widget.NewProgressBarInfinite(), offerAfter: offerProxyAfter}
 	s.label.Wrapping = fyne.TextWrapWord
-	s.content = container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(120, s.busy.MinSize().Height), s.busy), s.label)
+	hint := widget.NewLabel(offerProxySentence)
+	hint.Wrapping = fyne.TextWrapWord
+	s.offerBt = widget.NewButton(offerProxyButton, p.showNetworkSettings)
+	s.offer = container.NewBorder(nil, nil, nil, s.offerBt, hint)
+	s.offer.Hide()
+	s.content = container.NewVBox(s.offer,
+		container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(120, s.busy.MinSize().Height), s.busy), s.label))
 	return s
 }
 
@@ -236,6 +267,7 @@ func (s *statusLine) set(st engine.Status, pr engine.Problem) {
 	} else {
 		s.label.SetText(statusSentence(st, pr))
 	}
+	s.offerLater(st == engine.Offline && pr != engine.ProblemOffline && pr != engine.ProblemProxy)
 	switch st {
 	case engine.Online:
 		s.label.Importance = widget.LowImportance
@@ -253,3 +285,34 @@ func (s *statusLine) set(st engine.Status, pr engine.Problem) {
 		s.busy.Hide()
 	}
 }
+
+// offerLater shows the offer of a proxy or Tor once the network has been out of reach
+// for offerAfter (want), or takes it away (not want). A computer that is offline
+// needs a network, not a proxy, and a proxy that fails is named already.
+func (s *statusLine) offerLater(want bool) {
+	if want && (s.offerTimer != nil || s.offer.Visible()) {
+		return // already waiting, or shown
+	}
+	s.offerGen++
+	if s.offerTimer != nil {
+		s.offerTimer.Stop()
+		s.offerTimer = nil
+	}
+	if !want {
+		s.offer.Hide()
+		return
+	}
+	gen := s.offerGen
+	s.offerTimer = time.AfterFunc(s.offerAfter, func() {
+		s.p.ui.do(func() {
+			if s.offerGen != gen {
+				return
+			}
+			s.offerTimer = nil
+			s.offer.Show()
+		})
+	})
+}
+
+// stop ends the offer's timer, when the status line goes with its window.
+func (s *statusLine) stop() { s.offerLater(false) }

@@ -34,11 +34,11 @@ func TestOfflineSaysWhatFails(t *testing.T) {
 	p := h.ui.OpenProfile(dir, netFile)
 	h.waitFor("the main window", func() bool { return p.ready })
 	h.waitFor("the seeds to fail", func() bool { return p.problem == engine.ProblemSeeds })
-	if s := p.status.label.Text; !strings.Contains(s, "entry points") || !strings.Contains(s, "blocked") {
+	if s := p.status.label.Text; !strings.Contains(s, "seed servers can't be reached") || !strings.Contains(s, "may block Session") {
 		t.Fatalf("the status line says %q", s)
 	}
 	p.showSettings()
-	if l, ok := p.settings.paths.hops.Objects[0].(*widget.Label); !ok || !strings.Contains(l.Text, "list of nodes") || !strings.Contains(l.Text, "blocked") {
+	if l, ok := p.settings.paths.hops.Objects[0].(*widget.Label); !ok || !strings.Contains(l.Text, "list of nodes") || !strings.Contains(l.Text, "may block Session") {
 		t.Fatalf("the path view says %v", p.settings.paths.hops.Objects[0])
 	}
 
@@ -62,5 +62,31 @@ func TestOfflineSaysWhatFails(t *testing.T) {
 	h.waitFor("the cancelled message to go", func() bool { return len(p.conv.msgs) == 0 })
 	if msgs, _ := p.eng.Messages(peer, 0, 10); len(msgs) != 0 {
 		t.Fatal("the cancelled message is still stored")
+	}
+}
+
+// TestProblemSentences checks that every step that can fail has a sentence of its own,
+// in the status line and in the path view.
+func TestProblemSentences(t *testing.T) {
+	problems := []engine.Problem{engine.NoProblem, engine.ProblemSeeds, engine.ProblemGuard, engine.ProblemPath,
+		engine.ProblemSwarm, engine.ProblemProxy, engine.ProblemOffline, engine.ProblemTimeout}
+	status, path := map[string]engine.Problem{}, map[string]engine.Problem{}
+	for _, pr := range problems {
+		t.Run(pr.String(), func(t *testing.T) {
+			s, v := offlineSentence(pr), noPathSentence(engine.Offline, pr)
+			if other, ok := status[s]; ok {
+				t.Errorf("the status line says the same for %v and %v", pr, other)
+			}
+			if other, ok := path[v]; ok {
+				t.Errorf("the path view says the same for %v and %v", pr, other)
+			}
+			status[s], path[v] = pr, pr
+		})
+	}
+	if s := offlineSentence(engine.ProblemOffline); !strings.Contains(s, "isn't connected to the internet") {
+		t.Errorf("offline: %q", s)
+	}
+	if s := offlineSentence(engine.ProblemTimeout); !strings.Contains(s, "time out") {
+		t.Errorf("timeout: %q", s)
 	}
 }

@@ -58,6 +58,19 @@ func (v *pathView) set(paths []engine.Path) {
 		v.hops.Add(container.NewHBox(widget.NewIcon(theme.MoveDownIcon())))
 	}
 	hop(theme.AccountIcon(), "You", "This computer")
+	if v.p.eng != nil {
+		if px := v.p.eng.Proxy(); px.URL != "" && !px.BootstrapOnly {
+			arrow()
+			title := "Proxy"
+			if px.Tor {
+				title = "Tor"
+			}
+			d := widget.NewLabel(viaProxySentence(px.Tor, px.Addr))
+			d.Wrapping = fyne.TextWrapWord
+			v.hops.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.VisibilityOffIcon()), nil,
+				container.NewVBox(widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), d)))
+		}
+	}
 	for i, n := range paths[0].Nodes {
 		arrow()
 		title := "Node"
@@ -68,6 +81,13 @@ func (v *pathView) set(paths []engine.Path) {
 	}
 	arrow()
 	hop(theme.StorageIcon(), "Swarm", "The nodes that keep your messages until they are fetched")
+	if v.p.conn == engine.Offline {
+		// The path is there, but a step fails: say which.
+		l := widget.NewLabel(noPathSentence(v.p.conn, v.p.problem))
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.WarningImportance
+		v.hops.Add(l)
+	}
 	v.hops.Refresh()
 }
 

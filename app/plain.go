@@ -134,7 +134,11 @@ func twinContactSentence(c, other engine.Conversation) string {
 func offlineSentence(p engine.Problem) string {
 	switch p {
 	case engine.ProblemSeeds:
-		return "Offline — Allium can't reach the network's entry points to get its list of nodes. This computer may be offline, or the network may be blocked where you are. Allium keeps trying; your messages wait and are sent once it gets through."
+		return "Offline — this computer is connected, but the network's seed servers can't be reached: your network may block Session. Allium keeps trying; your messages wait and are sent once it gets through."
+	case engine.ProblemOffline:
+		return "Offline — this computer isn't connected to the internet. Connect it to a network; Allium keeps trying, and your messages wait and are sent once it is back."
+	case engine.ProblemTimeout:
+		return "Offline — nodes answer, but messages sent through them time out: the connection is very slow, or slowed down on purpose where you are. Allium keeps trying; your messages wait."
 	case engine.ProblemGuard:
 		return "Offline — no node of the network answers Allium. This computer may be offline, or the network may be blocked where you are. Allium keeps trying; your messages wait and are sent once it gets through."
 	case engine.ProblemPath:
@@ -154,7 +158,11 @@ func noPathSentence(s engine.Status, p engine.Problem) string {
 	}
 	switch p {
 	case engine.ProblemSeeds:
-		return "No path: Allium can't get the list of nodes from the network's entry points. This computer may be offline, or the network may be blocked where you are. Allium keeps trying."
+		return "No path: the network's seed servers, which give Allium its list of nodes, can't be reached, though this computer is connected. Your network may block Session. Allium keeps trying."
+	case engine.ProblemOffline:
+		return "No path: this computer isn't connected to the internet, so Allium can't reach any node."
+	case engine.ProblemTimeout:
+		return "The path is built, and its first node answers, but requests through the path time out. The connection may be slowed down where you are. Allium keeps trying other nodes."
 	case engine.ProblemGuard:
 		return "No path: no node answers when Allium tries to connect to it as the first node of a path. This computer may be offline, or the network may be blocked where you are. Allium keeps trying."
 	case engine.ProblemPath:
@@ -232,6 +240,35 @@ const (
 	fileNotFetched    = "Allium has not downloaded this file yet. Download it only if you trust the sender."
 	pictureUnreadable = "This picture can't be shown. Save it to look at it with another program."
 )
+
+// offerProxySentence stands over the button to Settings › Network when the network
+// could not be reached for a while.
+const offerProxySentence = "Still can't connect. If Session is blocked where you are, a proxy or Tor can get Allium through."
+
+// offerProxyButton opens Settings › Network from the status line.
+const offerProxyButton = "Proxy and Tor settings"
+
+// Words for Tor in Settings › Network.
+const (
+	useTorButton  = "Use Tor"
+	findTorButton = "Look for Tor"
+	torLooking    = "Looking for Tor on this computer…"
+	noTorSentence = "Tor isn't running on this computer (Allium looked at ports 9050 and 9150). Start Tor Browser or the tor service, then choose Look for Tor."
+)
+
+// torFoundSentence says where Tor answers.
+func torFoundSentence(addr string) string {
+	return fmt.Sprintf("Tor is running on this computer, at %s. Choose Use Tor to connect through it.", addr)
+}
+
+// viaProxySentence is the path view's step between this computer and the guard, when
+// a proxy or Tor carries every connection.
+func viaProxySentence(tor bool, addr string) string {
+	if tor {
+		return fmt.Sprintf("Tor, at %s: the path is built over a Tor circuit, so the guard sees a Tor relay's address, not yours", addr)
+	}
+	return fmt.Sprintf("Your proxy, at %s: the guard sees the proxy's address, not yours", addr)
+}
 
 // badProxySentence is the sentence for a proxy address that can't be used.
 const badProxySentence = "This isn't a proxy address Allium can use. Write it as socks5://127.0.0.1:9050, socks5://NAME:PASSWORD@HOST:PORT or http://HOST:PORT."

@@ -24,6 +24,12 @@ type proxyForm struct {
 	test      *widget.Button
 	apply     *widget.Button
 	result    *widget.Label
+
+	// Tor on this computer: found is its proxy URL once one answers ("" before).
+	useTor  *widget.Button
+	findTor *widget.Button
+	torInfo *widget.Label
+	found   string
 }
 
 // proxyTryTimeout bounds the Test button's wait: a seed and a node through the proxy.
@@ -44,10 +50,56 @@ func newProxyForm(p *Profile) *proxyForm {
 		f.address.SetText(s.URL)
 		f.bootstrap.SetChecked(s.BootstrapOnly)
 	}
+	f.useTor = widget.NewButton(useTorButton, f.chooseTor)
+	f.useTor.Importance = widget.HighImportance
+	f.useTor.Hide()
+	f.findTor = widget.NewButton(findTorButton, f.lookForTor)
+	f.torInfo = widget.NewLabel("")
+	f.torInfo.Wrapping = fyne.TextWrapWord
 	f.enable()
+	tor := container.NewVBox(f.torInfo, container.NewHBox(f.useTor, f.findTor))
+	f.lookForTor()
 	f.content = section("Proxy", "Where the network is blocked, Allium can connect through a proxy: SOCKS5 (Tor listens at 127.0.0.1:9050, Tor Browser at 127.0.0.1:9150) or HTTP. The proxy looks up the names, and while it is set Allium connects to nothing without it.",
-		f.use, f.address, f.bootstrap, container.NewHBox(f.test, f.apply), f.result)
+		tor, f.use, f.address, f.bootstrap, container.NewHBox(f.test, f.apply), f.result)
 	return f
+}
+
+// torFindTimeout bounds the look for Tor: a port of this computer answers at once.
+const torFindTimeout = 5 * time.Second
+
+// lookForTor greets the Tor ports of this computer, off the Fyne goroutine, and offers
+// Use Tor if one answers. It contacts nothing but this computer.
+func (f *proxyForm) lookForTor() {
+	ports := f.p.ui.torPorts
+	f.findTor.Disable()
+	f.torInfo.SetText(torLooking)
+	step(f.p, func() (string, error) {
+		ctx, cancel := context.WithTimeout(f.p.ui.ctx, torFindTimeout)
+		defer cancel()
+		url, _ := engine.FindTor(ctx, ports...)
+		return url, nil
+	}, func(url string, _ error) {
+		f.findTor.Enable()
+		f.found = url
+		if url == "" {
+			f.useTor.Hide()
+			f.torInfo.SetText(noTorSentence)
+			return
+		}
+		f.torInfo.SetText(torFoundSentence(strings.TrimPrefix(url, "socks5://")))
+		f.useTor.Show()
+	})
+}
+
+// chooseTor connects through the Tor that was found, for every connection.
+func (f *proxyForm) chooseTor() {
+	if f.found == "" {
+		return
+	}
+	f.use.SetChecked(true)
+	f.address.SetText(f.found)
+	f.bootstrap.SetChecked(false)
+	f.p.switchProxy(f.found, engine.ProxyScopeAll)
 }
 
 // enable shows the address and scope only while a proxy is wanted.

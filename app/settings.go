@@ -40,6 +40,7 @@ type settingsView struct {
 	networkFile *field
 	networkInfo *widget.Label // in the demo, instead of the choice of network
 	proxy       *proxyForm
+	networkItem *container.TabItem
 	paths       *pathView
 	licencesBtn *widget.Button
 	licences    *widget.List // in the licences dialog, once it was opened
@@ -53,12 +54,13 @@ func (p *Profile) showSettings() {
 		return
 	}
 	v := &settingsView{p: p}
+	v.networkItem = container.NewTabItem("Network", v.networkTab())
 	v.tabs = container.NewAppTabs(
 		container.NewTabItem("Profile", v.profileTab()),
 		container.NewTabItem("Privacy", v.privacyTab()),
 		container.NewTabItem("Notifications", v.notificationsTab()),
 		container.NewTabItem("Appearance", v.appearanceTab()),
-		container.NewTabItem("Network", v.networkTab()),
+		v.networkItem,
 		container.NewTabItem("Recovery phrase", v.phraseTab()),
 		container.NewTabItem("About", v.aboutTab()),
 	)
@@ -68,6 +70,14 @@ func (p *Profile) showSettings() {
 	p.showRight(v.content)
 	p.settings = v
 	v.load()
+}
+
+// showNetworkSettings opens Settings at its Network tab (proxy and Tor).
+func (p *Profile) showNetworkSettings() {
+	p.showSettings()
+	if p.settings != nil {
+		p.settings.tabs.Select(p.settings.networkItem)
+	}
 }
 
 // load reads what the engine knows (settings, blocked people, paths) off the Fyne

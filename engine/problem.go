@@ -10,7 +10,8 @@ const (
 	// NoProblem: online, or nothing has failed yet.
 	NoProblem Problem = iota
 	// ProblemSeeds: no seed node answered the request for the list of nodes (and none
-	// is known from before). Often the network is blocked, or this computer is offline.
+	// is known from before), though this computer has a route to them: they refused,
+	// dropped or did not answer the connection. Often the network is blocked.
 	ProblemSeeds
 	// ProblemGuard: no node answered a direct connection, the first hop of every path.
 	ProblemGuard
@@ -21,6 +22,13 @@ const (
 	// ProblemProxy: the proxy the profile connects through does not answer, or refuses
 	// its user name and password. Nothing is tried without it.
 	ProblemProxy
+	// ProblemOffline: this computer is offline: it has no route to anywhere, so no
+	// connection could even be tried. Nothing blocks Allium; the computer needs a
+	// network.
+	ProblemOffline
+	// ProblemTimeout: nodes answer, but requests through the paths time out: the
+	// network is very slow, or throttled on the way.
+	ProblemTimeout
 )
 
 // String names the problem for logs and scripts.
@@ -39,6 +47,10 @@ func problemOf(p client.Problem) Problem {
 		return ProblemSwarm
 	case client.ProblemProxy:
 		return ProblemProxy
+	case client.ProblemOffline:
+		return ProblemOffline
+	case client.ProblemTimeout:
+		return ProblemTimeout
 	}
 	return NoProblem
 }

@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"errors"
+	"slices"
+	"strconv"
 
 	"allium/engine/store"
 	"allium/network/client"
@@ -45,6 +47,45 @@ type ProxySetting struct {
 	Addr string
 	// BootstrapOnly: only the requests for the node list go through it.
 	BootstrapOnly bool
+	// Tor: the proxy is a SOCKS port of this computer where Tor listens (TorPorts), so
+	// that the paths begin with a Tor circuit.
+	Tor bool
+}
+
+// TorPorts are the ports of this computer where a Tor listens for SOCKS: the tor
+// daemon's and Tor Browser's.
+func TorPorts() []int { return []int{client.TorDaemonPort, client.TorBrowserPort} }
+
+// FindTor looks for a Tor on this computer: it greets 127.0.0.1 at each of ports
+// (TorPorts if none) as a SOCKS5 client would, and returns the first that answers
+// without a password, as a proxy URL for Options.Proxy (with ProxyScopeAll). It sends
+// the greeting only, to this computer only, and asks for no connection onward.
+func FindTor(ctx context.Context, ports ...int) (string, bool) {
+	if len(ports) == 0 {
+		ports = TorPorts()
+	}
+	p, ok := client.FindSOCKS(ctx, ports)
+	return p.String(), ok
+}
+
+// isTor reports whether p is a SOCKS port of this computer where Tor listens.
+func isTor(p client.Proxy) bool {
+	if p.URL == nil || p.URL.Scheme == "http" || p.Scope != client.ProxyAll {
+		return false
+	}
+	host, port := p.URL.Hostname(), p.URL.Port()
+	if host != "127.0.0.1" && host != "localhost" && host != "::1" {
+		return false
+	}
+	return slices.Contains(TorPorts(), atoi(port))
+}
+
+func atoi(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return -1
+	}
+	return n
 }
 
 // Profile record keys of the proxy, in the store's Account bucket.
@@ -91,7 +132,7 @@ func resolveProxy(st *store.Store, proxy, scope string) (client.Proxy, error) {
 
 // Proxy is the proxy the engine connects through.
 func (e *Engine) Proxy() ProxySetting {
-	return ProxySetting{URL: e.proxy.String(), Addr: e.proxy.Addr(), BootstrapOnly: e.proxy.IsSet() && e.proxy.Scope == client.ProxyBootstrap}
+	return ProxySetting{URL: e.proxy.String(), Addr: e.proxy.Addr(), BootstrapOnly: e.proxy.IsSet() && e.proxy.Scope == client.ProxyBootstrap, Tor: isTor(e.proxy)}
 }
 
 // TryProxy tries a proxy on a network (as Options name them) the way the engine would

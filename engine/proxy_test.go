@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -125,5 +126,23 @@ func TestDeadProxyProblem(t *testing.T) {
 	}
 	if _, err := engine.TryProxy(context.Background(), tn.NetworkFile(), "socks4://x:1", ""); !errors.Is(err, engine.ErrBadProxy) {
 		t.Fatalf("try a bad proxy: %v", err)
+	}
+}
+
+// TestFindTor finds a SOCKS5 proxy that needs no password on a port given, as it would
+// find Tor at 9050 or 9150, and names it as a proxy the engine takes.
+func TestFindTor(t *testing.T) {
+	px := proxytest.SOCKS5(t, "", "")
+	_, p, _ := net.SplitHostPort(px.Addr())
+	port, _ := strconv.Atoi(p)
+	url, ok := engine.FindTor(context.Background(), port)
+	if !ok || url != "socks5://"+px.Addr() {
+		t.Fatalf("found %q, %v", url, ok)
+	}
+	if err := engine.CheckProxy(url, engine.ProxyScopeAll); err != nil {
+		t.Fatal(err)
+	}
+	if len(px.Destinations()) != 0 {
+		t.Fatalf("the greeting went on to %v", px.Destinations())
 	}
 }

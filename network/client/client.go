@@ -57,7 +57,15 @@ type Options struct {
 	OnPaths func([]Path)
 	// OnNodes is called with a fresh node list from a seed (to keep for next time).
 	OnNodes func([]Node)
+
+	// attemptTimeout bounds one attempt of a storage request through a path (zero:
+	// attemptTimeout); the package's tests shorten it.
+	attemptTimeout time.Duration
 }
+
+// attemptTimeout is how long one attempt of a storage request waits for its answer
+// through a path before trying another.
+const attemptTimeout = 30 * time.Second
 
 // Client sends requests to a network's storage nodes and to HTTP servers, each through an
 // onion path. It keeps the node list fresh and two paths built in the background, and
@@ -69,6 +77,8 @@ type Client struct {
 	log  *slog.Logger
 	tr   *transport
 	pool *pool
+
+	attemptTimeout time.Duration // see Options.attemptTimeout
 
 	// building serialises bootstrap and path building; it is a channel so that a request
 	// waiting for it gives up when its context ends.
@@ -108,6 +118,11 @@ func New(opts Options) *Client {
 		pool:     newPool(opts.Diverse),
 		sticky:   make(map[stickyKey][32]byte),
 		building: make(chan struct{}, 1),
+
+		attemptTimeout: opts.attemptTimeout,
+	}
+	if c.attemptTimeout <= 0 {
+		c.attemptTimeout = attemptTimeout
 	}
 	c.pool.setNodes(opts.Nodes)
 	c.ctx, c.cancel = context.WithCancel(context.Background())

@@ -42,6 +42,8 @@ func (e *StatusError) Error() string {
 type pathError struct {
 	status int // 0 when the guard could not be reached
 	body   string
+	// timeout: the guard took the request but no answer came in time.
+	timeout bool
 }
 
 func (e *pathError) Error() string {

@@ -275,7 +275,7 @@ var errNotEnoughNodes = errors.New("not enough nodes to build a path")
 // random (one per subnet on a diverse network).
 func (p *pool) buildPath(ctx context.Context, t *transport) (*path, error) {
 	var guard Node
-	found := false
+	found, offline := false, true
 	for _, g := range p.candidates(nil) {
 		tctx, cancel := context.WithTimeout(ctx, guardTestPeriod)
 		status, _, err := t.direct(tctx, g, "info", []byte(`{}`))
@@ -291,11 +291,20 @@ func (p *pool) buildPath(ctx context.Context, t *transport) (*path, error) {
 			// The proxy fails, not the node: keep it for when the proxy is back.
 			return nil, fmt.Errorf("%w: %w", errNoGuard, err)
 		}
+		if errors.Is(err, errNetUnreachable) {
+			// This computer has no route at all: no node is to blame, and the next
+			// candidate would fail the same way.
+			return nil, fmt.Errorf("%w: %w (%w)", errNoGuard, err, errOffline)
+		}
+		offline = offline && err != nil && noRoute(err)
 		p.strikeNode(g.Ed25519, false)
 	}
 	if !found {
 		if len(p.candidates(nil)) == 0 {
 			return nil, errNotEnoughNodes
+		}
+		if offline {
+			return nil, fmt.Errorf("%w: %w (%w)", errNotEnoughNodes, errNoGuard, errOffline)
 		}
 		// Every candidate was struck: none answered.
 		return nil, fmt.Errorf("%w: %w", errNotEnoughNodes, errNoGuard)

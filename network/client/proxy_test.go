@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -393,5 +394,34 @@ func BenchmarkStore(b *testing.B) {
 			slices.Sort(lat)
 			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "median-ms")
 		})
+	}
+}
+
+// TestFindSOCKS looks for a SOCKS5 proxy on ports of this computer: one that needs no
+// password is found, one that wants one and a port nobody listens on are not.
+func TestFindSOCKS(t *testing.T) {
+	port := func(addr string) int {
+		_, p, _ := net.SplitHostPort(addr)
+		n, _ := strconv.Atoi(p)
+		return n
+	}
+	open := proxytest.SOCKS5(t, "", "")
+	locked := proxytest.SOCKS5(t, "jo", "pw")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := port(ln.Addr().String())
+	ln.Close()
+
+	p, ok := client.FindSOCKS(context.Background(), []int{closed, port(locked.Addr()), port(open.Addr())})
+	if !ok || p.Addr() != open.Addr() || p.Scope != client.ProxyAll || p.URL.Scheme != "socks5" {
+		t.Fatalf("found %v, %v; want %s", p, ok, open.Addr())
+	}
+	if len(open.Destinations()) != 0 {
+		t.Fatalf("the greeting went on to %v", open.Destinations())
+	}
+	if p, ok := client.FindSOCKS(context.Background(), []int{closed, port(locked.Addr())}); ok {
+		t.Fatalf("found %v", p)
 	}
 }

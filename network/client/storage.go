@@ -59,11 +59,20 @@ func (c *Client) do(ctx context.Context, k call) ([]byte, Node, error) {
 		if err != nil {
 			return nil, Node{}, err
 		}
-		rctx, cancel := c.requestContext(ctx, 30*time.Second)
+		rctx, cancel := c.requestContext(ctx, c.attemptTimeout)
 		status, body, err := c.tr.onion(rctx, pa.nodes, dest, k.method, p)
 		cancel()
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil && c.ctx.Err() == nil {
+			// This attempt's own time ran out: the guard took the request and no
+			// answer came back through the path.
+			err = &pathError{body: "no answer in time", timeout: true}
+		}
 		var pe *pathError
 		switch {
+		case errors.As(err, &pe) && pe.timeout:
+			lastErr = fmt.Errorf("%w: %v (%w)", ErrUnreachable, pe, errTimeout)
+			c.strikeForPathError(pa, dest.Ed25519, pe)
+			continue
 		case errors.As(err, &pe):
 			lastErr = fmt.Errorf("%w: %v (%w)", ErrUnreachable, pe, errPath)
 			c.strikeForPathError(pa, dest.Ed25519, pe)

@@ -141,6 +141,7 @@ func (t *transport) seedClient(s Seed) *http.Client {
 // get_n_service_nodes), until one answers.
 func (t *transport) fetchNodes(ctx context.Context) ([]Node, error) {
 	var lastErr error
+	offline := len(t.seeds) > 0
 	order := mrand.Perm(len(t.seeds))
 	for _, i := range order {
 		nodes, err := t.fetchFromSeed(ctx, t.seeds[i])
@@ -148,9 +149,14 @@ func (t *transport) fetchNodes(ctx context.Context) ([]Node, error) {
 			return nodes, nil
 		}
 		lastErr = err
+		offline = offline && noRoute(err)
 		if ctx.Err() != nil || proxyFault(err) {
 			break // the proxy is the same for every seed
 		}
+	}
+	if offline && ctx.Err() == nil {
+		// No seed could even be tried: the fault is this computer's, not a block.
+		return nil, fmt.Errorf("%w: %w (%w)", ErrUnreachable, lastErr, errOffline)
 	}
 	return nil, fmt.Errorf("%w: %w", ErrUnreachable, lastErr)
 }
@@ -278,12 +284,12 @@ func (t *transport) postOnion(ctx context.Context, guard Node, body []byte) ([]b
 			// Not the path's fault: no other path would get through either.
 			return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
 		}
-		return nil, &pathError{body: err.Error()}
+		return nil, &pathError{body: err.Error(), timeout: timedOut(err)}
 	}
 	defer resp.Body.Close()
 	b, err := readReply(resp)
 	if err != nil {
-		return nil, &pathError{body: err.Error()}
+		return nil, &pathError{body: err.Error(), timeout: timedOut(err)}
 	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, &pathError{status: resp.StatusCode, body: string(b)}
