@@ -42,6 +42,9 @@ func decodeAttachments(s string) ([]Attachment, error) {
 	if len(as) > maxAttachments {
 		return nil, fmt.Errorf("%w: %d attachments", ErrCorrupt, len(as))
 	}
+	if len(as) == 0 {
+		return nil, nil // a message without files has none, however the record wrote it
+	}
 	return as, nil
 }
 
