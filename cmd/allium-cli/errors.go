@@ -28,6 +28,22 @@ func plainPathError(err error) string {
 	return err.Error()
 }
 
+// unreachableSentence says which step of reaching the network fails, as far as the
+// client could tell from the connections it made.
+func unreachableSentence(p engine.Problem) string {
+	switch p {
+	case engine.ProblemOffline:
+		return "This computer is offline: connect it to a network."
+	case engine.ProblemSeeds:
+		return "Can't reach the network's seed servers, which give the list of its nodes: this computer is connected, but the network you are on may block Session. A proxy or Tor gets around that: --proxy socks5://127.0.0.1:9050."
+	case engine.ProblemGuard:
+		return "No node of the network answers: the network you are on may block Session. A proxy or Tor gets around that: --proxy socks5://127.0.0.1:9050."
+	case engine.ProblemTimeout:
+		return "The network's nodes answer, but requests through them take too long: the network you are on may be slowing Session down."
+	}
+	return "Can't reach the network."
+}
+
 // failure says why a message was not sent.
 func failure(f engine.Failure) string {
 	switch f {
@@ -50,7 +66,10 @@ func (c *cli) explain(err error) (string, int) {
 	var big *engine.FileTooLargeError
 	var pathErr *fs.PathError
 	var down proxyDown
+	var unr unreachable
 	switch {
+	case errors.As(err, &unr) && engine.Problem(unr) != engine.NoProblem:
+		return unreachableSentence(engine.Problem(unr)) + " Try again later.", 1
 	case errors.As(err, &down) && c.cmd == "send":
 		return fmt.Sprintf("Can't reach your proxy at %s, or it refused its user name and password, so the message stays queued; it will be sent the next time this profile is opened. Check that the proxy is running (Tor listens at 127.0.0.1:9050, Tor Browser at 127.0.0.1:9150) and its address; Allium connects to nothing without it. To connect without a proxy, use --proxy none.", string(down)), 1
 	case errors.As(err, &down):

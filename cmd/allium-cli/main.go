@@ -180,8 +180,15 @@ func waitEnded(ctx context.Context, e *engine.Engine) error {
 	case e.Problem() == engine.ProblemProxy:
 		return proxyDown(e.Proxy().Addr)
 	}
-	return engine.ErrUnreachable
+	return unreachable(e.Problem())
 }
+
+// unreachable is a wait for the network ended while it could not be reached, and which
+// step failed. It is engine.ErrUnreachable.
+type unreachable engine.Problem
+
+func (u unreachable) Error() string { return "unreachable: " + engine.Problem(u).String() }
+func (u unreachable) Unwrap() error { return engine.ErrUnreachable }
 
 // proxyDown is a wait for the network ended by a proxy that does not answer (or
 // refuses its password): its host:port.

@@ -290,7 +290,7 @@ func TestErrors(t *testing.T) {
 		{"no account", 1, "No account in " + empty + " yet: run `allium-cli create` or `allium-cli restore` first.", []string{"--profile", empty, "id"}},
 		{"no profile", 1, "No account in " + filepath.Join(dir, "none") + " yet", []string{"--profile", filepath.Join(dir, "none"), "conversations"}},
 		{"account exists", 1, profile + " already has an account", []string{"--profile", profile, "create"}},
-		{"unreachable", 1, "Can't reach the network. Check your internet connection and try again.", []string{"--profile", profile, "path", "--timeout", "2s"}},
+		{"unreachable", 1, "Can't reach the network's seed servers, which give the list of its nodes: this computer is connected, but the network you are on may block Session.", []string{"--profile", profile, "path", "--timeout", "2s"}},
 		{"no conversation", 1, "No conversation with", []string{"--profile", profile, "accept", strings.Replace(badID, "g", "a", 1)}},
 		{"empty message", 1, "The message is empty.", []string{"--profile", profile, "send", strings.Replace(badID, "g", "a", 1), " "}},
 		{"no command", 2, "no command", []string{"--profile", profile}},

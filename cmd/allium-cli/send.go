@@ -83,7 +83,7 @@ func queued(ctx context.Context, e *engine.Engine) error {
 	case e.Status() == engine.ClockWrong:
 		why = "The network refuses our requests because this computer's clock is wrong."
 	case e.Status() != engine.Online:
-		why = "Can't reach the network."
+		why = unreachableSentence(e.Problem())
 	}
 	return errors.New(why + " The message stays queued and will be sent the next time this profile is opened.")
 }
