@@ -129,31 +129,41 @@ func (e *Engine) fetch(d download) {
 	if err != nil || !ok || d.index >= len(m.Attachments) {
 		return
 	}
-	a := m.Attachments[d.index]
+	name := m.Attachments[d.index].Name
+	e.fetchFile(m.Attachments[d.index], MaxFileSize,
+		func(fn func(*store.Attachment)) error { return e.setAttachment(d, fn) },
+		func([]byte) (string, string, error) { return name, "", nil })
+}
+
+// fetchFile downloads the file a (an attachment, or a preview's picture) points at,
+// decrypts and checks it, and keeps it in the profile, recording each state it moves
+// through with set. A file over limit is refused. accept checks the plaintext and says
+// what to keep it under, and its content type ("" keeps the one the sender gave).
+func (e *Engine) fetchFile(a store.Attachment, limit int64, set func(func(*store.Attachment)) error, accept func([]byte) (name, contentType string, err error)) {
 	switch AttachmentState(a.State) {
 	case AttachmentHere, AttachmentSent, AttachmentUploading, AttachmentDownloading:
 		return
 	}
+	failed := func(a *store.Attachment) { a.State = uint8(AttachmentFailed) }
 	var p sessionpb.AttachmentPointer
 	if proto.Unmarshal(a.Pointer, &p) != nil {
-		e.setAttachment(d, func(a *store.Attachment) { a.State = uint8(AttachmentFailed) })
+		set(failed)
 		return
 	}
 	fp, err := e.fileSource(&p)
-	if err != nil {
-		e.setAttachment(d, func(a *store.Attachment) { a.State = uint8(AttachmentFailed) })
+	if err != nil || int64(fp.Size) > limit {
+		set(failed)
 		return
 	}
-	e.setAttachment(d, func(a *store.Attachment) { a.State = uint8(AttachmentDownloading) })
+	set(func(a *store.Attachment) { a.State = uint8(AttachmentDownloading) })
 	ctx, cancel := e.fileContext()
 	blob, err := e.download(ctx, fp.FileID)
 	cancel()
 	if e.ctx.Err() != nil {
-		e.setAttachment(d, func(a *store.Attachment) { a.State = uint8(AttachmentOffered) })
+		set(func(a *store.Attachment) { a.State = uint8(AttachmentOffered) })
 		return
 	}
-	state := AttachmentHere
-	var rel string
+	state, rel, ct := AttachmentHere, "", a.ContentType
 	switch {
 	case errors.Is(err, client.ErrFileNotFound):
 		state = AttachmentExpired
@@ -161,15 +171,22 @@ func (e *Engine) fetch(d download) {
 		state = AttachmentFailed
 	default:
 		plain, derr := decryptFile(&fp, blob)
+		var name, got string
+		if derr == nil {
+			name, got, derr = accept(plain)
+		}
 		if derr != nil {
 			state = AttachmentFailed
 			break
 		}
-		if rel, err = e.newFile(bytes.NewReader(plain), a.Name, MaxFileSize); err != nil {
+		if got != "" {
+			ct = got
+		}
+		if rel, err = e.newFile(bytes.NewReader(plain), name, limit); err != nil {
 			state = AttachmentFailed
 		}
 	}
-	if e.setAttachment(d, func(a *store.Attachment) { a.State, a.Path = uint8(state), rel }) != nil && rel != "" {
+	if set(func(a *store.Attachment) { a.State, a.Path, a.ContentType = uint8(state), rel, ct }) != nil && rel != "" {
 		e.removeFiles([]store.Attachment{{Path: rel}}) // the message was deleted meanwhile
 	}
 }

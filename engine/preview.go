@@ -29,7 +29,6 @@ import (
 	"allium/crypto"
 	"allium/engine/sessionpb"
 	"allium/engine/store"
-	"allium/network/client"
 )
 
 // Link previews. When Settings.LinkPreviews is on, a message whose text holds an https
@@ -598,61 +597,19 @@ func (e *Engine) fetchPreviewImage(d download) {
 	if err != nil || !ok || m.Preview == nil || m.Preview.Image == nil {
 		return
 	}
-	a := *m.Preview.Image
-	switch AttachmentState(a.State) {
-	case AttachmentHere, AttachmentSent, AttachmentUploading, AttachmentDownloading:
-		return
-	}
-	var p sessionpb.AttachmentPointer
-	if proto.Unmarshal(a.Pointer, &p) != nil {
-		e.setPreviewImage(d, func(a *store.Attachment) { a.State = uint8(AttachmentFailed) })
-		return
-	}
-	fp, err := e.fileSource(&p)
-	if err != nil || fp.Size > maxPreviewImage {
-		e.setPreviewImage(d, func(a *store.Attachment) { a.State = uint8(AttachmentFailed) })
-		return
-	}
-	e.setPreviewImage(d, func(a *store.Attachment) { a.State = uint8(AttachmentDownloading) })
-	ctx, cancel := e.fileContext()
-	blob, err := e.net.Download(ctx, *e.files, fp.FileID)
-	cancel()
-	if e.ctx.Err() != nil {
-		e.setPreviewImage(d, func(a *store.Attachment) { a.State = uint8(AttachmentOffered) })
-		return
-	}
-	state, rel, ct := AttachmentHere, "", a.ContentType
-	switch {
-	case errors.Is(err, client.ErrFileNotFound):
-		state = AttachmentExpired
-	case err != nil:
-		state = AttachmentFailed
-	default:
-		plain, derr := decryptFile(&fp, blob)
-		var format string
-		if derr == nil {
-			var cfg image.Config
-			cfg, format, derr = image.DecodeConfig(bytes.NewReader(plain))
-			if derr == nil && (cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxPreviewPixels) {
-				derr = errPreviewNoPicture
+	e.fetchFile(*m.Preview.Image, maxPreviewImage,
+		func(fn func(*store.Attachment)) error { return e.setPreviewImage(d, fn) },
+		func(plain []byte) (string, string, error) {
+			cfg, format, err := image.DecodeConfig(bytes.NewReader(plain))
+			if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxPreviewPixels {
+				return "", "", errPreviewNoPicture
 			}
-		}
-		if derr != nil {
-			state = AttachmentFailed
-			break
-		}
-		ext := "." + format
-		if format == "jpeg" {
-			ext = ".jpg"
-		}
-		ct = "image/" + format
-		if rel, err = e.newFile(bytes.NewReader(plain), "preview"+ext, maxPreviewImage); err != nil {
-			state = AttachmentFailed
-		}
-	}
-	if e.setPreviewImage(d, func(a *store.Attachment) { a.State, a.Path, a.ContentType = uint8(state), rel, ct }) != nil && rel != "" {
-		e.removeFiles([]store.Attachment{{Path: rel}}) // the message was deleted meanwhile
-	}
+			ext := "." + format
+			if format == "jpeg" {
+				ext = ".jpg"
+			}
+			return "preview" + ext, "image/" + format, nil
+		})
 }
 
 // setPreviewImage changes the picture of a message's preview and tells the app.
