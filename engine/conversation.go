@@ -93,6 +93,12 @@ func (e *Engine) Accept(id crypto.SessionID) error {
 	if c.AvatarURL != "" && c.AvatarPath == "" {
 		e.queueDownload(download{conv: id, avatar: true}) // a contact now: their picture is fetched
 	}
+	// A contact now: the files of their request are fetched as a contact's are.
+	if ms, err := e.st.Messages(id, 0, 200); err == nil {
+		for _, m := range ms {
+			e.queueWaiting(m)
+		}
+	}
 	var d sessionpb.DataMessage
 	e.announceProfile(&d)
 	return e.sendControl(id, &sessionpb.Content{MessageRequestResponse: &sessionpb.MessageRequestResponse{

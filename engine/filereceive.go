@@ -224,12 +224,19 @@ func (e *Engine) resumeDownloads() {
 			continue
 		}
 		for _, m := range ms {
-			e.queuePreviewImage(m)
-			for i, a := range m.Attachments {
-				if m.Author != e.SessionID() && (a.State == uint8(AttachmentOffered) || a.State == uint8(AttachmentDownloading)) {
-					e.queueDownload(download{conv: m.Conversation, author: m.Author, ts: m.Timestamp, index: i})
-				}
-			}
+			e.queueWaiting(m)
+		}
+	}
+}
+
+// queueWaiting asks for every file of m that waits to be fetched, and its preview's
+// picture. Only received files wait (those of another of our devices too): a file sent
+// from this one is here already.
+func (e *Engine) queueWaiting(m store.Message) {
+	e.queuePreviewImage(m)
+	for i, a := range m.Attachments {
+		if a.State == uint8(AttachmentOffered) || a.State == uint8(AttachmentDownloading) {
+			e.queueDownload(download{conv: m.Conversation, author: m.Author, ts: m.Timestamp, index: i})
 		}
 	}
 }

@@ -211,3 +211,60 @@ func TestReceivedFileChecks(t *testing.T) {
 	bob.Download(alice.SessionID(), alice.SessionID(), ts, 0)
 	waitAttachments(t, bob, ts, AttachmentExpired)
 }
+
+// TestOwnDeviceFiles: files sent from one device of an account reach its other device
+// with the sent copy, and are fetched there without being asked for.
+func TestOwnDeviceFiles(t *testing.T) {
+	sw := newMemSwarm()
+	alice := openMem(t, sw, "Alice", Options{})
+	bob := openMem(t, sw, "Bob", Options{})
+	contacts(t, alice, bob)
+	dir := t.TempDir()
+	if _, err := Restore(dir, "", alice.Phrase(), "Alice"); err != nil {
+		t.Fatal(err)
+	}
+	laptop := reopenMem(t, sw, dir, Options{})
+	pic := randomBytes(t, 40_000)
+	m, err := alice.SendFiles(bob.SessionID(), "from my phone", []File{{Path: writeTemp(t, "trip.bin", pic)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := waitAttachments(t, laptop, m.Timestamp, AttachmentHere)
+	if b, err := os.ReadFile(got[0].Path); err != nil || !bytes.Equal(b, pic) {
+		t.Fatalf("the other device's copy: %d bytes, %v", len(b), err)
+	}
+	ms, _ := laptop.Messages(bob.SessionID(), 0, 0)
+	if len(ms) != 1 || ms[0].Body != "from my phone" || ms[0].Direction != Outgoing || len(ms[0].Attachments) != 1 {
+		t.Fatalf("the other device's messages %+v", ms)
+	}
+}
+
+// TestAcceptFetchesFiles: a request's files wait; accepting it fetches them as a
+// contact's are.
+func TestAcceptFetchesFiles(t *testing.T) {
+	sw := newMemSwarm()
+	alice := openMem(t, sw, "Alice", Options{})
+	bob := openMem(t, sw, "Bob", Options{})
+	if _, err := alice.StartConversation(bob.SessionID()); err != nil {
+		t.Fatal(err)
+	}
+	data := randomBytes(t, 5_000)
+	m, err := alice.SendFiles(bob.SessionID(), "hello", []File{{Path: writeTemp(t, "hello.bin", data)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, bob, "the request", func(ev Event) bool {
+		r, ok := ev.(RequestReceived)
+		return ok && r.Message.Timestamp == m.Timestamp
+	})
+	if ms, _ := bob.Messages(alice.SessionID(), 0, 0); len(ms) != 1 || ms[0].Attachments[0].State != AttachmentOffered {
+		t.Fatalf("before accepting: %+v", ms)
+	}
+	if err := bob.Accept(alice.SessionID()); err != nil {
+		t.Fatal(err)
+	}
+	got := waitAttachments(t, bob, m.Timestamp, AttachmentHere)
+	if b, err := os.ReadFile(got[0].Path); err != nil || !bytes.Equal(b, data) {
+		t.Fatalf("after accepting: %d bytes, %v", len(b), err)
+	}
+}

@@ -581,7 +581,7 @@ func (e *Engine) offeredPreview(ps []*sessionpb.DataMessage_Preview, body string
 
 // queuePreviewImage asks for the picture of a received message's preview, if it waits.
 func (e *Engine) queuePreviewImage(m store.Message) {
-	if m.Author == e.SessionID() || m.Preview == nil || m.Preview.Image == nil {
+	if m.Preview == nil || m.Preview.Image == nil {
 		return
 	}
 	switch AttachmentState(m.Preview.Image.State) {

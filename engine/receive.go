@@ -179,17 +179,20 @@ func (e *Engine) receiveData(from crypto.SessionID, ts int64, c *sessionpb.Conte
 		return
 	}
 	e.events.push(MessageReceived{Message: e.messageOf(m), Conversation: e.conversationOf(conv)})
-	// A contact's files are fetched at once; a stranger's wait until asked for.
-	for i := range atts {
-		e.queueDownload(download{conv: from, author: from, ts: ts, index: i})
-	}
-	e.queuePreviewImage(m)
+	// A contact's files are fetched at once; a stranger's wait until asked for, or until
+	// the request is accepted.
+	e.queueWaiting(m)
 }
 
-// receiveOwn handles a copy of a message we sent from another device.
+// receiveOwn handles a copy of a message we sent from another device. Its files and link
+// preview are kept as the recipient's copy has them, and fetched at once: they are ours.
 func (e *Engine) receiveOwn(ts int64, c *sessionpb.Content) {
 	d := c.DataMessage
-	if d == nil || d.Body == nil || d.GetSyncTarget() == "" {
+	if d == nil || d.GetSyncTarget() == "" {
+		return
+	}
+	atts := e.offered(d.Attachments)
+	if d.Body == nil && len(atts) == 0 {
 		return
 	}
 	to, err := crypto.ParseSessionID(d.GetSyncTarget())
@@ -197,9 +200,13 @@ func (e *Engine) receiveOwn(ts int64, c *sessionpb.Content) {
 		e.dropped.Add(1)
 		return
 	}
-	m := store.Message{Conversation: to, Author: e.SessionID(), Timestamp: ts, Direction: store.Outgoing, Body: d.GetBody(), State: store.Sent}
-	if added, err := e.st.AddMessage(m); err == nil && added {
-		conv, _, _ := e.st.Conversation(to)
-		e.events.push(MessageReceived{Message: e.messageOf(m), Conversation: e.conversationOf(conv)})
+	m := store.Message{Conversation: to, Author: e.SessionID(), Timestamp: ts, Direction: store.Outgoing, Body: d.GetBody(), State: store.Sent,
+		Attachments: atts, Preview: e.offeredPreview(d.Preview, d.GetBody())}
+	added, err := e.st.AddMessage(m)
+	if err != nil || !added {
+		return
 	}
+	conv, _, _ := e.st.Conversation(to)
+	e.events.push(MessageReceived{Message: e.messageOf(m), Conversation: e.conversationOf(conv)})
+	e.queueWaiting(m)
 }
