@@ -16,6 +16,7 @@ import (
 	"golang.org/x/image/draw"
 
 	"allium/engine"
+	"allium/media/exif"
 )
 
 // Profile pictures: the one a person chooses for themselves is cropped to its centre
@@ -88,7 +89,7 @@ func parsePicture(data []byte, maxPixels int64) (image.Image, error) {
 	if err != nil {
 		return nil, engine.ErrNotPicture
 	}
-	return img, nil
+	return exif.Apply(img, exif.Orientation(data)), nil
 }
 
 // centreSquare is the largest square in the middle of r.

@@ -162,3 +162,23 @@ func BenchmarkOpenPictureConversation(b *testing.B) {
 		h.waitFor("the pictures on screen", func() bool { return picturesShown(p) })
 	}
 }
+
+// TestSidewaysPhoto: a photo whose camera recorded it on its side (testdata/sideways.jpg:
+// stored 40×20 with a blue band on the left, Exif orientation 6) is shown upright, 20×40
+// with the band on top, as every photo viewer shows it.
+func TestSidewaysPhoto(t *testing.T) {
+	img, err := scaledPicture(filepath.Join("testdata", "sideways.jpg"), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 20 || b.Dy() != 40 {
+		t.Fatalf("shown %v, want 20×40", b)
+	}
+	blue := func(x, y int) bool {
+		r, _, b, _ := img.At(x, y).RGBA()
+		return b > 0xA000 && r < 0x6000
+	}
+	if !blue(10, 2) || blue(10, 37) {
+		t.Fatal("the photo is not turned a quarter clockwise")
+	}
+}

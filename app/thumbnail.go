@@ -14,6 +14,7 @@ import (
 	_ "golang.org/x/image/webp"
 
 	"allium/engine"
+	"allium/media/exif"
 )
 
 // thumbnails makes small copies of pictures for the screen and keeps the most recently
@@ -153,10 +154,19 @@ func scaledPicture(path string, px int) (image.Image, error) {
 	if _, err := f.Seek(0, 0); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
+	orientation := exif.Read(f)
+	if _, err := f.Seek(0, 0); err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
 	src, _, err := image.Decode(f)
 	if err != nil {
 		return nil, errNotPicture
 	}
+	return exif.Apply(scaleDown(src, px), orientation), nil
+}
+
+// scaleDown scales src so that its longest side is at most px pixels.
+func scaleDown(src image.Image, px int) image.Image {
 	b := src.Bounds()
 	w, h := fitInside(float32(b.Dx()), float32(b.Dy()), float32(px), float32(px))
 	dw, dh := max(1, int(w+0.5)), max(1, int(h+0.5))
@@ -167,7 +177,7 @@ func scaledPicture(path string, px int) (image.Image, error) {
 	// BiLinear widens its kernel when it shrinks, so fine detail averages out instead
 	// of flickering into noise as nearest-neighbour sampling would.
 	draw.BiLinear.Scale(dst, dst.Bounds(), src, b, draw.Src, nil)
-	return dst, nil
+	return dst
 }
 
 // fitInside scales w×h to fit a box of bw×bh, keeping its proportions; it never

@@ -18,6 +18,7 @@ import (
 	"allium/crypto"
 	"allium/engine/sessionpb"
 	"allium/engine/store"
+	"allium/media/exif"
 )
 
 // MaxFilesPerMessage bounds the files of one message, as Session Desktop does.
@@ -118,6 +119,11 @@ func pictureSize(path string) (int, int) {
 	c, _, err := image.DecodeConfig(f)
 	if err != nil || c.Width <= 0 || c.Height <= 0 {
 		return 0, 0
+	}
+	// The size as shown: a photo taken on its side is shown upright, as browsers and
+	// Session's clients show it.
+	if _, err := f.Seek(0, 0); err == nil && exif.Swaps(exif.Read(f)) {
+		return c.Height, c.Width
 	}
 	return c.Width, c.Height
 }
