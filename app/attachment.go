@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"io"
@@ -97,7 +98,7 @@ func (v *conversationView) attachmentBlocks(m *engine.Message) []attBlock {
 			b.picture = true
 			b.w, b.h = pictureFrame(a)
 			if a.State == engine.AttachmentUploading {
-				b.detail = fileUploading
+				b.detail = v.withProgress(fileUploading, m, i)
 				b.h += mt.gap + mt.metaH
 			}
 			out[i] = b
@@ -108,6 +109,9 @@ func (v *conversationView) attachmentBlocks(m *engine.Message) []attBlock {
 		b.name = cutToWidth(a.Name, (b.w-cardIcon-mt.padX)*0.9, mt.adv)
 		var note string
 		b.detail, note, b.actions = cardState(a, m.Author == v.p.me, v.conv.Approved)
+		if a.State == engine.AttachmentUploading || a.State == engine.AttachmentDownloading {
+			b.detail = v.withProgress(b.detail, m, i)
+		}
 		if note != "" {
 			b.note = wrapText(note, b.w, mt.metaAdv)
 		}
@@ -428,8 +432,54 @@ func (cr *cardRenderer) Refresh()                     { cr.c.layout(); canvas.Re
 func (v *conversationView) setAttachments(author crypto.SessionID, ts int64, atts []engine.Attachment) {
 	if i := v.find(author, ts); i >= 0 {
 		v.msgs[i].Attachments = atts
+		for j, a := range atts {
+			if a.State != engine.AttachmentUploading && a.State != engine.AttachmentDownloading {
+				delete(v.progress, fileID{msgID{author, ts}, j})
+			}
+		}
 		v.refreshMsg(i)
 	}
+}
+
+// fileID names one file of a message of the conversation.
+type fileID struct {
+	msg   msgID
+	index int
+}
+
+// setProgress shows how far a file's upload or download has come, in whole percent.
+func (v *conversationView) setProgress(p engine.FileProgress) {
+	if p.Total <= 0 {
+		return
+	}
+	i := v.find(p.Author, p.Timestamp)
+	if i < 0 || p.Index >= len(v.msgs[i].Attachments) {
+		return
+	}
+	switch v.msgs[i].Attachments[p.Index].State {
+	case engine.AttachmentUploading, engine.AttachmentDownloading:
+	default:
+		return // a late report of a file that has moved on
+	}
+	pct := int(min(100, 100*p.Done/p.Total))
+	id := fileID{msgID{p.Author, p.Timestamp}, p.Index}
+	if old, ok := v.progress[id]; ok && old == pct {
+		return
+	}
+	if v.progress == nil {
+		v.progress = make(map[fileID]int)
+	}
+	v.progress[id] = pct
+	v.refreshMsg(i)
+}
+
+// withProgress adds to what a file's card says how far its transfer has come, once the
+// engine has said.
+func (v *conversationView) withProgress(detail string, m *engine.Message, index int) string {
+	if pct, ok := v.progress[fileID{msgID{m.Author, m.Timestamp}, index}]; ok {
+		return fmt.Sprintf("%s %d%%", detail, pct)
+	}
+	return detail
 }
 
 // refreshShown redraws a message's row, if it is shown, without measuring it again: its

@@ -324,3 +324,43 @@ func TestSizeText(t *testing.T) {
 		}
 	}
 }
+
+// TestFileProgress: while a file comes in, its card says how far it has come, from the
+// engine's FileProgress events; a late report, once the file is here, changes nothing.
+func TestFileProgress(t *testing.T) {
+	h := newHarness(t)
+	_, bob, aliceID, _ := contacts(t, h)
+	m := engine.Message{Conversation: aliceID, Author: aliceID, Timestamp: 1_700_000_000_000, Direction: engine.Incoming,
+		State: engine.Received, Attachments: []engine.Attachment{{Name: "film.mp4", ContentType: "video/mp4", Size: 9_000_000, State: engine.AttachmentDownloading}}}
+	bob.conv.add(m)
+	card := func() *fileCard {
+		var found *fileCard
+		h.waitFor("the card", func() bool {
+			_, cards := shown(bob.win.Canvas())
+			for _, c := range cards {
+				if c.name.Text == "film.mp4" {
+					found = c
+					return true
+				}
+			}
+			return false
+		})
+		return found
+	}
+	if d := card().detail.Text; d != "9 MB · "+fileDownloading {
+		t.Fatalf("before any progress: %q", d)
+	}
+	progress := engine.FileProgress{Conversation: aliceID, Author: aliceID, Timestamp: m.Timestamp, Done: 4_200_000, Total: 10_000_000}
+	bob.apply(bob.eng, progress)
+	h.waitFor("the share shown", func() bool { return card().detail.Text == "9 MB · "+fileDownloading+" 42%" })
+
+	here := m.Attachments[0]
+	here.State, here.Path = engine.AttachmentHere, filepath.Join(t.TempDir(), "film.mp4")
+	bob.apply(bob.eng, engine.AttachmentsChanged{Conversation: aliceID, Author: aliceID, Timestamp: m.Timestamp, Attachments: []engine.Attachment{here}})
+	progress.Done = progress.Total
+	bob.apply(bob.eng, progress)
+	h.waitFor("the card without progress", func() bool { return card().detail.Text == "9 MB" })
+	if len(bob.conv.progress) != 0 {
+		t.Fatalf("progress kept for files that moved on: %v", bob.conv.progress)
+	}
+}

@@ -31,6 +31,8 @@ type conversationView struct {
 	// unsent holds the messages their author deleted for everyone while the
 	// conversation was open: their bubbles say so instead of their text.
 	unsent map[msgID]bool
+	// progress is how far the files being uploaded or downloaded have come, in percent.
+	progress map[fileID]int
 	// target is the message a search opened the conversation at, marked; zero if none.
 	target msgID
 	m      bubbleMetrics

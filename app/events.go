@@ -39,6 +39,10 @@ func (p *Profile) apply(eng *engine.Engine, ev engine.Event) {
 		if v := p.open(ev.Conversation); v != nil {
 			v.setAttachments(ev.Author, ev.Timestamp, ev.Attachments)
 		}
+	case engine.FileProgress:
+		if v := p.open(ev.Conversation); v != nil {
+			v.setProgress(ev)
+		}
 	case engine.PreviewChanged:
 		if v := p.open(ev.Conversation); v != nil {
 			v.setPreview(ev.Author, ev.Timestamp, ev.Preview)

@@ -52,6 +52,18 @@ type AttachmentsChanged struct {
 	Attachments          []Attachment
 }
 
+// FileProgress fires while a file of a message crosses the network: Done of Total bytes
+// of its upload (one of ours) or download (one of theirs). Total counts the file as it
+// travels, encrypted and sealed for the path, so it is a little over the file's size;
+// the share Done/Total is what to show. Several fire a second at most, and none once
+// AttachmentsChanged says the file moved on.
+type FileProgress struct {
+	Conversation, Author crypto.SessionID
+	Timestamp            int64
+	Index                int
+	Done, Total          int64
+}
+
 // MessageDeleted fires when a message is deleted: its timer ran out, it was deleted on
 // this device only, or its author unsent it (deleted it for everyone), which Unsent
 // says. The app removes the bubble, or for an unsent message shows in its place that
@@ -90,6 +102,7 @@ type ConnectionChanged struct {
 
 func (MessageQueued) isEvent()        {}
 func (AttachmentsChanged) isEvent()   {}
+func (FileProgress) isEvent()         {}
 func (MessageReceived) isEvent()      {}
 func (RequestReceived) isEvent()      {}
 func (MessageStatusChanged) isEvent() {}

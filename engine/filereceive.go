@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
+	"time"
 
 	"google.golang.org/protobuf/proto"
 
@@ -130,7 +132,7 @@ func (e *Engine) fetch(d download) {
 		return
 	}
 	name := m.Attachments[d.index].Name
-	e.fetchFile(m.Attachments[d.index], MaxFileSize,
+	e.fetchFile(m.Attachments[d.index], MaxFileSize, e.fileProgress(d.conv, d.author, d.ts, d.index, false),
 		func(fn func(*store.Attachment)) error { return e.setAttachment(d, fn) },
 		func([]byte) (string, string, error) { return name, "", nil })
 }
@@ -139,7 +141,7 @@ func (e *Engine) fetch(d download) {
 // decrypts and checks it, and keeps it in the profile, recording each state it moves
 // through with set. A file over limit is refused. accept checks the plaintext and says
 // what to keep it under, and its content type ("" keeps the one the sender gave).
-func (e *Engine) fetchFile(a store.Attachment, limit int64, set func(func(*store.Attachment)) error, accept func([]byte) (name, contentType string, err error)) {
+func (e *Engine) fetchFile(a store.Attachment, limit int64, progress *client.Progress, set func(func(*store.Attachment)) error, accept func([]byte) (name, contentType string, err error)) {
 	switch AttachmentState(a.State) {
 	case AttachmentHere, AttachmentSent, AttachmentUploading, AttachmentDownloading:
 		return
@@ -157,6 +159,9 @@ func (e *Engine) fetchFile(a store.Attachment, limit int64, set func(func(*store
 	}
 	set(func(a *store.Attachment) { a.State = uint8(AttachmentDownloading) })
 	ctx, cancel := e.fileContext()
+	if progress != nil {
+		ctx = client.WithProgress(ctx, *progress)
+	}
 	blob, err := e.download(ctx, fp.FileID)
 	cancel()
 	if e.ctx.Err() != nil {
@@ -239,4 +244,30 @@ func (e *Engine) queueWaiting(m store.Message) {
 			e.queueDownload(download{conv: m.Conversation, author: m.Author, ts: m.Timestamp, index: i})
 		}
 	}
+}
+
+// progressEvery is how often a file's progress is told at most.
+const progressEvery = 200 * time.Millisecond
+
+// fileProgress returns the Progress of file index of a message, which tells the app as
+// FileProgress events, progressEvery at most. up: an upload, else a download.
+func (e *Engine) fileProgress(conv, author crypto.SessionID, ts int64, index int, up bool) *client.Progress {
+	var mu sync.Mutex // a retried request's body may still be read by the last attempt
+	var last time.Time
+	report := func(done, total int64) {
+		mu.Lock()
+		now := time.Now()
+		tell := now.Sub(last) >= progressEvery || done == total
+		if tell {
+			last = now
+		}
+		mu.Unlock()
+		if tell {
+			e.events.push(FileProgress{Conversation: conv, Author: author, Timestamp: ts, Index: index, Done: done, Total: total})
+		}
+	}
+	if up {
+		return &client.Progress{Up: report}
+	}
+	return &client.Progress{Down: report}
 }

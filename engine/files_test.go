@@ -72,12 +72,28 @@ func TestSendFiles(t *testing.T) {
 	if len(m.Attachments) != 2 || m.Attachments[0].State != AttachmentUploading || m.Attachments[0].ContentType != "application/pdf" {
 		t.Fatalf("queued %+v", m.Attachments)
 	}
+	// Progress is told as the file goes, up to the whole.
+	var ups []FileProgress
+	waitFor(t, alice, "the upload's end", func(ev Event) bool {
+		if p, ok := ev.(FileProgress); ok && p.Timestamp == m.Timestamp && p.Index == 0 {
+			ups = append(ups, p)
+			return p.Done == p.Total
+		}
+		return false
+	})
+	if n := len(ups); n < 2 || ups[0].Done >= ups[n-1].Done || ups[n-1].Total < int64(len(doc)) {
+		t.Fatalf("upload progress %+v", ups)
+	}
 	waitAttachments(t, alice, m.Timestamp, AttachmentSent)
 	for _, blob := range sw.files {
 		if bytes.Contains(blob, doc[:64]) {
 			t.Fatal("the file server holds the file in the clear")
 		}
 	}
+	waitFor(t, bob, "the download's progress", func(ev Event) bool {
+		p, ok := ev.(FileProgress)
+		return ok && p.Timestamp == m.Timestamp && p.Author == alice.SessionID() && p.Done == p.Total && p.Total >= int64(len(doc))
+	})
 	got := waitAttachments(t, bob, m.Timestamp, AttachmentHere)
 	for i, want := range [][]byte{doc, note} {
 		b, err := os.ReadFile(got[i].Path)

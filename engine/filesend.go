@@ -19,6 +19,7 @@ import (
 	"allium/engine/sessionpb"
 	"allium/engine/store"
 	"allium/media/exif"
+	"allium/network/client"
 )
 
 // MaxFilesPerMessage bounds the files of one message, as Session Desktop does.
@@ -160,7 +161,7 @@ func (e *Engine) upload(it store.OutboxItem) {
 			e.finish(it, store.Failed, FailedRefused)
 			return
 		}
-		p, err := e.uploadFile(a, data, true)
+		p, err := e.uploadFile(a, data, true, e.fileProgress(m.Conversation, me, m.Timestamp, i, true))
 		if e.ctx.Err() != nil {
 			return
 		}
@@ -215,13 +216,17 @@ func (e *Engine) upload(it store.OutboxItem) {
 
 // uploadFile encrypts one file and uploads it, and returns its pointer for the message.
 // It sends Session Desktop's default scheme (see encryptFile).
-func (e *Engine) uploadFile(a *store.Attachment, data []byte, pad bool) (*sessionpb.AttachmentPointer, error) {
+// progress, if set, is told how the upload goes.
+func (e *Engine) uploadFile(a *store.Attachment, data []byte, pad bool, progress *client.Progress) (*sessionpb.AttachmentPointer, error) {
 	blob, key, digest, err := encryptFile(data, pad)
 	if err != nil {
 		return nil, err
 	}
 	ctx, cancel := e.fileContext()
 	defer cancel()
+	if progress != nil {
+		ctx = client.WithProgress(ctx, *progress)
+	}
 	id, _, err := e.net.Upload(ctx, *e.files, blob, fileTTL)
 	if err != nil {
 		return nil, err

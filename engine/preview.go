@@ -513,7 +513,7 @@ func (e *Engine) preparePreview(it store.OutboxItem, m *store.Message) (_ *sessi
 			return out, true // the picture is gone from the profile: the card goes without
 		}
 		// Session Desktop uploads previews' pictures unpadded (uploadLinkPreviewToFileServer).
-		up, err := e.uploadFile(a, data, false)
+		up, err := e.uploadFile(a, data, false, nil)
 		if e.ctx.Err() != nil {
 			return nil, false
 		}
@@ -597,7 +597,7 @@ func (e *Engine) fetchPreviewImage(d download) {
 	if err != nil || !ok || m.Preview == nil || m.Preview.Image == nil {
 		return
 	}
-	e.fetchFile(*m.Preview.Image, maxPreviewImage,
+	e.fetchFile(*m.Preview.Image, maxPreviewImage, nil,
 		func(fn func(*store.Attachment)) error { return e.setPreviewImage(d, fn) },
 		func(plain []byte) (string, string, error) {
 			cfg, format, err := image.DecodeConfig(bytes.NewReader(plain))

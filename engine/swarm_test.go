@@ -123,10 +123,11 @@ func (v *memView) ClockKnown() bool {
 
 func (v *memView) SyncClock(context.Context, [33]byte) error { return v.check() }
 
-func (v *memView) Upload(_ context.Context, _ client.Server, data []byte, ttl time.Duration) (string, time.Time, error) {
+func (v *memView) Upload(ctx context.Context, _ client.Server, data []byte, ttl time.Duration) (string, time.Time, error) {
 	if err := v.check(); err != nil {
 		return "", time.Time{}, err
 	}
+	reportProgress(client.ProgressOf(ctx).Up, len(data))
 	v.m.mu.Lock()
 	defer v.m.mu.Unlock()
 	id := strconv.Itoa(len(v.m.files) + 1)
@@ -134,17 +135,30 @@ func (v *memView) Upload(_ context.Context, _ client.Server, data []byte, ttl ti
 	return id, time.Now().Add(ttl), nil
 }
 
-func (v *memView) Download(_ context.Context, _ client.Server, id string) ([]byte, error) {
+func (v *memView) Download(ctx context.Context, _ client.Server, id string) ([]byte, error) {
 	if err := v.check(); err != nil {
 		return nil, err
 	}
 	v.m.mu.Lock()
-	defer v.m.mu.Unlock()
 	b, ok := v.m.files[id]
+	v.m.mu.Unlock()
 	if !ok {
 		return nil, client.ErrFileNotFound
 	}
+	reportProgress(client.ProgressOf(ctx).Down, len(b))
 	return slices.Clone(b), nil
+}
+
+// reportProgress tells report of a transfer of n bytes in ten steps, a little apart, as
+// a slow link would.
+func reportProgress(report func(done, total int64), n int) {
+	if report == nil {
+		return
+	}
+	for i := 1; i <= 10; i++ {
+		time.Sleep(30 * time.Millisecond)
+		report(int64(n*i/10), int64(n))
+	}
 }
 
 func (v *memView) Paths() []client.Path               { return nil }

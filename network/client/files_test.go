@@ -56,13 +56,18 @@ func TestFiles(t *testing.T) {
 
 	big := make([]byte, network.MaxFileSize)
 	rand.Read(big)
-	id, _, err = c.Upload(ctx(t), srv, big, 0)
+	// Progress: the bytes that cross the link to the path, in order, to the whole
+	// onion request (the file, sealed in its layers, is a little larger than the file).
+	var up, down progressLog
+	id, _, err = c.Upload(client.WithProgress(ctx(t), client.Progress{Up: up.add}), srv, big, 0)
 	if err != nil {
 		t.Fatalf("the largest file: %v", err)
 	}
-	if got, err := c.Download(ctx(t), srv, id); err != nil || !bytes.Equal(got, big) {
+	if got, err := c.Download(client.WithProgress(ctx(t), client.Progress{Down: down.add}), srv, id); err != nil || !bytes.Equal(got, big) {
 		t.Fatalf("the largest file back: %d bytes, %v", len(got), err)
 	}
+	up.check(t, "upload", len(big))
+	down.check(t, "download", len(big))
 
 	if _, err := c.Download(ctx(t), srv, "12345"); !errors.Is(err, client.ErrFileNotFound) {
 		t.Fatalf("unknown id: %v", err)
@@ -77,5 +82,30 @@ func TestFiles(t *testing.T) {
 	resp, err := c.Do(ctx(t), srv, client.Request{Method: http.MethodPost, Endpoint: "/file", Body: []byte{}})
 	if err != nil || resp.Status != http.StatusRequestEntityTooLarge || string(resp.Body) != `{"status_code":413}` {
 		t.Fatalf("empty upload: %+v, %v", resp, err)
+	}
+}
+
+// progressLog keeps the reports of one request's progress.
+type progressLog struct{ done, total []int64 }
+
+func (p *progressLog) add(done, total int64) {
+	p.done, p.total = append(p.done, done), append(p.total, total)
+}
+
+// check: several reports, rising, of one total a little over size, ending at it.
+func (p *progressLog) check(t *testing.T, what string, size int) {
+	t.Helper()
+	n := len(p.done)
+	if n < 10 {
+		t.Fatalf("%s: %d progress reports", what, n)
+	}
+	total := p.total[0]
+	if total < int64(size) || total > int64(size)+64<<10 || p.done[n-1] != total {
+		t.Fatalf("%s: ended at %d of %d for a %d-byte file", what, p.done[n-1], total, size)
+	}
+	for i := 1; i < n; i++ {
+		if p.done[i] <= p.done[i-1] || p.total[i] != total {
+			t.Fatalf("%s: report %d is %d of %d after %d", what, i, p.done[i], p.total[i], p.done[i-1])
+		}
 	}
 }

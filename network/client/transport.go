@@ -271,10 +271,13 @@ func (t *transport) onionToServer(ctx context.Context, path []Node, srv Server, 
 
 // postOnion posts an onion request to the guard and returns the body of its 200 answer.
 func (t *transport) postOnion(ctx context.Context, guard Node, body []byte) ([]byte, error) {
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, "https://"+guard.Addr.String()+"/onion_req/v2", bytes.NewReader(body))
+	progress := ProgressOf(ctx)
+	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, "https://"+guard.Addr.String()+"/onion_req/v2",
+		counted(bytes.NewReader(body), int64(len(body)), progress.Up))
 	if err != nil {
 		return nil, err
 	}
+	hreq.ContentLength = int64(len(body)) // the counting reader hides it from net/http
 	resp, err := t.nodes.Do(hreq)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -287,7 +290,7 @@ func (t *transport) postOnion(ctx context.Context, guard Node, body []byte) ([]b
 		return nil, &pathError{body: err.Error(), timeout: timedOut(err)}
 	}
 	defer resp.Body.Close()
-	b, err := readReply(resp)
+	b, err := readReply(resp, progress.Down)
 	if err != nil {
 		return nil, &pathError{body: err.Error(), timeout: timedOut(err)}
 	}
@@ -303,13 +306,13 @@ const maxReply = 16 << 20
 // readReply reads a guard's answer, into one buffer of the announced length when there
 // is one (a file downloaded is one such answer; growing a buffer for it would cost
 // twice its size).
-func readReply(resp *http.Response) ([]byte, error) {
+func readReply(resp *http.Response, report func(done, total int64)) ([]byte, error) {
 	n := resp.ContentLength
 	if n < 0 || n > maxReply {
-		return io.ReadAll(io.LimitReader(resp.Body, maxReply))
+		return io.ReadAll(io.LimitReader(counted(resp.Body, -1, report), maxReply))
 	}
 	b := make([]byte, n)
-	if _, err := io.ReadFull(resp.Body, b); err != nil {
+	if _, err := io.ReadFull(counted(resp.Body, n, report), b); err != nil {
 		return nil, err
 	}
 	return b, nil
