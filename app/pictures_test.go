@@ -1,90 +1,17 @@
 package app
 
 import (
-	"fmt"
-	"image"
-	"image/color"
-	"image/jpeg"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 
+	"allium/app/seed"
 	"allium/crypto"
-	"allium/engine"
-	"allium/engine/store"
 )
 
 const pictureMessages = 200
-
-// seedPictures adds n messages of one photo each (1600×1200 JPEGs, as a phone sends
-// them) between me and other to the profile in dir, whose engine is not running.
-func seedPictures(t testing.TB, dir string, me, other crypto.SessionID, n int) {
-	t.Helper()
-	files := filepath.Join(dir, "files")
-	if err := os.MkdirAll(files, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	// A few different photos, each message with its own copy.
-	var sources []string
-	for s := range 4 {
-		img := image.NewRGBA(image.Rect(0, 0, 1600, 1200))
-		for y := range 1200 {
-			for x := range 1600 {
-				img.SetRGBA(x, y, color.RGBA{uint8(x/7 + s*60), uint8(y / 5), uint8((x + y) / 11), 255})
-			}
-		}
-		path := filepath.Join(t.TempDir(), fmt.Sprintf("photo%d.jpg", s))
-		f, err := os.Create(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := jpeg.Encode(f, img, &jpeg.Options{Quality: 85}); err != nil {
-			t.Fatal(err)
-		}
-		f.Close()
-		sources = append(sources, path)
-	}
-	st, err := store.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.UpdateConversation(other, func(c *store.Conversation) { c.Name = "Noa"; c.Approved = true; c.ApprovedMe = true }); err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now().UnixMilli()
-	msgs := make([]store.Message, n)
-	for i := range msgs {
-		rel := fmt.Sprintf("%024d.jpg", i)
-		data, err := os.ReadFile(sources[i%len(sources)])
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(files, rel), data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		m := store.Message{Conversation: other, Timestamp: now - int64(n-i)*60_000}
-		a := store.Attachment{Name: fmt.Sprintf("photo-%d.jpg", i), ContentType: "image/jpeg", Size: int64(len(data)), Width: 1600, Height: 1200, Path: rel}
-		if i%2 == 0 {
-			m.Author, m.Direction, m.State = me, store.Outgoing, store.Read
-			a.State = uint8(engine.AttachmentSent)
-		} else {
-			m.Author, m.Direction, m.State = other, store.Incoming, store.Read
-			a.State = uint8(engine.AttachmentHere)
-		}
-		if i%3 == 0 {
-			m.Body = fmt.Sprintf("Photo %d", i)
-		}
-		m.Attachments = []store.Attachment{a}
-		msgs[i] = m
-	}
-	if _, err := st.AddMessages(msgs); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // openPictures opens a profile holding a conversation of 200 photos, in a window of a
 // usual size.
@@ -92,7 +19,9 @@ func openPictures(t testing.TB) (*harness, *Profile, crypto.SessionID) {
 	h := newHarness(t)
 	dir, me := account(t, "Oto")
 	_, other := account(t, "Noa")
-	seedPictures(t, dir, me, other, pictureMessages)
+	if err := seed.Pictures(dir, me, other, "Noa", pictureMessages); err != nil {
+		t.Fatal(err)
+	}
 	p := h.open(dir)
 	p.win.Resize(fyne.NewSize(960, 640))
 	h.waitFor("the conversation list", func() bool { return len(p.sidebar.shown) == 1 })

@@ -2,7 +2,7 @@
 # app-perf.sh measures the desktop app under a virtual X server next to Fyne's own floor,
 # an empty Fyne window, measured in the same run: the time from start to the first window
 # on screen, then resident memory and CPU while idle, for Allium with a 10,000-message
-# conversation open. The private network it talks to runs in a process of its own, so
+# conversation open, and with a conversation of 200 photos open. The private network it talks to runs in a process of its own, so
 # its nodes' work is not counted.
 #
 #   scripts/app-perf.sh [IDLE-SECONDS]      (default 30)
@@ -33,6 +33,7 @@ pids+=($!)
 wait_line 30 "the test network to start" "$work/net.log" '^ready'
 
 dist/perfkit seed "$work/profile" 10000 2>/dev/null
+dist/perfkit pictures "$work/pictures" 200 2>/dev/null
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 ticks=$(getconf CLK_TCK)
@@ -92,7 +93,7 @@ open_conversation() {
 	sleep 2
 	xdotool mousemove --window "$1" 120 165 click 1
 	sleep 2
-	import -window root "$work/allium-main-window.png"
+	import -window root "$work/allium-$shot.png"
 }
 
 : >"$work/results"
@@ -111,10 +112,15 @@ start_ms["empty Fyne window (floor)"]=$(median <"$work/starts-empty")
 start_ms["allium, 10,000-message conversation"]=$(median <"$work/starts-allium")
 echo "app-perf: starts (ms): empty $(tr '\n' ' ' <"$work/starts-empty"); allium $(tr '\n' ' ' <"$work/starts-allium")"
 measure "empty Fyne window (floor)" '^Empty window$' no_setup "${empty_cmd[@]}"
+shot=main-window
 measure "allium, 10,000-message conversation" '^Allium' open_conversation "${allium_cmd[@]}"
+shot=pictures
+start_ms["allium, 200-photo conversation"]="-"
+measure "allium, 200-photo conversation" '^Allium' open_conversation \
+	dist/allium --profile "$work/pictures" --network "$work/net/network.json"
 
 echo
 printf '%-34s %11s %11s %10s\n' "" "first window" "idle RSS" "idle CPU"
 printf '%-34s %11s\n' "" "(median)"
 cat "$work/results"
-echo "(idle: ${idle} s, CPU in % of one core; screenshot: $work/allium-main-window.png)"
+echo "(idle: ${idle} s, CPU in % of one core; screenshots: $work/allium-main-window.png, $work/allium-pictures.png)"

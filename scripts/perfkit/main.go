@@ -3,6 +3,7 @@
 //
 //	perfkit empty          show an empty Fyne window titled "Empty window" (the floor)
 //	perfkit seed DIR N     make an account in the profile DIR with an N-message conversation
+//	perfkit pictures DIR N make an account in the profile DIR with a conversation of N photos
 package main
 
 import (
@@ -31,7 +32,7 @@ func main() {
 		w.SetContent(widget.NewLabel(""))
 		w.Resize(fyne.NewSize(960, 640))
 		w.ShowAndRun()
-	case "seed":
+	case "seed", "pictures":
 		if len(os.Args) != 4 {
 			usage()
 		}
@@ -39,7 +40,7 @@ func main() {
 		if err != nil {
 			usage()
 		}
-		if err := seedProfile(os.Args[2], n); err != nil {
+		if err := seedProfile(os.Args[2], n, os.Args[1] == "pictures"); err != nil {
 			fmt.Fprintln(os.Stderr, "perfkit:", err)
 			os.Exit(1)
 		}
@@ -48,7 +49,7 @@ func main() {
 	}
 }
 
-func seedProfile(dir string, n int) error {
+func seedProfile(dir string, n int, pictures bool) error {
 	me, err := engine.Create(dir, "", "Ivy")
 	if err != nil {
 		return err
@@ -57,10 +58,13 @@ func seedProfile(dir string, n int) error {
 	if err != nil {
 		return err
 	}
+	if pictures {
+		return seed.Pictures(dir, me.SessionID(), other, "Jon", n)
+	}
 	return seed.Conversation(dir, me.SessionID(), other, "Jon", n)
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: perfkit empty | perfkit seed DIR N")
+	fmt.Fprintln(os.Stderr, "usage: perfkit empty | perfkit seed DIR N | perfkit pictures DIR N")
 	os.Exit(2)
 }
