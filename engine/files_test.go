@@ -284,3 +284,16 @@ func TestAcceptFetchesFiles(t *testing.T) {
 		t.Fatalf("after accepting: %d bytes, %v", len(b), err)
 	}
 }
+
+// TestPictureSizeShown: a photo's width and height in its pointer are those it is shown
+// at, so a photo its camera recorded on its side (testdata/sideways.jpg: 40×20 stored,
+// Exif orientation 6) is announced 20×40, as browsers and Session's clients show it.
+func TestPictureSizeShown(t *testing.T) {
+	if w, h := pictureSize(filepath.Join("testdata", "sideways.jpg")); w != 20 || h != 40 {
+		t.Fatalf("announced %d×%d, want 20×40", w, h)
+	}
+	p := writeTemp(t, "flat.png", nil)
+	if w, h := pictureSize(p); w != 0 || h != 0 {
+		t.Fatalf("an empty file: %d×%d", w, h)
+	}
+}
