@@ -1,0 +1,174 @@
+package config
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"allium/crypto"
+)
+
+type userProfileVector struct {
+	Seed       string `json:"seed"`
+	EdPK       string `json:"ed25519_pk"`
+	Domain     string `json:"domain"`
+	Seqno0     string `json:"seqno0_serialized_utf8"`
+	Seqno0Hash string `json:"seqno0_hash"`
+	Wrapped    string `json:"seqno0_push_protobuf_wrapped"`
+	WrappedLen int    `json:"seqno0_push_protobuf_wrapped_len"`
+	Seqno1     string `json:"seqno1_plaintext_bencode_printable"`
+	Seqno1Len  int    `json:"seqno1_plaintext_len"`
+	Seqno1Pad  int    `json:"seqno1_prefix_zero_padding"`
+	Seqno1Enc  string `json:"seqno1_encrypted_raw"`
+}
+
+func loadUserProfile(t *testing.T) (userProfileVector, *crypto.Identity) {
+	t.Helper()
+	var v userProfileVector
+	if err := json.Unmarshal(loadWave2(t)["user_profile"], &v); err != nil {
+		t.Fatal(err)
+	}
+	id := crypto.NewIdentityFromEd25519Seed([32]byte(unhex(t, v.Seed)))
+	if hex.EncodeToString(id.Ed25519PublicKey()) != v.EdPK {
+		t.Fatal("identity differs from the vector's")
+	}
+	return v, id
+}
+
+func kallie(d Dict) {
+	d["n"] = "Kallie"
+	d["p"] = "http://example.org/omg-pic-123.bmp"
+	d["q"] = "secret78901234567890123456789012"
+	d["+"] = int64(9)
+}
+
+// TestUserProfileVectors ports test_config_userprofile.cpp "user profile C API": the
+// seqno-0 push byte for byte (padding, encryption, deterministic sealed box, protobuf
+// wrap) and the seqno-1 message and its encryption.
+func TestUserProfileVectors(t *testing.T) {
+	v, id := loadUserProfile(t)
+	c := New(UserProfile, id)
+	if got := string(c.msg.Serialize(nil)); got != v.Seqno0 {
+		t.Fatalf("seqno 0: %q", got)
+	}
+	h0 := c.msg.Hash()
+	if hex.EncodeToString(h0[:]) != v.Seqno0Hash {
+		t.Fatalf("seqno 0 hash %x", h0)
+	}
+	p, err := c.Push()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Data) != v.WrappedLen || hex.EncodeToString(p.Data) != v.Wrapped {
+		t.Fatalf("seqno-0 push (%d bytes):\n%x\nwant\n%s", len(p.Data), p.Data, v.Wrapped)
+	}
+
+	if !c.Edit(kallie) {
+		t.Fatal("edit changed nothing")
+	}
+	if c.Seqno() != 1 || c.State() != Dirty {
+		t.Fatalf("seqno %d state %d", c.Seqno(), c.State())
+	}
+	msg := c.msg.Serialize(nil)
+	want := strings.Replace(v.Seqno1, "<seqno0_hash raw 32 bytes>", string(h0[:]), 1)
+	if string(msg) != want || len(msg) != v.Seqno1Len {
+		t.Fatalf("seqno 1:\n%q\nwant\n%q", msg, want)
+	}
+	padded := append(make([]byte, v.Seqno1Pad), msg...)
+	if crypto.ConfigPaddedSize(len(msg), crypto.ConfigOverhead) != len(padded) {
+		t.Fatalf("padding %d", crypto.ConfigPaddedSize(len(msg), crypto.ConfigOverhead)-len(msg))
+	}
+	enc, err := crypto.EncryptConfig(&c.keyBase, v.Domain, padded)
+	if err != nil || hex.EncodeToString(enc) != v.Seqno1Enc {
+		t.Fatalf("seqno-1 encryption %x %v", enc, err)
+	}
+	// What Push stores opens to the same message (compressed or not).
+	p1, err := c.Push()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened, err := New(UserProfile, id).open(p1.Data)
+	if err != nil || !bytes.Equal(opened, msg) {
+		t.Fatalf("open: %q %v", opened, err)
+	}
+	// The raw encryption of libsession's test, unwrapped, merges as seqno 1.
+	other := New(UserProfile, id)
+	rep := other.Merge([]Incoming{{Hash: "h1", Data: unhex(t, v.Seqno1Enc)}})
+	if rep.Bad != 0 || !rep.Changed || other.Seqno() != 1 || other.Data()["n"] != "Kallie" || other.CurrentHash() != "h1" {
+		t.Fatalf("merge of the vector: %+v seqno %d", rep, other.Seqno())
+	}
+}
+
+// TestTwoDevicesConverge plays libsession's two-client conflict: both edit from the same
+// state, exchange pushes, and end with the same data and the same message.
+func TestTwoDevicesConverge(t *testing.T) {
+	_, id := loadUserProfile(t)
+	a, b := New(UserProfile, id), New(UserProfile, id)
+	a.Edit(kallie)
+	pa, _ := a.Push()
+	a.ConfirmPushed(pa.Seqno, "hash-a1")
+	b.Merge([]Incoming{{"hash-a1", pa.Data}})
+	if b.Seqno() != 1 || b.CurrentHash() != "hash-a1" || b.NeedsPush() {
+		t.Fatalf("b did not adopt a's push: seqno %d", b.Seqno())
+	}
+	a.Edit(func(d Dict) { d["n"] = "Nibbler" })
+	b.Edit(func(d Dict) { d["q"] = "secret00000000000000000000000000"; d["p"] = "http://new.example.org/pic" })
+	pa, _ = a.Push()
+	pb, _ := b.Push()
+	if len(pa.Obsolete) != 1 || pa.Obsolete[0] != "hash-a1" {
+		t.Errorf("a's push deletes %v", pa.Obsolete)
+	}
+	a.ConfirmPushed(pa.Seqno, "hash-a2")
+	b.ConfirmPushed(pb.Seqno, "hash-b2")
+	both := []Incoming{{"hash-a2", pa.Data}, {"hash-b2", pb.Data}}
+	a.Merge(both)
+	b.Merge([]Incoming{both[1], both[0]})
+	if a.Seqno() != 3 || b.Seqno() != 3 {
+		t.Fatalf("seqnos %d %d", a.Seqno(), b.Seqno())
+	}
+	if !bytes.Equal(a.msg.Serialize(nil), b.msg.Serialize(nil)) {
+		t.Fatal("merges differ")
+	}
+	d := a.Data()
+	if d["n"] != "Nibbler" || d["p"] != "http://new.example.org/pic" || d["+"] != int64(9) {
+		t.Fatalf("merged data %v", d)
+	}
+	pa, _ = a.Push()
+	if !slices_contains(pa.Obsolete, "hash-a2") || !slices_contains(pa.Obsolete, "hash-b2") {
+		t.Errorf("merge push deletes %v", pa.Obsolete)
+	}
+}
+
+func slices_contains(s []string, x string) bool {
+	for _, e := range s {
+		if e == x {
+			return true
+		}
+	}
+	return false
+}
+
+func TestMergeIgnoresBadInput(t *testing.T) {
+	_, id := loadUserProfile(t)
+	c := New(UserProfile, id)
+	c.Edit(kallie)
+	p, _ := c.Push()
+	c.ConfirmPushed(p.Seqno, "good")
+	before := c.msg.Serialize(nil)
+	other := crypto.NewIdentityFromEd25519Seed([32]byte{9})
+	foreign, _ := New(UserProfile, other).Push()
+	wrongKind := New(Contacts, id)
+	wrongKind.Edit(func(d Dict) { d["c"] = Dict{"x": Dict{"n": "y"}} })
+	wk, _ := wrongKind.Push()
+	tampered := bytes.Clone(p.Data)
+	tampered[len(tampered)-5] ^= 1
+	rep := c.Merge([]Incoming{{"a", []byte("garbage")}, {"b", foreign.Data}, {"c", wk.Data}, {"d", tampered}, {"e", nil}})
+	if rep.Bad != 5 || rep.Changed || len(rep.Accepted) != 0 {
+		t.Errorf("report %+v", rep)
+	}
+	if !bytes.Equal(c.msg.Serialize(nil), before) || c.CurrentHash() != "good" || c.NeedsPush() {
+		t.Error("bad input changed the config")
+	}
+}
