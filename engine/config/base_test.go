@@ -172,3 +172,31 @@ func TestMergeIgnoresBadInput(t *testing.T) {
 		t.Error("bad input changed the config")
 	}
 }
+
+func TestDumpLoad(t *testing.T) {
+	_, id := loadUserProfile(t)
+	c := New(UserProfile, id)
+	c.Edit(kallie)
+	p, _ := c.Push()
+	c.ConfirmPushed(p.Seqno, "h1")
+	c.Edit(func(d Dict) { d["n"] = "Other" })
+	l, err := Load(UserProfile, id, c.Dump())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.State() != Dirty || l.Seqno() != 3 || l.Data()["n"] != "Other" {
+		t.Fatalf("state %d seqno %d", l.State(), l.Seqno())
+	}
+	lp, _ := l.Push()
+	if len(lp.Obsolete) != 1 || lp.Obsolete[0] != "h1" {
+		t.Errorf("obsolete %v", lp.Obsolete)
+	}
+	l.ConfirmPushed(lp.Seqno, "h3")
+	again, err := Load(UserProfile, id, l.Dump())
+	if err != nil || again.State() != Clean || again.CurrentHash() != "h3" || again.Seqno() != 3 {
+		t.Fatalf("clean reload: %v", err)
+	}
+	if _, err := Load(UserProfile, id, []byte("d1:!i1ee")); err == nil {
+		t.Error("bad dump accepted")
+	}
+}
