@@ -99,7 +99,11 @@ func (e *Engine) Avatar() string {
 // touchProfile dates our profile now, so that receivers take its picture and name as
 // newer than what they have.
 func (e *Engine) touchProfile() error {
-	return e.st.Put(store.Account, keyNameUpdated, []byte(fmt.Sprint(e.now().Unix())))
+	if err := e.st.Put(store.Account, keyNameUpdated, []byte(fmt.Sprint(e.now().Unix()))); err != nil {
+		return err
+	}
+	e.syncProfile()
+	return nil
 }
 
 // announceProfile puts our profile (name, picture and its key) on a message.

@@ -9,8 +9,20 @@ import (
 // pollLoop fetches new messages from our swarm: every PollActive while the user is
 // active, every PollIdle otherwise, and at once when asked.
 func (e *Engine) pollLoop() {
+	for e.Restoring() && !e.restoreConfigs() {
+		t := time.NewTimer(e.opts.PollActive)
+		select {
+		case <-e.ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		case <-e.pollWake:
+			t.Stop()
+		}
+	}
 	for {
 		more := e.pollOnce()
+		e.pollConfigs()
 		wait := e.opts.PollIdle
 		if e.active.Load() {
 			wait = e.opts.PollActive

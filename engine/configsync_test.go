@@ -1,0 +1,164 @@
+package engine
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"allium/crypto"
+	"allium/engine/config"
+)
+
+// eventually waits until cond holds, for what a poll or a push brings.
+func eventually(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// restoreMem restores phrase into a new profile on sw, as a second device.
+func restoreMem(t testing.TB, sw *memSwarm, phrase string) *Engine {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := Restore(dir, "", phrase, ""); err != nil {
+		t.Fatal(err)
+	}
+	return reopenMem(t, sw, dir, Options{})
+}
+
+func someone(b byte) crypto.SessionID {
+	id := crypto.NewIdentityFromEd25519Seed([32]byte{b})
+	return id.SessionID()
+}
+
+func conv(t testing.TB, e *Engine, id crypto.SessionID) Conversation {
+	t.Helper()
+	c, _, err := e.Conversation(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// configBytes is a config's current message, to compare two devices.
+func configBytes(e *Engine, k config.Kind) []byte {
+	e.cfg.mu.Lock()
+	defer e.cfg.mu.Unlock()
+	return config.Encode(e.cfg.cfgs[k].Data())
+}
+
+func settled(e *Engine) bool {
+	e.cfg.mu.Lock()
+	defer e.cfg.mu.Unlock()
+	for _, c := range e.cfg.cfgs {
+		if c.NeedsPush() {
+			return false
+		}
+	}
+	return len(e.cfg.pending) == 0 && len(e.cfg.deleted) == 0
+}
+
+func TestRestoreBringsBackContacts(t *testing.T) {
+	sw := newMemSwarm()
+	a := openMem(t, sw, "Alice", Options{})
+	bob, carol, dave := someone(1), someone(2), someone(3)
+	if err := a.SetDisplayName("Alice Liddell"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.StartConversation(bob); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SetContactName(bob, "Bobby"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.StartConversation(carol); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Block(carol); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.StartConversation(dave); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SetPriority(dave, 5); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the first device's push", func() bool { return settled(a) })
+	for _, ns := range []int{2, 3} {
+		if n := sw.configCount([33]byte(a.SessionID()), networkNS(ns)); n != 1 {
+			t.Errorf("namespace %d holds %d messages, want 1 (superseded ones deleted)", ns, n)
+		}
+	}
+
+	b := restoreMem(t, sw, a.Phrase())
+	waitFor(t, b, "the restore", func(ev Event) bool { _, ok := ev.(RestoreFinished); return ok })
+	if b.DisplayName() != "Alice Liddell" {
+		t.Errorf("restored name %q", b.DisplayName())
+	}
+	if c := conv(t, b, bob); !c.Approved || c.Name != "Bobby" || c.Nickname != "Bobby" {
+		t.Errorf("bob restored as %+v", c)
+	}
+	if c := conv(t, b, carol); !c.Blocked || !c.Approved {
+		t.Errorf("carol restored as %+v", c)
+	}
+	if c := conv(t, b, dave); !c.Approved || c.Priority != 5 {
+		t.Errorf("dave restored as %+v", c)
+	}
+	if b.Restoring() {
+		t.Error("still restoring")
+	}
+}
+
+func TestTwoDevicesConverge(t *testing.T) {
+	sw := newMemSwarm()
+	a := openMem(t, sw, "Alice", Options{})
+	b := restoreMem(t, sw, a.Phrase())
+	waitFor(t, b, "the restore", func(ev Event) bool { _, ok := ev.(RestoreFinished); return ok })
+	x, y := someone(4), someone(5)
+	a.StartConversation(x)
+	b.StartConversation(y)
+	eventually(t, "both devices to know both contacts", func() bool {
+		return conv(t, a, y).Approved && conv(t, b, x).Approved
+	})
+	// Concurrent changes on both devices.
+	a.SetContactName(x, "Xavier")
+	b.Block(y)
+	b.SetDisplayName("Alice B")
+	a.SetPriority(y, 2)
+	eventually(t, "the devices to converge", func() bool {
+		if !settled(a) || !settled(b) {
+			return false
+		}
+		for _, k := range config.Kinds {
+			if !bytes.Equal(configBytes(a, k), configBytes(b, k)) {
+				return false
+			}
+		}
+		return true
+	})
+	for _, e := range []*Engine{a, b} {
+		if c := conv(t, e, x); c.Nickname != "Xavier" {
+			t.Errorf("x: %+v", c)
+		}
+		if c := conv(t, e, y); !c.Blocked || c.Priority != 2 {
+			t.Errorf("y: %+v", c)
+		}
+		if e.DisplayName() != "Alice B" {
+			t.Errorf("name %q", e.DisplayName())
+		}
+	}
+	// A restore after the changes sees them all.
+	c := restoreMem(t, sw, a.Phrase())
+	waitFor(t, c, "the restore", func(ev Event) bool { _, ok := ev.(RestoreFinished); return ok })
+	if got := conv(t, c, x); got.Nickname != "Xavier" || !got.Approved {
+		t.Errorf("restored x: %+v", got)
+	}
+	if got := conv(t, c, y); !got.Blocked || got.Priority != 2 {
+		t.Errorf("restored y: %+v", got)
+	}
+}
