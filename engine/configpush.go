@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -17,6 +18,14 @@ import (
 // retried on the next change or poll, with a growing pause.
 func (e *Engine) configPushLoop() {
 	retry := time.Duration(0)
+	// A change saved but not pushed before the last run ended goes now.
+	e.cfg.mu.Lock()
+	for _, c := range e.cfg.cfgs {
+		if c.NeedsPush() {
+			wake(e.cfg.wake)
+		}
+	}
+	e.cfg.mu.Unlock()
 	for {
 		var timer <-chan time.Time
 		if retry > 0 {
@@ -34,7 +43,7 @@ func (e *Engine) configPushLoop() {
 		case <-time.After(configPushDelay):
 		}
 		e.syncContacts()
-		if e.pushConfigs(false) {
+		if e.pushConfigs(e.ctx, false) {
 			retry = 0
 		} else {
 			retry = min(max(2*retry, 2*time.Second), time.Minute)
@@ -52,7 +61,9 @@ type configPush struct {
 // the deletion of the messages they supersede, then an extension to 30 days of the expiry
 // of the configs that stay (desktop UserSyncJob). With extend set, the extension is sent
 // even if nothing changed. It reports whether everything needed went through.
-func (e *Engine) pushConfigs(extend bool) bool {
+func (e *Engine) pushConfigs(ctx context.Context, extend bool) bool {
+	e.cfg.pushMu.Lock()
+	defer e.cfg.pushMu.Unlock()
 	e.cfg.mu.Lock()
 	var pushes []configPush
 	var obsolete, current []string
@@ -89,7 +100,7 @@ func (e *Engine) pushConfigs(extend bool) bool {
 	}
 	self := [33]byte(e.SessionID())
 	sk := e.id.Ed25519PrivateKey()
-	res, err := e.net.Batch(e.ctx, self, true, func(now time.Time) ([]network.SubRequest, error) {
+	res, err := e.net.Batch(ctx, self, true, func(now time.Time) ([]network.SubRequest, error) {
 		var subs []network.SubRequest
 		for _, p := range pushes {
 			params, err := network.NewSignedStoreParams(sk, self, network.Namespace(p.kind.Namespace()), now, ttlConfig, p.push.Data)
@@ -152,4 +163,18 @@ func storeAccepted(body []byte) bool {
 		}
 	}
 	return false
+}
+
+// SyncConfigs pushes now what changed on this device (names, contacts, read positions)
+// instead of waiting for the push loop, and reports whether it reached the swarm: for
+// programs that close the engine right after a change.
+func (e *Engine) SyncConfigs(ctx context.Context) error {
+	e.syncContacts()
+	if !e.pushConfigs(ctx, false) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return ErrUnreachable
+	}
+	return nil
 }

@@ -48,6 +48,8 @@ type configSync struct {
 	// conversation events this causes are not taken for local changes.
 	applying bool
 	wake     chan struct{}
+	// pushMu makes pushes one at a time: the push loop's and SyncConfigs'.
+	pushMu sync.Mutex
 }
 
 func configKey(k config.Kind) string { return keyConfigPrefix + k.Domain() }
@@ -294,4 +296,25 @@ func (e *Engine) syncRead(id crypto.SessionID) {
 	e.editConfig(config.ConvoInfoVolatile, func(d config.Dict) {
 		config.SetReadState(d, config.ReadState{SessionID: id, LastRead: c.LastAt}, now)
 	})
+}
+
+// Contact is a contact of the account, as the Contacts config has it.
+type Contact struct {
+	ID                            crypto.SessionID
+	Name, Nickname                string
+	Approved, ApprovedMe, Blocked bool
+	Priority                      int64
+}
+
+// Contacts lists the account's contacts (those synced with its other devices), by
+// Session ID.
+func (e *Engine) Contacts() []Contact {
+	var out []Contact
+	e.readConfig(config.Contacts, func(d config.Dict) {
+		for _, c := range config.ReadContacts(d) {
+			out = append(out, Contact{ID: c.SessionID, Name: c.Name, Nickname: c.Nickname,
+				Approved: c.Approved, ApprovedMe: c.ApprovedMe, Blocked: c.Blocked, Priority: c.Priority})
+		}
+	})
+	return out
 }

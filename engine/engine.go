@@ -287,6 +287,9 @@ func networkOptions(name string) (client.Options, error) {
 func (e *Engine) Close() error {
 	var err error
 	e.once.Do(func() {
+		// Conversations changed in the last second are written into the configs (on disk)
+		// now, so that the next run pushes them.
+		e.syncContacts()
 		e.cancel()
 		e.wg.Wait()
 		e.stopTypingTimers()
