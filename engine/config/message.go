@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"fmt"
-	"slices"
 
 	"golang.org/x/crypto/blake2b"
 )
@@ -288,8 +287,4 @@ func NewMessage() *Message {
 // diff lists everything.
 func newMutable(seqno int64) *Message {
 	return &Message{id: seqHash{seqno: seqno}, data: Dict{}, diff: Dict{}, unknown: Dict{}, mutable: true, orig: Dict{}}
-}
-
-func sortLagged(l []laggedDiff) {
-	slices.SortFunc(l, func(a, b laggedDiff) int { return a.id.cmp(b.id) })
 }

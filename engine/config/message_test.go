@@ -30,8 +30,6 @@ func loadWave2(tb testing.TB) map[string]json.RawMessage {
 	return v
 }
 
-func dict(m Dict) Dict { return m }
-
 func sub(d Dict, k string) Dict {
 	if s, ok := d[k].(Dict); ok {
 		return s
@@ -39,12 +37,6 @@ func sub(d Dict, k string) Dict {
 	s := Dict{}
 	d[k] = s
 	return s
-}
-
-func set(d Dict, k string) *List {
-	s, _ := d[k].(List)
-	d[k] = s
-	return &s
 }
 
 func setAdd(d Dict, k string, vals ...any) {
