@@ -32,3 +32,15 @@ func TestRestoreView(t *testing.T) {
 		t.Errorf("groups: %q", r.groups.Text)
 	}
 }
+
+func TestSortConversationsPinnedFirst(t *testing.T) {
+	cs := []engine.Conversation{{Name: "old", LastAt: 1}, {Name: "new", LastAt: 3}, {Name: "pinned", LastAt: 2, Priority: 1}, {Name: "hidden", LastAt: 4, Priority: -1}}
+	sortConversations(cs)
+	var got []string
+	for _, c := range cs {
+		got = append(got, c.Name)
+	}
+	if strings.Join(got, " ") != "pinned hidden new old" {
+		t.Errorf("order %v", got)
+	}
+}

@@ -113,14 +113,19 @@ func (e *Engine) applyProfile(d config.Dict) {
 	if p.PicURL != "" && p.PicURL != getString(e.st, keyAvatarURL) {
 		// The picture itself stays on the other device's upload; we announce the same
 		// URL and key, so contacts see it, and show it once it is fetched.
+		old := getString(e.st, keyAvatarPath)
 		e.st.Put(store.Account, keyAvatarURL, []byte(p.PicURL))
 		e.st.Put(store.Account, keyAvatarKey, p.PicKey)
 		e.st.Put(store.Account, keyAvatarPath, nil)
+		e.removeFiles([]store.Attachment{{Path: old}})
+		e.queueDownload(download{conv: e.SessionID(), avatar: true})
 		changed = true
 	} else if p.PicURL == "" && getString(e.st, keyAvatarURL) != "" && d["p"] == nil {
+		old := getString(e.st, keyAvatarPath)
 		for _, key := range []string{keyAvatarURL, keyAvatarKey, keyAvatarPath} {
 			e.st.Put(store.Account, key, nil)
 		}
+		e.removeFiles([]store.Attachment{{Path: old}})
 		changed = true
 	}
 	if changed {
@@ -159,6 +164,11 @@ func (e *Engine) contactsOnScreen(cs []config.Contact, old map[crypto.SessionID]
 			continue
 		}
 		was, known := old[cc.SessionID]
+		if _, exists, _ := e.st.Conversation(cc.SessionID); !exists && !cc.Approved && !cc.Blocked {
+			// A contact entry for a request answered nowhere yet: its messages, if any are
+			// still in the swarm, bring the request.
+			continue
+		}
 		var fetch bool
 		c, err := e.st.UpdateConversation(cc.SessionID, func(c *store.Conversation) {
 			if !known || was.Approved != cc.Approved {

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"bytes"
+	"context"
+	"os"
 	"testing"
 	"time"
 
@@ -161,4 +163,25 @@ func TestTwoDevicesConverge(t *testing.T) {
 	if got := conv(t, c, y); !got.Blocked || got.Priority != 2 {
 		t.Errorf("restored y: %+v", got)
 	}
+}
+
+// TestAvatarSyncsToOtherDevice: a picture set on one device comes to the other through
+// the UserProfile config, is fetched there, and goes when it is removed.
+func TestAvatarSyncsToOtherDevice(t *testing.T) {
+	sw := newMemSwarm()
+	a := openMem(t, sw, "Alice", Options{})
+	b := restoreMem(t, sw, a.Phrase())
+	waitFor(t, b, "the restore", func(ev Event) bool { _, ok := ev.(RestoreFinished); return ok })
+	pic := picture(t)
+	if err := a.SetAvatar(context.Background(), writeTemp(t, "me.png", pic)); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the picture on the other device", func() bool {
+		got, err := os.ReadFile(b.Avatar())
+		return err == nil && bytes.Equal(got, pic)
+	})
+	if err := a.SetAvatar(context.Background(), ""); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the picture gone on the other device", func() bool { return b.Avatar() == "" })
 }
