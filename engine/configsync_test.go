@@ -185,3 +185,24 @@ func TestAvatarSyncsToOtherDevice(t *testing.T) {
 	}
 	eventually(t, "the picture gone on the other device", func() bool { return b.Avatar() == "" })
 }
+
+// TestExistingProfileSeedsConfigs: a profile whose account has no configs yet (made
+// before config sync) puts its name and contacts into them, so a restore gets them.
+func TestExistingProfileSeedsConfigs(t *testing.T) {
+	sw := newMemSwarm()
+	dir := t.TempDir()
+	if _, err := Create(dir, "", "Olga"); err != nil {
+		t.Fatal(err)
+	}
+	friend := someone(7)
+	st := reopenMem(t, sw, dir, Options{})
+	if _, err := st.StartConversation(friend); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the push", func() bool { return settled(st) && len(st.Contacts()) == 1 })
+	b := restoreMem(t, sw, st.Phrase())
+	waitFor(t, b, "the restore", func(ev Event) bool { _, ok := ev.(RestoreFinished); return ok })
+	if b.DisplayName() != "Olga" || !conv(t, b, friend).Approved {
+		t.Errorf("restored name %q, friend %+v", b.DisplayName(), conv(t, b, friend))
+	}
+}

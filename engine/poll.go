@@ -20,9 +20,14 @@ func (e *Engine) pollLoop() {
 			t.Stop()
 		}
 	}
+	seeded := false
 	for {
 		more := e.pollOnce()
-		e.pollConfigs()
+		if e.pollConfigs() && !seeded {
+			// Only once the account's configs are merged: seeding first could lose to them.
+			e.seedConfigs()
+			seeded = true
+		}
 		wait := e.opts.PollIdle
 		if e.active.Load() {
 			wait = e.opts.PollActive

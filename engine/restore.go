@@ -34,12 +34,45 @@ func (e *Engine) contactCount() int {
 // after a restore.
 func (e *Engine) Restoring() bool { return getString(e.st, keyRestorePending) != "" }
 
-// pollConfigs fetches the four configs.
-func (e *Engine) pollConfigs() {
+// pollConfigs fetches the four configs, and reports whether every fetch worked.
+func (e *Engine) pollConfigs() bool {
+	ok := true
 	for _, k := range config.Kinds {
 		if e.ctx.Err() != nil {
-			return
+			return false
 		}
-		e.pollConfig(e.ctx, k)
+		ok = e.pollConfig(e.ctx, k) && ok
 	}
+	return ok
+}
+
+// keyConfigSeeded marks that the profile's own state went into the configs once.
+const keyConfigSeeded = "config_seeded"
+
+// seedConfigs runs once, after the first fetch of the configs: a profile made before
+// config sync (or whose account never had configs) puts its name and its accepted and
+// blocked conversations into them, so that the account's other devices get them too.
+// What the fetch brought is already merged, so nothing of the account's is overwritten.
+func (e *Engine) seedConfigs() {
+	if getString(e.st, keyConfigSeeded) != "" {
+		return
+	}
+	named := false
+	e.readConfig(config.UserProfile, func(d config.Dict) { named = config.ReadProfile(d).Name != "" })
+	if !named && e.DisplayName() != "" {
+		e.syncProfile()
+	}
+	convs, err := e.st.Conversations()
+	if err != nil {
+		return
+	}
+	e.cfg.mu.Lock()
+	for _, c := range convs {
+		if c.Approved || c.Blocked {
+			e.cfg.pending[c.ID] = true
+		}
+	}
+	e.cfg.mu.Unlock()
+	wake(e.cfg.wake)
+	e.st.Put(store.Account, keyConfigSeeded, []byte("1"))
 }
