@@ -80,17 +80,11 @@ func (e *Engine) mergeConfig(k config.Kind, in []config.Incoming) {
 // is the data before the merge, to tell contacts deleted elsewhere from ones never synced.
 func (e *Engine) applyConfig(k config.Kind, before config.Dict) {
 	e.cfg.mu.Lock()
-	e.cfg.applying = true
 	data := config.Dict{}
 	if d, err := config.Decode(config.Encode(e.cfg.cfgs[k].Data())); err == nil {
 		data = d.(config.Dict)
 	}
 	e.cfg.mu.Unlock()
-	defer func() {
-		e.cfg.mu.Lock()
-		e.cfg.applying = false
-		e.cfg.mu.Unlock()
-	}()
 	switch k {
 	case config.UserProfile:
 		e.applyProfile(data)
@@ -170,6 +164,7 @@ func (e *Engine) contactsOnScreen(cs []config.Contact, old map[crypto.SessionID]
 			continue
 		}
 		var fetch bool
+		var oldPic string
 		c, err := e.st.UpdateConversation(cc.SessionID, func(c *store.Conversation) {
 			if !known || was.Approved != cc.Approved {
 				c.Approved = cc.Approved
@@ -186,9 +181,10 @@ func (e *Engine) contactsOnScreen(cs []config.Contact, old map[crypto.SessionID]
 			case cc.Name != "" && CheckName(cc.Name) == nil && (c.Name == "" || (known && was.Nickname != "" && c.Name == was.Nickname)):
 				c.Name = announcedName(cc.Name)
 			}
-			if cc.PicURL != "" && cc.PicURL != c.AvatarURL && (!known || was.PicURL != cc.PicURL) {
+			if cc.PicURL != c.AvatarURL && (!known || was.PicURL != cc.PicURL) {
+				oldPic = c.AvatarPath
 				c.AvatarURL, c.AvatarKey, c.AvatarPath = cc.PicURL, cc.PicKey, ""
-				fetch = cc.Approved
+				fetch = cc.Approved && cc.PicURL != ""
 			}
 			if !known || was.ExpMode != cc.ExpMode || was.ExpTimer != cc.ExpTimer {
 				c.ExpireMode, c.ExpireTimer = storeExpiry(cc.ExpMode), uint32(cc.ExpTimer)
@@ -197,6 +193,7 @@ func (e *Engine) contactsOnScreen(cs []config.Contact, old map[crypto.SessionID]
 		if err != nil {
 			continue
 		}
+		e.removeFiles([]store.Attachment{{Path: oldPic}})
 		n++
 		e.events.push(ConversationUpdated{Conversation: e.conversationOf(c)})
 		if fetch {

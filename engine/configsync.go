@@ -44,10 +44,7 @@ type configSync struct {
 	pending    map[crypto.SessionID]bool
 	deleted    map[crypto.SessionID]bool
 	lastExtend time.Time
-	// applying is set while a merged config is applied to the store, so that the
-	// conversation events this causes are not taken for local changes.
-	applying bool
-	wake     chan struct{}
+	wake       chan struct{}
 	// pushMu makes pushes one at a time: the push loop's and SyncConfigs'.
 	pushMu sync.Mutex
 }
@@ -108,9 +105,11 @@ func (e *Engine) readConfig(k config.Kind, f func(d config.Dict)) {
 	f(e.cfg.cfgs[k].Data())
 }
 
-// noteEvent watches the engine's events for conversations that changed on this device,
-// to write them into the Contacts config. It runs on the goroutine that pushes the
-// event, so it only records the ID.
+// noteEvent watches the engine's events for conversations that changed, to write them
+// into the Contacts config. It runs on the goroutine that pushes the event, so it only
+// records the ID. Changes that came from the config itself are noted too: writing them
+// back changes nothing, and no flag can then make a local change made at the same
+// moment go unnoticed.
 func (e *Engine) noteEvent(ev Event) {
 	var id crypto.SessionID
 	del := false
@@ -125,10 +124,6 @@ func (e *Engine) noteEvent(ev Event) {
 		return
 	}
 	e.cfg.mu.Lock()
-	if e.cfg.applying {
-		e.cfg.mu.Unlock()
-		return
-	}
 	if del {
 		e.cfg.deleted[id] = true
 		delete(e.cfg.pending, id)
@@ -179,9 +174,9 @@ func (e *Engine) syncContacts() {
 				next.Name = c.Name
 			}
 			next.Approved, next.ApprovedMe, next.Blocked = c.Approved, c.ApprovedMe, c.Blocked
-			if c.AvatarURL != "" && len(c.AvatarKey) == 32 {
-				next.PicURL, next.PicKey = c.AvatarURL, c.AvatarKey
-			}
+			// The picture they announced, or none if they removed it (SetContact drops a
+			// URL without a usable key).
+			next.PicURL, next.PicKey = c.AvatarURL, c.AvatarKey
 			next.ExpMode, next.ExpTimer = configExpiry(c.ExpireMode), int64(c.ExpireTimer)
 			config.SetContact(d, next)
 		}
