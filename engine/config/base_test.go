@@ -25,6 +25,10 @@ type userProfileVector struct {
 }
 
 func loadUserProfile(t *testing.T) (userProfileVector, *crypto.Identity) {
+	return loadUserProfileF(t)
+}
+
+func loadUserProfileF(t testing.TB) (userProfileVector, *crypto.Identity) {
 	t.Helper()
 	var v userProfileVector
 	if err := json.Unmarshal(loadWave2(t)["user_profile"], &v); err != nil {

@@ -237,3 +237,23 @@ func edit(d Dict, prog []byte) {
 	}
 	prune(d)
 }
+
+// FuzzUnwrap feeds the protobuf unwrapping, the multipart reader and the decompressor —
+// the steps of reading a stored config that are not behind the decryption's
+// authentication — with arbitrary bytes: they fail cleanly, never panic.
+func FuzzUnwrap(f *testing.F) {
+	_, id := loadUserProfileF(f)
+	c := New(UserProfile, id)
+	p, _ := c.Push()
+	f.Add(p.Data)
+	f.Add([]byte("l32:0123456789012345678901234567890112:\x00" + "1:\x02" + "3:abce"))
+	f.Add(compressMessage(bytes.Repeat([]byte("d1:#i0ee"), 50))[1:])
+	f.Fuzz(func(t *testing.T, b []byte) {
+		unwrap(id, b, int(UserProfile))
+		newPartStore().add(b)
+		if out, err := decompress(b); err == nil && len(out) > maxConfigSize {
+			t.Fatal("decompressed past the limit")
+		}
+		c.Merge([]Incoming{{Hash: "x", Data: b}})
+	})
+}
