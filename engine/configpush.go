@@ -126,6 +126,8 @@ func (e *Engine) pushConfigs(ctx context.Context, extend bool) bool {
 		return subs, nil
 	})
 	ok := err == nil
+	// A sequence stops at the first failure: the deletion ran only if its result is there.
+	deleted := len(obsolete) == 0 || (ok && len(res) > len(pushes) && res[len(pushes)].Code == http.StatusOK)
 	e.cfg.mu.Lock()
 	defer e.cfg.mu.Unlock()
 	for i, p := range pushes {
@@ -134,10 +136,13 @@ func (e *Engine) pushConfigs(ctx context.Context, extend bool) bool {
 			c.ConfirmPushed(p.push.Seqno, network.MessageHash(self, network.Namespace(p.kind.Namespace()), p.push.Data))
 		} else {
 			ok = false
+		}
+		if !deleted {
 			c.RestoreObsolete(p.push.Obsolete)
 		}
 		e.saveConfig(c)
 	}
+	ok = ok && deleted
 	if ok && len(current) > 0 {
 		e.cfg.lastExtend = time.Now()
 		e.st.Put(store.Account, keyConfigExtended, []byte(strconv.FormatInt(e.cfg.lastExtend.UnixMilli(), 10)))

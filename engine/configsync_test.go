@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"testing"
 	"time"
@@ -204,5 +205,31 @@ func TestExistingProfileSeedsConfigs(t *testing.T) {
 	waitFor(t, b, "the restore", func(ev Event) bool { _, ok := ev.(RestoreFinished); return ok })
 	if b.DisplayName() != "Olga" || !conv(t, b, friend).Approved {
 		t.Errorf("restored name %q, friend %+v", b.DisplayName(), conv(t, b, friend))
+	}
+}
+
+// TestConfigPushRetried: a change made while the network is down is pushed once it is
+// back, and nothing of it is lost meanwhile.
+func TestConfigPushRetried(t *testing.T) {
+	sw := newMemSwarm()
+	a := openMem(t, sw, "Alice", Options{})
+	eventually(t, "the first push", func() bool { return settled(a) })
+	sw.setDown(errors.New("offline"))
+	if err := a.SetDisplayName("Offline Alice"); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	if settled(a) {
+		t.Fatal("pushed while the network was down")
+	}
+	sw.setDown(nil)
+	eventually(t, "the push after the network came back", func() bool { return settled(a) })
+	b := restoreMem(t, sw, a.Phrase())
+	waitFor(t, b, "the restore", func(ev Event) bool { _, ok := ev.(RestoreFinished); return ok })
+	if b.DisplayName() != "Offline Alice" {
+		t.Errorf("restored name %q", b.DisplayName())
+	}
+	if n := sw.configCount([33]byte(a.SessionID()), networkNS(2)); n != 1 {
+		t.Errorf("namespace 2 holds %d messages", n)
 	}
 }

@@ -281,6 +281,9 @@ func (c *Config) ConfirmPushed(seqno int64, hash string) {
 	if c.state == Waiting && seqno == c.msg.Seqno() {
 		c.setState(Clean)
 		c.currHash = hash
+		// A poll may have fetched the message before this confirmation and listed it as
+		// superseded; it is the current one.
+		delete(c.oldHashes, hash)
 	}
 }
 
