@@ -10,6 +10,7 @@ import (
 
 	"allium/crypto"
 	"allium/engine/config"
+	"allium/network/client"
 )
 
 // eventually waits until cond holds, for what a poll or a push brings.
@@ -231,5 +232,36 @@ func TestConfigPushRetried(t *testing.T) {
 	}
 	if n := sw.configCount([33]byte(a.SessionID()), networkNS(2)); n != 1 {
 		t.Errorf("namespace 2 holds %d messages", n)
+	}
+}
+
+// TestBadConfigIgnored: messages in the config namespaces that are not configs of this
+// account change nothing, and the good config next to them is still read.
+func TestBadConfigIgnored(t *testing.T) {
+	sw := newMemSwarm()
+	a := openMem(t, sw, "Alice", Options{})
+	friend := someone(8)
+	a.StartConversation(friend)
+	eventually(t, "the push", func() bool { return settled(a) && len(a.Contacts()) == 1 })
+	pk := [33]byte(a.SessionID())
+	other := crypto.NewIdentityFromEd25519Seed([32]byte{99})
+	foreign := config.New(config.Contacts, other)
+	foreign.Edit(func(d config.Dict) { config.SetContact(d, config.Contact{SessionID: someone(9), Approved: true}) })
+	fp, _ := foreign.Push()
+	sw.mu.Lock()
+	for i, junk := range [][]byte{[]byte("not a config"), fp.Data, make([]byte, 300)} {
+		sw.storeOther(pk, networkNS(3), client.Message{Hash: "junk" + string(rune('a'+i)), Data: junk, Expiry: time.Now().Add(time.Hour).UnixMilli()})
+	}
+	sw.mu.Unlock()
+	before := configBytes(a, config.Contacts)
+	b := restoreMem(t, sw, a.Phrase())
+	waitFor(t, b, "the restore", func(ev Event) bool { _, ok := ev.(RestoreFinished); return ok })
+	if cs := b.Contacts(); len(cs) != 1 || cs[0].ID != friend {
+		t.Errorf("restored contacts %+v", cs)
+	}
+	a.PollNow()
+	time.Sleep(300 * time.Millisecond)
+	if !bytes.Equal(configBytes(a, config.Contacts), before) {
+		t.Error("junk changed the config")
 	}
 }
