@@ -261,7 +261,12 @@ func (c *Config) Push() (Push, error) {
 		return Push{}, err
 	}
 	if len(wrapped) > maxMessageSize {
-		return Push{}, ErrTooLarge
+		// Newer libsession wraps only what still fits, and every reader takes an
+		// unwrapped config too (config-sync.md §2.2); Allium does not split configs.
+		if len(enc) > maxMessageSize {
+			return Push{}, ErrTooLarge
+		}
+		wrapped = enc
 	}
 	if c.state == Dirty {
 		c.setState(Waiting)

@@ -259,3 +259,37 @@ func TestUserProfileConflictScenario(t *testing.T) {
 		t.Error("the two merge pushes differ")
 	}
 }
+
+// TestPushSizeLimits: a config whose wrap would not fit is pushed unwrapped, and one that
+// does not fit at all is refused without changing state.
+func TestPushSizeLimits(t *testing.T) {
+	_, id := loadUserProfile(t)
+	rnd := func(n int, seed byte) string {
+		b := make([]byte, n)
+		x := uint32(seed) + 1
+		for i := range b {
+			x = x*1664525 + 1013904223
+			b[i] = byte(x >> 24)
+		}
+		return string(b)
+	}
+	// Incompressible data of about the limit: the 40-byte encryption overhead fits, the
+	// protobuf wrap does not.
+	c := New(Contacts, id)
+	c.Edit(func(d Dict) { d["x"] = rnd(76_600, 1) })
+	p, err := c.Push()
+	if err != nil || len(p.Data) > maxMessageSize {
+		t.Fatalf("push of %d bytes: %v", len(p.Data), err)
+	}
+	if _, err := unwrap(id, p.Data, int(Contacts)); err == nil {
+		t.Error("an oversized wrap was pushed")
+	}
+	if rep := New(Contacts, id).Merge([]Incoming{{"h", p.Data}}); rep.Bad != 0 || !rep.Changed {
+		t.Errorf("unwrapped push not read: %+v", rep)
+	}
+	big := New(Contacts, id)
+	big.Edit(func(d Dict) { d["x"] = rnd(80_000, 2) })
+	if _, err := big.Push(); err != ErrTooLarge || big.State() != Dirty {
+		t.Errorf("too large: %v, state %d", err, big.State())
+	}
+}
