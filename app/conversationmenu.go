@@ -13,8 +13,8 @@ import (
 	"allium/engine"
 )
 
-// conversationMenu is the menu in a conversation's header: disappearing messages,
-// rename, copy Session ID, block or unblock, delete; with the dialogs it opens.
+// conversationMenu is the menu in a conversation's header: pin or unpin, disappearing
+// messages, rename, copy Session ID, block or unblock, delete; with the dialogs it opens.
 type conversationMenu struct {
 	p      *Profile
 	conv   engine.Conversation
@@ -45,14 +45,23 @@ func (m *conversationMenu) show() {
 			p.call(func(e *engine.Engine) error { return e.Unblock(id) }, "Allium could not unblock this person. Try again.")
 		})
 	}
+	pin := fyne.NewMenuItem("Pin to the top", func() {
+		p.call(func(e *engine.Engine) error { return e.SetPriority(id, 1) }, "Allium could not pin this conversation. Try again.")
+	})
+	if m.conv.Priority > 0 {
+		pin = fyne.NewMenuItem("Unpin", func() {
+			p.call(func(e *engine.Engine) error { return e.SetPriority(id, 0) }, "Allium could not unpin this conversation. Try again.")
+		})
+	}
 	items := []*fyne.MenuItem{
+		pin,
 		fyne.NewMenuItem("Disappearing messages…", m.showDisappearing),
 		fyne.NewMenuItem("Rename…", m.showRename),
 		fyne.NewMenuItem("Copy Session ID", func() { p.ui.fa.Clipboard().SetContent(id.String()) }),
 		fyne.NewMenuItemSeparator(),
 		block,
 		fyne.NewMenuItem("Delete conversation…", func() {
-			p.showDialog(dialog.NewConfirm("Delete this conversation?", "Its messages are deleted from this computer. The other person keeps their copy.", func(ok bool) {
+			p.showDialog(dialog.NewConfirm("Delete this conversation?", "Its messages are deleted from this computer, and the conversation from your other devices. The other person keeps their copy.", func(ok bool) {
 				if ok {
 					p.call(func(e *engine.Engine) error { return e.DeleteConversation(id) }, "Allium could not delete the conversation. Try again.")
 				}

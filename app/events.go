@@ -77,6 +77,17 @@ func (p *Profile) apply(eng *engine.Engine, ev engine.Event) {
 		if p.settings != nil {
 			p.settings.paths.set(ev.Paths)
 		}
+	case engine.RestoreProgress:
+		p.empty.restore.progress(ev)
+		p.refresh()
+	case engine.RestoreFinished:
+		p.empty.restore.finished()
+		p.refresh()
+	case engine.ProfileChanged:
+		p.name = ev.Name
+		p.refresh()
+	case engine.GroupsChanged:
+		p.empty.restore.setGroups(ev.Groups)
 	case engine.ConnectionChanged:
 		p.conn, p.problem = ev.Status, ev.Problem
 		p.status.set(ev.Status, ev.Problem)

@@ -201,19 +201,32 @@ func (p *Profile) showError(sentence string) {
 type emptyPane struct {
 	hello   *widget.Label  // its sentence
 	helloID *widget.Button // its Show my Session ID, while there is no conversation
+	restore *restoreView   // a restore in progress, and the group list
 	content fyne.CanvasObject
 }
 
 func newEmptyPane(p *Profile) *emptyPane {
-	e := &emptyPane{hello: widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})}
+	e := &emptyPane{hello: widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{}), restore: newRestoreView()}
 	e.helloID = widget.NewButtonWithIcon("Show my Session ID", theme.AccountIcon(), p.showMyQR)
 	e.helloID.Hide() // until the conversations are read
-	e.content = container.NewCenter(container.NewVBox(e.hello, container.NewCenter(e.helloID)))
+	e.content = container.NewCenter(column(420, container.NewVBox(e.restore.content, e.hello, container.NewCenter(e.helloID))))
+	if p.eng != nil {
+		if p.eng.Restoring() {
+			e.restore.progress(engine.RestoreProgress{Total: 4})
+		}
+		e.restore.setGroups(p.eng.Groups())
+	}
 	return e
 }
 
 // set says how a conversation starts if there is none yet, or else asks to choose one.
+// While a restore runs, it says nothing of an empty list: the list is still coming.
 func (e *emptyPane) set(none bool) {
+	if e.restore.active {
+		e.hello.SetText("")
+		e.helloID.Hide()
+		return
+	}
 	if none {
 		e.hello.SetText("No conversations yet. Start one with New conversation,\nor show people your Session ID so that they can write to you.")
 		e.helloID.Show()

@@ -133,6 +133,7 @@ func TestOnboardingRestore(t *testing.T) {
 	test.Tap(o.restoreBtn)
 	h.waitFor("the main window", func() bool { return p.ready })
 	h.waitFor("the restored account's name", func() bool { return p.name == "Dana" })
+	h.waitFor("the restore of the account's configs", func() bool { return !p.empty.restore.active })
 	if p.me != id.SessionID() {
 		t.Fatal("restored a different account")
 	}

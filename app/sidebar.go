@@ -115,6 +115,9 @@ func (s *sidebar) refresh() {
 			requests++
 			continue
 		}
+		if c.Priority < 0 && c.Unread == 0 && q == "" {
+			continue // hidden on one of the account's devices; a search still finds it
+		}
 		if q != "" && !strings.Contains(strings.ToLower(convName(c, s.p.me)), q) &&
 			!strings.Contains(c.ID.String(), q) && !strings.Contains(strings.ToLower(c.LastBody), q) {
 			continue
@@ -169,7 +172,22 @@ func (s *sidebar) unread() int {
 }
 
 // setConversations replaces every conversation by what the engine read.
-func (s *sidebar) setConversations(convs []engine.Conversation) { s.convs = convs }
+func (s *sidebar) setConversations(convs []engine.Conversation) {
+	s.convs = convs
+	sortConversations(s.convs)
+}
+
+// sortConversations orders the list as Session does: pinned conversations first (the
+// highest priority first), then the most recent.
+func sortConversations(cs []engine.Conversation) {
+	sort.SliceStable(cs, func(i, j int) bool {
+		pi, pj := max(cs[i].Priority, 0), max(cs[j].Priority, 0)
+		if pi != pj {
+			return pi > pj
+		}
+		return cs[i].LastAt > cs[j].LastAt
+	})
+}
 
 // find returns the index of a conversation in s.convs, or -1.
 func (s *sidebar) find(id crypto.SessionID) int {
@@ -188,7 +206,7 @@ func (s *sidebar) put(c engine.Conversation) {
 	} else {
 		s.convs = append(s.convs, c)
 	}
-	sort.SliceStable(s.convs, func(i, j int) bool { return s.convs[i].LastAt > s.convs[j].LastAt })
+	sortConversations(s.convs)
 }
 
 // remove forgets a deleted conversation.

@@ -55,7 +55,7 @@ func Create(dir, network, name string) (*crypto.Identity, error) {
 	if err != nil {
 		return nil, err
 	}
-	return id, saveAccount(dir, network, id, name)
+	return id, saveAccount(dir, network, id, name, false)
 }
 
 // Restore brings an account back into dir, on a network as Create has it, from its
@@ -66,10 +66,12 @@ func Restore(dir, network, phrase, name string) (*crypto.Identity, error) {
 	if err != nil {
 		return nil, err
 	}
-	return id, saveAccount(dir, network, id, name)
+	return id, saveAccount(dir, network, id, name, true)
 }
 
-func saveAccount(dir, network string, id *crypto.Identity, name string) error {
+// saveAccount writes a new account. A restored one is marked to fetch its configs (its
+// profile, contacts and group list) before anything else.
+func saveAccount(dir, network string, id *crypto.Identity, name string, restored bool) error {
 	if err := CheckName(name); err != nil {
 		return err
 	}
@@ -95,6 +97,11 @@ func saveAccount(dir, network string, id *crypto.Identity, name string) error {
 	}
 	if err := st.Put(store.Account, keyNetwork, []byte(network)); err != nil {
 		return err
+	}
+	if restored {
+		if err := st.Put(store.Account, keyRestorePending, []byte("1")); err != nil {
+			return err
+		}
 	}
 	return st.Put(store.Account, keySeed, seed[:])
 }

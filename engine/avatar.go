@@ -99,7 +99,11 @@ func (e *Engine) Avatar() string {
 // touchProfile dates our profile now, so that receivers take its picture and name as
 // newer than what they have.
 func (e *Engine) touchProfile() error {
-	return e.st.Put(store.Account, keyNameUpdated, []byte(fmt.Sprint(e.now().Unix())))
+	if err := e.st.Put(store.Account, keyNameUpdated, []byte(fmt.Sprint(e.now().Unix()))); err != nil {
+		return err
+	}
+	e.syncProfile()
+	return nil
 }
 
 // announceProfile puts our profile (name, picture and its key) on a message.
@@ -147,31 +151,9 @@ func (e *Engine) fetchAvatar(from crypto.SessionID) {
 	if err != nil || !ok || c.AvatarURL == "" || c.AvatarPath != "" || len(c.AvatarKey) != crypto.ProfileKeySize {
 		return
 	}
-	id, deterministic, err := e.avatarSource(c.AvatarURL)
-	if err != nil {
-		return
-	}
-	ctx, cancel := e.fileContext()
-	blob, err := e.download(ctx, id)
-	cancel()
-	if err != nil {
+	rel, ok := e.fetchPicture(c.AvatarURL, c.AvatarKey)
+	if !ok {
 		return // fetched again the next time it is announced or the engine starts
-	}
-	var plain []byte
-	if deterministic {
-		plain, err = crypto.DecryptAttachment((*crypto.AttachmentKey)(c.AvatarKey), blob)
-	} else {
-		plain, err = crypto.DecryptProfilePicture((*crypto.ProfileKey)(c.AvatarKey), blob)
-	}
-	if err != nil || len(plain) > MaxAvatarSize {
-		return
-	}
-	if _, _, err := image.DecodeConfig(bytes.NewReader(plain)); err != nil {
-		return // not a picture: nothing is shown rather than something that is not it
-	}
-	rel, err := e.newFile(bytes.NewReader(plain), "avatar", MaxAvatarSize)
-	if err != nil {
-		return
 	}
 	url := c.AvatarURL
 	c, err = e.st.UpdateConversation(from, func(c *store.Conversation) {
@@ -184,6 +166,54 @@ func (e *Engine) fetchAvatar(from crypto.SessionID) {
 		return
 	}
 	e.events.push(ConversationUpdated{Conversation: e.conversationOf(c)})
+}
+
+// fetchPicture downloads and decrypts a profile picture and keeps it as a file of the
+// profile, whose path it returns.
+func (e *Engine) fetchPicture(url string, key []byte) (string, bool) {
+	id, deterministic, err := e.avatarSource(url)
+	if err != nil {
+		return "", false
+	}
+	ctx, cancel := e.fileContext()
+	blob, err := e.download(ctx, id)
+	cancel()
+	if err != nil {
+		return "", false
+	}
+	var plain []byte
+	if deterministic {
+		plain, err = crypto.DecryptAttachment((*crypto.AttachmentKey)(key), blob)
+	} else {
+		plain, err = crypto.DecryptProfilePicture((*crypto.ProfileKey)(key), blob)
+	}
+	if err != nil || len(plain) > MaxAvatarSize {
+		return "", false
+	}
+	if _, _, err := image.DecodeConfig(bytes.NewReader(plain)); err != nil {
+		return "", false // not a picture: nothing is shown rather than something that is not it
+	}
+	rel, err := e.newFile(bytes.NewReader(plain), "avatar", MaxAvatarSize)
+	return rel, err == nil
+}
+
+// fetchOwnAvatar fetches our own profile picture when another device of the account set
+// it (the UserProfile config brings its URL and key).
+func (e *Engine) fetchOwnAvatar() {
+	url := getString(e.st, keyAvatarURL)
+	key, _, _ := e.st.Get(store.Account, keyAvatarKey)
+	if url == "" || getString(e.st, keyAvatarPath) != "" || len(key) != crypto.ProfileKeySize {
+		return
+	}
+	rel, ok := e.fetchPicture(url, key)
+	if !ok {
+		return
+	}
+	if getString(e.st, keyAvatarURL) != url || e.st.Put(store.Account, keyAvatarPath, []byte(rel)) != nil {
+		e.removeFiles([]store.Attachment{{Path: rel}})
+		return
+	}
+	e.events.push(ProfileChanged{Name: e.DisplayName()})
 }
 
 // avatarSource checks a profile picture's URL: on the network's file server, a file id,

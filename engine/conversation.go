@@ -57,6 +57,7 @@ func (e *Engine) SetContactName(id crypto.SessionID, name string) error {
 	}
 	c, err := e.st.UpdateConversation(id, func(c *store.Conversation) { c.Name = name; c.Approved = true })
 	if err == nil {
+		e.setNickname(id, name)
 		e.events.push(ConversationUpdated{Conversation: e.conversationOf(c)})
 	}
 	return err
@@ -69,6 +70,7 @@ func (e *Engine) MarkRead(conv crypto.SessionID) error {
 	if err != nil || len(read) == 0 {
 		return err
 	}
+	e.syncRead(conv)
 	e.pushConversation(conv)
 	c, _, _ := e.st.Conversation(conv)
 	if !e.Settings().ReadReceipts || !c.Approved {

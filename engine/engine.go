@@ -70,6 +70,7 @@ type swarm interface {
 	RebuildPaths(ctx context.Context) error
 	Upload(ctx context.Context, srv client.Server, data []byte, ttl time.Duration) (string, time.Time, error)
 	Download(ctx context.Context, srv client.Server, id string) ([]byte, error)
+	Batch(ctx context.Context, pubkey [33]byte, sequence bool, build func(now time.Time) ([]network.SubRequest, error)) ([]network.BatchResult, error)
 	Close() error
 }
 
@@ -97,6 +98,9 @@ type Engine struct {
 
 	// files is the network's file server, and filesURL its address in attachment
 	// pointers; files is nil on a network without one.
+	// cfg is the account's config sync state (configsync.go).
+	cfg *configSync
+
 	files     *client.Server
 	filesURL  string
 	downloads chan download
@@ -163,6 +167,8 @@ func Open(opts Options) (*Engine, error) {
 		typingSent:   make(map[crypto.SessionID]time.Time),
 		typingTimers: make(map[crypto.SessionID]*time.Timer),
 	}
+	e.cfg = e.loadConfigs()
+	e.events.observe = e.noteEvent
 	copts.Logger, copts.Clock = log, opts.Clock
 	copts.Nodes = e.loadNodeCache()
 	copts.OnStatus = func(s client.Status, p client.Problem) { e.setStatus(statusOf(s), problemOf(p)) }
@@ -178,7 +184,8 @@ func Open(opts Options) (*Engine, error) {
 	e.files, e.filesURL = fileServerOf(opts.Network, getString(st, keyNetwork))
 	e.downloads = make(chan download, 4096)
 	e.clockTried = make(chan struct{})
-	e.wg.Add(5)
+	e.wg.Add(6)
+	go func() { defer e.wg.Done(); e.configPushLoop() }()
 	go func() { defer e.wg.Done(); e.resumeDownloads(); e.downloadLoop() }()
 	go func() { defer e.wg.Done(); e.syncClock() }()
 	go func() { defer e.wg.Done(); e.pollLoop() }()
@@ -280,6 +287,9 @@ func networkOptions(name string) (client.Options, error) {
 func (e *Engine) Close() error {
 	var err error
 	e.once.Do(func() {
+		// Conversations changed in the last second are written into the configs (on disk)
+		// now, so that the next run pushes them.
+		e.syncContacts()
 		e.cancel()
 		e.wg.Wait()
 		e.stopTypingTimers()
@@ -313,7 +323,11 @@ func (e *Engine) SetDisplayName(name string) error {
 	if err := e.st.Put(store.Account, keyNameUpdated, []byte(strconv.FormatInt(e.now().Unix(), 10))); err != nil {
 		return err
 	}
-	return e.st.Put(store.Account, keyName, []byte(name))
+	if err := e.st.Put(store.Account, keyName, []byte(name)); err != nil {
+		return err
+	}
+	e.syncProfile()
+	return nil
 }
 
 // SetActive tells the engine whether the user is active: it fetches new messages every

@@ -182,6 +182,9 @@ func pathsOf(ps []client.Path) []Path {
 // The pump goroutine owns the output channel and closes it when the queue is closed.
 type eventQueue struct {
 	out chan Event
+	// observe, if set, sees every event as it is pushed (config sync notes the
+	// conversations that changed). It must not block.
+	observe func(Event)
 
 	mu     sync.Mutex // guards queue and closed
 	queue  []Event
@@ -197,6 +200,9 @@ func newEventQueue() *eventQueue {
 }
 
 func (q *eventQueue) push(ev Event) {
+	if q.observe != nil {
+		q.observe(ev)
+	}
 	q.mu.Lock()
 	if !q.closed {
 		q.queue = append(q.queue, ev)
@@ -252,3 +258,41 @@ func (q *eventQueue) close() {
 	}
 	<-q.done
 }
+
+// RestoreProgress fires while a restored account fetches its profile, contacts,
+// conversations and group list from the swarm, before the first normal poll. Done of
+// Total parts are in; Contacts is how many contacts arrived so far. The app shows
+// "Restoring your account…" with the progress instead of an empty window.
+type RestoreProgress struct {
+	Done, Total int
+	Contacts    int
+}
+
+// RestoreFinished fires when the restore has fetched everything (it repeats after a
+// restart that interrupted it). The app shows the conversation list.
+type RestoreFinished struct {
+	Contacts int
+}
+
+// ProfileChanged fires when our own name or picture changed on another device of the
+// account. The app shows the new name.
+type ProfileChanged struct {
+	Name string
+}
+
+// GroupsChanged fires when the account's group list changed on another device. Allium
+// cannot take part in groups or communities yet; the app lists them as not supported.
+type GroupsChanged struct {
+	Groups []Group
+}
+
+// Group is an entry of the account's group list: Kind is "group", "community" or
+// "legacy group"; ID the group's Session ID or the community room's address.
+type Group struct {
+	Kind, ID, Name string
+}
+
+func (RestoreProgress) isEvent() {}
+func (RestoreFinished) isEvent() {}
+func (ProfileChanged) isEvent()  {}
+func (GroupsChanged) isEvent()   {}

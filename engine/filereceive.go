@@ -113,6 +113,8 @@ func (e *Engine) downloadLoop() {
 			go func() {
 				defer func() { <-sem }()
 				switch {
+				case d.avatar && d.conv == e.SessionID():
+					e.fetchOwnAvatar()
 				case d.avatar:
 					e.fetchAvatar(d.conv)
 				case d.preview:

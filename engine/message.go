@@ -56,6 +56,13 @@ type Conversation struct {
 	Disappearing Disappearing
 	// Avatar is their profile picture, a file in the profile, once fetched; "" otherwise.
 	Avatar string
+	// Nickname is the name we gave them (synced to our other devices), "" if none; Name
+	// is then the nickname too.
+	Nickname string
+	// Priority orders the list as Session does: > 0 pinned (higher first), -1 hidden.
+	Priority int64
+	// MarkedUnread: marked unread on one of our devices.
+	MarkedUnread bool
 }
 
 // MessageState is where a message is in its life. An outgoing message goes Pending →
@@ -196,7 +203,7 @@ func (e *Engine) conversationOf(c store.Conversation) Conversation {
 	return Conversation{Avatar: e.filePath(c.AvatarPath), ID: c.ID, Name: c.Name, LastBody: c.LastBody, LastAt: c.LastAt,
 		LastState: MessageState(c.LastState), Unread: c.Unread, Approved: c.Approved,
 		ApprovedMe: c.ApprovedMe, Blocked: c.Blocked,
-		Disappearing: disappearingOf(c.ExpireMode, c.ExpireTimer)}
+		Disappearing: disappearingOf(c.ExpireMode, c.ExpireTimer)}.withConfig(e)
 }
 
 func (e *Engine) conversationsOf(cs []store.Conversation) []Conversation {

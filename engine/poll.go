@@ -6,11 +6,35 @@ import (
 	"allium/network"
 )
 
+// configPollEvery is how many polls of new messages come with one poll of the four
+// config namespaces: configs change rarely, and each namespace is a request of its own,
+// so polling them every time would multiply what the engine asks the network by five.
+// A poll asked for (PollNow, the user coming back) fetches them too.
+const configPollEvery = 3
+
 // pollLoop fetches new messages from our swarm: every PollActive while the user is
 // active, every PollIdle otherwise, and at once when asked.
 func (e *Engine) pollLoop() {
-	for {
+	for e.Restoring() && !e.restoreConfigs() {
+		t := time.NewTimer(e.opts.PollActive)
+		select {
+		case <-e.ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		case <-e.pollWake:
+			t.Stop()
+		}
+	}
+	seeded := false
+	for n, asked := 0, true; ; n++ {
 		more := e.pollOnce()
+		if (asked || n%configPollEvery == 0) && e.pollConfigs() && !seeded {
+			// Only once the account's configs are merged: seeding first could lose to them.
+			e.seedConfigs()
+			seeded = true
+		}
+		asked = false
 		wait := e.opts.PollIdle
 		if e.active.Load() {
 			wait = e.opts.PollActive
@@ -26,6 +50,7 @@ func (e *Engine) pollLoop() {
 		case <-t.C:
 		case <-e.pollWake:
 			t.Stop()
+			asked = true
 		}
 	}
 }

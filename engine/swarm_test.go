@@ -25,13 +25,16 @@ type memSwarm struct {
 	down   error             // if set, every request fails with it
 	stores int               // stores accepted, for tests that count deliveries
 	files  map[string][]byte // the file server: uploads by id
+	// other holds the namespaces other than 0 (configs), by account.
+	other map[[33]byte]map[network.Namespace][]client.Message
 }
 
 // node is the one member of every memSwarm swarm, for per-node cursors.
 var memNode = [32]byte{1}
 
 func newMemSwarm() *memSwarm {
-	return &memSwarm{msgs: make(map[[33]byte][]client.Message), files: make(map[string][]byte)}
+	return &memSwarm{msgs: make(map[[33]byte][]client.Message), files: make(map[string][]byte),
+		other: make(map[[33]byte]map[network.Namespace][]client.Message)}
 }
 
 // connect is an Options.connect that gives each engine a view of the shared swarm.
@@ -84,13 +87,17 @@ func (v *memView) Store(_ context.Context, _ ed25519.PrivateKey, pubkey [33]byte
 	v.m.mu.Lock()
 	defer v.m.mu.Unlock()
 	v.m.stores++
+	if ns != network.DefaultNamespace {
+		v.m.storeOther(pubkey, ns, client.Message{Hash: h, Timestamp: now.UnixMilli(), Expiry: expiry.UnixMilli(), Data: slices.Clone(data)})
+		return h, nil
+	}
 	if !slices.ContainsFunc(v.m.msgs[pubkey], func(x client.Message) bool { return x.Hash == h }) {
 		v.m.msgs[pubkey] = append(v.m.msgs[pubkey], client.Message{Hash: h, Timestamp: now.UnixMilli(), Expiry: expiry.UnixMilli(), Data: slices.Clone(data)})
 	}
 	return h, nil
 }
 
-func (v *memView) Retrieve(_ context.Context, _ ed25519.PrivateKey, pubkey [33]byte, _ network.Namespace, cursor func([32]byte) (string, error)) (client.Retrieved, error) {
+func (v *memView) Retrieve(_ context.Context, _ ed25519.PrivateKey, pubkey [33]byte, ns network.Namespace, cursor func([32]byte) (string, error)) (client.Retrieved, error) {
 	if err := v.check(); err != nil {
 		return client.Retrieved{}, err
 	}
@@ -101,6 +108,9 @@ func (v *memView) Retrieve(_ context.Context, _ ed25519.PrivateKey, pubkey [33]b
 	v.m.mu.Lock()
 	defer v.m.mu.Unlock()
 	all := v.m.msgs[pubkey]
+	if ns != network.DefaultNamespace {
+		all = v.m.other[pubkey][ns]
+	}
 	i := slices.IndexFunc(all, func(x client.Message) bool { return x.Hash == last }) + 1
 	r := client.Retrieved{Node: memNode, Messages: slices.Clone(all[i:])}
 	if n := len(r.Messages); n > 0 {

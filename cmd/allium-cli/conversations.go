@@ -15,11 +15,11 @@ import (
 // oneLine keeps a message on its line and in its column.
 var oneLine = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ")
 
-func (c *cli) conversations(_ context.Context, args []string) error {
+func (c *cli) conversations(ctx context.Context, args []string) error {
 	if _, err := parseArgs(flag.NewFlagSet("conversations", flag.ContinueOnError), args); err != nil {
 		return err
 	}
-	e, err := c.open()
+	e, err := c.openRestored(ctx)
 	if err != nil {
 		return err
 	}

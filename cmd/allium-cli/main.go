@@ -26,7 +26,12 @@ Usage:
   allium-cli [--profile DIR] [--network session|FILE] COMMAND
   (and, before COMMAND, [--proxy URL|none] [--proxy-scope all|bootstrap])
     create [--name NAME]          print the new Session ID
-    restore [--name NAME]         read the 13 words from stdin, print the Session ID
+    restore [--name NAME]         read the 13 words from stdin, print the Session ID; the
+                                  next command that opens the profile first fetches the
+                                  account's name, contacts and settings from the network
+    name [NEW]                    print the display name, or set it on every device
+    contacts                      print each contact as a TSV line: Session ID, name,
+                                  nickname or -, flags (approved,approved_me,blocked)
     id | phrase                   print the Session ID | the recovery phrase
     send [--file PATH]... SESSION_ID [TEXT]
                                   exit 0 once the recipient's swarm has stored it; files
@@ -129,6 +134,7 @@ func (c *cli) run(ctx context.Context, cmd string, args []string) error {
 		"send": c.send, "receive": c.receive,
 		"conversations": c.conversations, "history": c.history, "accept": c.accept, "block": c.block,
 		"path": c.path, "disappear": c.disappear, "avatar": c.avatar,
+		"name": c.name, "contacts": c.contacts,
 	}
 	if cmd == "help" {
 		return flag.ErrHelp
