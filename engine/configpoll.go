@@ -56,6 +56,8 @@ func (e *Engine) mergeConfig(k config.Kind, in []config.Incoming) {
 		// Local changes go into the config first, so that the merge keeps them.
 		e.syncContacts()
 	}
+	e.cfg.applyMu.Lock()
+	defer e.cfg.applyMu.Unlock()
 	e.cfg.mu.Lock()
 	c := e.cfg.cfgs[k]
 	before := config.Encode(c.Data())

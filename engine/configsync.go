@@ -47,6 +47,12 @@ type configSync struct {
 	wake       chan struct{}
 	// pushMu makes pushes one at a time: the push loop's and SyncConfigs'.
 	pushMu sync.Mutex
+	// applyMu keeps the store and the configs in step: a merge holds it until what
+	// changed is written into the store, and syncContacts, which reads the store to
+	// write local changes into the config, waits for it. Without it, a conversation
+	// changed here a moment before could be read between a merge and its apply, and its
+	// stale fields written back over what another device had just set.
+	applyMu sync.Mutex
 }
 
 func configKey(k config.Kind) string { return keyConfigPrefix + k.Domain() }
@@ -139,6 +145,8 @@ func (e *Engine) noteEvent(ev Event) {
 // a conversation that is accepted, blocked or already a contact is a contact; one that was
 // deleted stops being one, and its read position goes too.
 func (e *Engine) syncContacts() {
+	e.cfg.applyMu.Lock()
+	defer e.cfg.applyMu.Unlock()
 	e.cfg.mu.Lock()
 	pending, deleted := e.cfg.pending, e.cfg.deleted
 	e.cfg.pending, e.cfg.deleted = make(map[crypto.SessionID]bool), make(map[crypto.SessionID]bool)
