@@ -1,0 +1,122 @@
+package app
+
+import (
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"allium/app/internal/bidi"
+	"allium/app/seed"
+)
+
+// persianConversation has messages in both directions, each way: ours first, then the
+// other person's, and so on.
+var persianConversation = []string{
+	"سلام! من از Allium استفاده می‌کنم و خیلی خوبه",
+	"Hi! Is it working for you?",
+	"جلسه ساعت 10:30 شروع می‌شود. (فردا)",
+	"بله، نسخه 2.7 را نصب کردم 😀",
+	"I love the word سلام.",
+	"این پیام طولانی‌تر است و در چند خط شکسته می‌شود تا ببینیم که هر خط جداگانه از راست به چپ چیده می‌شود و کلمه‌ای مثل Session سر جای خودش می‌ماند.",
+	"First line in English\nو خط دوم به فارسی",
+}
+
+// openPersian opens a profile holding persianConversation, in a window of a usual size.
+func openPersian(t *testing.T) (*harness, *Profile) {
+	h := newHarness(t)
+	dir, me := account(t, "Ivy")
+	_, other := account(t, "Jon")
+	if err := seed.Messages(dir, me, other, "جان", persianConversation); err != nil {
+		t.Fatal(err)
+	}
+	p := h.open(dir)
+	applyAppearance(h.fa, appearanceLight)
+	p.win.Resize(fyne.NewSize(960, 900))
+	h.waitFor("the conversation list", func() bool { return len(p.sidebar.shown) == 1 })
+	p.openConversation(other)
+	h.waitFor("the messages", func() bool { return p.conv.loaded })
+	return h, p
+}
+
+// shownRows are the message rows on screen, by their text.
+func shownRows(p *Profile) map[string]*msgRow {
+	rows := map[string]*msgRow{}
+	for _, o := range test.LaidOutObjects(p.win.Canvas().Content()) {
+		if r, ok := o.(*msgRow); ok && r.Visible() && r.day == "" && r.msg.Body != "" {
+			rows[r.msg.Body] = r
+		}
+	}
+	return rows
+}
+
+// TestRightToLeftBubbles: a right-to-left paragraph's lines end at the right edge of
+// its bubble and are drawn in the order of the bidi algorithm; left-to-right ones start
+// at the left edge; the time stays at the bottom right either way. The window is kept
+// as an image (go test -artifacts -outputdir DIR) for a person to look at.
+func TestRightToLeftBubbles(t *testing.T) {
+	_, p := openPersian(t)
+	keepScreenshot(t, p.win.Canvas(), "persian-conversation.png")
+	rows := shownRows(p)
+	if len(rows) != len(persianConversation) {
+		t.Fatalf("%d rows on screen, want %d", len(rows), len(persianConversation))
+	}
+	m := p.conv.m
+	for _, body := range persianConversation {
+		r := rows[body]
+		rr := test.WidgetRenderer(r).(*msgRowRenderer)
+		bgLeft := rr.bg.Position().X
+		bgRight := bgLeft + rr.bg.Size().Width
+		spans := wrapSpans(body, m.maxText, m.adv)
+		if len(spans) != len(r.lines) {
+			t.Fatalf("%q has %d lines, want %d", body, len(r.lines), len(spans))
+		}
+		for i, line := range r.lines {
+			txt := rr.texts[i]
+			left, right := txt.Position().X, txt.Position().X+txt.Size().Width
+			if wantRTL := bidi.IsRightToLeft(spans[i].para); r.rtl[i] != wantRTL {
+				t.Errorf("%q line %d: right to left %v, want %v", body, i, r.rtl[i], wantRTL)
+			}
+			switch {
+			case r.rtl[i] && !nearX(right, bgRight-m.padX):
+				t.Errorf("%q line %d ends at %v, want the bubble's right edge %v", body, i, right, bgRight-m.padX)
+			case !r.rtl[i] && !nearX(left, bgLeft+m.padX):
+				t.Errorf("%q line %d starts at %v, want the bubble's left edge %v", body, i, left, bgLeft+m.padX)
+			}
+			if txt.Text != line {
+				t.Errorf("%q line %d draws %q, not the laid-out %q", body, i, txt.Text, line)
+			}
+		}
+		metaRight := rr.meta.Position().X + rr.meta.Size().Width
+		if !nearX(metaRight, bgRight-m.padX) {
+			t.Errorf("%q: the time ends at %v, want %v", body, metaRight, bgRight-m.padX)
+		}
+	}
+	// The mixed line is handed to Fyne in the algorithm's order: its last Persian
+	// words first, then Allium, then its first words (the rightmost).
+	first := rows[persianConversation[0]].lines[0]
+	if want := visualLine(persianConversation[0]); first != want || !strings.HasSuffix(first, rlo+"سلام! من از "+pdf+lrm) {
+		t.Errorf("the first message is drawn from %q", first)
+	}
+}
+
+func nearX(a, b float32) bool { return a-b < 0.5 && b-a < 0.5 }
+
+// keepScreenshot writes what c shows to the test's artifact directory.
+func keepScreenshot(t *testing.T, c fyne.Canvas, name string) {
+	t.Helper()
+	path := filepath.Join(t.ArtifactDir(), name)
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, c.Capture()); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+}
