@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -8,7 +9,9 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"allium/app/internal/bidi"
 	"allium/app/seed"
@@ -119,4 +122,99 @@ func keepScreenshot(t *testing.T, c fyne.Canvas, name string) {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot: %s", path)
+}
+
+// TestBidiLabel: a name or preview starts on its own side and, when too long, loses
+// its logical end behind an ellipsis: on the left for Persian, on the right for English.
+func TestBidiLabel(t *testing.T) {
+	fa := test.NewTempApp(t)
+	applyAppearance(fa, appearanceLight)
+	pad := theme.InnerPadding()
+	for _, c := range []struct {
+		text  string
+		width float32
+		rtl   bool
+		cut   bool
+	}{
+		{"جان", 300, true, false},
+		{"Jon", 300, false, false},
+		{"سلام! من از Allium استفاده می‌کنم و خیلی خوبه، واقعاً خوبه", 160, true, true},
+		{"Hello! I use Allium every day and I like it a lot", 160, false, true},
+	} {
+		l := newBidiLabel(c.text, fyne.TextStyle{})
+		l.Resize(fyne.NewSize(c.width, l.MinSize().Height))
+		txt := test.WidgetRenderer(l).Objects()[0].(*canvas.Text)
+		left, right := txt.Position().X, txt.Position().X+txt.Size().Width
+		if c.rtl && !nearX(right, c.width-pad) || !c.rtl && !nearX(left, pad) {
+			t.Errorf("%q is drawn from %v to %v in %v", c.text, left, right, c.width)
+		}
+		if right > c.width-pad+0.5 || left < pad-0.5 {
+			t.Errorf("%q overflows: %v to %v in %v", c.text, left, right, c.width)
+		}
+		if got := strings.Contains(txt.Text, "…"); got != c.cut {
+			t.Errorf("%q shortened: %v, want %v (%q)", c.text, got, c.cut, txt.Text)
+		}
+		// What is shown is the beginning of the text, reordered.
+		if first, _, _ := strings.Cut(txt.Text, pdf); c.cut && c.rtl && !strings.HasSuffix(first, "…") {
+			t.Errorf("%q: the ellipsis is not at the left end of the Persian text: %q", c.text, txt.Text)
+		}
+		if c.cut && !c.rtl && !strings.HasPrefix(txt.Text, "Hello!") {
+			t.Errorf("%q: shown as %q", c.text, txt.Text)
+		}
+	}
+}
+
+// conversationTexts are 100 messages in the mix of lengths of seed.Conversation, in
+// Persian (with Latin words and numbers, as people write) or in English.
+func conversationTexts(persian bool) []string {
+	short, medium, long := "Message %d", "Message %d, with a second sentence to make it a little longer.",
+		"Message %d. A longer one, as people sometimes write: it wraps over several lines in the bubble, so that rows of different heights follow each other, which is what the list has to handle when it scrolls through a long conversation."
+	if persian {
+		short, medium, long = "پیام %d", "پیام %d، با جمله‌ای دوم که آن را کمی بلندتر می‌کند و Allium.",
+			"پیام %d. پیامی بلندتر، همان‌طور که مردم گاهی می‌نویسند: در حباب چند خط می‌شود، تا ردیف‌هایی با بلندی‌های گوناگون پشت سر هم بیایند، که Session و Allium باید در فهرستی طولانی از پسِ آن برآیند."
+	}
+	texts := make([]string, 100)
+	for i := range texts {
+		f := short
+		switch {
+		case i%17 == 0:
+			f = long
+		case i%5 == 0:
+			f = medium
+		}
+		texts[i] = fmt.Sprintf(f, i)
+	}
+	return texts
+}
+
+// layOut does for each text what the conversation view does for a message shown:
+// wrap it, lay its lines out with the bidi algorithm and measure them.
+func layOut(m bubbleMetrics, texts []string) int {
+	n := 0
+	for _, s := range texts {
+		shown, _ := shownLines(wrapSpans(s, m.maxText, m.adv))
+		for _, l := range shown {
+			n += int(fyne.MeasureText(l, m.textSize, fyne.TextStyle{}).Width)
+		}
+	}
+	return n
+}
+
+// BenchmarkLayOut100 lays out a 100-message conversation in English and in Persian;
+// the Persian one may cost at most 1.5 times the English one (BENCHMARKS.md).
+func BenchmarkLayOut100(b *testing.B) {
+	fa := test.NewTempApp(b)
+	applyAppearance(fa, appearanceLight)
+	m := newBubbleMetrics()
+	for _, c := range []struct {
+		name    string
+		persian bool
+	}{{"English", false}, {"Persian", true}} {
+		texts := conversationTexts(c.persian)
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				layOut(m, texts)
+			}
+		})
+	}
 }

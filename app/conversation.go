@@ -36,7 +36,7 @@ type conversationView struct {
 	m      bubbleMetrics
 
 	avatar     *avatar
-	title      *widget.Label
+	title      *bidiLabel
 	sub        *widget.Label
 	twin       *widget.Label // the warning that another contact has the same name
 	menu       *conversationMenu
@@ -81,8 +81,7 @@ func newConversationView(p *Profile, c engine.Conversation) *conversationView {
 	v := &conversationView{p: p, id: c.ID, conv: c}
 	v.m = newBubbleMetrics()
 
-	v.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	v.title.Truncation = fyne.TextTruncateEllipsis
+	v.title = newBidiLabel("", fyne.TextStyle{Bold: true})
 	v.sub = widget.NewLabel("")
 	v.sub.Importance = widget.LowImportance
 	v.sub.SizeName = theme.SizeNameCaptionText
