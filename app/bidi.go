@@ -43,6 +43,11 @@ func visualLine(line string) string {
 // draws in that order.
 func visualRuns(runs []bidi.Run) string {
 	var b strings.Builder
+	n := 0
+	for _, r := range runs {
+		n += len(r.Text) + 2*len(rlo) + len(lrm)
+	}
+	b.Grow(n)
 	rtl := false // whether the last piece written is right to left
 	for _, r := range runs {
 		if r.Direction() == bidi.LeftToRight {
@@ -103,6 +108,12 @@ func fontPieces(text string) []string {
 // spaces, controls and invisible characters (joiners, variation selectors) go with
 // the characters around them.
 func ignoredByFont(r rune) bool {
+	if r < 0x2000 {
+		// The common case without the tables: controls, spaces and the few invisible
+		// characters of this range.
+		return r <= ' ' || (r >= 0x7f && r <= 0xa0) || r == 0xad || r == 0x34f || r == 0x61c ||
+			(r >= 0x17b4 && r <= 0x17b5) || (r >= 0x180b && r <= 0x180e)
+	}
 	return unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Zl, r) || unicode.Is(unicode.Zp, r) ||
 		(unicode.Is(unicode.Zs, r) && r != '\u1680') || harfbuzz.IsDefaultIgnorable(r)
 }
@@ -110,18 +121,30 @@ func ignoredByFont(r rune) bool {
 var (
 	fontOnce sync.Once
 	appFont  *font.Face
+	// inFont has a bit for each character of the Basic Multilingual Plane the app's
+	// font draws, so that most characters are looked up without the font's tables.
+	inFont [0x10000 / 64]uint64
 )
 
 // fontHas reports whether the app's own font (Vazirmatn) draws r.
 func fontHas(r rune) bool {
 	fontOnce.Do(func() {
 		f, err := font.ParseTTF(bytes.NewReader(assets.FontRegular.Content()))
-		if err == nil {
-			appFont = f
+		if err != nil {
+			return // the font is embedded: it parses (TestFontCoversPersianAndLatin)
+		}
+		appFont = f
+		for c := rune(0); c < 0x10000; c++ {
+			if _, ok := f.NominalGlyph(c); ok {
+				inFont[c/64] |= 1 << (c % 64)
+			}
 		}
 	})
 	if appFont == nil {
 		return true
+	}
+	if r < 0x10000 {
+		return inFont[r/64]&(1<<(r%64)) != 0
 	}
 	_, ok := appFont.NominalGlyph(r)
 	return ok

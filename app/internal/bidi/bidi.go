@@ -35,9 +35,22 @@ const maxDepth = 125
 
 // class is a character's Bidi_Class.
 func class(r rune) xbidi.Class {
+	if r < 0x80 {
+		return asciiClasses[r]
+	}
 	p, _ := xbidi.LookupRune(r)
 	return p.Class()
 }
+
+// asciiClasses are the classes of ASCII, looked up once: Latin letters, digits, spaces
+// and punctuation make up much of mixed text.
+var asciiClasses = func() (t [0x80]xbidi.Class) {
+	for r := range t {
+		p, _ := xbidi.LookupRune(rune(r))
+		t[r] = p.Class()
+	}
+	return t
+}()
 
 // BaseDirection is the direction of s's first paragraph by its first strong character
 // (rules P2 and P3, as HTML's dir=auto does): right to left when it is Persian, Arabic

@@ -94,6 +94,13 @@ func (p *Paragraph) Line(start, end int) []Run {
 			continue
 		}
 		// levels[runStart:k] is one level run.
+		rs, re := p.offsets[from+runStart], p.offsets[from+k]
+		if !p.explicit && utf8.ValidString(p.text[rs:re]) {
+			// Nothing to leave out: the run is a piece of the text.
+			runs = append(runs, Run{Text: p.text[rs:re], Start: rs, End: re, Level: levels[runStart]})
+			runStart = k
+			continue
+		}
 		b.Reset()
 		for i := from + runStart; i < from+k; i++ {
 			ch := p.text[p.offsets[i]:p.offsets[i+1]]

@@ -25,8 +25,11 @@ type Paragraph struct {
 	text    string
 	offsets []int // byte offset of each character, and len(text) at the end
 	initial []xbidi.Class
-	levels  []uint8
-	level   uint8 // the paragraph embedding level: 0 left to right, 1 right to left
+	// explicit says whether the text has directional formatting characters; most text
+	// has none, and the explicit rules have nothing to do.
+	explicit bool
+	levels   []uint8
+	level    uint8 // the paragraph embedding level: 0 left to right, 1 right to left
 }
 
 // NewParagraph resolves the levels of text, a paragraph without line feeds (a line
@@ -38,8 +41,10 @@ func NewParagraph(text string, base Base) *Paragraph {
 	p.offsets = make([]int, 0, n+1)
 	p.initial = make([]xbidi.Class, 0, n)
 	for i, r := range text {
+		c := class(r)
 		p.offsets = append(p.offsets, i)
-		p.initial = append(p.initial, class(r))
+		p.initial = append(p.initial, c)
+		p.explicit = p.explicit || isFormatClass(c)
 	}
 	p.offsets = append(p.offsets, len(text))
 	switch base {
@@ -133,8 +138,15 @@ func (p *Paragraph) resolve() {
 		return
 	}
 	classes := slices.Clone(p.initial)
-	match := matchingPDIs(classes)
-	p.explicit(classes, match)
+	var match []int
+	if p.explicit {
+		match = matchingPDIs(classes)
+		p.explicitLevels(classes, match)
+	} else {
+		for i := range p.levels {
+			p.levels[i] = p.level
+		}
+	}
 	for _, seq := range p.runSequences(classes, match) {
 		seq.resolveWeak()
 		seq.resolveBrackets(p)
@@ -162,7 +174,7 @@ type status struct {
 
 // explicit applies X1–X8: embedding levels from the formatting characters, and the
 // classes that overrides force.
-func (p *Paragraph) explicit(classes []xbidi.Class, match []int) {
+func (p *Paragraph) explicitLevels(classes []xbidi.Class, match []int) {
 	stack := []status{{level: p.level, override: xbidi.ON}}
 	overflowIsolates, overflowEmbeddings, validIsolates := 0, 0, 0
 	nextLevel := func(rtl bool) uint8 {
@@ -272,48 +284,38 @@ func directionOf(level uint8) xbidi.Class {
 // runSequences splits the paragraph into level runs of the characters X9 keeps and
 // chains the runs an isolate joins (X10).
 func (p *Paragraph) runSequences(classes []xbidi.Class, match []int) []*sequence {
-	var runs [][]int
-	var cur []int
+	// keep lists the characters X9 keeps, in order; level runs are stretches of it.
+	keep := make([]int, 0, len(classes))
+	isolates := false
 	for i, c := range classes {
-		if removedByX9(c) {
-			continue
+		if !removedByX9(c) {
+			keep = append(keep, i)
+			isolates = isolates || isIsolateInitiator(c)
 		}
-		if len(cur) > 0 && p.levels[cur[0]] != p.levels[i] {
-			runs = append(runs, cur)
-			cur = nil
-		}
-		cur = append(cur, i)
-	}
-	if len(cur) > 0 {
-		runs = append(runs, cur)
 	}
 	var seqs [][]int
-	waiting := map[int]int{} // a matching PDI's index → the sequence it continues
-	for _, run := range runs {
-		first, last := run[0], run[len(run)-1]
-		s, ok := -1, false
-		if classes[first] == xbidi.PDI && match[first] >= 0 {
-			s, ok = waiting[first]
+	for start := 0; start < len(keep); {
+		end := start + 1
+		for end < len(keep) && p.levels[keep[end]] == p.levels[keep[start]] {
+			end++
 		}
-		if ok {
-			seqs[s] = append(seqs[s], run...)
-			delete(waiting, first)
-		} else {
-			seqs = append(seqs, slices.Clone(run))
-			s = len(seqs) - 1
-		}
-		if isIsolateInitiator(classes[last]) && match[last] >= 0 {
-			waiting[match[last]] = s
-		}
+		seqs = append(seqs, keep[start:end:end])
+		start = end
 	}
+	if isolates {
+		seqs = linkIsolates(seqs, classes, match)
+	}
+	// One array holds the classes of all sequences, as keep holds their indexes.
+	all := make([]xbidi.Class, 0, len(keep))
 	out := make([]*sequence, 0, len(seqs))
 	for _, idx := range seqs {
 		first, last := idx[0], idx[len(idx)-1]
 		seq := &sequence{p: p, idx: idx, level: p.levels[first]}
-		seq.classes = make([]xbidi.Class, len(idx))
-		for k, i := range idx {
-			seq.classes[k] = classes[i]
+		start := len(all)
+		for _, i := range idx {
+			all = append(all, classes[i])
 		}
+		seq.classes = all[start:len(all):len(all)]
 		before := p.level
 		for i := first - 1; i >= 0; i-- {
 			if !removedByX9(classes[i]) {
@@ -337,6 +339,31 @@ func (p *Paragraph) runSequences(classes []xbidi.Class, match []int) []*sequence
 		out = append(out, seq)
 	}
 	return out
+}
+
+// linkIsolates joins the level run that ends with an isolate initiator and the one that
+// starts with its matching PDI into one sequence (BD13).
+func linkIsolates(runs [][]int, classes []xbidi.Class, match []int) [][]int {
+	var seqs [][]int
+	waiting := map[int]int{} // a matching PDI's index → the sequence it continues
+	for _, run := range runs {
+		first, last := run[0], run[len(run)-1]
+		s, ok := -1, false
+		if classes[first] == xbidi.PDI && match[first] >= 0 {
+			s, ok = waiting[first]
+		}
+		if ok {
+			seqs[s] = append(seqs[s], run...)
+			delete(waiting, first)
+		} else {
+			seqs = append(seqs, run)
+			s = len(seqs) - 1
+		}
+		if isIsolateInitiator(classes[last]) && match[last] >= 0 {
+			waiting[match[last]] = s
+		}
+	}
+	return seqs
 }
 
 // resolveWeak applies W1–W7.
