@@ -37,6 +37,11 @@ type bidiEditor struct {
 	focused        bool
 	dragging       bool
 
+	// undo and redo hold earlier and undone states of the text, for Ctrl+Z and
+	// Ctrl+Shift+Z; a run of typed characters is one step.
+	undo, redo []editState
+	typing     bool // whether the last change was a typed character
+
 	lines  []editLine // Text laid out for width
 	width  float32
 	top    int  // the first line shown, when there are more than fit
@@ -53,6 +58,38 @@ type editLine struct {
 	carets     []float32 // carets[o-start] for offsets start…end
 }
 
+type editState struct {
+	text           string
+	cursor, anchor int
+}
+
+// maxUndo is how many steps the editor can undo.
+const maxUndo = 100
+
+// remember keeps the state before a change for undo; typed keeps a run of typed
+// characters in one step.
+func (e *bidiEditor) remember(typed bool) {
+	if !(typed && e.typing) {
+		e.undo = append(e.undo, editState{e.Text, e.cursor, e.anchor})
+		if len(e.undo) > maxUndo {
+			e.undo = e.undo[1:]
+		}
+	}
+	e.redo, e.typing = nil, typed
+}
+
+// restore goes back to a state from one stack, keeping the present one on the other.
+func (e *bidiEditor) restore(from, to *[]editState) {
+	if len(*from) == 0 {
+		return
+	}
+	s := (*from)[len(*from)-1]
+	*from = (*from)[:len(*from)-1]
+	*to = append(*to, editState{e.Text, e.cursor, e.anchor})
+	e.Text, e.cursor, e.anchor, e.typing = s.text, s.cursor, s.anchor, false
+	e.changed()
+}
+
 func newBidiEditor(keys *keymap) *bidiEditor {
 	e := &bidiEditor{keys: keys, minRows: 2}
 	e.ExtendBaseWidget(e)
@@ -61,6 +98,9 @@ func newBidiEditor(keys *keymap) *bidiEditor {
 
 // SetText replaces the text and puts the cursor at its end.
 func (e *bidiEditor) SetText(text string) {
+	if text != e.Text {
+		e.remember(false)
+	}
 	e.Text = text
 	e.cursor, e.anchor = len(text), len(text)
 	e.changed()
@@ -99,6 +139,7 @@ func (e *bidiEditor) changed() {
 
 // insert replaces the selection with s.
 func (e *bidiEditor) insert(s string) {
+	e.remember(utf8.RuneCountInString(s) == 1 && s != " " && s != "\n")
 	s = strings.ReplaceAll(s, "\t", "    ") // lines are laid out without tab stops
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	a, b := e.selection()
@@ -109,6 +150,7 @@ func (e *bidiEditor) insert(s string) {
 
 // deleteRange removes Text[a:b] and leaves the cursor there.
 func (e *bidiEditor) deleteRange(a, b int) {
+	e.remember(false)
 	e.Text = e.Text[:a] + e.Text[b:]
 	e.cursor, e.anchor = a, a
 	e.changed()
@@ -120,6 +162,7 @@ func (e *bidiEditor) TypedRune(r rune) {
 
 // moveTo puts the cursor at off, extending the selection while Shift is down.
 func (e *bidiEditor) moveTo(off int) {
+	e.typing = false // typing elsewhere is another step to undo
 	e.cursor = off
 	if !e.shift {
 		e.anchor = off
@@ -193,6 +236,10 @@ func (e *bidiEditor) TypedShortcut(s fyne.Shortcut) {
 		if s.Clipboard != nil {
 			e.insert(s.Clipboard.Content())
 		}
+	case *fyne.ShortcutUndo:
+		e.restore(&e.undo, &e.redo)
+	case *fyne.ShortcutRedo:
+		e.restore(&e.redo, &e.undo)
 	case *fyne.ShortcutSelectAll:
 		e.anchor, e.cursor = 0, len(e.Text)
 		e.Refresh()

@@ -151,3 +151,27 @@ func TestComposerScreenshot(t *testing.T) {
 	withShift(c.entry, func() { key(c.entry, fyne.KeyLeft); key(c.entry, fyne.KeyLeft) })
 	keepScreenshot(t, c.p.win.Canvas(), "persian-composer.png")
 }
+
+// TestComposerUndo: Ctrl+Z takes back a typed word at once, then a deletion; Ctrl+Shift+Z
+// does it again.
+func TestComposerUndo(t *testing.T) {
+	c := persianComposer(t)
+	e := c.entry
+	typeInto(e, "سلام")
+	typeInto(e, " ")
+	typeInto(e, "دنیا")
+	key(e, fyne.KeyBackspace)
+	if e.Text != "سلام دنی" {
+		t.Fatalf("the field holds %q", e.Text)
+	}
+	for _, want := range []string{"سلام دنیا", "سلام ", "سلام"} {
+		e.TypedShortcut(&fyne.ShortcutUndo{})
+		if e.Text != want {
+			t.Fatalf("undo left %q, want %q", e.Text, want)
+		}
+	}
+	e.TypedShortcut(&fyne.ShortcutRedo{})
+	if e.Text != "سلام " {
+		t.Fatalf("redo left %q", e.Text)
+	}
+}
