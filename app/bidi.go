@@ -126,8 +126,8 @@ var (
 	inFont [0x10000 / 64]uint64
 )
 
-// fontHas reports whether the app's own font (Vazirmatn) draws r.
-func fontHas(r rune) bool {
+// theFont is the app's own font, parsed once.
+func theFont() *font.Face {
 	fontOnce.Do(func() {
 		f, err := font.ParseTTF(bytes.NewReader(assets.FontRegular.Content()))
 		if err != nil {
@@ -140,12 +140,18 @@ func fontHas(r rune) bool {
 			}
 		}
 	})
-	if appFont == nil {
+	return appFont
+}
+
+// fontHas reports whether the app's own font (Vazirmatn) draws r.
+func fontHas(r rune) bool {
+	f := theFont()
+	if f == nil {
 		return true
 	}
 	if r < 0x10000 {
 		return inFont[r/64]&(1<<(r%64)) != 0
 	}
-	_, ok := appFont.NominalGlyph(r)
+	_, ok := f.NominalGlyph(r)
 	return ok
 }

@@ -207,11 +207,20 @@ func conversationTexts(persian bool, first int) []string {
 var layoutRound int
 
 // layOut does for each text what the conversation view does for a message shown:
-// wrap it, lay its lines out with the bidi algorithm and measure them.
-func layOut(m bubbleMetrics, texts []string) int {
+// wrap it, lay its lines out with the bidi algorithm and measure them (or, without
+// reorder, measure the lines as they are, as before the algorithm).
+func layOut(m bubbleMetrics, texts []string, reorder bool) int {
 	n := 0
 	for _, s := range texts {
-		shown, _ := shownLines(wrapSpans(s, m.maxText, m.adv))
+		spans := wrapSpans(s, m.maxText, m.adv)
+		shown := make([]string, len(spans))
+		if reorder {
+			shown, _ = shownLines(spans)
+		} else {
+			for i, l := range spans {
+				shown[i] = l.text()
+			}
+		}
 		for _, l := range shown {
 			n += int(fyne.MeasureText(l, m.textSize, fyne.TextStyle{}).Width)
 		}
@@ -231,22 +240,22 @@ func BenchmarkLayOut100(b *testing.B) {
 	applyAppearance(fa, appearanceLight)
 	m := newBubbleMetrics()
 	for _, c := range []struct {
-		name    string
-		persian bool
-	}{{"English", false}, {"Persian", true}} {
+		name             string
+		persian, reorder bool
+	}{{"English", false, true}, {"Persian", true, true}, {"PersianUnordered", true, false}} {
 		// Fonts are loaded, and system fonts looked up, once for both.
-		layOut(m, conversationTexts(c.persian, -100))
+		layOut(m, conversationTexts(c.persian, -100), c.reorder)
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
 				layoutRound++
-				layOut(m, conversationTexts(c.persian, layoutRound*100))
+				layOut(m, conversationTexts(c.persian, layoutRound*100), c.reorder)
 			}
 		})
 		// The algorithm alone, on strings Fyne has measured already.
 		texts := conversationTexts(c.persian, 0)
 		b.Run(c.name+"Measured", func(b *testing.B) {
 			for b.Loop() {
-				layOut(m, texts)
+				layOut(m, texts, c.reorder)
 			}
 		})
 	}
