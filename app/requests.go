@@ -58,7 +58,7 @@ func (v *requestsView) refresh() {
 
 func (v *requestsView) row(c engine.Conversation) fyne.CanvasObject {
 	p, id := v.p, c.ID
-	name := widget.NewLabelWithStyle(convName(c, p.me), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name := newBidiLabel(convName(c, p.me), fyne.TextStyle{Bold: true})
 	who := widget.NewLabelWithStyle(id.String(), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	who.Wrapping = fyne.TextWrapBreak
 	who.SizeName = "captionText"
