@@ -15,7 +15,7 @@ import (
 
 // Fyne (2.7) shapes each directional run of a string in its direction, so that a
 // Persian word comes out right, but it places the runs side by side in logical order,
-// left to right: in "من از Allium استفاده می‌کنم" the first words end up at the far
+// left to right: in "من از Allium استفاده کردم" the first words end up at the far
 // left. The functions here lay a line out with the bidi algorithm first (package
 // bidi) and hand Fyne a string it draws as the algorithm says: the line's runs in
 // visual order, each wrapped in a directional override (LRO or RLO … PDF) so that

@@ -23,12 +23,12 @@ import (
 // persianConversation has messages in both directions, each way: ours first, then the
 // other person's, and so on.
 var persianConversation = []string{
-	"سلام! من از Allium استفاده می‌کنم و خیلی خوبه",
+	"سلام! من از Allium استفاده می\u200cکنم و خیلی خوبه",
 	"Hi! Is it working for you?",
-	"جلسه ساعت 10:30 شروع می‌شود. (فردا)",
+	"جلسه ساعت 10:30 شروع می\u200cشود. (فردا)",
 	"بله، نسخه 2.7 را نصب کردم 😀",
 	"I love the word سلام.",
-	"این پیام طولانی‌تر است و در چند خط شکسته می‌شود تا ببینیم که هر خط جداگانه از راست به چپ چیده می‌شود و کلمه‌ای مثل Session سر جای خودش می‌ماند.",
+	"این پیام طولانی\u200cتر است و در چند خط شکسته می\u200cشود تا ببینیم که هر خط جداگانه از راست به چپ چیده می\u200cشود و کلمه\u200cای مثل Session سر جای خودش می\u200cماند.",
 	"First line in English\nو خط دوم به فارسی",
 }
 
@@ -141,7 +141,7 @@ func TestBidiLabel(t *testing.T) {
 	}{
 		{"جان", 300, true, false},
 		{"Jon", 300, false, false},
-		{"سلام! من از Allium استفاده می‌کنم و خیلی خوبه، واقعاً خوبه", 160, true, true},
+		{"سلام! من از Allium استفاده می\u200cکنم و خیلی خوبه، واقعاً خوبه", 160, true, true},
 		{"Hello! I use Allium every day and I like it a lot", 160, false, true},
 	} {
 		l := newBidiLabel(c.text, fyne.TextStyle{})
@@ -186,8 +186,8 @@ func conversationTexts(persian bool, first int) []string {
 	short, medium, long := "Message %d", "Message %d, with a second sentence to make it a little longer.",
 		"Message %d. A longer one, as people sometimes write: it wraps over several lines in the bubble, so that rows of different heights follow each other, which is what the list has to handle when it scrolls through a long conversation."
 	if persian {
-		short, medium, long = "پیام %d", "پیام %d، با جمله‌ای دوم که آن را کمی بلندتر می‌کند و Allium.",
-			"پیام %d. پیامی بلندتر، همان‌طور که مردم گاهی می‌نویسند: در حباب چند خط می‌شود، تا ردیف‌هایی با بلندی‌های گوناگون پشت سر هم بیایند، که Session و Allium باید در فهرستی طولانی از پسِ آن برآیند."
+		short, medium, long = "پیام %d", "پیام %d، با جمله\u200cای دوم که آن را کمی بلندتر می\u200cکند و Allium.",
+			"پیام %d. پیامی بلندتر، همان\u200cطور که مردم گاهی می\u200cنویسند: در حباب چند خط می\u200cشود، تا ردیف\u200cهایی با بلندی\u200cهای گوناگون پشت سر هم بیایند، که Session و Allium باید در فهرستی طولانی از پسِ آن برآیند."
 	}
 	texts := make([]string, 100)
 	for i := range texts {

@@ -157,6 +157,7 @@ func newMessageEntry(keys *keymap, onSend func()) *messageEntry {
 	e := &messageEntry{onSend: onSend}
 	e.keys = keys
 	e.minRows = 2
+	e.self = e
 	e.ExtendBaseWidget(e)
 	e.SetPlaceHolder("Message")
 	return e

@@ -31,6 +31,12 @@ type bidiEditor struct {
 
 	minRows int
 	keys    *keymap // the window's shortcuts, passed on
+	// self is the widget that embeds the editor (the message field), which a tap
+	// focuses: the window gives keys to it, not to the editor inside.
+	self interface {
+		fyne.Widget
+		fyne.Focusable
+	}
 
 	cursor, anchor int // byte offsets in Text; anchor ≠ cursor is a selection
 	shift          bool
@@ -88,12 +94,6 @@ func (e *bidiEditor) restore(from, to *[]editState) {
 	*to = append(*to, editState{e.Text, e.cursor, e.anchor})
 	e.Text, e.cursor, e.anchor, e.typing = s.text, s.cursor, s.anchor, false
 	e.changed()
-}
-
-func newBidiEditor(keys *keymap) *bidiEditor {
-	e := &bidiEditor{keys: keys, minRows: 2}
-	e.ExtendBaseWidget(e)
-	return e
 }
 
 // SetText replaces the text and puts the cursor at its end.
@@ -261,8 +261,8 @@ func (e *bidiEditor) FocusLost() {
 }
 
 func (e *bidiEditor) Tapped(ev *fyne.PointEvent) {
-	if c := fyne.CurrentApp().Driver().CanvasForObject(e); c != nil {
-		c.Focus(e)
+	if c := fyne.CurrentApp().Driver().CanvasForObject(e.self); c != nil {
+		c.Focus(e.self)
 	}
 	e.ensureLayout()
 	e.moveTo(e.offsetAt(ev.Position))

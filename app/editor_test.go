@@ -123,6 +123,26 @@ func TestComposerCursor(t *testing.T) {
 	}
 }
 
+// TestComposerTap: a tap gives the message field the keys (Enter then sends), with the
+// cursor where it was tapped.
+func TestComposerTap(t *testing.T) {
+	c, sent := bareComposer(t)
+	c.entry.SetText("Hello")
+	c.p.win.Canvas().Unfocus()
+	test.TapAt(c.entry, fyne.NewPos(theme.InnerPadding()+1, theme.InnerPadding()+2))
+	if c.p.win.Canvas().Focused() != c.entry {
+		t.Fatalf("a tap focused %v, not the message field", c.p.win.Canvas().Focused())
+	}
+	if c.entry.cursor != 0 {
+		t.Errorf("a tap at the start put the cursor at %d", c.entry.cursor)
+	}
+	test.Type(c.p.win.Canvas().Focused(), "Oh, ")
+	c.p.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if len(*sent) != 1 || (*sent)[0] != "Oh, Hello" {
+		t.Fatalf("sent %q", *sent)
+	}
+}
+
 // TestComposerClipboard: copy, cut and paste work on the selection.
 func TestComposerClipboard(t *testing.T) {
 	c := persianComposer(t)

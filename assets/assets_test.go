@@ -22,7 +22,7 @@ func TestIconIsPNG(t *testing.T) {
 }
 
 // The bundled font must draw Persian, its digits and the zero-width non-joiner (the
-// half-space inside words like می‌کنم), and Latin, in both weights.
+// half-space inside words), and Latin, in both weights.
 func TestFontCoversPersianAndLatin(t *testing.T) {
 	for _, res := range []*fyne.StaticResource{FontRegular, FontBold} {
 		face, err := font.ParseTTF(bytes.NewReader(res.Content()))
