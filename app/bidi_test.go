@@ -260,3 +260,35 @@ func BenchmarkLayOut100(b *testing.B) {
 		})
 	}
 }
+
+// TestBidiText: a wrapped label gives each paragraph its direction, Persian lines at
+// the right, and grows a line at a time as its width shrinks.
+func TestBidiText(t *testing.T) {
+	fa := test.NewTempApp(t)
+	applyAppearance(fa, appearanceLight)
+	pad := theme.InnerPadding()
+	l := newBidiText("First line in English\nو خط دوم به فارسی که کمی بلندتر است و Allium دارد")
+	w := test.NewWindow(l)
+	defer w.Close()
+	w.Resize(fyne.NewSize(700, 200))
+	l.Resize(fyne.NewSize(600, l.MinSize().Height))
+	r := test.WidgetRenderer(l).(*bidiTextRenderer)
+	if len(r.objects) != 2 {
+		t.Fatalf("%d lines at 600 wide, want 2", len(r.objects))
+	}
+	first, second := r.texts[0], r.texts[1]
+	if !nearX(first.Position().X, pad) {
+		t.Errorf("the English line starts at %v", first.Position().X)
+	}
+	if !nearX(second.Position().X+second.Size().Width, 600-pad) {
+		t.Errorf("the Persian line ends at %v, want %v", second.Position().X+second.Size().Width, 600-pad)
+	}
+	if second.Text != visualLine("و خط دوم به فارسی که کمی بلندتر است و Allium دارد") {
+		t.Errorf("the Persian line is drawn from %q", second.Text)
+	}
+	h := l.MinSize().Height
+	l.Resize(fyne.NewSize(200, h))
+	if len(r.objects) <= 2 || l.MinSize().Height <= h {
+		t.Errorf("at 200 wide: %d lines, height %v (was %v)", len(r.objects), l.MinSize().Height, h)
+	}
+}

@@ -65,7 +65,7 @@ func (v *requestsView) row(c engine.Conversation) fyne.CanvasObject {
 	face := newAvatar(44)
 	face.set(p, id, c.Name, c.Avatar)
 	head := container.NewBorder(nil, nil, container.NewCenter(face.content), nil, container.NewVBox(name, who))
-	last := wrapped(c.LastBody)
+	last := newBidiText(c.LastBody) // what they wrote, laid out with the bidi algorithm
 	parts := []fyne.CanvasObject{head}
 	if twin, ok := lookalike(c, p.sidebar.convs); ok {
 		warn := wrapped(twinRequestSentence(c, twin))
