@@ -222,7 +222,7 @@ func layOut(m bubbleMetrics, texts []string, reorder bool) int {
 			}
 		}
 		for _, l := range shown {
-			n += int(fyne.MeasureText(l, m.textSize, fyne.TextStyle{}).Width)
+			n += int(measureLine(l, m.textSize))
 		}
 	}
 	return n
@@ -290,5 +290,24 @@ func TestBidiText(t *testing.T) {
 	l.Resize(fyne.NewSize(200, h))
 	if len(r.objects) <= 2 || l.MinSize().Height <= h {
 		t.Errorf("at 200 wide: %d lines, height %v (was %v)", len(r.objects), l.MinSize().Height, h)
+	}
+}
+
+// TestMeasureLine: lines measured with the kept shaper are as wide as Fyne measures
+// them, Persian, English and mixed, laid out or not, and with an emoji.
+func TestMeasureLine(t *testing.T) {
+	fa := test.NewTempApp(t)
+	applyAppearance(fa, appearanceLight)
+	m := newBubbleMetrics()
+	texts := append(conversationTexts(true, 5), conversationTexts(false, 7)...)
+	texts = append(texts, persianConversation...)
+	for _, s := range texts {
+		for _, l := range wrapSpans(s, m.maxText, m.adv) {
+			for _, line := range []string{l.text(), visualLine(l.text())} {
+				if got, want := measureLine(line, m.textSize), fyne.MeasureText(line, m.textSize, fyne.TextStyle{}).Width; got != want {
+					t.Errorf("%q is %v wide, Fyne says %v", line, got, want)
+				}
+			}
+		}
 	}
 }

@@ -432,7 +432,7 @@ func (v *conversationView) updateRow(id widget.ListItemID, r *msgRow) {
 		row.shown, row.rtl = shownLines(row.spans)
 		row.widths = make([]float32, len(row.shown))
 		for i, l := range row.shown {
-			row.widths[i] = fyne.MeasureText(l, v.m.textSize, fyne.TextStyle{}).Width
+			row.widths[i] = measureLine(l, v.m.textSize)
 		}
 	}
 	m := &v.msgs[row.msg]

@@ -392,7 +392,7 @@ func (e *bidiEditor) ensureLayout() {
 func layoutEditor(text string, width, size float32) []editLine {
 	pad := theme.InnerPadding()
 	avail := max(width-2*pad, 10)
-	measure := func(s string) float32 { return fyne.MeasureText(s, size, fyne.TextStyle{}).Width }
+	measure := func(s string) float32 { return measureLine(s, size) }
 	adv := &advances{size: size, w: map[rune]float32{}}
 	var lines []editLine
 	base := 0
