@@ -255,7 +255,7 @@ func (rr *msgRowRenderer) Refresh() {
 	fg := theme.Color(theme.ColorNameForeground)
 	rr.objects = rr.objects[:0]
 	if r.day != "" {
-		rr.day.Text = r.day
+		rr.day.Text = visualLine(r.day) // translated: Persian reads right to left
 		rr.day.Color = theme.Color(theme.ColorNamePlaceHolder)
 		rr.objects = append(rr.objects, rr.day)
 		rr.Layout(r.Size())
@@ -317,7 +317,7 @@ func (rr *msgRowRenderer) Refresh() {
 		rr.preview.set(p, textColor)
 		rr.objects = append(rr.objects, rr.preview)
 	}
-	rr.meta.Text = metaText(r.msg, r.mine && !r.unsent)
+	rr.meta.Text = visualLine(metaText(r.msg, r.mine && !r.unsent))
 	rr.meta.Color = metaColor
 	rr.objects = append(rr.objects, rr.meta)
 	if r.mine && r.msg.State == engine.Failed && !r.unsent {
