@@ -106,14 +106,15 @@ func (v *conversationView) attachmentBlocks(m *engine.Message) []attBlock {
 		}
 		b.w = min(cardWidth, mt.maxText)
 		// Bold letters are a little wider than the measured ones.
-		b.name = cutToWidth(a.Name, (b.w-cardIcon-mt.padX)*0.9, mt.adv)
+		// A file's name is shown as the person who named it wrote it (visualLine).
+		b.name = visualLine(cutToWidth(a.Name, (b.w-cardIcon-mt.padX)*0.9, mt.adv))
 		var note string
 		b.detail, note, b.actions = cardState(a, m.Author == v.p.me, v.conv.Approved)
 		if a.State == engine.AttachmentUploading || a.State == engine.AttachmentDownloading {
 			b.detail = v.withProgress(b.detail, m, i)
 		}
 		if note != "" {
-			b.note = wrapText(note, b.w, mt.metaAdv)
+			b.note, _ = shownLines(wrapSpans(note, b.w, mt.metaAdv))
 		}
 		b.h = mt.cardHeight(len(b.note), len(b.actions) > 0)
 		out[i] = b
@@ -237,7 +238,7 @@ func (pv *pictureView) set(b attBlock, textColor color.Color) {
 		pv.img.Image, pv.shown = img, a.Path
 		pv.objs = append(pv.objs, pv.img)
 	case done:
-		lines := wrapText(pictureUnreadable, b.w-2*v.m.padX, v.m.metaAdv)
+		lines, _ := shownLines(wrapSpans(pictureUnreadable, b.w-2*v.m.padX, v.m.metaAdv))
 		for len(pv.texts) < len(lines) {
 			t := canvas.NewText("", textColor)
 			t.TextSize = v.m.metaSize

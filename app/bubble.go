@@ -4,18 +4,18 @@ import (
 	"image/color"
 	"strings"
 	"time"
-	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"allium/app/internal/bidi"
 	"allium/engine"
 )
 
 // bubbleMetrics are the sizes a conversation's rows are laid out with. Text is wrapped
-// by the view itself (wrapText), so every row's height is known before anything is drawn:
+// by the view itself (wrapSpans), so every row's height is known before anything is drawn:
 // the list is given all heights at once and never lays a row out twice.
 type bubbleMetrics struct {
 	textSize, metaSize float32
@@ -76,32 +76,50 @@ func (a *advances) width(s string) float32 {
 	return total
 }
 
-// wrapText breaks text into lines no wider than max: at spaces where it can, inside a
-// word only when the word alone is too wide.
-func wrapText(text string, max float32, a *advances) []string {
+// lineSpan is a wrapped line: para[start:end], in logical order.
+type lineSpan struct {
+	para       string
+	start, end int
+}
+
+func (l lineSpan) text() string { return l.para[l.start:l.end] }
+
+// wrapSpans breaks text into lines no wider than max: at spaces where it can, inside a
+// word only when the word alone is too wide. Each line is given as its place in its
+// paragraph, which the bidi algorithm needs: it resolves a paragraph as a whole, then
+// reorders each line (shownLines).
+func wrapSpans(text string, max float32, a *advances) []lineSpan {
 	max *= 0.95 // room for shaping, see advances
-	var lines []string
+	var lines []lineSpan
 	space := a.width(" ")
 	for _, para := range strings.Split(strings.ReplaceAll(text, "\t", "    "), "\n") {
-		cur, curW := "", float32(0)
-		for _, word := range strings.Split(para, " ") {
-			ww := a.width(word)
-			if cur != "" && curW+space+ww <= max {
-				cur, curW = cur+" "+word, curW+space+ww
+		// The line being filled is para[start:end], curW wide.
+		start, end, curW := 0, 0, float32(0)
+		for at := 0; at <= len(para); {
+			next := strings.IndexByte(para[at:], ' ')
+			if next < 0 {
+				next = len(para)
+			} else {
+				next += at
+			}
+			ww := a.width(para[at:next])
+			if end > start && curW+space+ww <= max {
+				end, curW = next, curW+space+ww
+				at = next + 1
 				continue
 			}
-			if cur != "" || curW > 0 {
-				lines = append(lines, cur)
+			if end > start || curW > 0 {
+				lines = append(lines, lineSpan{para, start, end})
 			}
-			cur, curW = word, ww
+			start, end, curW = at, next, ww
 			for curW > max {
 				// A word wider than a line (a link, a Session ID): cut it where it fills
 				// the line.
 				w, cut := float32(0), 0
-				for i, r := range cur {
+				for i, r := range para[start:end] {
 					rw := a.width(string(r))
 					if w+rw > max && i > 0 {
-						cut = i
+						cut = start + i
 						break
 					}
 					w += rw
@@ -109,28 +127,35 @@ func wrapText(text string, max float32, a *advances) []string {
 				if cut == 0 {
 					break
 				}
-				lines = append(lines, cur[:cut])
-				cur = cur[cut:]
-				curW = a.width(cur)
+				lines = append(lines, lineSpan{para, start, cut})
+				start = cut
+				curW = a.width(para[start:end])
 			}
+			at = next + 1
 		}
-		lines = append(lines, cur)
+		lines = append(lines, lineSpan{para, start, end})
 	}
 	return lines
 }
 
-// rightToLeft reports whether text starts, in its first letter, in a right-to-left
-// script (Persian, Arabic, Hebrew): such lines are aligned to the right.
-func rightToLeft(text string) bool {
-	for _, r := range text {
-		switch {
-		case unicode.In(r, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana, unicode.Nko):
-			return true
-		case unicode.IsLetter(r):
-			return false
+// shownLines lays out wrapped lines with the bidi algorithm: the strings Fyne draws
+// them from (visualRuns), and whether each line's paragraph reads right to left, for
+// its alignment. A paragraph is resolved once for all its lines.
+func shownLines(spans []lineSpan) (shown []string, rtl []bool) {
+	shown, rtl = make([]string, len(spans)), make([]bool, len(spans))
+	var p *bidi.Paragraph
+	for i, l := range spans {
+		if !bidi.NeedsLayout(l.para) {
+			shown[i] = l.text()
+			continue
 		}
+		if p == nil || p.Text() != l.para {
+			p = bidi.NewParagraph(l.para, bidi.Auto)
+		}
+		shown[i] = visualRuns(p.Line(l.start, l.end))
+		rtl[i] = p.Direction() == bidi.RightToLeft
 	}
-	return false
+	return shown, rtl
 }
 
 // msgRow is one row of a conversation: a day heading or a message bubble with its time
@@ -142,8 +167,9 @@ type msgRow struct {
 	day    string // a day heading if not empty
 	msg    engine.Message
 	mine   bool
-	unsent bool // deleted for everyone: lines say so
-	lines  []string
+	unsent bool     // deleted for everyone: lines say so
+	lines  []string // as Fyne must draw them, see shownLines
+	rtl    []bool   // whether each line is of a right-to-left paragraph
 	widths []float32
 	atts   []attBlock // the message's files, above its text
 	used   bool       // filled at least once (counted by the view, for tests)
@@ -156,12 +182,12 @@ func newMsgRow(v *conversationView) *msgRow {
 }
 
 func (r *msgRow) setDay(label string) {
-	r.day, r.lines, r.widths, r.atts = label, nil, nil, nil
+	r.day, r.lines, r.rtl, r.widths, r.atts = label, nil, nil, nil, nil
 	r.Refresh()
 }
 
-func (r *msgRow) setMessage(m engine.Message, mine, unsent bool, lines []string, widths []float32, atts []attBlock) {
-	r.day, r.msg, r.mine, r.unsent, r.lines, r.widths, r.atts = "", m, mine, unsent, lines, widths, atts
+func (r *msgRow) setMessage(m engine.Message, mine, unsent bool, lines []string, rtl []bool, widths []float32, atts []attBlock) {
+	r.day, r.msg, r.mine, r.unsent, r.lines, r.rtl, r.widths, r.atts = "", m, mine, unsent, lines, rtl, widths, atts
 	r.Refresh()
 }
 
@@ -229,7 +255,7 @@ func (rr *msgRowRenderer) Refresh() {
 	fg := theme.Color(theme.ColorNameForeground)
 	rr.objects = rr.objects[:0]
 	if r.day != "" {
-		rr.day.Text = r.day
+		rr.day.Text = visualLine(r.day) // translated: Persian reads right to left
 		rr.day.Color = theme.Color(theme.ColorNamePlaceHolder)
 		rr.objects = append(rr.objects, rr.day)
 		rr.Layout(r.Size())
@@ -291,7 +317,7 @@ func (rr *msgRowRenderer) Refresh() {
 		rr.preview.set(p, textColor)
 		rr.objects = append(rr.objects, rr.preview)
 	}
-	rr.meta.Text = metaText(r.msg, r.mine && !r.unsent)
+	rr.meta.Text = visualLine(metaText(r.msg, r.mine && !r.unsent))
 	rr.meta.Color = metaColor
 	rr.objects = append(rr.objects, rr.meta)
 	if r.mine && r.msg.State == engine.Failed && !r.unsent {
@@ -351,11 +377,12 @@ func (rr *msgRowRenderer) Layout(size fyne.Size) {
 		o.Resize(fyne.NewSize(b.w, b.h))
 		top += b.h + m.gap
 	}
-	rtl := rightToLeft(r.msg.Body)
 	for i := range r.lines {
 		t := rr.texts[i]
 		tx := x + m.padX
-		if rtl {
+		if r.rtl[i] {
+			// A right-to-left paragraph's lines end at the bubble's right edge; the time
+			// and ticks below keep their place.
 			tx += contentW - r.widths[i]
 		}
 		t.Move(fyne.NewPos(tx, top+float32(i)*m.lineH))

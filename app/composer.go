@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -138,47 +137,30 @@ func (c *composer) giveBack(text string) {
 	}
 }
 
-// messageEntry is the message field: Enter sends, Shift+Enter starts a new line. A
-// paste is first offered to fits: the Entry lays out its whole text on every change,
-// which for a text far over the message limit takes minutes, so such a paste never
-// reaches it.
+// messageEntry is the message field, a bidiEditor (Persian is typed right to left):
+// Enter sends, Shift+Enter starts a new line. A paste is first offered to fits: a
+// text far over the message limit is refused before the field lays it out.
 type messageEntry struct {
-	field
+	bidiEditor
 	onSend func()
 	fits   func(text string) bool
-	shift  bool
 }
 
 func (e *messageEntry) TypedShortcut(s fyne.Shortcut) {
 	if p, ok := s.(*fyne.ShortcutPaste); ok && e.fits != nil && p.Clipboard != nil && !e.fits(p.Clipboard.Content()) {
 		return
 	}
-	e.field.TypedShortcut(s)
+	e.bidiEditor.TypedShortcut(s)
 }
 
 func newMessageEntry(keys *keymap, onSend func()) *messageEntry {
 	e := &messageEntry{onSend: onSend}
 	e.keys = keys
-	e.MultiLine = true
-	e.Wrapping = fyne.TextWrapWord
+	e.minRows = 2
+	e.self = e
 	e.ExtendBaseWidget(e)
 	e.SetPlaceHolder("Message")
-	e.SetMinRowsVisible(2)
 	return e
-}
-
-func (e *messageEntry) KeyDown(ev *fyne.KeyEvent) {
-	if ev.Name == desktop.KeyShiftLeft || ev.Name == desktop.KeyShiftRight {
-		e.shift = true
-	}
-	e.field.KeyDown(ev)
-}
-
-func (e *messageEntry) KeyUp(ev *fyne.KeyEvent) {
-	if ev.Name == desktop.KeyShiftLeft || ev.Name == desktop.KeyShiftRight {
-		e.shift = false
-	}
-	e.field.KeyUp(ev)
 }
 
 func (e *messageEntry) TypedKey(ev *fyne.KeyEvent) {
@@ -186,6 +168,5 @@ func (e *messageEntry) TypedKey(ev *fyne.KeyEvent) {
 		e.onSend()
 		return
 	}
-	// With OnSubmitted unset, the Entry turns Shift+Enter into a new line.
-	e.field.TypedKey(ev)
+	e.bidiEditor.TypedKey(ev)
 }

@@ -38,7 +38,7 @@ type conversationView struct {
 	m      bubbleMetrics
 
 	avatar     *avatar
-	title      *widget.Label
+	title      *bidiLabel
 	sub        *widget.Label
 	twin       *widget.Label // the warning that another contact has the same name
 	menu       *conversationMenu
@@ -70,7 +70,12 @@ type chatRow struct {
 	day    time.Time
 	height float32
 	lines  []string
-	widths []float32 // exact widths of the lines, measured when first shown
+	spans  []lineSpan // where the lines lie in their paragraphs
+	// shown and rtl are the lines laid out with the bidi algorithm and widths their
+	// exact widths, made when the row is first shown.
+	shown  []string
+	rtl    []bool
+	widths []float32
 	atts   []attBlock
 }
 
@@ -78,8 +83,7 @@ func newConversationView(p *Profile, c engine.Conversation) *conversationView {
 	v := &conversationView{p: p, id: c.ID, conv: c}
 	v.m = newBubbleMetrics()
 
-	v.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	v.title.Truncation = fyne.TextTruncateEllipsis
+	v.title = newBidiLabel("", fyne.TextStyle{Bold: true})
 	v.sub = widget.NewLabel("")
 	v.sub.Importance = widget.LowImportance
 	v.sub.SizeName = theme.SizeNameCaptionText
@@ -252,14 +256,19 @@ func (v *conversationView) msgRow(i int) chatRow {
 		atts = v.attachmentBlocks(m)
 	}
 	var lines []string
+	var spans []lineSpan
 	if body != "" || len(atts) == 0 {
-		lines = wrapText(body, v.m.maxText, v.m.adv)
+		spans = wrapSpans(body, v.m.maxText, v.m.adv)
+		lines = make([]string, len(spans))
+		for i, l := range spans {
+			lines[i] = l.text()
+		}
 	}
 	h := v.m.messageHeight(len(lines), m.Author == v.p.me && m.State == engine.Failed && !unsent) + attachmentsHeight(atts, v.m.gap)
 	if !unsent {
 		h += v.m.previewHeight(shownPreview(m))
 	}
-	return chatRow{msg: i, lines: lines, atts: atts, height: h}
+	return chatRow{msg: i, lines: lines, spans: spans, atts: atts, height: h}
 }
 
 // replaceList swaps in a fresh list after rows moved (a message removed or inserted in
@@ -422,13 +431,14 @@ func (v *conversationView) updateRow(id widget.ListItemID, r *msgRow) {
 	}
 	if row.widths == nil {
 		v.measured++
-		row.widths = make([]float32, len(row.lines))
-		for i, l := range row.lines {
-			row.widths[i] = fyne.MeasureText(l, v.m.textSize, fyne.TextStyle{}).Width
+		row.shown, row.rtl = shownLines(row.spans)
+		row.widths = make([]float32, len(row.shown))
+		for i, l := range row.shown {
+			row.widths[i] = measureLine(l, v.m.textSize)
 		}
 	}
 	m := &v.msgs[row.msg]
-	r.setMessage(*m, m.Author == v.p.me, v.unsent[msgID{m.Author, m.Timestamp}], row.lines, row.widths, row.atts)
+	r.setMessage(*m, m.Author == v.p.me, v.unsent[msgID{m.Author, m.Timestamp}], row.shown, row.rtl, row.widths, row.atts)
 }
 
 // setConversation shows a changed name, approval or disappearing setting.

@@ -128,7 +128,7 @@ func (c *previewCard) set(p *engine.LinkPreview, textColor color.Color) {
 	if title == "" {
 		title = p.URL
 	}
-	c.title.Text, c.title.Color = cutToWidth(title, textW, m.adv), textColor
+	c.title.Text, c.title.Color = visualLine(cutToWidth(title, textW, m.adv)), textColor
 	c.host.Text, c.host.Color = cutToWidth(previewHost(p.URL), textW, m.metaAdv), textColor
 	c.objs = append(c.objs, c.title, c.host)
 	c.layout(textX)

@@ -58,14 +58,14 @@ func (v *requestsView) refresh() {
 
 func (v *requestsView) row(c engine.Conversation) fyne.CanvasObject {
 	p, id := v.p, c.ID
-	name := widget.NewLabelWithStyle(convName(c, p.me), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name := newBidiLabel(convName(c, p.me), fyne.TextStyle{Bold: true})
 	who := widget.NewLabelWithStyle(id.String(), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	who.Wrapping = fyne.TextWrapBreak
 	who.SizeName = "captionText"
 	face := newAvatar(44)
 	face.set(p, id, c.Name, c.Avatar)
 	head := container.NewBorder(nil, nil, container.NewCenter(face.content), nil, container.NewVBox(name, who))
-	last := wrapped(c.LastBody)
+	last := newBidiText(c.LastBody) // what they wrote, laid out with the bidi algorithm
 	parts := []fyne.CanvasObject{head}
 	if twin, ok := lookalike(c, p.sidebar.convs); ok {
 		warn := wrapped(twinRequestSentence(c, twin))

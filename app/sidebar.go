@@ -27,7 +27,7 @@ type sidebar struct {
 	// that OnSelected does not open it again.
 	selecting bool
 
-	name        *widget.Label
+	name        *bidiLabel
 	search      *field
 	list        *widget.List
 	requestsBtn *widget.Button
@@ -40,8 +40,7 @@ type sidebar struct {
 
 func newSidebar(p *Profile) *sidebar {
 	s := &sidebar{p: p, typing: map[crypto.SessionID]bool{}}
-	s.name = widget.NewLabelWithStyle(p.name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	s.name.Truncation = fyne.TextTruncateEllipsis
+	s.name = newBidiLabel(p.name, fyne.TextStyle{Bold: true})
 	qrBtn := widget.NewButtonWithIcon("", theme.AccountIcon(), p.showMyQR)
 	settingsBtn := widget.NewButtonWithIcon("", theme.SettingsIcon(), p.showSettings)
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(qrBtn, settingsBtn), s.name)
@@ -231,7 +230,7 @@ func (s *sidebar) conversation(id crypto.SessionID) (engine.Conversation, bool) 
 type convRow struct {
 	widget.BaseWidget
 	avatar        *avatar
-	name, preview *widget.Label
+	name, preview *bidiLabel // text people wrote: laid out with the bidi algorithm
 	id, when      *widget.Label
 	twin          *widget.Icon
 	badge         *fyne.Container
@@ -242,14 +241,12 @@ type convRow struct {
 func newConvRow() *convRow {
 	r := &convRow{
 		avatar:  newAvatar(36),
-		name:    widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		preview: widget.NewLabel(""),
+		name:    newBidiLabel("", fyne.TextStyle{Bold: true}),
+		preview: newBidiLabel("", fyne.TextStyle{}),
 		id:      widget.NewLabel(""),
 		when:    widget.NewLabel(""),
 		twin:    widget.NewIcon(theme.WarningIcon()),
 	}
-	r.name.Truncation = fyne.TextTruncateEllipsis
-	r.preview.Truncation = fyne.TextTruncateEllipsis
 	r.id.Importance = widget.LowImportance
 	r.id.SizeName = theme.SizeNameCaptionText
 	r.when.Importance = widget.LowImportance

@@ -5,6 +5,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
+
+	"allium/assets"
 )
 
 // appearanceTheme is Fyne's default theme with the light or dark variant forced, or the
@@ -27,6 +29,19 @@ func (t *appearanceTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) colo
 		return c
 	}
 	return t.Theme.Color(n, v)
+}
+
+// Font is Vazirmatn, which draws Persian as well as Latin, for every style but
+// monospace and symbols. Vazirmatn has no italic: italic text (a Persian "typing…")
+// is drawn upright rather than in a font without Persian letters.
+func (t *appearanceTheme) Font(s fyne.TextStyle) fyne.Resource {
+	switch {
+	case s.Monospace || s.Symbol:
+		return t.Theme.Font(s)
+	case s.Bold:
+		return assets.FontBold
+	}
+	return assets.FontRegular
 }
 
 // lightColors and darkColors replace the default theme's colours that text is drawn in

@@ -1,5 +1,5 @@
-// Package assets holds the files Allium embeds: its icon and the licences of the code it
-// is built from.
+// Package assets holds the files Allium embeds: its icon, its font and the licences of
+// the code and font it is built from.
 package assets
 
 import (
@@ -25,3 +25,18 @@ var Icon = &fyne.StaticResource{StaticName: "allium.png", StaticContent: iconPNG
 //
 //go:embed licenses.txt
 var Licenses string
+
+// Vazirmatn (version 33.0.3, from its npm package) draws Persian and Latin text alike,
+// so that a Persian message looks right on a machine without a Persian font; Fyne falls
+// back to its own fonts for what Vazirmatn lacks, its emoji font for emoji. Its licence
+// (SIL Open Font License 1.1) is in fonts/LICENSE-Vazirmatn.txt and in Licenses.
+var (
+	//go:embed fonts/Vazirmatn-Regular.ttf
+	vazirmatnRegular []byte
+	//go:embed fonts/Vazirmatn-Bold.ttf
+	vazirmatnBold []byte
+
+	// FontRegular and FontBold are Vazirmatn's regular and bold weights.
+	FontRegular = &fyne.StaticResource{StaticName: "Vazirmatn-Regular.ttf", StaticContent: vazirmatnRegular}
+	FontBold    = &fyne.StaticResource{StaticName: "Vazirmatn-Bold.ttf", StaticContent: vazirmatnBold}
+)

@@ -16,6 +16,16 @@ import (
 // (its engine must not be running), alternating authors, ending now, about fifty a day,
 // and names the conversation.
 func Conversation(dir string, me, other crypto.SessionID, name string, n int) error {
+	bodies := make([]string, n)
+	for i := range bodies {
+		bodies[i] = body(i)
+	}
+	return Messages(dir, me, other, name, bodies)
+}
+
+// Messages is Conversation with the messages' texts given: the first is ours, the
+// next the other person's, and so on.
+func Messages(dir string, me, other crypto.SessionID, name string, bodies []string) error {
 	st, err := store.Open(dir)
 	if err != nil {
 		return err
@@ -24,11 +34,12 @@ func Conversation(dir string, me, other crypto.SessionID, name string, n int) er
 	if _, err := st.UpdateConversation(other, func(c *store.Conversation) { c.Name = name; c.Approved = true; c.ApprovedMe = true }); err != nil {
 		return err
 	}
+	n := len(bodies)
 	now := time.Now().UnixMilli()
 	step := (24 * time.Hour / 50).Milliseconds()
 	msgs := make([]store.Message, n)
 	for i := range msgs {
-		m := store.Message{Conversation: other, Timestamp: now - int64(n-i)*step, Body: body(i)}
+		m := store.Message{Conversation: other, Timestamp: now - int64(n-i)*step, Body: bodies[i]}
 		if i%2 == 0 {
 			m.Author, m.Direction, m.State = me, store.Outgoing, store.Read
 		} else {

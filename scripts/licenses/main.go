@@ -72,11 +72,22 @@ func run(w io.Writer) error {
 	var b bytes.Buffer
 	b.WriteString("Allium is built from the open-source software below. Each part's licence follows\n" +
 		"its name, with the files it comes from.\n")
+	gomod, err := goEnv("GOMOD")
+	if err != nil {
+		return err
+	}
 	goroot, err := goEnv("GOROOT")
 	if err != nil {
 		return err
 	}
 	if err := section(&b, "Go (runtime and standard library)", "https://go.dev", goroot, []string{"LICENSE", "PATENTS"}); err != nil {
+		return err
+	}
+	// The font is Allium's own asset rather than a module's, and its licence asks to be
+	// shipped with it all the same.
+	mainDir := filepath.Dir(gomod)
+	if err := section(&b, "Vazirmatn 33.0.3 (the font, embedded from assets/fonts)", "https://github.com/rastikerdar/vazirmatn",
+		filepath.Join(mainDir, "assets", "fonts"), []string{"LICENSE-Vazirmatn.txt"}); err != nil {
 		return err
 	}
 	for _, m := range mods {

@@ -1,0 +1,313 @@
+package app
+
+import (
+	"fmt"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+
+	"github.com/go-text/typesetting/harfbuzz"
+
+	"allium/app/internal/bidi"
+	"allium/app/seed"
+)
+
+// persianConversation has messages in both directions, each way: ours first, then the
+// other person's, and so on.
+var persianConversation = []string{
+	"سلام! من از Allium استفاده می\u200cکنم و خیلی خوبه",
+	"Hi! Is it working for you?",
+	"جلسه ساعت 10:30 شروع می\u200cشود. (فردا)",
+	"بله، نسخه 2.7 را نصب کردم 😀",
+	"I love the word سلام.",
+	"این پیام طولانی\u200cتر است و در چند خط شکسته می\u200cشود تا ببینیم که هر خط جداگانه از راست به چپ چیده می\u200cشود و کلمه\u200cای مثل Session سر جای خودش می\u200cماند.",
+	"First line in English\nو خط دوم به فارسی",
+}
+
+// openPersian opens a profile holding persianConversation, in a window of a usual size.
+func openPersian(t *testing.T) (*harness, *Profile) {
+	h := newHarness(t)
+	dir, me := account(t, "Ivy")
+	_, other := account(t, "Jon")
+	if err := seed.Messages(dir, me, other, "جان", persianConversation); err != nil {
+		t.Fatal(err)
+	}
+	p := h.open(dir)
+	applyAppearance(h.fa, appearanceLight)
+	p.win.Resize(fyne.NewSize(960, 900))
+	h.waitFor("the conversation list", func() bool { return len(p.sidebar.shown) == 1 })
+	p.openConversation(other)
+	h.waitFor("the messages", func() bool { return p.conv.loaded })
+	return h, p
+}
+
+// shownRows are the message rows on screen, by their text.
+func shownRows(p *Profile) map[string]*msgRow {
+	rows := map[string]*msgRow{}
+	for _, o := range test.LaidOutObjects(p.win.Canvas().Content()) {
+		if r, ok := o.(*msgRow); ok && r.Visible() && r.day == "" && r.msg.Body != "" {
+			rows[r.msg.Body] = r
+		}
+	}
+	return rows
+}
+
+// TestRightToLeftBubbles: a right-to-left paragraph's lines end at the right edge of
+// its bubble and are drawn in the order of the bidi algorithm; left-to-right ones start
+// at the left edge; the time stays at the bottom right either way. The window is kept
+// as an image (go test -artifacts -outputdir DIR) for a person to look at.
+func TestRightToLeftBubbles(t *testing.T) {
+	_, p := openPersian(t)
+	keepScreenshot(t, p.win.Canvas(), "persian-conversation.png")
+	rows := shownRows(p)
+	if len(rows) != len(persianConversation) {
+		t.Fatalf("%d rows on screen, want %d", len(rows), len(persianConversation))
+	}
+	m := p.conv.m
+	for _, body := range persianConversation {
+		r := rows[body]
+		rr := test.WidgetRenderer(r).(*msgRowRenderer)
+		bgLeft := rr.bg.Position().X
+		bgRight := bgLeft + rr.bg.Size().Width
+		spans := wrapSpans(body, m.maxText, m.adv)
+		if len(spans) != len(r.lines) {
+			t.Fatalf("%q has %d lines, want %d", body, len(r.lines), len(spans))
+		}
+		for i, line := range r.lines {
+			txt := rr.texts[i]
+			left, right := txt.Position().X, txt.Position().X+txt.Size().Width
+			if wantRTL := bidi.IsRightToLeft(spans[i].para); r.rtl[i] != wantRTL {
+				t.Errorf("%q line %d: right to left %v, want %v", body, i, r.rtl[i], wantRTL)
+			}
+			switch {
+			case r.rtl[i] && !nearX(right, bgRight-m.padX):
+				t.Errorf("%q line %d ends at %v, want the bubble's right edge %v", body, i, right, bgRight-m.padX)
+			case !r.rtl[i] && !nearX(left, bgLeft+m.padX):
+				t.Errorf("%q line %d starts at %v, want the bubble's left edge %v", body, i, left, bgLeft+m.padX)
+			}
+			if txt.Text != line {
+				t.Errorf("%q line %d draws %q, not the laid-out %q", body, i, txt.Text, line)
+			}
+		}
+		metaRight := rr.meta.Position().X + rr.meta.Size().Width
+		if !nearX(metaRight, bgRight-m.padX) {
+			t.Errorf("%q: the time ends at %v, want %v", body, metaRight, bgRight-m.padX)
+		}
+	}
+	// The mixed line is handed to Fyne in the algorithm's order: its last Persian
+	// words first, then Allium, then its first words (the rightmost).
+	first := rows[persianConversation[0]].lines[0]
+	if want := visualLine(persianConversation[0]); first != want || !strings.HasSuffix(first, rlo+"سلام! من از "+pdf+lrm) {
+		t.Errorf("the first message is drawn from %q", first)
+	}
+}
+
+func nearX(a, b float32) bool { return a-b < 0.5 && b-a < 0.5 }
+
+// keepScreenshot writes what c shows to the test's artifact directory.
+func keepScreenshot(t *testing.T, c fyne.Canvas, name string) {
+	t.Helper()
+	path := filepath.Join(t.ArtifactDir(), name)
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, c.Capture()); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+}
+
+// TestBidiLabel: a name or preview starts on its own side and, when too long, loses
+// its logical end behind an ellipsis: on the left for Persian, on the right for English.
+func TestBidiLabel(t *testing.T) {
+	fa := test.NewTempApp(t)
+	applyAppearance(fa, appearanceLight)
+	pad := theme.InnerPadding()
+	for _, c := range []struct {
+		text  string
+		width float32
+		rtl   bool
+		cut   bool
+	}{
+		{"جان", 300, true, false},
+		{"Jon", 300, false, false},
+		{"سلام! من از Allium استفاده می\u200cکنم و خیلی خوبه، واقعاً خوبه", 160, true, true},
+		{"Hello! I use Allium every day and I like it a lot", 160, false, true},
+	} {
+		l := newBidiLabel(c.text, fyne.TextStyle{})
+		l.Resize(fyne.NewSize(c.width, l.MinSize().Height))
+		txt := test.WidgetRenderer(l).Objects()[0].(*canvas.Text)
+		left, right := txt.Position().X, txt.Position().X+txt.Size().Width
+		if c.rtl && !nearX(right, c.width-pad) || !c.rtl && !nearX(left, pad) {
+			t.Errorf("%q is drawn from %v to %v in %v", c.text, left, right, c.width)
+		}
+		if right > c.width-pad+0.5 || left < pad-0.5 {
+			t.Errorf("%q overflows: %v to %v in %v", c.text, left, right, c.width)
+		}
+		if got := strings.Contains(txt.Text, "…"); got != c.cut {
+			t.Errorf("%q shortened: %v, want %v (%q)", c.text, got, c.cut, txt.Text)
+		}
+		// What is shown is the beginning of the text, reordered.
+		if first, _, _ := strings.Cut(txt.Text, pdf); c.cut && c.rtl && !strings.HasSuffix(first, "…") {
+			t.Errorf("%q: the ellipsis is not at the left end of the Persian text: %q", c.text, txt.Text)
+		}
+		if c.cut && !c.rtl && !strings.HasPrefix(txt.Text, "Hello!") {
+			t.Errorf("%q: shown as %q", c.text, txt.Text)
+		}
+	}
+}
+
+// TestIgnoredByFont: the quick answer for the first characters is the one of the
+// tables Fyne's shaper uses.
+func TestIgnoredByFont(t *testing.T) {
+	for r := rune(0); r < 0x2000; r++ {
+		want := unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Zl, r) || unicode.Is(unicode.Zp, r) ||
+			(unicode.Is(unicode.Zs, r) && r != '\u1680') || harfbuzz.IsDefaultIgnorable(r)
+		if ignoredByFont(r) != want {
+			t.Errorf("ignoredByFont(%U) = %v, want %v", r, ignoredByFont(r), want)
+		}
+	}
+}
+
+// conversationTexts are 100 messages in the mix of lengths of seed.Conversation, in
+// Persian (with Latin words and numbers, as people write) or in English, numbered from
+// first.
+func conversationTexts(persian bool, first int) []string {
+	short, medium, long := "Message %d", "Message %d, with a second sentence to make it a little longer.",
+		"Message %d. A longer one, as people sometimes write: it wraps over several lines in the bubble, so that rows of different heights follow each other, which is what the list has to handle when it scrolls through a long conversation."
+	if persian {
+		short, medium, long = "پیام %d", "پیام %d، با جمله\u200cای دوم که آن را کمی بلندتر می\u200cکند و Allium.",
+			"پیام %d. پیامی بلندتر، همان\u200cطور که مردم گاهی می\u200cنویسند: در حباب چند خط می\u200cشود، تا ردیف\u200cهایی با بلندی\u200cهای گوناگون پشت سر هم بیایند، که Session و Allium باید در فهرستی طولانی از پسِ آن برآیند."
+	}
+	texts := make([]string, 100)
+	for i := range texts {
+		f := short
+		switch {
+		case i%17 == 0:
+			f = long
+		case i%5 == 0:
+			f = medium
+		}
+		texts[i] = fmt.Sprintf(f, first+i)
+	}
+	return texts
+}
+
+// layoutRound numbers the rounds of BenchmarkLayOut100 across its runs.
+var layoutRound int
+
+// layOut does for each text what the conversation view does for a message shown:
+// wrap it, lay its lines out with the bidi algorithm and measure them (or, without
+// reorder, measure the lines as they are, as before the algorithm).
+func layOut(m bubbleMetrics, texts []string, reorder bool) int {
+	n := 0
+	for _, s := range texts {
+		spans := wrapSpans(s, m.maxText, m.adv)
+		shown := make([]string, len(spans))
+		if reorder {
+			shown, _ = shownLines(spans)
+		} else {
+			for i, l := range spans {
+				shown[i] = l.text()
+			}
+		}
+		for _, l := range shown {
+			n += int(measureLine(l, m.textSize))
+		}
+	}
+	return n
+}
+
+// BenchmarkLayOut100 lays out a 100-message conversation in English and in Persian;
+// the Persian one may cost at most 1.5 times the English one (BENCHMARKS.md). Every
+// round has messages of new numbers, as a conversation opened for the first time:
+// Fyne keeps the widths of strings it measured, which would leave only the bidi
+// algorithm to measure.
+func BenchmarkLayOut100(b *testing.B) {
+	// Run with a fixed count (-benchtime 200x): every round adds its strings to Fyne's
+	// cache of widths, which slows it down as it grows.
+	fa := test.NewTempApp(b)
+	applyAppearance(fa, appearanceLight)
+	m := newBubbleMetrics()
+	for _, c := range []struct {
+		name             string
+		persian, reorder bool
+	}{{"English", false, true}, {"Persian", true, true}, {"PersianUnordered", true, false}} {
+		// Fonts are loaded, and system fonts looked up, once for both.
+		layOut(m, conversationTexts(c.persian, -100), c.reorder)
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				layoutRound++
+				layOut(m, conversationTexts(c.persian, layoutRound*100), c.reorder)
+			}
+		})
+		// The algorithm alone, on strings Fyne has measured already.
+		texts := conversationTexts(c.persian, 0)
+		b.Run(c.name+"Measured", func(b *testing.B) {
+			for b.Loop() {
+				layOut(m, texts, c.reorder)
+			}
+		})
+	}
+}
+
+// TestBidiText: a wrapped label gives each paragraph its direction, Persian lines at
+// the right, and grows a line at a time as its width shrinks.
+func TestBidiText(t *testing.T) {
+	fa := test.NewTempApp(t)
+	applyAppearance(fa, appearanceLight)
+	pad := theme.InnerPadding()
+	l := newBidiText("First line in English\nو خط دوم به فارسی که کمی بلندتر است و Allium دارد")
+	w := test.NewWindow(l)
+	defer w.Close()
+	w.Resize(fyne.NewSize(700, 200))
+	l.Resize(fyne.NewSize(600, l.MinSize().Height))
+	r := test.WidgetRenderer(l).(*bidiTextRenderer)
+	if len(r.objects) != 2 {
+		t.Fatalf("%d lines at 600 wide, want 2", len(r.objects))
+	}
+	first, second := r.texts[0], r.texts[1]
+	if !nearX(first.Position().X, pad) {
+		t.Errorf("the English line starts at %v", first.Position().X)
+	}
+	if !nearX(second.Position().X+second.Size().Width, 600-pad) {
+		t.Errorf("the Persian line ends at %v, want %v", second.Position().X+second.Size().Width, 600-pad)
+	}
+	if second.Text != visualLine("و خط دوم به فارسی که کمی بلندتر است و Allium دارد") {
+		t.Errorf("the Persian line is drawn from %q", second.Text)
+	}
+	h := l.MinSize().Height
+	l.Resize(fyne.NewSize(200, h))
+	if len(r.objects) <= 2 || l.MinSize().Height <= h {
+		t.Errorf("at 200 wide: %d lines, height %v (was %v)", len(r.objects), l.MinSize().Height, h)
+	}
+}
+
+// TestMeasureLine: lines measured with the kept shaper are as wide as Fyne measures
+// them, Persian, English and mixed, laid out or not, and with an emoji.
+func TestMeasureLine(t *testing.T) {
+	fa := test.NewTempApp(t)
+	applyAppearance(fa, appearanceLight)
+	m := newBubbleMetrics()
+	texts := append(conversationTexts(true, 5), conversationTexts(false, 7)...)
+	texts = append(texts, persianConversation...)
+	for _, s := range texts {
+		for _, l := range wrapSpans(s, m.maxText, m.adv) {
+			for _, line := range []string{l.text(), visualLine(l.text())} {
+				if got, want := measureLine(line, m.textSize), fyne.MeasureText(line, m.textSize, fyne.TextStyle{}).Width; got != want {
+					t.Errorf("%q is %v wide, Fyne says %v", line, got, want)
+				}
+			}
+		}
+	}
+}

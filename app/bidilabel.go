@@ -1,0 +1,202 @@
+package app
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"allium/app/internal/bidi"
+)
+
+// bidiLabel is a one-line label for a name, a preview or a title: laid out with the
+// bidi algorithm (visualLine), aligned to the side its text starts from (the right for
+// Persian), and, when it is too wide, shortened with an ellipsis at its logical end,
+// which for Persian is on the left. It stands in for a widget.Label with
+// TextTruncateEllipsis, with the same padding. Text is what it says, in logical order.
+type bidiLabel struct {
+	widget.BaseWidget
+	Text      string
+	TextStyle fyne.TextStyle
+}
+
+func newBidiLabel(text string, style fyne.TextStyle) *bidiLabel {
+	l := &bidiLabel{Text: text, TextStyle: style}
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// SetText shows text.
+func (l *bidiLabel) SetText(text string) {
+	l.Text = text
+	l.Refresh()
+}
+
+func (l *bidiLabel) CreateRenderer() fyne.WidgetRenderer {
+	r := &bidiLabelRenderer{l: l, text: canvas.NewText("", theme.Color(theme.ColorNameForeground))}
+	r.Refresh()
+	return r
+}
+
+type bidiLabelRenderer struct {
+	l    *bidiLabel
+	text *canvas.Text
+}
+
+func (r *bidiLabelRenderer) Destroy()                     {}
+func (r *bidiLabelRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.text} }
+
+// MinSize is a line's height; its width is only the padding, as a truncated Label's.
+func (r *bidiLabelRenderer) MinSize() fyne.Size {
+	pad := theme.InnerPadding()
+	h := fyne.MeasureText("Mg", theme.TextSize(), r.l.TextStyle).Height
+	return fyne.NewSize(2*pad, h+2*pad)
+}
+
+func (r *bidiLabelRenderer) Refresh() {
+	r.text.Color = theme.Color(theme.ColorNameForeground)
+	r.text.TextSize = theme.TextSize()
+	r.text.TextStyle = r.l.TextStyle
+	r.Layout(r.l.Size())
+	canvas.Refresh(r.l)
+}
+
+func (r *bidiLabelRenderer) Layout(size fyne.Size) {
+	pad := theme.InnerPadding()
+	shown, w := fitLine(r.l.Text, size.Width-2*pad, r.text.TextSize, r.l.TextStyle)
+	r.text.Text = shown
+	x := pad
+	if bidi.IsRightToLeft(r.l.Text) {
+		x = size.Width - pad - w
+	}
+	h := fyne.MeasureText("Mg", r.text.TextSize, r.l.TextStyle).Height
+	r.text.Move(fyne.NewPos(x, (size.Height-h)/2))
+	r.text.Resize(fyne.NewSize(w, h))
+}
+
+// fitLine is text laid out for Fyne (visualLine) and its width, shortened with an
+// ellipsis at its logical end so that it is at most max wide.
+func fitLine(text string, max, size float32, style fyne.TextStyle) (string, float32) {
+	width := func(s string) float32 { return fyne.MeasureText(s, size, style).Width }
+	shown := visualLine(text)
+	w := width(shown)
+	if w <= max || text == "" {
+		return shown, w
+	}
+	runes := []rune(text)
+	// The longest beginning that fits with the ellipsis, by bisection.
+	lo, hi := 0, len(runes)
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if width(visualLine(string(runes[:mid])+"…")) <= max {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	shown = visualLine(string(runes[:lo]) + "…")
+	return shown, width(shown)
+}
+
+// bidiText is a wrapped label for text a person wrote (a request's message) or a
+// translated sentence: each paragraph is wrapped in logical order and its lines laid
+// out with the bidi algorithm (shownLines), a right-to-left paragraph aligned right.
+// It stands in for a widget.Label with TextWrapWord: its height follows its width.
+type bidiText struct {
+	widget.BaseWidget
+	Text      string
+	TextStyle fyne.TextStyle
+	// ColorName is the colour of the text; the foreground colour when empty.
+	ColorName fyne.ThemeColorName
+
+	width float32 // the width lines were last wrapped for
+	rows  int
+}
+
+func newBidiText(text string) *bidiText {
+	t := &bidiText{Text: text}
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+// SetText shows text.
+func (t *bidiText) SetText(text string) {
+	t.Text = text
+	t.Refresh()
+}
+
+// wrap lays the text out for a width: the lines as Fyne draws them, whether each is of
+// a right-to-left paragraph, and their widths.
+func (t *bidiText) wrap(width float32) ([]string, []bool, []float32) {
+	size := theme.TextSize()
+	adv := &advances{size: size, w: map[rune]float32{}}
+	shown, rtl := shownLines(wrapSpans(t.Text, max(width-2*theme.InnerPadding(), 10), adv))
+	widths := make([]float32, len(shown))
+	for i, l := range shown {
+		widths[i] = fyne.MeasureText(l, size, t.TextStyle).Width
+	}
+	return shown, rtl, widths
+}
+
+func (t *bidiText) MinSize() fyne.Size {
+	t.ExtendBaseWidget(t)
+	pad := theme.InnerPadding()
+	rows := t.rows
+	if t.width == 0 || rows == 0 {
+		rows = max(1, strings.Count(t.Text, "\n")+1)
+	}
+	h := fyne.MeasureText("Mg", theme.TextSize(), t.TextStyle).Height
+	return fyne.NewSize(2*pad, float32(rows)*h+2*pad)
+}
+
+func (t *bidiText) CreateRenderer() fyne.WidgetRenderer {
+	r := &bidiTextRenderer{t: t}
+	r.Refresh()
+	return r
+}
+
+type bidiTextRenderer struct {
+	t       *bidiText
+	texts   []*canvas.Text
+	objects []fyne.CanvasObject
+}
+
+func (r *bidiTextRenderer) Destroy()                     {}
+func (r *bidiTextRenderer) MinSize() fyne.Size           { return r.t.MinSize() }
+func (r *bidiTextRenderer) Objects() []fyne.CanvasObject { return r.objects }
+
+func (r *bidiTextRenderer) Refresh() {
+	r.Layout(r.t.Size())
+	canvas.Refresh(r.t)
+}
+
+func (r *bidiTextRenderer) Layout(size fyne.Size) {
+	t := r.t
+	// The canvas notices when the number of lines changes the minimum height, and
+	// lays out the label's container again.
+	shown, rtl, widths := t.wrap(size.Width)
+	t.width, t.rows = size.Width, len(shown)
+	pad := theme.InnerPadding()
+	h := fyne.MeasureText("Mg", theme.TextSize(), t.TextStyle).Height
+	name := t.ColorName
+	if name == "" {
+		name = theme.ColorNameForeground
+	}
+	r.objects = r.objects[:0]
+	for i, l := range shown {
+		if i == len(r.texts) {
+			r.texts = append(r.texts, canvas.NewText("", theme.Color(name)))
+		}
+		c := r.texts[i]
+		c.Text, c.Color, c.TextSize, c.TextStyle = l, theme.Color(name), theme.TextSize(), t.TextStyle
+		x := pad
+		if rtl[i] {
+			x = size.Width - pad - widths[i]
+		}
+		c.Move(fyne.NewPos(x, pad+float32(i)*h))
+		c.Resize(fyne.NewSize(widths[i], h))
+		r.objects = append(r.objects, c)
+	}
+}

@@ -1,0 +1,609 @@
+package app
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"allium/app/internal/bidi"
+)
+
+// bidiEditor is the message field's text editor. Fyne's Entry draws a line's
+// directional runs in logical order and moves its cursor in logical order, so Persian
+// mixed with a Latin word or a number is shown out of order while it is typed. This
+// editor keeps the text in logical order, lays each paragraph out with the bidi
+// algorithm as the bubbles do (a paragraph that starts in Persian is right to left
+// and aligned right), and moves the cursor in visual order: Left goes to the
+// character on the left, whatever the direction of the text under it. Backspace
+// deletes the logically previous character, Delete the next; Shift with the arrows,
+// Home and End selects; a zero-width non-joiner (the Persian half-space) is a
+// character like any other.
+type bidiEditor struct {
+	widget.BaseWidget
+	Text        string
+	PlaceHolder string
+	OnChanged   func(string) `json:"-"`
+
+	minRows int
+	keys    *keymap // the window's shortcuts, passed on
+	// self is the widget that embeds the editor (the message field), which a tap
+	// focuses: the window gives keys to it, not to the editor inside.
+	self interface {
+		fyne.Widget
+		fyne.Focusable
+	}
+
+	cursor, anchor int // byte offsets in Text; anchor ≠ cursor is a selection
+	shift          bool
+	focused        bool
+	dragging       bool
+
+	// undo and redo hold earlier and undone states of the text, for Ctrl+Z and
+	// Ctrl+Shift+Z; a run of typed characters is one step.
+	undo, redo []editState
+	typing     bool // whether the last change was a typed character
+
+	lines  []editLine // Text laid out for width
+	width  float32
+	top    int  // the first line shown, when there are more than fit
+	layout bool // whether Text changed since it was laid out
+}
+
+// editLine is one wrapped line of the editor: Text[start:end], drawn from shown at x,
+// and the x of a cursor at each of its offsets.
+type editLine struct {
+	start, end int
+	rtl        bool
+	shown      string
+	x, w       float32
+	carets     []float32 // carets[o-start] for offsets start…end
+}
+
+type editState struct {
+	text           string
+	cursor, anchor int
+}
+
+// maxUndo is how many steps the editor can undo.
+const maxUndo = 100
+
+// remember keeps the state before a change for undo; typed keeps a run of typed
+// characters in one step.
+func (e *bidiEditor) remember(typed bool) {
+	if !(typed && e.typing) {
+		e.undo = append(e.undo, editState{e.Text, e.cursor, e.anchor})
+		if len(e.undo) > maxUndo {
+			e.undo = e.undo[1:]
+		}
+	}
+	e.redo, e.typing = nil, typed
+}
+
+// restore goes back to a state from one stack, keeping the present one on the other.
+func (e *bidiEditor) restore(from, to *[]editState) {
+	if len(*from) == 0 {
+		return
+	}
+	s := (*from)[len(*from)-1]
+	*from = (*from)[:len(*from)-1]
+	*to = append(*to, editState{e.Text, e.cursor, e.anchor})
+	e.Text, e.cursor, e.anchor, e.typing = s.text, s.cursor, s.anchor, false
+	e.changed()
+}
+
+// SetText replaces the text and puts the cursor at its end.
+func (e *bidiEditor) SetText(text string) {
+	if text != e.Text {
+		e.remember(false)
+	}
+	e.Text = text
+	e.cursor, e.anchor = len(text), len(text)
+	e.changed()
+}
+
+// SetPlaceHolder sets the hint shown while the field is empty.
+func (e *bidiEditor) SetPlaceHolder(s string) {
+	e.PlaceHolder = s
+	e.Refresh()
+}
+
+// SetMinRowsVisible sets how many lines tall the field is at least.
+func (e *bidiEditor) SetMinRowsVisible(n int) {
+	e.minRows = n
+	e.Refresh()
+}
+
+// SelectedText is the text selected, in logical order.
+func (e *bidiEditor) SelectedText() string {
+	a, b := e.selection()
+	return e.Text[a:b]
+}
+
+func (e *bidiEditor) selection() (int, int) {
+	return min(e.anchor, e.cursor), max(e.anchor, e.cursor)
+}
+
+// changed lays the text out again and tells OnChanged.
+func (e *bidiEditor) changed() {
+	e.layout = true
+	e.Refresh()
+	if e.OnChanged != nil {
+		e.OnChanged(e.Text)
+	}
+}
+
+// insert replaces the selection with s.
+func (e *bidiEditor) insert(s string) {
+	e.remember(utf8.RuneCountInString(s) == 1 && s != " " && s != "\n")
+	s = strings.ReplaceAll(s, "\t", "    ") // lines are laid out without tab stops
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	a, b := e.selection()
+	e.Text = e.Text[:a] + s + e.Text[b:]
+	e.cursor, e.anchor = a+len(s), a+len(s)
+	e.changed()
+}
+
+// deleteRange removes Text[a:b] and leaves the cursor there.
+func (e *bidiEditor) deleteRange(a, b int) {
+	e.remember(false)
+	e.Text = e.Text[:a] + e.Text[b:]
+	e.cursor, e.anchor = a, a
+	e.changed()
+}
+
+func (e *bidiEditor) TypedRune(r rune) {
+	e.insert(string(r))
+}
+
+// moveTo puts the cursor at off, extending the selection while Shift is down.
+func (e *bidiEditor) moveTo(off int) {
+	e.typing = false // typing elsewhere is another step to undo
+	e.cursor = off
+	if !e.shift {
+		e.anchor = off
+	}
+	e.Refresh()
+}
+
+func (e *bidiEditor) TypedKey(ev *fyne.KeyEvent) {
+	e.ensureLayout()
+	a, b := e.selection()
+	switch ev.Name {
+	case fyne.KeyBackspace:
+		if a != b {
+			e.deleteRange(a, b)
+		} else if e.cursor > 0 {
+			_, n := utf8.DecodeLastRuneInString(e.Text[:e.cursor])
+			e.deleteRange(e.cursor-n, e.cursor)
+		}
+	case fyne.KeyDelete:
+		if a != b {
+			e.deleteRange(a, b)
+		} else if e.cursor < len(e.Text) {
+			_, n := utf8.DecodeRuneInString(e.Text[e.cursor:])
+			e.deleteRange(e.cursor, e.cursor+n)
+		}
+	case fyne.KeyReturn, fyne.KeyEnter:
+		e.insert("\n")
+	case fyne.KeyLeft:
+		e.moveTo(e.visualMove(-1))
+	case fyne.KeyRight:
+		e.moveTo(e.visualMove(+1))
+	case fyne.KeyUp:
+		e.moveTo(e.verticalMove(-1))
+	case fyne.KeyDown:
+		e.moveTo(e.verticalMove(+1))
+	case fyne.KeyHome:
+		e.moveTo(e.lines[e.lineOf(e.cursor)].start)
+	case fyne.KeyEnd:
+		e.moveTo(e.lines[e.lineOf(e.cursor)].end)
+	case fyne.KeyEscape:
+		if e.keys != nil && e.keys.escape != nil {
+			e.keys.escape()
+		}
+	}
+}
+
+func (e *bidiEditor) KeyDown(ev *fyne.KeyEvent) {
+	if ev.Name == desktop.KeyShiftLeft || ev.Name == desktop.KeyShiftRight {
+		e.shift = true
+	}
+}
+
+func (e *bidiEditor) KeyUp(ev *fyne.KeyEvent) {
+	if ev.Name == desktop.KeyShiftLeft || ev.Name == desktop.KeyShiftRight {
+		e.shift = false
+	}
+}
+
+func (e *bidiEditor) TypedShortcut(s fyne.Shortcut) {
+	switch s := s.(type) {
+	case *fyne.ShortcutCopy:
+		if t := e.SelectedText(); t != "" && s.Clipboard != nil {
+			s.Clipboard.SetContent(t)
+		}
+	case *fyne.ShortcutCut:
+		if a, b := e.selection(); a != b && s.Clipboard != nil {
+			s.Clipboard.SetContent(e.Text[a:b])
+			e.deleteRange(a, b)
+		}
+	case *fyne.ShortcutPaste:
+		if s.Clipboard != nil {
+			e.insert(s.Clipboard.Content())
+		}
+	case *fyne.ShortcutUndo:
+		e.restore(&e.undo, &e.redo)
+	case *fyne.ShortcutRedo:
+		e.restore(&e.redo, &e.undo)
+	case *fyne.ShortcutSelectAll:
+		e.anchor, e.cursor = 0, len(e.Text)
+		e.Refresh()
+	default:
+		if e.keys != nil {
+			e.keys.run(s)
+		}
+	}
+}
+
+func (e *bidiEditor) FocusGained() {
+	e.focused = true
+	e.Refresh()
+}
+
+func (e *bidiEditor) FocusLost() {
+	e.focused, e.shift = false, false
+	e.Refresh()
+}
+
+func (e *bidiEditor) Tapped(ev *fyne.PointEvent) {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(e.self); c != nil {
+		c.Focus(e.self)
+	}
+	e.ensureLayout()
+	e.moveTo(e.offsetAt(ev.Position))
+}
+
+// Dragged selects from where the drag started to where the pointer is.
+func (e *bidiEditor) Dragged(ev *fyne.DragEvent) {
+	e.ensureLayout()
+	if !e.dragging {
+		e.dragging = true
+		start := ev.Position.Subtract(ev.Dragged)
+		e.anchor = e.offsetAt(fyne.NewPos(start.X, start.Y))
+	}
+	e.cursor = e.offsetAt(ev.Position)
+	e.Refresh()
+}
+
+func (e *bidiEditor) DragEnd() { e.dragging = false }
+
+func (e *bidiEditor) Cursor() desktop.Cursor { return desktop.TextCursor }
+
+// lineOf is the index of the line that holds the cursor position off: the line it
+// ends when it is at the end of a wrapped line, as after typing there.
+func (e *bidiEditor) lineOf(off int) int {
+	for i, l := range e.lines {
+		if off <= l.end {
+			return i
+		}
+	}
+	return len(e.lines) - 1
+}
+
+// caretX is where a cursor at off is drawn.
+func (e *bidiEditor) caretX(off int) float32 {
+	l := e.lines[e.lineOf(off)]
+	return l.carets[off-l.start]
+}
+
+// visualMove is the cursor position dir (−1 left, +1 right) of the cursor on the
+// screen: the nearest on its line in that direction, or else the end of the line
+// before or the start of the line after, as the paragraph reads.
+func (e *bidiEditor) visualMove(dir float32) int {
+	i := e.lineOf(e.cursor)
+	l := e.lines[i]
+	x := l.carets[e.cursor-l.start]
+	best, bestD := -1, float32(0)
+	for k, cx := range l.carets {
+		if d := (cx - x) * dir; d > 0.5 && (best < 0 || d < bestD) && utf8.RuneStart(e.byteAt(l.start+k)) {
+			best, bestD = l.start+k, d
+		}
+	}
+	if best >= 0 {
+		return best
+	}
+	forward := (dir > 0) != l.rtl // towards the text's end
+	switch {
+	case forward && i+1 < len(e.lines):
+		return e.lines[i+1].start
+	case !forward && i > 0:
+		return e.lines[i-1].end
+	}
+	return e.cursor
+}
+
+// byteAt is Text[off], or a character start at the end.
+func (e *bidiEditor) byteAt(off int) byte {
+	if off >= len(e.Text) {
+		return 0
+	}
+	return e.Text[off]
+}
+
+// verticalMove is the position on the line above (−1) or below (+1) nearest to the
+// cursor's x.
+func (e *bidiEditor) verticalMove(dir int) int {
+	i := e.lineOf(e.cursor)
+	j := i + dir
+	if j < 0 {
+		return e.lines[0].start
+	}
+	if j >= len(e.lines) {
+		return e.lines[len(e.lines)-1].end
+	}
+	return e.nearest(j, e.caretX(e.cursor))
+}
+
+// nearest is the position on line i whose cursor is nearest to x.
+func (e *bidiEditor) nearest(i int, x float32) int {
+	l := e.lines[i]
+	best, bestD := l.start, float32(-1)
+	for k, cx := range l.carets {
+		d := cx - x
+		if d < 0 {
+			d = -d
+		}
+		if (bestD < 0 || d < bestD) && utf8.RuneStart(e.byteAt(l.start+k)) {
+			best, bestD = l.start+k, d
+		}
+	}
+	return best
+}
+
+// offsetAt is the cursor position nearest to a point in the editor.
+func (e *bidiEditor) offsetAt(pos fyne.Position) int {
+	lineH := e.lineHeight()
+	i := e.top + int((pos.Y-theme.InnerPadding())/lineH)
+	i = max(0, min(i, len(e.lines)-1))
+	return e.nearest(i, pos.X)
+}
+
+func (e *bidiEditor) lineHeight() float32 {
+	return fyne.MeasureText("Mg", theme.TextSize(), fyne.TextStyle{}).Height
+}
+
+// ensureLayout lays the text out for the editor's width if it changed since.
+func (e *bidiEditor) ensureLayout() {
+	w := e.Size().Width
+	if !e.layout && w == e.width && e.lines != nil {
+		return
+	}
+	e.layout, e.width = false, w
+	e.lines = layoutEditor(e.Text, w, theme.TextSize())
+}
+
+// layoutEditor wraps text into lines for a field width wide and lays each out with
+// the bidi algorithm, with the x of every cursor position.
+func layoutEditor(text string, width, size float32) []editLine {
+	pad := theme.InnerPadding()
+	avail := max(width-2*pad, 10)
+	measure := func(s string) float32 { return measureLine(s, size) }
+	adv := &advances{size: size, w: map[rune]float32{}}
+	var lines []editLine
+	base := 0
+	for _, para := range strings.Split(text, "\n") {
+		p := bidi.NewParagraph(para, bidi.Auto)
+		rtl := p.Direction() == bidi.RightToLeft
+		for _, sp := range wrapSpans(para, avail, adv) {
+			l := editLine{start: base + sp.start, end: base + sp.end, rtl: rtl}
+			runs := p.Line(sp.start, sp.end)
+			l.shown = visualRuns(runs)
+			l.w = measure(l.shown)
+			l.x = pad
+			if rtl {
+				l.x = width - pad - l.w
+			}
+			l.carets = caretPositions(para, sp, runs, l.x, measure, adv)
+			lines = append(lines, l)
+		}
+		base += len(para) + 1
+	}
+	return lines
+}
+
+// caretPositions gives the x of a cursor at each offset of a line: before a
+// character, on its leading side (its left if it reads left to right, its right
+// otherwise); at the end of the line, on the trailing side of the last character.
+//
+// Within a run, a character's place is its share of the run's width by the advances
+// of the characters alone: shaped prefixes would be more exact but are not in order
+// (the Persian "سلا", with its lam-alef ligature, is narrower than "سل").
+func caretPositions(para string, sp lineSpan, runs []bidi.Run, x float32, measure func(string) float32, adv *advances) []float32 {
+	n := sp.end - sp.start
+	carets := make([]float32, n+1)
+	set := make([]bool, n+1)
+	x0 := x
+	for _, r := range runs {
+		w := measure(visualRuns([]bidi.Run{r}))
+		total := adv.width(r.Text)
+		for o := r.Start; o <= r.End; o++ {
+			if o < r.End && !utf8.RuneStart(para[o]) {
+				continue
+			}
+			prefix := float32(0)
+			if total > 0 {
+				prefix = w * min(1, adv.width(para[r.Start:o])/total)
+			}
+			cx := x + prefix
+			if r.Direction() == bidi.RightToLeft {
+				cx = x + w - prefix
+			}
+			k := o - sp.start
+			if o == r.End {
+				// The run's trailing edge: a cursor there belongs to the next run in
+				// logical order unless the line ends here.
+				if o == sp.end && !set[k] {
+					carets[k], set[k] = cx, true
+				}
+				continue
+			}
+			carets[k], set[k] = cx, true
+		}
+		x += w
+	}
+	// An empty line's cursor is at its start; offsets inside a character (or of a
+	// formatting character left out) take the position before them.
+	if !set[0] {
+		carets[0] = x0
+	}
+	for k := 1; k <= n; k++ {
+		if !set[k] {
+			carets[k] = carets[k-1]
+		}
+	}
+	return carets
+}
+
+func (e *bidiEditor) MinSize() fyne.Size {
+	e.ExtendBaseWidget(e)
+	pad := theme.InnerPadding()
+	return fyne.NewSize(4*pad, float32(e.minRows)*e.lineHeight()+2*pad)
+}
+
+func (e *bidiEditor) CreateRenderer() fyne.WidgetRenderer {
+	r := &editorRenderer{e: e,
+		bg:     canvas.NewRectangle(theme.Color(theme.ColorNameInputBackground)),
+		caret:  canvas.NewRectangle(theme.Color(theme.ColorNamePrimary)),
+		holder: canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder)),
+	}
+	r.bg.CornerRadius = theme.InputRadiusSize()
+	r.bg.StrokeWidth = theme.InputBorderSize()
+	return r
+}
+
+type editorRenderer struct {
+	e       *bidiEditor
+	bg      *canvas.Rectangle
+	caret   *canvas.Rectangle
+	holder  *canvas.Text
+	texts   []*canvas.Text
+	marks   []*canvas.Rectangle // the selection
+	objects []fyne.CanvasObject
+}
+
+func (r *editorRenderer) Destroy()                     {}
+func (r *editorRenderer) MinSize() fyne.Size           { return r.e.MinSize() }
+func (r *editorRenderer) Objects() []fyne.CanvasObject { return r.objects }
+func (r *editorRenderer) Refresh()                     { r.Layout(r.e.Size()) }
+
+func (r *editorRenderer) Layout(size fyne.Size) {
+	e := r.e
+	e.ensureLayout()
+	pad, lineH := theme.InnerPadding(), e.lineHeight()
+	r.bg.FillColor = theme.Color(theme.ColorNameInputBackground)
+	r.bg.StrokeColor = theme.Color(theme.ColorNameInputBorder)
+	if e.focused {
+		r.bg.StrokeColor = theme.Color(theme.ColorNamePrimary)
+	}
+	r.bg.Resize(size)
+	r.objects = append(r.objects[:0], r.bg)
+
+	// Keep the cursor's line in sight.
+	visible := max(1, int((size.Height-2*pad)/lineH))
+	cl := e.lineOf(e.cursor)
+	e.top = min(e.top, cl)
+	if cl >= e.top+visible {
+		e.top = cl - visible + 1
+	}
+	e.top = max(0, min(e.top, len(e.lines)-1))
+
+	if e.Text == "" {
+		r.holder.Text = visualLine(e.PlaceHolder)
+		r.holder.Color = theme.Color(theme.ColorNamePlaceHolder)
+		r.holder.TextSize = theme.TextSize()
+		hs := fyne.MeasureText(r.holder.Text, r.holder.TextSize, fyne.TextStyle{})
+		x := pad
+		if bidi.IsRightToLeft(e.PlaceHolder) {
+			x = size.Width - pad - hs.Width
+		}
+		r.holder.Move(fyne.NewPos(x, pad))
+		r.holder.Resize(hs)
+		r.objects = append(r.objects, r.holder)
+	}
+
+	a, b := e.selection()
+	marks := 0
+	for i := e.top; i < len(e.lines) && i < e.top+visible; i++ {
+		l := e.lines[i]
+		y := pad + float32(i-e.top)*lineH
+		if a != b {
+			for _, span := range selectedSpans(l, a, b) {
+				if marks == len(r.marks) {
+					r.marks = append(r.marks, canvas.NewRectangle(theme.Color(theme.ColorNameSelection)))
+				}
+				m := r.marks[marks]
+				m.FillColor = theme.Color(theme.ColorNameSelection)
+				m.Move(fyne.NewPos(span[0], y))
+				m.Resize(fyne.NewSize(span[1]-span[0], lineH))
+				r.objects = append(r.objects, m)
+				marks++
+			}
+		}
+	}
+	for i, n := e.top, 0; i < len(e.lines) && i < e.top+visible; i, n = i+1, n+1 {
+		l := e.lines[i]
+		if n == len(r.texts) {
+			r.texts = append(r.texts, canvas.NewText("", theme.Color(theme.ColorNameForeground)))
+		}
+		t := r.texts[n]
+		t.Text, t.Color, t.TextSize = l.shown, theme.Color(theme.ColorNameForeground), theme.TextSize()
+		t.Move(fyne.NewPos(l.x, pad+float32(i-e.top)*lineH))
+		t.Resize(fyne.NewSize(l.w, lineH))
+		r.objects = append(r.objects, t)
+	}
+	if e.focused {
+		r.caret.FillColor = theme.Color(theme.ColorNamePrimary)
+		r.caret.Move(fyne.NewPos(e.caretX(e.cursor)-1, pad+float32(cl-e.top)*lineH))
+		r.caret.Resize(fyne.NewSize(2, lineH))
+		r.objects = append(r.objects, r.caret)
+	}
+	canvas.Refresh(e)
+}
+
+// selectedSpans are the stretches of line l, as x ranges, that show Text[a:b]: a
+// selection in logical order is in pieces on the screen where directions mix.
+func selectedSpans(l editLine, a, b int) [][2]float32 {
+	var spans [][2]float32
+	for o := max(a, l.start); o < min(b, l.end); o++ {
+		x0, x1 := l.carets[o-l.start], l.carets[o+1-l.start]
+		if o+1 == l.end {
+			x1 = l.carets[l.end-l.start]
+		}
+		if x0 > x1 {
+			x0, x1 = x1, x0
+		}
+		if x1-x0 < 0.5 {
+			continue
+		}
+		if n := len(spans); n > 0 && (x0 <= spans[n-1][1]+0.5 && x1 >= spans[n-1][0]-0.5) {
+			spans[n-1][0], spans[n-1][1] = min(spans[n-1][0], x0), max(spans[n-1][1], x1)
+			continue
+		}
+		spans = append(spans, [2]float32{x0, x1})
+	}
+	return spans
+}
+
+var (
+	_ fyne.Focusable     = (*bidiEditor)(nil)
+	_ fyne.Shortcutable  = (*bidiEditor)(nil)
+	_ fyne.Tappable      = (*bidiEditor)(nil)
+	_ fyne.Draggable     = (*bidiEditor)(nil)
+	_ desktop.Keyable    = (*bidiEditor)(nil)
+	_ desktop.Cursorable = (*bidiEditor)(nil)
+)
