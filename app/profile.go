@@ -189,6 +189,9 @@ func (p *Profile) attach(eng *engine.Engine, pr prefs) {
 	if pr.Appearance != appearanceSystem {
 		applyAppearance(p.ui.fa, pr.Appearance)
 	}
+	if pr.Language != languageSystem {
+		useLanguage(pr.Language)
+	}
 	p.me = eng.SessionID()
 	p.buildMain(eng.Status())
 	p.status.proxy = eng.Proxy().Addr

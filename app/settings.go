@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -36,6 +37,10 @@ type settingsView struct {
 	preview     *widget.RadioGroup
 	background  *widget.Check
 	appearance  *widget.RadioGroup
+	language    *widget.RadioGroup
+	// appearanceTabContent is the Appearance tab's, to show it again after the
+	// language changed.
+	appearanceTabContent fyne.CanvasObject
 	networkPick *widget.RadioGroup
 	networkFile *field
 	networkInfo *widget.Label // in the demo, instead of the choice of network
@@ -269,7 +274,8 @@ func (v *settingsView) appearanceTab() fyne.CanvasObject {
 		applyAppearance(p.ui.fa, a)
 		p.savePrefs(nil)
 	}
-	return container.NewVScroll(section("Appearance", "", v.appearance))
+	v.appearanceTabContent = container.NewVScroll(container.NewVBox(section(lang.L("Appearance"), "", v.appearance), widget.NewSeparator(), v.languageSection()))
+	return v.appearanceTabContent
 }
 
 // demoNetwork is what the demo says of its network.

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"fyne.io/fyne/v2/lang"
+
 	"allium/crypto"
 	"allium/engine"
 )
@@ -60,28 +62,24 @@ func listTime(t, now time.Time) string {
 	y2, m2, d2 := now.Date()
 	switch {
 	case y1 == y2 && m1 == m2 && d1 == d2:
-		return t.Format("15:04")
+		return clockText(t)
 	case now.Sub(t) < 6*24*time.Hour && t.Before(now):
-		return t.Format("Mon")
-	case y1 == y2:
-		return t.Format("2 Jan")
+		return weekdayText(t, true)
 	}
-	return t.Format("2 Jan 2006")
+	return dateText(t, false, !sameYear(t, now))
 }
 
 // dayLabel is the heading above a day's messages.
 func dayLabel(day, now time.Time) string {
 	today := startOfDay(now)
-	switch d := startOfDay(day); {
+	d := startOfDay(day)
+	switch {
 	case d.Equal(today):
-		return "Today"
+		return lang.L("Today")
 	case d.Equal(today.AddDate(0, 0, -1)):
-		return "Yesterday"
-	case d.Year() == today.Year():
-		return d.Format("Monday, 2 January")
-	default:
-		return d.Format("Monday, 2 January 2006")
+		return lang.L("Yesterday")
 	}
+	return dateText(d, true, !sameYear(d, today))
 }
 
 func startOfDay(t time.Time) time.Time {

@@ -1,0 +1,121 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Fyne lays everything out left to right. In a language written right to left the whole
+// window mirrors, as a reader of it expects: the conversation list on the right, what
+// starts a line (an avatar, a name) on the right and what ends it (times, buttons) on
+// the left, text aligned right, dialogs' buttons in the opposite order. The views build
+// their horizontal containers through these helpers, which take the direction from the
+// interface's language; vertical ones need nothing.
+
+// border is container.NewBorder with leading and trailing in place of left and right.
+func border(top, bottom, leading, trailing fyne.CanvasObject, center ...fyne.CanvasObject) *fyne.Container {
+	if rtl() {
+		leading, trailing = trailing, leading
+	}
+	return container.NewBorder(top, bottom, leading, trailing, center...)
+}
+
+// hbox is container.NewHBox in reading order: the first object leads.
+func hbox(objs ...fyne.CanvasObject) *fyne.Container {
+	return container.NewHBox(inReadingOrder(objs)...)
+}
+
+// inReadingOrder returns objs ordered left to right as the language reads them: a copy,
+// reversed, if it is written right to left.
+func inReadingOrder(objs []fyne.CanvasObject) []fyne.CanvasObject {
+	if !rtl() {
+		return objs
+	}
+	out := make([]fyne.CanvasObject, len(objs))
+	for i, o := range objs {
+		out[len(objs)-1-i] = o
+	}
+	return out
+}
+
+// hsplit is container.NewHSplit with leading first in reading order; offset is the
+// leading side's share.
+func hsplit(leading, trailing fyne.CanvasObject, offset float64) *container.Split {
+	if rtl() {
+		s := container.NewHSplit(trailing, leading)
+		s.Offset = 1 - offset
+		return s
+	}
+	s := container.NewHSplit(leading, trailing)
+	s.Offset = offset
+	return s
+}
+
+// leading is the alignment of text that starts a line: left, or right in a language
+// written right to left.
+func leading() fyne.TextAlign {
+	if rtl() {
+		return fyne.TextAlignTrailing
+	}
+	return fyne.TextAlignLeading
+}
+
+// trailing is the alignment of text that ends a line.
+func trailing() fyne.TextAlign {
+	if rtl() {
+		return fyne.TextAlignLeading
+	}
+	return fyne.TextAlignTrailing
+}
+
+// confirmDialog is a dialog that asks a yes-or-no question, like dialog.NewCustomConfirm,
+// with its buttons in reading order: Cancel first, then the confirming button, so that
+// the confirming one is on the left in a language written right to left.
+type confirmDialog struct {
+	*dialog.CustomDialog
+	reply func(ok bool)
+}
+
+// Confirm answers yes, as the confirming button does.
+func (d *confirmDialog) Confirm() { d.reply(true) }
+
+// SetOnClosed runs closed when the dialog closes, which answers no unless a button
+// answered first (Esc closes it this way, as it does Fyne's confirm dialog).
+func (d *confirmDialog) SetOnClosed(closed func()) {
+	d.CustomDialog.SetOnClosed(func() {
+		d.reply(false)
+		if closed != nil {
+			closed()
+		}
+	})
+}
+
+func newConfirm(title, confirm, dismiss string, content fyne.CanvasObject, answer func(bool), win fyne.Window) *confirmDialog {
+	d := &confirmDialog{CustomDialog: dialog.NewCustomWithoutButtons(title, content, win)}
+	answered := false
+	reply := func(ok bool) {
+		if answered {
+			return
+		}
+		answered = true
+		d.Hide()
+		if answer != nil {
+			answer(ok)
+		}
+	}
+	d.reply = reply
+	no := widget.NewButtonWithIcon(dismiss, theme.CancelIcon(), func() { reply(false) })
+	yes := widget.NewButtonWithIcon(confirm, theme.ConfirmIcon(), func() { reply(true) })
+	yes.Importance = widget.HighImportance
+	d.SetButtons(inReadingOrder([]fyne.CanvasObject{no, yes}))
+	d.SetOnClosed(nil)
+	return d
+}
+
+// newQuestion is newConfirm with a sentence for content.
+func newQuestion(title, sentence, confirm, dismiss string, answer func(bool), win fyne.Window) *confirmDialog {
+	return newConfirm(title, confirm, dismiss, column(380, wrapped(sentence)), answer, win)
+}
