@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2/lang"
@@ -72,11 +73,12 @@ func clockText(t time.Time) string { return digits(t.Format("15:04")) }
 // weekdayText is the day of the week, short ("Mon") or in full ("Monday"). A language
 // without short names translates both the same.
 func weekdayText(t time.Time, short bool) string {
+	// Fyne's catalogues name the days ("monday", "monday.short").
 	w := t.Weekday().String()
 	if short {
-		return lang.L(w[:3])
+		return lang.X(strings.ToLower(w)+".short", w[:3])
 	}
-	return lang.L(w)
+	return lang.X(strings.ToLower(w), w)
 }
 
 // dateText is a day of the calendar. Long, it is the weekday, the day, the month in

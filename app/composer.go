@@ -1,12 +1,14 @@
 package app
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -58,7 +60,7 @@ func (c *composer) changed(text string) {
 	switch {
 	case n > engine.MaxMessageLength:
 		c.counter.Importance = widget.DangerImportance
-		c.counter.SetText(itoa(n) + " / " + itoa(engine.MaxMessageLength) + " — too long to send")
+		c.counter.SetText(fmt.Sprintf(lang.L("%s / %s — too long to send"), num(n), num(engine.MaxMessageLength)))
 		c.counter.Show()
 	case n >= engine.MaxMessageLength-200:
 		c.counter.Importance = widget.WarningImportance
@@ -162,7 +164,7 @@ func newMessageEntry(keys *keymap, onSend func()) *messageEntry {
 	e.MultiLine = true
 	e.Wrapping = fyne.TextWrapWord
 	e.ExtendBaseWidget(e)
-	e.SetPlaceHolder("Message")
+	e.SetPlaceHolder(lang.L("Message"))
 	e.SetMinRowsVisible(2)
 	return e
 }

@@ -1,12 +1,13 @@
 package app
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -33,28 +34,28 @@ func (m *conversationMenu) set(c engine.Conversation) { m.conv = c }
 
 func (m *conversationMenu) show() {
 	p, id := m.p, m.conv.ID
-	block := fyne.NewMenuItem("Block", func() {
-		p.showDialog(dialog.NewConfirm("Block "+namedID(m.conv, m.p.me)+"?", "You will no longer receive their messages. You can unblock them in Settings › Privacy.", func(ok bool) {
+	block := fyne.NewMenuItem(lang.L("Block"), func() {
+		p.showDialog(newQuestion(fmt.Sprintf(lang.L("Block %s?"), namedID(m.conv, m.p.me)), lang.L("You will no longer receive their messages. You can unblock them in Settings › Privacy."), lang.L("Block"), lang.L("Cancel"), func(ok bool) {
 			if ok {
-				p.call(func(e *engine.Engine) error { return e.Block(id) }, "Allium could not block this person. Try again.")
+				p.call(func(e *engine.Engine) error { return e.Block(id) }, lang.L("Allium could not block this person. Try again."))
 			}
 		}, p.win))
 	})
 	if m.conv.Blocked {
-		block = fyne.NewMenuItem("Unblock", func() {
-			p.call(func(e *engine.Engine) error { return e.Unblock(id) }, "Allium could not unblock this person. Try again.")
+		block = fyne.NewMenuItem(lang.L("Unblock"), func() {
+			p.call(func(e *engine.Engine) error { return e.Unblock(id) }, lang.L("Allium could not unblock this person. Try again."))
 		})
 	}
 	items := []*fyne.MenuItem{
-		fyne.NewMenuItem("Disappearing messages…", m.showDisappearing),
-		fyne.NewMenuItem("Rename…", m.showRename),
-		fyne.NewMenuItem("Copy Session ID", func() { p.ui.fa.Clipboard().SetContent(id.String()) }),
+		fyne.NewMenuItem(lang.L("Disappearing messages…"), m.showDisappearing),
+		fyne.NewMenuItem(lang.L("Rename…"), m.showRename),
+		fyne.NewMenuItem(lang.L("Copy Session ID"), func() { p.ui.fa.Clipboard().SetContent(id.String()) }),
 		fyne.NewMenuItemSeparator(),
 		block,
-		fyne.NewMenuItem("Delete conversation…", func() {
-			p.showDialog(dialog.NewConfirm("Delete this conversation?", "Its messages are deleted from this computer. The other person keeps their copy.", func(ok bool) {
+		fyne.NewMenuItem(lang.L("Delete conversation…"), func() {
+			p.showDialog(newQuestion(lang.L("Delete this conversation?"), lang.L("Its messages are deleted from this computer. The other person keeps their copy."), lang.L("Delete"), lang.L("Cancel"), func(ok bool) {
 				if ok {
-					p.call(func(e *engine.Engine) error { return e.DeleteConversation(id) }, "Allium could not delete the conversation. Try again.")
+					p.call(func(e *engine.Engine) error { return e.DeleteConversation(id) }, lang.L("Allium could not delete the conversation. Try again."))
 				}
 			}, p.win))
 		}),
@@ -66,13 +67,13 @@ func (m *conversationMenu) show() {
 
 func (m *conversationMenu) showRename() {
 	p, id := m.p, m.conv.ID
-	e := newField(p.keys, "Name")
+	e := newField(p.keys, lang.L("Name"))
 	e.SetText(m.conv.Name)
 	problem := widget.NewLabel("")
 	problem.Importance = widget.DangerImportance
 	problem.Wrapping = fyne.TextWrapWord
 	problem.Hide()
-	var d *dialog.ConfirmDialog
+	var d *confirmDialog
 	save := func() {
 		name := strings.TrimSpace(e.Text)
 		if s := nameProblem(name); s != "" {
@@ -81,10 +82,10 @@ func (m *conversationMenu) showRename() {
 			return
 		}
 		d.Hide()
-		p.call(func(e *engine.Engine) error { return e.SetContactName(id, name) }, "Allium could not save the name. Try again.")
+		p.call(func(e *engine.Engine) error { return e.SetContactName(id, name) }, lang.L("Allium could not save the name. Try again."))
 	}
 	e.OnSubmitted = func(string) { save() }
-	d = dialog.NewCustomConfirm("Rename", "Save", "Cancel",
+	d = newConfirm(lang.L("Rename"), lang.L("Save"), lang.L("Cancel"),
 		container.NewGridWrap(fyne.NewSize(340, e.MinSize().Height*3), container.NewVBox(e, problem)), func(ok bool) {
 			if ok {
 				save()
@@ -99,7 +100,7 @@ var disappearTimers = []time.Duration{5 * time.Minute, time.Hour, 12 * time.Hour
 
 func (m *conversationMenu) showDisappearing() {
 	p, id := m.p, m.conv.ID
-	modes := []string{"Off", "After it is read", "After it is sent"}
+	modes := []string{lang.L("Off"), lang.L("After it is read"), lang.L("After it is sent")}
 	mode := widget.NewRadioGroup(modes, nil)
 	var timers []string
 	for _, d := range disappearTimers {
@@ -121,9 +122,9 @@ func (m *conversationMenu) showDisappearing() {
 		}
 	}
 	mode.OnChanged(mode.Selected)
-	info := widget.NewLabel("Messages you and " + namedID(m.conv, m.p.me) + " send from now on disappear from both computers.")
+	info := widget.NewLabel(fmt.Sprintf(lang.L("Messages you and %s send from now on disappear from both computers."), namedID(m.conv, m.p.me)))
 	info.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Disappearing messages", "Save", "Cancel",
+	d := newConfirm(lang.L("Disappearing messages"), lang.L("Save"), lang.L("Cancel"),
 		column(360, info, mode, timer), func(ok bool) {
 			if !ok {
 				return
@@ -136,7 +137,7 @@ func (m *conversationMenu) showDisappearing() {
 				when = engine.DisappearAfterSend
 			}
 			t := disappearTimers[max(0, timer.SelectedIndex())]
-			p.call(func(e *engine.Engine) error { return e.SetDisappearing(id, engine.Disappearing{Mode: when, Timer: t}) }, "Allium could not change the setting. Try again.")
+			p.call(func(e *engine.Engine) error { return e.SetDisappearing(id, engine.Disappearing{Mode: when, Timer: t}) }, lang.L("Allium could not change the setting. Try again."))
 		}, p.win)
 	p.showDialog(d)
 }

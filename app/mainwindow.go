@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -61,7 +62,7 @@ func (p *Profile) setTitle() {
 		title = p.label + " — Allium"
 	}
 	if n := p.unread(); n > 0 {
-		title += " (" + itoa(n) + ")"
+		title += " (" + num(n) + ")"
 	}
 	p.win.SetTitle(title)
 }
@@ -192,7 +193,7 @@ func (p *Profile) showDialog(d dialog.Dialog) {
 func (p *Profile) showError(sentence string) {
 	msg := widget.NewLabel(sentence)
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom("Something went wrong", "OK", column(360, msg), p.win)
+	d := dialog.NewCustom(lang.L("Something went wrong"), lang.L("OK"), column(360, msg), p.win)
 	p.showDialog(d)
 }
 
@@ -206,7 +207,7 @@ type emptyPane struct {
 
 func newEmptyPane(p *Profile) *emptyPane {
 	e := &emptyPane{hello: widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})}
-	e.helloID = widget.NewButtonWithIcon("Show my Session ID", theme.AccountIcon(), p.showMyQR)
+	e.helloID = widget.NewButtonWithIcon(lang.L("Show my Session ID"), theme.AccountIcon(), p.showMyQR)
 	e.helloID.Hide() // until the conversations are read
 	e.content = container.NewCenter(container.NewVBox(e.hello, container.NewCenter(e.helloID)))
 	return e
@@ -215,10 +216,10 @@ func newEmptyPane(p *Profile) *emptyPane {
 // set says how a conversation starts if there is none yet, or else asks to choose one.
 func (e *emptyPane) set(none bool) {
 	if none {
-		e.hello.SetText("No conversations yet. Start one with New conversation,\nor show people your Session ID so that they can write to you.")
+		e.hello.SetText(lang.L("No conversations yet. Start one with New conversation,\nor show people your Session ID so that they can write to you."))
 		e.helloID.Show()
 	} else {
-		e.hello.SetText("Choose a conversation, or start a new one.")
+		e.hello.SetText(lang.L("Choose a conversation, or start a new one."))
 		e.helloID.Hide()
 	}
 }
@@ -249,9 +250,9 @@ const offerProxyAfter = 30 * time.Second
 func newStatusLine(p *Profile) *statusLine {
 	s := &statusLine{p: p, label: widget.NewLabel(""), busy: widget.NewProgressBarInfinite(), offerAfter: offerProxyAfter}
 	s.label.Wrapping = fyne.TextWrapWord
-	hint := widget.NewLabel(offerProxySentence)
+	hint := widget.NewLabel(lang.L(offerProxySentence))
 	hint.Wrapping = fyne.TextWrapWord
-	s.offerBt = widget.NewButton(offerProxyButton, p.showNetworkSettings)
+	s.offerBt = widget.NewButton(lang.L(offerProxyButton), p.showNetworkSettings)
 	s.offer = container.NewBorder(nil, nil, nil, s.offerBt, hint)
 	s.offer.Hide()
 	s.content = container.NewVBox(s.offer,

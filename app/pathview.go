@@ -3,10 +3,12 @@ package app
 import (
 	"context"
 	"encoding/hex"
+	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -31,9 +33,9 @@ func newPathView(p *Profile) *pathView {
 	v.busy = widget.NewProgressBarInfinite()
 	v.busy.Stop()
 	v.busy.Hide()
-	v.rebuild = widget.NewButtonWithIcon("Rebuild path", theme.ViewRefreshIcon(), v.rebuildPaths)
-	v.content = section("Onion path",
-		"Each message goes through three nodes. The first (the guard) knows your address but not where the message goes; the last knows where it goes but not who sent it.",
+	v.rebuild = widget.NewButtonWithIcon(lang.L("Rebuild path"), theme.ViewRefreshIcon(), v.rebuildPaths)
+	v.content = section(lang.L("Onion path"),
+		lang.L("Each message goes through three nodes. The first (the guard) knows your address but not where the message goes; the last knows where it goes but not who sent it."),
 		v.hops, v.busy, v.issue, container.NewHBox(v.rebuild))
 	v.set(p.paths)
 	return v
@@ -57,13 +59,13 @@ func (v *pathView) set(paths []engine.Path) {
 	arrow := func() {
 		v.hops.Add(container.NewHBox(widget.NewIcon(theme.MoveDownIcon())))
 	}
-	hop(theme.AccountIcon(), "You", "This computer")
+	hop(theme.AccountIcon(), lang.L("You"), lang.L("This computer"))
 	if v.p.eng != nil {
 		if px := v.p.eng.Proxy(); px.URL != "" && !px.BootstrapOnly {
 			arrow()
-			title := "Proxy"
+			title := lang.L("Proxy")
 			if px.Tor {
-				title = "Tor"
+				title = lang.L("Tor")
 			}
 			d := widget.NewLabel(viaProxySentence(px.Tor, px.Addr))
 			d.Wrapping = fyne.TextWrapWord
@@ -73,14 +75,14 @@ func (v *pathView) set(paths []engine.Path) {
 	}
 	for i, n := range paths[0].Nodes {
 		arrow()
-		title := "Node"
+		title := lang.L("Node")
 		if i == 0 {
-			title = "Guard node"
+			title = lang.L("Guard node")
 		}
-		hop(theme.ComputerIcon(), title, n.Addr.String()+"  ·  key "+hex.EncodeToString(n.Ed25519[:4]))
+		hop(theme.ComputerIcon(), title, n.Addr.String()+"  ·  "+fmt.Sprintf(lang.L("key %s"), hex.EncodeToString(n.Ed25519[:4])))
 	}
 	arrow()
-	hop(theme.StorageIcon(), "Swarm", "The nodes that keep your messages until they are fetched")
+	hop(theme.StorageIcon(), lang.L("Swarm"), lang.L("The nodes that keep your messages until they are fetched"))
 	if v.p.conn == engine.Offline {
 		// The path is there, but a step fails: say which.
 		l := widget.NewLabel(noPathSentence(v.p.conn, v.p.problem))
@@ -110,7 +112,7 @@ func (v *pathView) rebuildPaths() {
 		v.set(paths)
 		if err != nil {
 			v.issue.Importance = widget.WarningImportance
-			v.issue.SetText(plain(err, "Allium could not build a new path. It keeps trying in the background."))
+			v.issue.SetText(plain(err, lang.L("Allium could not build a new path. It keeps trying in the background.")))
 			v.issue.Show()
 		}
 	})

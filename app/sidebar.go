@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -46,9 +48,9 @@ func newSidebar(p *Profile) *sidebar {
 	settingsBtn := widget.NewButtonWithIcon("", theme.SettingsIcon(), p.showSettings)
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(qrBtn, settingsBtn), s.name)
 
-	s.search = newField(p.keys, "Search")
+	s.search = newField(p.keys, lang.L("Search"))
 	s.search.OnChanged = func(string) { s.searchChanged() }
-	newBtn := widget.NewButtonWithIcon("New conversation", theme.ContentAddIcon(), p.showNewConversation)
+	newBtn := widget.NewButtonWithIcon(lang.L("New conversation"), theme.ContentAddIcon(), p.showNewConversation)
 	newBtn.Importance = widget.HighImportance
 
 	s.list = widget.NewList(
@@ -125,7 +127,7 @@ func (s *sidebar) refresh() {
 	s.selectOpen()
 	s.results.say()
 	if requests > 0 {
-		s.requestsBtn.SetText("Message requests (" + itoa(requests) + ")")
+		s.requestsBtn.SetText(fmt.Sprintf(lang.L("Message requests (%s)"), num(requests)))
 		s.requestsBtn.Show()
 	} else {
 		s.requestsBtn.Hide()
@@ -268,7 +270,7 @@ func (r *convRow) set(p *Profile, c engine.Conversation, name string, typing, tw
 	switch {
 	case typing:
 		r.preview.TextStyle = fyne.TextStyle{Italic: true}
-		r.preview.SetText("typing…")
+		r.preview.SetText(lang.L("typing…"))
 	default:
 		r.preview.TextStyle = fyne.TextStyle{}
 		r.preview.SetText(firstLine(c.LastBody))
