@@ -331,7 +331,7 @@ func (rr *msgRowRenderer) Layout(size fyne.Size) {
 	}
 	bw := contentW + 2*m.padX
 	x := m.side
-	if r.mine {
+	if r.mine != rtl() { // ours on the trailing side: the right, or the left when mirrored
 		x = size.Width - bw - m.side
 	}
 	y := m.margin / 2

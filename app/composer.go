@@ -42,14 +42,14 @@ func newComposer(p *Profile, id crypto.SessionID, onSend func(text string, typin
 	c.entry = newMessageEntry(p.keys, c.send)
 	c.entry.fits = c.fits
 	c.entry.OnChanged = c.changed
-	c.counter = widget.NewLabel("")
+	c.counter = label("")
 	c.counter.Wrapping = fyne.TextWrapWord
 	c.counter.Hide()
 	c.staged = newStagedFiles(c)
 	attachBtn := widget.NewButtonWithIcon("", theme.MailAttachmentIcon(), c.staged.choose)
 	sendBtn := widget.NewButtonWithIcon("", theme.MailSendIcon(), c.send)
 	sendBtn.Importance = widget.HighImportance
-	c.content = container.NewBorder(container.NewVBox(c.counter, c.staged.box), nil,
+	c.content = border(container.NewVBox(c.counter, c.staged.box), nil,
 		container.NewVBox(attachBtn), container.NewVBox(sendBtn), c.entry)
 	return c
 }

@@ -78,9 +78,9 @@ func newConversationView(p *Profile, c engine.Conversation) *conversationView {
 	v := &conversationView{p: p, id: c.ID, conv: c}
 	v.m = newBubbleMetrics()
 
-	v.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.title = widget.NewLabelWithStyle("", leading(), fyne.TextStyle{Bold: true})
 	v.title.Truncation = fyne.TextTruncateEllipsis
-	v.sub = widget.NewLabel("")
+	v.sub = label("")
 	v.sub.Importance = widget.LowImportance
 	v.sub.SizeName = theme.SizeNameCaptionText
 	v.avatar = newAvatar(40)
@@ -89,7 +89,7 @@ func newConversationView(p *Profile, c engine.Conversation) *conversationView {
 	v.twin.Hide()
 	v.menu = newConversationMenu(p, c)
 	header := container.NewVBox(
-		container.NewBorder(nil, nil, container.NewCenter(v.avatar.content), v.menu.button, container.NewVBox(v.title, v.sub)),
+		border(nil, nil, container.NewCenter(v.avatar.content), v.menu.button, container.NewVBox(v.title, v.sub)),
 		v.twin)
 
 	v.list = v.newList()

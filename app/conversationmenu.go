@@ -69,7 +69,7 @@ func (m *conversationMenu) showRename() {
 	p, id := m.p, m.conv.ID
 	e := newField(p.keys, lang.L("Name"))
 	e.SetText(m.conv.Name)
-	problem := widget.NewLabel("")
+	problem := label("")
 	problem.Importance = widget.DangerImportance
 	problem.Wrapping = fyne.TextWrapWord
 	problem.Hide()
@@ -122,7 +122,7 @@ func (m *conversationMenu) showDisappearing() {
 		}
 	}
 	mode.OnChanged(mode.Selected)
-	info := widget.NewLabel(fmt.Sprintf(lang.L("Messages you and %s send from now on disappear from both computers."), namedID(m.conv, m.p.me)))
+	info := label(fmt.Sprintf(lang.L("Messages you and %s send from now on disappear from both computers."), namedID(m.conv, m.p.me)))
 	info.Wrapping = fyne.TextWrapWord
 	d := newConfirm(lang.L("Disappearing messages"), lang.L("Save"), lang.L("Cancel"),
 		column(360, info, mode, timer), func(ok bool) {

@@ -21,8 +21,7 @@ func (p *Profile) buildMain(s engine.Status) {
 	p.empty = newEmptyPane(p)
 	p.right = container.NewStack(p.empty.content)
 
-	split := container.NewHSplit(p.sidebar.content, p.right)
-	split.Offset = 0.3
+	split := hsplit(p.sidebar.content, p.right, 0.3)
 
 	if p.status != nil {
 		p.status.stop()
@@ -191,7 +190,7 @@ func (p *Profile) showDialog(d dialog.Dialog) {
 
 // showError tells the person what went wrong, in a dialog.
 func (p *Profile) showError(sentence string) {
-	msg := widget.NewLabel(sentence)
+	msg := label(sentence)
 	msg.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom(lang.L("Something went wrong"), lang.L("OK"), column(360, msg), p.win)
 	p.showDialog(d)
@@ -248,15 +247,15 @@ type statusLine struct {
 const offerProxyAfter = 30 * time.Second
 
 func newStatusLine(p *Profile) *statusLine {
-	s := &statusLine{p: p, label: widget.NewLabel(""), busy: widget.NewProgressBarInfinite(), offerAfter: offerProxyAfter}
+	s := &statusLine{p: p, label: label(""), busy: widget.NewProgressBarInfinite(), offerAfter: offerProxyAfter}
 	s.label.Wrapping = fyne.TextWrapWord
-	hint := widget.NewLabel(lang.L(offerProxySentence))
+	hint := label(lang.L(offerProxySentence))
 	hint.Wrapping = fyne.TextWrapWord
 	s.offerBt = widget.NewButton(lang.L(offerProxyButton), p.showNetworkSettings)
-	s.offer = container.NewBorder(nil, nil, nil, s.offerBt, hint)
+	s.offer = border(nil, nil, nil, s.offerBt, hint)
 	s.offer.Hide()
 	s.content = container.NewVBox(s.offer,
-		container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(120, s.busy.MinSize().Height), s.busy), s.label))
+		border(nil, nil, nil, container.NewGridWrap(fyne.NewSize(120, s.busy.MinSize().Height), s.busy), s.label))
 	return s
 }
 

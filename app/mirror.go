@@ -119,3 +119,18 @@ func newConfirm(title, confirm, dismiss string, content fyne.CanvasObject, answe
 func newQuestion(title, sentence, confirm, dismiss string, answer func(bool), win fyne.Window) *confirmDialog {
 	return newConfirm(title, confirm, dismiss, column(380, wrapped(sentence)), answer, win)
 }
+
+// tabsLeading puts tabs where a line starts.
+func tabsLeading() container.TabLocation {
+	if rtl() {
+		return container.TabLocationTrailing
+	}
+	return container.TabLocationLeading
+}
+
+// label is widget.NewLabel, aligned where the language's lines start.
+func label(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Alignment = leading()
+	return l
+}

@@ -33,7 +33,7 @@ func (p *Profile) showNewConversation() {
 	n := &newConversation{p: p}
 	p.newConv = n
 	n.idEntry = newField(p.keys, lang.L("Session ID (66 characters, starts with 05)"))
-	n.issue = widget.NewLabel("")
+	n.issue = label("")
 	n.issue.Wrapping = fyne.TextWrapWord
 	n.name = newField(p.keys, lang.L("Their name (optional)"))
 	n.startBtn = widget.NewButton(lang.L("Start conversation"), n.start)
@@ -47,7 +47,7 @@ func (p *Profile) showNewConversation() {
 	content := container.NewVBox(
 		wrapped(lang.L("Paste the Session ID of the person you want to write to, or import a picture of their QR code.")),
 		n.idEntry, n.issue, importBtn,
-		widget.NewLabel(lang.L("Name them on this computer:")), n.name,
+		label(lang.L("Name them on this computer:")), n.name,
 		container.NewGridWithColumns(2, cancel, n.startBtn),
 	)
 	n.dlg = dialog.NewCustomWithoutButtons(lang.L("New conversation"),

@@ -51,13 +51,13 @@ func page(objs ...fyne.CanvasObject) fyne.CanvasObject {
 }
 
 func wrapped(text string) *widget.Label {
-	l := widget.NewLabel(text)
+	l := label(text)
 	l.Wrapping = fyne.TextWrapWord
 	return l
 }
 
 func heading(text string) *widget.Label {
-	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l := widget.NewLabelWithStyle(text, leading(), fyne.TextStyle{Bold: true})
 	l.SizeName = theme.SizeNameHeadingText
 	return l
 }
@@ -78,7 +78,7 @@ func (o *onboarding) showWelcome() {
 
 func (o *onboarding) showCreate() {
 	o.name = newField(nil, lang.L("Your name"))
-	o.nameIssue = widget.NewLabel("")
+	o.nameIssue = label("")
 	o.nameIssue.Importance = widget.DangerImportance
 	o.nameIssue.Wrapping = fyne.TextWrapWord
 	o.nameIssue.Hide()
@@ -108,7 +108,7 @@ func (o *onboarding) showCreate() {
 		heading(lang.L("Create an account")),
 		wrapped(lang.L("Choose the name people see when you write to them. It can be anything, and you can change it later.")),
 		o.name, o.nameIssue,
-		container.NewHBox(widget.NewButton(lang.L("Back"), o.showWelcome), layout.NewSpacer(), o.createBtn),
+		hbox(widget.NewButton(lang.L("Back"), o.showWelcome), layout.NewSpacer(), o.createBtn),
 	))
 	o.p.win.Canvas().Focus(o.name)
 }
@@ -144,7 +144,7 @@ func (o *onboarding) showPhrase(phrase string) {
 	o.phrase = phrase
 	grid := container.NewGridWithColumns(4)
 	for i, w := range strings.Fields(phrase) {
-		grid.Add(widget.NewLabelWithStyle(itoa(i+1)+". "+w, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
+		grid.Add(widget.NewLabelWithStyle(itoa(i+1)+". "+w, leading(), fyne.TextStyle{Monospace: true}))
 	}
 	o.copyBtn = widget.NewButton(lang.L("Copy"), func() {
 		o.p.ui.fa.Clipboard().SetContent(phrase)
@@ -166,9 +166,9 @@ func (o *onboarding) showPhrase(phrase string) {
 		heading(lang.L("Your recovery phrase")),
 		warning,
 		grid,
-		container.NewHBox(o.copyBtn),
+		hbox(o.copyBtn),
 		o.saved,
-		container.NewHBox(layout.NewSpacer(), o.continueBt),
+		hbox(layout.NewSpacer(), o.continueBt),
 	))
 }
 
@@ -177,7 +177,7 @@ func (o *onboarding) showRestore() {
 	o.words.MultiLine = true
 	o.words.Wrapping = fyne.TextWrapWord
 	o.words.SetMinRowsVisible(3)
-	o.wordsIssue = widget.NewLabel("")
+	o.wordsIssue = label("")
 	o.wordsIssue.Wrapping = fyne.TextWrapWord
 	// Allium does not fetch the name the account had: it is asked for again.
 	o.restName = newField(nil, lang.L("Your name"))
@@ -193,7 +193,7 @@ func (o *onboarding) showRestore() {
 		o.words, o.wordsIssue,
 		wrapped(lang.L("The name people see when you write to them. It can be anything, and you can change it later:")),
 		o.restName,
-		container.NewHBox(widget.NewButton(lang.L("Back"), o.showWelcome), layout.NewSpacer(), o.restoreBtn),
+		hbox(widget.NewButton(lang.L("Back"), o.showWelcome), layout.NewSpacer(), o.restoreBtn),
 	))
 	o.p.win.Canvas().Focus(o.words)
 }

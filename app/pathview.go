@@ -27,7 +27,7 @@ type pathView struct {
 }
 
 func newPathView(p *Profile) *pathView {
-	v := &pathView{p: p, hops: container.NewVBox(), issue: widget.NewLabel("")}
+	v := &pathView{p: p, hops: container.NewVBox(), issue: label("")}
 	v.issue.Wrapping = fyne.TextWrapWord
 	v.issue.Hide()
 	v.busy = widget.NewProgressBarInfinite()
@@ -36,7 +36,7 @@ func newPathView(p *Profile) *pathView {
 	v.rebuild = widget.NewButtonWithIcon(lang.L("Rebuild path"), theme.ViewRefreshIcon(), v.rebuildPaths)
 	v.content = section(lang.L("Onion path"),
 		lang.L("Each message goes through three nodes. The first (the guard) knows your address but not where the message goes; the last knows where it goes but not who sent it."),
-		v.hops, v.busy, v.issue, container.NewHBox(v.rebuild))
+		v.hops, v.busy, v.issue, hbox(v.rebuild))
 	v.set(p.paths)
 	return v
 }
@@ -45,19 +45,19 @@ func newPathView(p *Profile) *pathView {
 func (v *pathView) set(paths []engine.Path) {
 	v.hops.RemoveAll()
 	if len(paths) == 0 || len(paths[0].Nodes) == 0 {
-		l := widget.NewLabel(noPathSentence(v.p.conn, v.p.problem))
+		l := label(noPathSentence(v.p.conn, v.p.problem))
 		l.Wrapping = fyne.TextWrapWord
 		v.hops.Add(l)
 		v.hops.Refresh()
 		return
 	}
 	hop := func(icon fyne.Resource, title, detail string) {
-		t := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		d := widget.NewLabelWithStyle(detail, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-		v.hops.Add(container.NewBorder(nil, nil, widget.NewIcon(icon), nil, container.NewVBox(t, d)))
+		t := widget.NewLabelWithStyle(title, leading(), fyne.TextStyle{Bold: true})
+		d := widget.NewLabelWithStyle(detail, leading(), fyne.TextStyle{Monospace: true})
+		v.hops.Add(border(nil, nil, widget.NewIcon(icon), nil, container.NewVBox(t, d)))
 	}
 	arrow := func() {
-		v.hops.Add(container.NewHBox(widget.NewIcon(theme.MoveDownIcon())))
+		v.hops.Add(hbox(widget.NewIcon(theme.MoveDownIcon())))
 	}
 	hop(theme.AccountIcon(), lang.L("You"), lang.L("This computer"))
 	if v.p.eng != nil {
@@ -67,10 +67,10 @@ func (v *pathView) set(paths []engine.Path) {
 			if px.Tor {
 				title = lang.L("Tor")
 			}
-			d := widget.NewLabel(viaProxySentence(px.Tor, px.Addr))
+			d := label(viaProxySentence(px.Tor, px.Addr))
 			d.Wrapping = fyne.TextWrapWord
-			v.hops.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.VisibilityOffIcon()), nil,
-				container.NewVBox(widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), d)))
+			v.hops.Add(border(nil, nil, widget.NewIcon(theme.VisibilityOffIcon()), nil,
+				container.NewVBox(widget.NewLabelWithStyle(title, leading(), fyne.TextStyle{Bold: true}), d)))
 		}
 	}
 	for i, n := range paths[0].Nodes {
@@ -85,7 +85,7 @@ func (v *pathView) set(paths []engine.Path) {
 	hop(theme.StorageIcon(), lang.L("Swarm"), lang.L("The nodes that keep your messages until they are fetched"))
 	if v.p.conn == engine.Offline {
 		// The path is there, but a step fails: say which.
-		l := widget.NewLabel(noPathSentence(v.p.conn, v.p.problem))
+		l := label(noPathSentence(v.p.conn, v.p.problem))
 		l.Wrapping = fyne.TextWrapWord
 		l.Importance = widget.WarningImportance
 		v.hops.Add(l)

@@ -55,7 +55,7 @@ func newPictureSection(p *Profile) *pictureSection {
 	s.remove.Disable()
 	s.face.set(p, p.me, p.name, "")
 	s.content = section(lang.L("Your picture"), lang.L("People see this picture next to your name. Allium uses the middle of the picture, cut to a square."),
-		container.NewHBox(container.NewCenter(s.face.content), container.NewVBox(s.choose, s.remove)),
+		hbox(container.NewCenter(s.face.content), container.NewVBox(s.choose, s.remove)),
 		s.busy, s.issue)
 	return s
 }

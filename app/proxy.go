@@ -41,7 +41,7 @@ func newProxyForm(p *Profile) *proxyForm {
 	f.use = widget.NewCheck(lang.L("Connect through a proxy"), func(bool) { f.enable() })
 	f.address = newField(p.keys, lang.L("socks5://127.0.0.1:9050"))
 	f.bootstrap = widget.NewCheck(lang.L("Only to get the list of nodes (other connections go directly)"), nil)
-	f.result = widget.NewLabel("")
+	f.result = label("")
 	f.result.Wrapping = fyne.TextWrapWord
 	f.test = widget.NewButton(lang.L("Test"), f.try)
 	f.apply = widget.NewButton(lang.L("Use this setting"), f.save)
@@ -55,13 +55,13 @@ func newProxyForm(p *Profile) *proxyForm {
 	f.useTor.Importance = widget.HighImportance
 	f.useTor.Hide()
 	f.findTor = widget.NewButton(lang.L(findTorButton), f.lookForTor)
-	f.torInfo = widget.NewLabel("")
+	f.torInfo = label("")
 	f.torInfo.Wrapping = fyne.TextWrapWord
 	f.enable()
-	tor := container.NewVBox(f.torInfo, container.NewHBox(f.useTor, f.findTor))
+	tor := container.NewVBox(f.torInfo, hbox(f.useTor, f.findTor))
 	f.lookForTor()
 	f.content = section(lang.L("Proxy"), lang.L("Where the network is blocked, Allium can connect through a proxy: SOCKS5 (Tor listens at 127.0.0.1:9050, Tor Browser at 127.0.0.1:9150) or HTTP. The proxy looks up the names, and while it is set Allium connects to nothing without it."),
-		tor, f.use, f.address, f.bootstrap, container.NewHBox(f.test, f.apply), f.result)
+		tor, f.use, f.address, f.bootstrap, hbox(f.test, f.apply), f.result)
 	return f
 }
 

@@ -30,7 +30,7 @@ func (p *Profile) showRequests() {
 	}
 	v := &requestsView{p: p, box: container.NewVBox()}
 	closeBtn := widget.NewButton(lang.L("Close"), p.closePane)
-	top := container.NewBorder(nil, nil, nil, closeBtn, heading(lang.L("Message requests")))
+	top := border(nil, nil, nil, closeBtn, heading(lang.L("Message requests")))
 	info := wrapped(lang.L("These people wrote to you, but you have not accepted them. They don't know whether you read their messages. Accept to answer them; decline to delete the request; block to never hear from them again."))
 	v.content = container.NewBorder(container.NewVBox(top, info, widget.NewSeparator()), nil, nil, nil, container.NewVScroll(v.box))
 	p.showRight(v.content)
@@ -52,20 +52,20 @@ func (v *requestsView) refresh() {
 		v.box.Add(v.row(c))
 	}
 	if len(v.box.Objects) == 0 {
-		v.box.Add(widget.NewLabel(lang.L("No message requests.")))
+		v.box.Add(label(lang.L("No message requests.")))
 	}
 	v.box.Refresh()
 }
 
 func (v *requestsView) row(c engine.Conversation) fyne.CanvasObject {
 	p, id := v.p, c.ID
-	name := widget.NewLabelWithStyle(convName(c, p.me), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	who := widget.NewLabelWithStyle(id.String(), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	name := widget.NewLabelWithStyle(convName(c, p.me), leading(), fyne.TextStyle{Bold: true})
+	who := widget.NewLabelWithStyle(id.String(), leading(), fyne.TextStyle{Monospace: true})
 	who.Wrapping = fyne.TextWrapBreak
 	who.SizeName = "captionText"
 	face := newAvatar(44)
 	face.set(p, id, c.Name, c.Avatar)
-	head := container.NewBorder(nil, nil, container.NewCenter(face.content), nil, container.NewVBox(name, who))
+	head := border(nil, nil, container.NewCenter(face.content), nil, container.NewVBox(name, who))
 	last := wrapped(c.LastBody)
 	parts := []fyne.CanvasObject{head}
 	if twin, ok := lookalike(c, p.sidebar.convs); ok {
@@ -97,6 +97,6 @@ func (v *requestsView) row(c engine.Conversation) fyne.CanvasObject {
 	})
 	block.Importance = widget.DangerImportance
 	v.accept[id], v.decline[id], v.block[id] = accept, decline, block
-	parts = append(parts, last, container.NewHBox(accept, decline, layout.NewSpacer(), block), widget.NewSeparator())
+	parts = append(parts, last, hbox(accept, decline, layout.NewSpacer(), block), widget.NewSeparator())
 	return container.NewVBox(parts...)
 }

@@ -27,7 +27,7 @@ type searchResults struct {
 }
 
 func newSearchResults(p *Profile) *searchResults {
-	r := &searchResults{p: p, status: widget.NewLabel("")}
+	r := &searchResults{p: p, status: label("")}
 	r.status.Wrapping = fyne.TextWrapWord
 	r.list = widget.NewList(
 		func() int { return len(r.found) },
@@ -45,7 +45,7 @@ func newSearchResults(p *Profile) *searchResults {
 			p.openConversationAt(m.Conversation, msgID{m.Author, m.Timestamp})
 		}
 	}
-	head := widget.NewLabelWithStyle(lang.L("Messages"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head := widget.NewLabelWithStyle(lang.L("Messages"), leading(), fyne.TextStyle{Bold: true})
 	r.content = container.NewBorder(container.NewVBox(widget.NewSeparator(), head, r.status), nil, nil, nil, r.list)
 	return r
 }

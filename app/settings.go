@@ -70,9 +70,9 @@ func (p *Profile) showSettings() {
 		container.NewTabItem(lang.L("Recovery phrase"), v.phraseTab()),
 		container.NewTabItem(lang.L("About"), v.aboutTab()),
 	)
-	v.tabs.SetTabLocation(container.TabLocationLeading)
+	v.tabs.SetTabLocation(tabsLeading())
 	v.closeBt = widget.NewButton(lang.L("Close"), p.closePane)
-	v.content = container.NewBorder(container.NewBorder(nil, nil, nil, v.closeBt, heading(lang.L("Settings"))), nil, nil, nil, v.tabs)
+	v.content = container.NewBorder(border(nil, nil, nil, v.closeBt, heading(lang.L("Settings"))), nil, nil, nil, v.tabs)
 	p.showRight(v.content)
 	p.settings = v
 	v.load()
@@ -117,7 +117,7 @@ type engineSettings struct {
 }
 
 func section(title, text string, objs ...fyne.CanvasObject) fyne.CanvasObject {
-	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head := widget.NewLabelWithStyle(title, leading(), fyne.TextStyle{Bold: true})
 	items := []fyne.CanvasObject{head}
 	if text != "" {
 		items = append(items, wrapped(text))
@@ -129,13 +129,13 @@ func (v *settingsView) profileTab() fyne.CanvasObject {
 	p := v.p
 	v.name = newField(p.keys, lang.L("Your name"))
 	v.name.SetText(p.name)
-	v.nameIssue = widget.NewLabel("")
+	v.nameIssue = label("")
 	v.nameIssue.Wrapping = fyne.TextWrapWord
 	save := widget.NewButton(lang.L("Save name"), v.saveName)
 	v.name.OnSubmitted = func(string) { v.saveName() }
 	v.picture = newPictureSection(p)
 	return container.NewVScroll(container.NewVBox(v.picture.content, widget.NewSeparator(),
-		section(lang.L("Your name"), lang.L("People see this name when you write to them."), v.name, v.nameIssue, container.NewHBox(save))))
+		section(lang.L("Your name"), lang.L("People see this name when you write to them."), v.name, v.nameIssue, hbox(save))))
 }
 
 func (v *settingsView) saveName() {
@@ -195,7 +195,7 @@ func (v *settingsView) showBlocked(blocked []engine.Conversation) {
 	p := v.p
 	v.blocked.RemoveAll()
 	if len(blocked) == 0 {
-		v.blocked.Add(widget.NewLabel(lang.L("Nobody is blocked.")))
+		v.blocked.Add(label(lang.L("Nobody is blocked.")))
 	}
 	for _, c := range blocked {
 		id := c.ID
@@ -211,7 +211,7 @@ func (v *settingsView) showBlocked(blocked []engine.Conversation) {
 				v.showBlocked(list)
 			})
 		})
-		v.blocked.Add(container.NewBorder(nil, nil, nil, unblock, widget.NewLabel(namedID(c, p.me))))
+		v.blocked.Add(border(nil, nil, nil, unblock, label(namedID(c, p.me))))
 	}
 	v.blocked.Refresh()
 }
@@ -323,7 +323,7 @@ func (v *settingsView) networkTab() fyne.CanvasObject {
 	})
 	return container.NewVScroll(container.NewVBox(
 		section(lang.L("Network"), lang.L("Allium can use the public Session network, or a private network of Allium nodes described by a network file."),
-			v.networkPick, container.NewBorder(nil, nil, nil, choose, v.networkFile), container.NewHBox(apply)),
+			v.networkPick, border(nil, nil, nil, choose, v.networkFile), hbox(apply)),
 		widget.NewSeparator(),
 		v.proxyForm(),
 		widget.NewSeparator(),
@@ -349,17 +349,17 @@ func (v *settingsView) phraseTab() fyne.CanvasObject {
 					return
 				}
 				phrase := p.eng.Phrase()
-				words := widget.NewLabelWithStyle(phrase, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+				words := widget.NewLabelWithStyle(phrase, leading(), fyne.TextStyle{Monospace: true})
 				words.Wrapping = fyne.TextWrapWord
 				copyBtn := widget.NewButton(lang.L("Copy"), func() { p.ui.fa.Clipboard().SetContent(phrase) })
-				holder.Objects = []fyne.CanvasObject{words, container.NewHBox(copyBtn)}
+				holder.Objects = []fyne.CanvasObject{words, hbox(copyBtn)}
 				holder.Refresh()
 				show.Hide()
 			}, p.win))
 	}
 	return container.NewVScroll(section(lang.L("Recovery phrase"),
 		lang.L("These 13 words bring your account back on another computer. Keep them secret and somewhere safe."),
-		container.NewHBox(show), holder))
+		hbox(show), holder))
 }
 
 func (v *settingsView) aboutTab() fyne.CanvasObject {
@@ -367,9 +367,9 @@ func (v *settingsView) aboutTab() fyne.CanvasObject {
 	v.licencesBtn = widget.NewButton(lang.L("Open-source licences"), v.showLicences)
 	return container.NewVScroll(container.NewVBox(
 		heading(lang.L("Allium")),
-		widget.NewLabel(fmt.Sprintf(lang.L("Version %s"), p.ui.version)),
+		label(fmt.Sprintf(lang.L("Version %s"), p.ui.version)),
 		wrapped(lang.L("A private messenger that speaks the Session protocol: no phone number, end-to-end encryption, and onion routing so that nobody in the middle knows who talks to whom.")),
-		container.NewHBox(v.licencesBtn),
+		hbox(v.licencesBtn),
 		layout.NewSpacer(),
 	))
 }

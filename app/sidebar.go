@@ -42,11 +42,11 @@ type sidebar struct {
 
 func newSidebar(p *Profile) *sidebar {
 	s := &sidebar{p: p, typing: map[crypto.SessionID]bool{}}
-	s.name = widget.NewLabelWithStyle(p.name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.name = widget.NewLabelWithStyle(p.name, leading(), fyne.TextStyle{Bold: true})
 	s.name.Truncation = fyne.TextTruncateEllipsis
 	qrBtn := widget.NewButtonWithIcon("", theme.AccountIcon(), p.showMyQR)
 	settingsBtn := widget.NewButtonWithIcon("", theme.SettingsIcon(), p.showSettings)
-	top := container.NewBorder(nil, nil, nil, container.NewHBox(qrBtn, settingsBtn), s.name)
+	top := border(nil, nil, nil, hbox(qrBtn, settingsBtn), s.name)
 
 	s.search = newField(p.keys, lang.L("Search"))
 	s.search.OnChanged = func(string) { s.searchChanged() }
@@ -226,10 +226,10 @@ type convRow struct {
 func newConvRow() *convRow {
 	r := &convRow{
 		avatar:  newAvatar(36),
-		name:    widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		preview: widget.NewLabel(""),
-		id:      widget.NewLabel(""),
-		when:    widget.NewLabel(""),
+		name:    widget.NewLabelWithStyle("", leading(), fyne.TextStyle{Bold: true}),
+		preview: label(""),
+		id:      label(""),
+		when:    label(""),
 		twin:    widget.NewIcon(theme.WarningIcon()),
 	}
 	r.name.Truncation = fyne.TextTruncateEllipsis
@@ -244,9 +244,9 @@ func newConvRow() *convRow {
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
 	bg.CornerRadius = 9
 	r.badge = container.NewStack(bg, container.NewPadded(container.NewCenter(r.badgeText)))
-	line1 := container.NewBorder(nil, nil, nil, container.NewHBox(r.twin, r.id, r.when), r.name)
-	line2 := container.NewBorder(nil, nil, nil, container.NewCenter(r.badge), r.preview)
-	r.content = container.NewBorder(nil, nil, container.NewCenter(r.avatar.content), nil, container.NewVBox(line1, line2))
+	line1 := border(nil, nil, nil, hbox(r.twin, r.id, r.when), r.name)
+	line2 := border(nil, nil, nil, container.NewCenter(r.badge), r.preview)
+	r.content = border(nil, nil, container.NewCenter(r.avatar.content), nil, container.NewVBox(line1, line2))
 	r.ExtendBaseWidget(r)
 	return r
 }

@@ -118,14 +118,14 @@ func (s *stagedFiles) stage(ch chosen) {
 			img.Image = im
 		}
 	}
-	name := widget.NewLabelWithStyle(f.name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name := widget.NewLabelWithStyle(f.name, leading(), fyne.TextStyle{Bold: true})
 	name.Truncation = fyne.TextTruncateEllipsis
-	size := widget.NewLabel(sizeText(f.info.Size()))
+	size := label(sizeText(f.info.Size()))
 	size.Importance = widget.LowImportance
 	f.remove = widget.NewButtonWithIcon(lang.L("Remove"), theme.CancelIcon(), nil)
-	f.row = container.NewBorder(nil, nil,
+	f.row = border(nil, nil,
 		container.NewGridWrap(fyne.NewSize(stagedThumb, stagedThumb), face),
-		container.NewHBox(size, container.NewCenter(f.remove)), name)
+		hbox(size, container.NewCenter(f.remove)), name)
 	row := f.row
 	f.remove.OnTapped = func() { s.removeRow(row) }
 	s.files = append(s.files, f)

@@ -45,7 +45,7 @@ var uiSinks = map[string]bool{
 	"SetText": true, "SetPlaceHolder": true, "SetTitle": true, "SetConfirmText": true, "SetDismissText": true,
 	"heading": true, "section": true, "wrapped": true, "busyView": true, "newField": true,
 	"showError": true, "showProblem": true, "newConfirm": true, "newQuestion": true, "plain": true,
-	"noticeLabel": true, "NewWindow": true,
+	"noticeLabel": true, "NewWindow": true, "label": true,
 }
 
 // isWords says whether a literal holds words for people rather than an identifier, a

@@ -28,7 +28,7 @@ type pictureViewer struct {
 // showPicture opens the viewer on a file of a message; the picture is decoded off the
 // Fyne goroutine, from the file itself.
 func (p *Profile) showPicture(a engine.Attachment) {
-	pv := &pictureViewer{img: &canvas.Image{FillMode: canvas.ImageFillContain}, status: widget.NewLabel(lang.L("Opening the picture…"))}
+	pv := &pictureViewer{img: &canvas.Image{FillMode: canvas.ImageFillContain}, status: label(lang.L("Opening the picture…"))}
 	pv.status.Alignment = fyne.TextAlignCenter
 	win := p.win.Canvas().Size()
 	size := fyne.NewSize(max(320, win.Width*0.85), max(240, win.Height*0.8))
@@ -39,7 +39,7 @@ func (p *Profile) showPicture(a engine.Attachment) {
 		}
 	})
 	open := widget.NewButtonWithIcon(lang.L("Open"), theme.FolderOpenIcon(), func() { p.openFile(a) })
-	body := container.NewBorder(nil, container.NewHBox(save, open), nil, nil, container.NewStack(pv.status, pv.img))
+	body := container.NewBorder(nil, hbox(save, open), nil, nil, container.NewStack(pv.status, pv.img))
 	pv.dialog = dialog.NewCustom(a.Name, lang.L("Close"), body, p.win)
 	pv.dialog.Resize(size)
 	p.showDialog(pv.dialog)
