@@ -122,7 +122,10 @@ func section(title, text string, objs ...fyne.CanvasObject) fyne.CanvasObject {
 	if text != "" {
 		items = append(items, wrapped(text))
 	}
-	return container.NewVBox(append(items, objs...)...)
+	for _, o := range objs {
+		items = append(items, atLineStart(o))
+	}
+	return container.NewVBox(items...)
 }
 
 func (v *settingsView) profileTab() fyne.CanvasObject {
