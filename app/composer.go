@@ -64,7 +64,7 @@ func (c *composer) changed(text string) {
 		c.counter.Show()
 	case n >= engine.MaxMessageLength-200:
 		c.counter.Importance = widget.WarningImportance
-		c.counter.SetText(itoa(n) + " / " + itoa(engine.MaxMessageLength))
+		c.counter.SetText(num(n) + " / " + num(engine.MaxMessageLength))
 		c.counter.Show()
 	default:
 		c.counter.Hide()

@@ -79,15 +79,15 @@ func loadLanguages() {
 func useLanguage(code string) {
 	loadLanguages()
 	if code == languageSystem || !hasLanguage(code) {
-		code = systemLanguage()
+		// Adding the catalogues again makes Fyne match every locale of the system
+		// (LANGUAGE may list several) against them, as it did at start.
+		if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
+			fyne.LogError("Allium's translations could not be read", err)
+		}
+	} else {
+		setupLang(code)
 	}
-	setupLang(code)
 	current = describeLanguage()
-}
-
-// systemLanguage is the catalogue that best matches the system's locale.
-func systemLanguage() string {
-	return string(lang.SystemLocale())
 }
 
 // describeLanguage reads what the catalogue in use says of its language.

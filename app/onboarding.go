@@ -144,7 +144,7 @@ func (o *onboarding) showPhrase(phrase string) {
 	o.phrase = phrase
 	grid := container.NewGridWithColumns(4)
 	for i, w := range strings.Fields(phrase) {
-		grid.Add(widget.NewLabelWithStyle(itoa(i+1)+". "+w, leading(), fyne.TextStyle{Monospace: true}))
+		grid.Add(widget.NewLabelWithStyle(num(i+1)+". "+w, leading(), fyne.TextStyle{Monospace: true}))
 	}
 	o.copyBtn = widget.NewButton(lang.L("Copy"), func() {
 		o.p.ui.fa.Clipboard().SetContent(phrase)

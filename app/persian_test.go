@@ -252,3 +252,67 @@ func TestPersianNumbers(t *testing.T) {
 		})
 	}
 }
+
+// TestPersianOnboarding walks the first run in Persian: welcome, creating an account
+// with its recovery phrase, and restoring one.
+func TestPersianOnboarding(t *testing.T) {
+	h := newHarness(t)
+	inPersian(t)
+	p := h.ui.OpenProfile(t.TempDir(), network(t))
+	h.waitFor("the welcome page", func() bool { return p.onboarding != nil })
+	o := p.onboarding
+	checkPersian(t, "the welcome page", p.win.Content())
+	test.Tap(o.createStart)
+	checkPersian(t, "creating an account", p.win.Content())
+	typeInto(o.name, "Carol")
+	test.Tap(o.createBtn)
+	h.waitFor("the recovery phrase", func() bool { return o.phrase != "" })
+	// The phrase's words are English words by design: only the rest must be Persian.
+	checkPersian(t, "the recovery phrase", p.win.Content(), append(strings.Fields(o.phrase), "Carol")...)
+	o.showRestore()
+	typeInto(o.words, "abbey qqqzz")
+	checkPersian(t, "restoring an account", p.win.Content(), "abbey", "qqqzz")
+	if !strings.Contains(o.wordsIssue.Text, "کلمهٔ ۲") {
+		t.Errorf("a mistyped word is pointed out as %q", o.wordsIssue.Text)
+	}
+}
+
+// TestPersianRequests shows a message request in Persian, with the warning about a
+// stranger who has a contact's name.
+func TestPersianRequests(t *testing.T) {
+	h := newHarness(t)
+	inPersian(t)
+	dir, me := account(t, "Alice")
+	p := h.open(dir)
+	carol := newBareUser(t, "Carol")
+	if _, err := carol.e.Send(me, "Hello, it's me"); err != nil {
+		t.Fatal(err)
+	}
+	h.waitFor("the request", func() bool { return p.sidebar.requestsBtn.Visible() })
+	if p.sidebar.requestsBtn.Text != "درخواست‌های پیام (۱)" {
+		t.Errorf("the requests button says %q", p.sidebar.requestsBtn.Text)
+	}
+	test.Tap(p.sidebar.requestsBtn)
+	checkPersian(t, "message requests", p.win.Content(), "Carol", "CA", "Alice", "Hello, it's me")
+	test.Tap(p.requests.block[carol.id])
+	checkPersian(t, "the question to block", p.win.Canvas().Overlays().Top(), "Carol")
+	p.escape()
+}
+
+// The system's language is followed when nothing is chosen: LANG=fa_IR.UTF-8 gives
+// Persian, and a language Allium does not have gives English.
+func TestSystemLanguage(t *testing.T) {
+	t.Cleanup(func() { useLanguage("en") })
+	for _, tt := range []struct{ lang, want string }{
+		{"fa_IR.UTF-8", "fa"}, {"en_GB.UTF-8", "en"}, {"de_DE.UTF-8", "en"}, {"fa", "fa"},
+	} {
+		t.Setenv("LC_ALL", "")
+		t.Setenv("LC_MESSAGES", "")
+		t.Setenv("LANGUAGE", "")
+		t.Setenv("LANG", tt.lang)
+		useLanguage(languageSystem)
+		if current.code != tt.want {
+			t.Errorf("LANG=%s: the interface speaks %q, want %q", tt.lang, current.code, tt.want)
+		}
+	}
+}

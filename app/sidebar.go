@@ -281,7 +281,7 @@ func (r *convRow) set(p *Profile, c engine.Conversation, name string, typing, tw
 		r.when.SetText("")
 	}
 	if c.Unread > 0 {
-		r.badgeText.Text = itoa(c.Unread)
+		r.badgeText.Text = num(c.Unread)
 		r.badgeText.Refresh()
 		r.badge.Show()
 	} else {

@@ -418,6 +418,9 @@ func writeEnglish(t *testing.T, sk sourceKeys, old catalogue) {
 		}
 	}
 	for k := range sk.keys {
+		if strings.HasPrefix(k, "language.") {
+			continue // kept above: what the catalogue says of its language
+		}
 		if v, ok := old[k]; ok && sk.plural[k] {
 			out[k] = v
 			continue
@@ -462,5 +465,27 @@ func init() {
 	}
 	for _, m := range persianMonths {
 		extraKeys[m] = true
+	}
+}
+
+// Each catalogue says what its language is: its code is its file's name, and its
+// direction, digits and calendar are ones the interface knows.
+func TestCataloguesDescribeTheirLanguage(t *testing.T) {
+	for code, c := range readCatalogues(t) {
+		if c[languageCode] != code {
+			t.Errorf("%s.json says its code is %v", code, c[languageCode])
+		}
+		if s, _ := c[languageName].(string); s == "" || strings.HasPrefix(s, "language.") {
+			t.Errorf("%s.json has no name for its language", code)
+		}
+		if d := c[languageDirection]; d != "ltr" && d != "rtl" {
+			t.Errorf("%s.json: the direction %v is neither ltr nor rtl", code, d)
+		}
+		if d, _ := c[languageDigits].(string); utf8.RuneCountInString(d) != 10 {
+			t.Errorf("%s.json: %q are not ten digits", code, d)
+		}
+		if cal := c[languageCalendar]; cal != "gregorian" && cal != "persian" {
+			t.Errorf("%s.json: the calendar %v is neither gregorian nor persian", code, cal)
+		}
 	}
 }
