@@ -43,6 +43,7 @@ func (v *settingsView) languageSection() fyne.CanvasObject {
 // again in it, and a window that shows Settings shows them again at Appearance.
 func (u *UI) switchLanguage(code string) {
 	useLanguage(code)
+	u.trayUnread = -1 // the tray's menu is made again in the new language
 	for _, p := range u.profiles {
 		if !p.ready {
 			continue

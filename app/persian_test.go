@@ -158,6 +158,24 @@ func TestPersianInterface(t *testing.T) {
 	}
 	screenshot(t, p.win, "persian-conversation.png")
 
+	// The menus of the conversation and of a message, and the dialogs they open.
+	overlay := func(what string, open func()) {
+		t.Helper()
+		open()
+		h.drain()
+		top := p.win.Canvas().Overlays().Top()
+		if top == nil {
+			t.Fatalf("%s did not open", what)
+		}
+		checkPersian(t, what, top, allowed...)
+		p.win.Canvas().Overlays().Remove(top)
+		p.dialogUp = nil
+	}
+	overlay("the conversation's menu", p.conv.menu.show)
+	overlay("the rename dialog", p.conv.menu.showRename)
+	overlay("the disappearing messages dialog", p.conv.menu.showDisappearing)
+	overlay("a message's menu", func() { p.conv.messageMenu(p.conv.msgs[0], fyne.NewPos(10, 10)) })
+
 	// Every tab of Settings.
 	p.showSettings()
 	tabs := p.settings.tabs
