@@ -18,7 +18,7 @@ import (
 )
 
 // inPersian switches the interface to Persian for one test.
-func inPersian(t *testing.T) {
+func inPersian(t testing.TB) {
 	useLanguage("fa")
 	t.Cleanup(func() { useLanguage("en") })
 }
@@ -332,5 +332,21 @@ func TestSystemLanguage(t *testing.T) {
 		if current.code != tt.want {
 			t.Errorf("LANG=%s: the interface speaks %q, want %q", tt.lang, current.code, tt.want)
 		}
+	}
+}
+
+// BenchmarkOpenConversation10kPersian is BenchmarkOpenConversation10k with the
+// interface in Persian: its times, dates and states go through the catalogue and
+// Persian digits.
+func BenchmarkOpenConversation10kPersian(b *testing.B) {
+	h, p, other := openLong(b)
+	inPersian(b)
+	p.ui.switchLanguage("fa")
+	h.waitFor("the conversation list in Persian", func() bool { return len(p.sidebar.shown) == 1 })
+	b.ResetTimer()
+	for b.Loop() {
+		p.showEmpty()
+		p.openConversation(other)
+		h.waitFor("the messages", func() bool { return p.conv.loaded })
 	}
 }
