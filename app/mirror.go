@@ -63,14 +63,6 @@ func leading() fyne.TextAlign {
 	return fyne.TextAlignLeading
 }
 
-// trailing is the alignment of text that ends a line.
-func trailing() fyne.TextAlign {
-	if rtl() {
-		return fyne.TextAlignLeading
-	}
-	return fyne.TextAlignTrailing
-}
-
 // confirmDialog is a dialog that asks a yes-or-no question, like dialog.NewCustomConfirm,
 // with its buttons in reading order: Cancel first, then the confirming button, so that
 // the confirming one is on the left in a language written right to left.

@@ -140,7 +140,7 @@ func TestPersianInterface(t *testing.T) {
 	h.waitFor("Bob in the list", func() bool { return len(p.sidebar.shown) == 1 })
 	p.openConversation(bob.id)
 	h.waitFor("the conversation", func() bool { return p.conv != nil && p.conv.loaded })
-	for _, text := range []string{"سلام باب، ساعت ۱۸:۳۰ می‌بینمت", "Hello Bob, see you at 18:30"} {
+	for _, text := range []string{"سلام باب، ساعت ۱۸:۳۰ می\u200cبینمت", "Hello Bob, see you at 18:30"} {
 		if _, err := p.eng.Send(bob.id, text); err != nil {
 			t.Fatal(err)
 		}
@@ -307,7 +307,7 @@ func TestPersianRequests(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.waitFor("the request", func() bool { return p.sidebar.requestsBtn.Visible() })
-	if p.sidebar.requestsBtn.Text != "درخواست‌های پیام (۱)" {
+	if p.sidebar.requestsBtn.Text != "درخواست\u200cهای پیام (۱)" {
 		t.Errorf("the requests button says %q", p.sidebar.requestsBtn.Text)
 	}
 	test.Tap(p.sidebar.requestsBtn)
