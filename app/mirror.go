@@ -68,42 +68,31 @@ func leading() fyne.TextAlign {
 // the confirming one is on the left in a language written right to left.
 type confirmDialog struct {
 	*dialog.CustomDialog
-	reply func(ok bool)
+	yes bool // the answer, given when the dialog closes
 }
 
 // Confirm answers yes, as the confirming button does.
-func (d *confirmDialog) Confirm() { d.reply(true) }
-
-// SetOnClosed runs closed when the dialog closes, which answers no unless a button
-// answered first (Esc closes it this way, as it does Fyne's confirm dialog).
-func (d *confirmDialog) SetOnClosed(closed func()) {
-	d.CustomDialog.SetOnClosed(func() {
-		d.reply(false)
-		if closed != nil {
-			closed()
-		}
-	})
+func (d *confirmDialog) Confirm() {
+	d.yes = true
+	d.Hide()
 }
 
 func newConfirm(title, confirm, dismiss string, content fyne.CanvasObject, answer func(bool), win fyne.Window) *confirmDialog {
 	d := &confirmDialog{CustomDialog: dialog.NewCustomWithoutButtons(title, content, win)}
-	answered := false
-	reply := func(ok bool) {
-		if answered {
-			return
-		}
-		answered = true
-		d.Hide()
-		if answer != nil {
-			answer(ok)
-		}
-	}
-	d.reply = reply
-	no := widget.NewButtonWithIcon(dismiss, theme.CancelIcon(), func() { reply(false) })
-	yes := widget.NewButtonWithIcon(confirm, theme.ConfirmIcon(), func() { reply(true) })
+	no := widget.NewButtonWithIcon(dismiss, theme.CancelIcon(), d.Hide)
+	yes := widget.NewButtonWithIcon(confirm, theme.ConfirmIcon(), d.Confirm)
 	yes.Importance = widget.HighImportance
 	d.SetButtons(inReadingOrder([]fyne.CanvasObject{no, yes}))
-	d.SetOnClosed(nil)
+	// The answer is given as the dialog closes, so that closing it otherwise (Esc)
+	// answers no, as Fyne's confirm dialog does. Fyne keeps this when another function
+	// is set to run on closing: it runs both.
+	answered := false
+	d.SetOnClosed(func() {
+		if !answered && answer != nil {
+			answered = true
+			answer(d.yes)
+		}
+	})
 	return d
 }
 

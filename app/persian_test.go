@@ -175,6 +175,18 @@ func TestPersianInterface(t *testing.T) {
 	overlay("the rename dialog", p.conv.menu.showRename)
 	overlay("the disappearing messages dialog", p.conv.menu.showDisappearing)
 	overlay("a message's menu", func() { p.conv.messageMenu(p.conv.msgs[0], fyne.NewPos(10, 10)) })
+	overlay("the question before a link opens", func() { p.openLink("https://example.org") })
+	overlay("the question when the window closes", p.closeWindow)
+
+	// A file staged to send, and one that can't be.
+	file := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(file, []byte("notes"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p.conv.composer.staged.add([]string{file, filepath.Join(t.TempDir(), "missing.txt")})
+	h.waitFor("the staged file", func() bool { return len(p.conv.composer.staged.files) == 1 })
+	checkPersian(t, "the composer with a file", p.conv.content, append(allowed, "notes.txt", "missing.txt")...)
+	p.conv.composer.staged.removeRow(p.conv.composer.staged.files[0].row)
 
 	// Every tab of Settings.
 	p.showSettings()

@@ -28,7 +28,7 @@ var updateEnglish = flag.Bool("update-en", false, "write assets/translations/en.
 type sourceKeys struct {
 	keys   map[string]string // key → where first used
 	plural map[string]bool
-	bare   []string // "file:line:col: offset end" of untranslated words
+	bare   []string // "file:line: text" of untranslated words
 	// sentences are literals that look like words for people, outside any call of lang.
 	sentences []string
 }
@@ -115,6 +115,13 @@ func scanSource(t *testing.T) sourceKeys {
 		p := fset.Position(n.Pos())
 		return p.Filename + ":" + strconv.Itoa(p.Line)
 	}
+	// source is the text of n as it is written: a literal, or a constant's name.
+	source := func(n ast.Node) string {
+		if id, ok := n.(*ast.Ident); ok {
+			return id.Name + " (" + strconv.Quote(consts[id.Name]) + ")"
+		}
+		return n.(*ast.BasicLit).Value
+	}
 	// Sentences anywhere else: assigned, in a slice, in a map.
 	for _, af := range parsed {
 		ast.Inspect(af, func(n ast.Node) bool {
@@ -136,13 +143,11 @@ func scanSource(t *testing.T) sourceKeys {
 			case *ast.Ident:
 				// A constant's words, used elsewhere than in a call of lang.
 				if s, ok := consts[n.Name]; ok && isWords(s) {
-					p := fset.Position(n.Pos())
-					sk.sentences = append(sk.sentences, p.String()+": "+strconv.Itoa(p.Offset)+" "+strconv.Itoa(fset.Position(n.End()).Offset))
+					sk.sentences = append(sk.sentences, where(n)+": "+source(n))
 				}
 			case *ast.BasicLit:
 				if s, _ := strconv.Unquote(n.Value); n.Kind == token.STRING && isSentence(s) {
-					p := fset.Position(n.Pos())
-					sk.sentences = append(sk.sentences, p.String()+": "+strconv.Itoa(p.Offset)+" "+strconv.Itoa(fset.Position(n.End()).Offset))
+					sk.sentences = append(sk.sentences, where(n)+": "+source(n))
 				}
 			}
 			return true
@@ -157,8 +162,7 @@ func scanSource(t *testing.T) sourceKeys {
 			if ret, ok := n.(*ast.ReturnStmt); ok {
 				for _, r := range ret.Results {
 					for _, n := range bareWords(r, consts) {
-						p := fset.Position(n.Pos())
-						sk.bare = append(sk.bare, p.String()+": "+strconv.Itoa(p.Offset)+" "+strconv.Itoa(fset.Position(n.End()).Offset))
+						sk.bare = append(sk.bare, where(n)+": "+source(n))
 					}
 				}
 				return true
@@ -187,8 +191,7 @@ func scanSource(t *testing.T) sourceKeys {
 			}
 			for _, a := range call.Args {
 				for _, n := range bareWords(a, consts) {
-					p := fset.Position(n.Pos())
-					sk.bare = append(sk.bare, p.String()+": "+strconv.Itoa(p.Offset)+" "+strconv.Itoa(fset.Position(n.End()).Offset))
+					sk.bare = append(sk.bare, where(n)+": "+source(n))
 				}
 			}
 			return true
