@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
+	"golang.org/x/text/language"
 
 	"allium/assets"
 )
@@ -68,7 +69,7 @@ func loadLanguages() {
 		if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
 			fyne.LogError("Allium's translations could not be read", err)
 		}
-		// AddTranslationsFS matched the system's locales against the catalogues.
+		setupLang(systemLanguage())
 		current = describeLanguage()
 	})
 }
@@ -79,15 +80,31 @@ func loadLanguages() {
 func useLanguage(code string) {
 	loadLanguages()
 	if code == languageSystem || !hasLanguage(code) {
-		// Adding the catalogues again makes Fyne match every locale of the system
-		// (LANGUAGE may list several) against them, as it did at start.
-		if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
-			fyne.LogError("Allium's translations could not be read", err)
-		}
-	} else {
-		setupLang(code)
+		code = systemLanguage()
 	}
+	setupLang(code)
 	current = describeLanguage()
+}
+
+// systemLanguage is the catalogue closest to the system's language, or English. Fyne
+// matches the system against its own catalogues too, which have languages Allium has
+// not (German, French…): left to it, a German system would get Fyne's buttons in
+// German, Allium's words in English, and an error logged for each of them.
+func systemLanguage() string {
+	langs := languages()
+	tags := []language.Tag{language.English} // the first is the fallback
+	for _, l := range langs {
+		tags = append(tags, language.Make(l.code))
+	}
+	sys, err := language.Parse(string(lang.SystemLocale()))
+	if err != nil {
+		return "en"
+	}
+	_, i, confidence := language.NewMatcher(tags).Match(sys)
+	if i == 0 || confidence == language.No {
+		return "en"
+	}
+	return langs[i-1].code
 }
 
 // describeLanguage reads what the catalogue in use says of its language.
@@ -106,16 +123,16 @@ func describeLanguage() tongue {
 // rtl says whether the interface's language is written right to left.
 func rtl() bool { return current.rtl }
 
-// language is one catalogue, as Settings › Appearance offers it.
-type language struct {
+// languageFile is one catalogue, as Settings › Appearance offers it.
+type languageFile struct {
 	code string // "fa", from its file name
 	name string // "فارسی", the language's name in itself
 }
 
 // languages lists the catalogues of assets/translations, by code.
-func languages() []language {
+func languages() []languageFile {
 	files, _ := fs.Glob(assets.Translations, "translations/*.json")
-	var out []language
+	var out []languageFile
 	for _, f := range files {
 		code := strings.TrimSuffix(strings.TrimPrefix(f, "translations/"), ".json")
 		b, err := fs.ReadFile(assets.Translations, f)
@@ -130,7 +147,7 @@ func languages() []language {
 		if name == "" {
 			name = code
 		}
-		out = append(out, language{code: code, name: name})
+		out = append(out, languageFile{code: code, name: name})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].code < out[j].code })
 	return out

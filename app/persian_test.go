@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -343,6 +344,10 @@ func TestSystemLanguage(t *testing.T) {
 		useLanguage(languageSystem)
 		if current.code != tt.want {
 			t.Errorf("LANG=%s: the interface speaks %q, want %q", tt.lang, current.code, tt.want)
+		}
+		// Fyne's own words follow: not German buttons around English sentences.
+		if got, want := lang.L("Cancel"), map[string]string{"en": "Cancel", "fa": "لغو"}[tt.want]; got != want {
+			t.Errorf("LANG=%s: Fyne's Cancel is %q, want %q", tt.lang, got, want)
 		}
 	}
 }
