@@ -445,7 +445,8 @@ func writeEnglish(t *testing.T, sk sourceKeys, old catalogue) {
 }
 
 // fyneKeys are the words of Fyne's own widgets and dialogs (fyne.io/fyne/v2/lang's
-// base.en.json): Allium's catalogues translate them for languages Fyne does not have.
+// base.en.json, and "(Parent)" of the file dialog, which that file lacks): Allium's
+// catalogues translate them for languages Fyne does not have.
 var fyneKeys = map[string]bool{}
 
 // extraKeys are keys the source makes at run time, from a month or a day.
@@ -456,7 +457,7 @@ func init() {
 		Open Paste Quit Redo Save Undo Yes file.name file.parent`) {
 		fyneKeys[k] = true
 	}
-	for _, k := range []string{"Create Folder", "Enter filename", "New Folder", "Select all", "Show Hidden Files"} {
+	for _, k := range []string{"Create Folder", "Enter filename", "New Folder", "Select all", "Show Hidden Files", "(Parent)"} {
 		fyneKeys[k] = true
 	}
 	for _, d := range []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"} {
