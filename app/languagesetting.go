@@ -40,7 +40,8 @@ func (v *settingsView) languageSection() fyne.CanvasObject {
 }
 
 // switchLanguage shows every open window in another language: the views are built
-// again in it, and a window that shows Settings shows them again at Appearance.
+// again in it, a window that shows Settings shows them again at Appearance, and one
+// that shows a conversation shows it again with what was being typed.
 func (u *UI) switchLanguage(code string) {
 	useLanguage(code)
 	u.trayUnread = -1 // the tray's menu is made again in the new language
@@ -52,7 +53,9 @@ func (u *UI) switchLanguage(code string) {
 		p.savePrefs(nil)
 		inSettings := p.settings != nil
 		open, hasOpen := p.openID()
+		var draft string // what the other window of the demo was typing
 		if p.conv != nil {
+			draft = p.conv.composer.entry.Text
 			p.conv.close()
 		}
 		p.conv, p.requests, p.settings = nil, nil, nil
@@ -66,6 +69,9 @@ func (u *UI) switchLanguage(code string) {
 			}
 		case hasOpen:
 			p.openConversation(open)
+			if p.conv != nil {
+				p.conv.composer.entry.SetText(draft)
+			}
 		}
 	}
 }

@@ -236,8 +236,14 @@ func TestPersianInterface(t *testing.T) {
 func TestChooseLanguage(t *testing.T) {
 	h := newHarness(t)
 	t.Cleanup(func() { useLanguage("en") })
-	dir, _ := account(t, "Gina")
+	dir, gina := account(t, "Gina")
 	p := h.open(dir)
+	// A second window, as in the demo, in the middle of writing to Gina.
+	hanDir, _ := account(t, "Han")
+	han := h.open(hanDir)
+	han.openConversation(gina)
+	h.waitFor("Han's conversation", func() bool { return han.conv != nil && han.conv.loaded })
+	han.conv.composer.entry.SetText("half a sentence")
 	p.showSettings()
 	v := p.settings
 	if v.language == nil || len(v.language.Options) != 1+len(languages()) {
@@ -254,6 +260,12 @@ func TestChooseLanguage(t *testing.T) {
 		t.Error("the settings did not stay at Appearance")
 	}
 	h.waitFor("the choice on disk", func() bool { return loadPrefs(dir).Language == "fa" })
+	if han.conv == nil || han.conv.id != gina || han.conv.composer.entry.Text != "half a sentence" {
+		t.Fatal("the other window lost its conversation or what was being typed")
+	}
+	if han.conv.composer.entry.PlaceHolder != "پیام" {
+		t.Errorf("the other window's composer says %q", han.conv.composer.entry.PlaceHolder)
+	}
 
 	p.settings.language.SetSelected("English")
 	if rtl() || p.settings.tabs.Items[0].Text != "Profile" {
