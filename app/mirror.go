@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -23,9 +24,18 @@ func border(top, bottom, leading, trailing fyne.CanvasObject, center ...fyne.Can
 	return container.NewBorder(top, bottom, leading, trailing, center...)
 }
 
-// hbox is container.NewHBox in reading order: the first object leads.
+// hbox is container.NewHBox in reading order: the first object leads, at the right in
+// a language written right to left (a spacer in front pushes a row without one there).
 func hbox(objs ...fyne.CanvasObject) *fyne.Container {
-	return container.NewHBox(inReadingOrder(objs)...)
+	if !rtl() {
+		return container.NewHBox(objs...)
+	}
+	for _, o := range objs {
+		if _, ok := o.(*layout.Spacer); ok {
+			return container.NewHBox(inReadingOrder(objs)...)
+		}
+	}
+	return container.NewHBox(append([]fyne.CanvasObject{layout.NewSpacer()}, inReadingOrder(objs)...)...)
 }
 
 // inReadingOrder returns objs ordered left to right as the language reads them: a copy,

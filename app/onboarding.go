@@ -143,8 +143,18 @@ func (o *onboarding) create() {
 func (o *onboarding) showPhrase(phrase string) {
 	o.phrase = phrase
 	grid := container.NewGridWithColumns(4)
+	var row []fyne.CanvasObject
 	for i, w := range strings.Fields(phrase) {
-		grid.Add(widget.NewLabelWithStyle(num(i+1)+". "+w, leading(), fyne.TextStyle{Monospace: true}))
+		row = append(row, widget.NewLabelWithStyle(num(i+1)+". "+w, leading(), fyne.TextStyle{Monospace: true}))
+		if len(row) == 4 || i == len(strings.Fields(phrase))-1 {
+			for len(row) < 4 { // a short last row keeps its words under the first ones
+				row = append(row, layout.NewSpacer())
+			}
+			for _, o := range inReadingOrder(row) {
+				grid.Add(o)
+			}
+			row = nil
+		}
 	}
 	o.copyBtn = widget.NewButton(lang.L("Copy"), func() {
 		o.p.ui.fa.Clipboard().SetContent(phrase)
@@ -167,7 +177,7 @@ func (o *onboarding) showPhrase(phrase string) {
 		warning,
 		grid,
 		hbox(o.copyBtn),
-		o.saved,
+		atLineStart(o.saved),
 		hbox(layout.NewSpacer(), o.continueBt),
 	))
 }

@@ -304,7 +304,9 @@ func TestPersianOnboarding(t *testing.T) {
 	p := h.ui.OpenProfile(t.TempDir(), network(t))
 	h.waitFor("the welcome page", func() bool { return p.onboarding != nil })
 	o := p.onboarding
+	p.win.Resize(fyne.NewSize(800, 600))
 	checkPersian(t, "the welcome page", p.win.Content())
+	screenshot(t, p.win, "persian-welcome.png")
 	test.Tap(o.createStart)
 	checkPersian(t, "creating an account", p.win.Content())
 	typeInto(o.name, "Carol")
@@ -312,6 +314,7 @@ func TestPersianOnboarding(t *testing.T) {
 	h.waitFor("the recovery phrase", func() bool { return o.phrase != "" })
 	// The phrase's words are English words by design: only the rest must be Persian.
 	checkPersian(t, "the recovery phrase", p.win.Content(), append(strings.Fields(o.phrase), "Carol")...)
+	screenshot(t, p.win, "persian-recovery-phrase.png")
 	o.showRestore()
 	typeInto(o.words, "abbey qqqzz")
 	checkPersian(t, "restoring an account", p.win.Content(), "abbey", "qqqzz")
