@@ -20,8 +20,9 @@ var persianEpoch = time.Date(2024, time.March, 20, 0, 0, 0, 0, time.UTC)
 const persianEpochYear = 1403
 
 // persianLeap says whether Solar Hijri year y has 366 days. The 33-year arithmetic rule
-// gives the leap years of the astronomical calendar (the equinox as seen in Tehran) for
-// every year from 1178 to 1634 (1799 to 2256), far beyond any message's date.
+// gives the same leap years as the astronomical calendar (the equinox as seen in
+// Tehran, as Borkowski's table of its breaks computes it) for every year from 1200 to
+// 1633 (1821 to 2255), far beyond any message's date.
 func persianLeap(y int) bool {
 	return mod(25*y+11, 33) < 8
 }
