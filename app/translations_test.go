@@ -493,3 +493,36 @@ func TestCataloguesDescribeTheirLanguage(t *testing.T) {
 		}
 	}
 }
+
+// sameInEveryLanguage are the texts a translation keeps as they are: names, an address,
+// and the order of a date's parts where the language puts them as English does.
+var sameInEveryLanguage = map[string]bool{
+	"Allium": true, "Tor": true, "socks5://127.0.0.1:9050": true,
+	"{{.Day}} {{.Month}}": true, "{{.Day}} {{.Month}} {{.Year}}": true,
+}
+
+// Every text of a catalogue other than English is translated: none is left as its
+// English, and a Persian one has Persian letters.
+func TestCataloguesTranslated(t *testing.T) {
+	en := readCatalogues(t)["en"]
+	for code, c := range readCatalogues(t) {
+		if code == "en" {
+			continue
+		}
+		for k, v := range c {
+			if strings.HasPrefix(k, "language.") || sameInEveryLanguage[k] {
+				continue
+			}
+			for i, f := range forms(v) {
+				english := forms(en[k])
+				if i < len(english) && f == english[i] {
+					t.Errorf("%s.json: %q is not translated", code, k)
+				}
+				words := placeholder.ReplaceAllString(f, "") // a date's order has no words
+				if code == "fa" && strings.ContainsFunc(words, unicode.IsLetter) && !strings.ContainsFunc(words, func(r rune) bool { return unicode.Is(unicode.Arabic, r) }) {
+					t.Errorf("fa.json: %q has no Persian letter: %q", k, f)
+				}
+			}
+		}
+	}
+}
