@@ -88,7 +88,7 @@ func weekdayText(t time.Time, short bool) string {
 // them in full).
 func dateText(t time.Time, long, withYear bool) string {
 	var day, month, year string
-	if current.persian {
+	if current().persian {
 		y, m, d := toPersian(t)
 		day, month, year = num(d), lang.L(persianMonths[m-1]), num(y)
 	} else {
@@ -115,7 +115,7 @@ func dateText(t time.Time, long, withYear bool) string {
 // sameYear says whether a and b fall in one year of the language's calendar: a list
 // leaves out the year of this year's dates.
 func sameYear(a, b time.Time) bool {
-	if current.persian {
+	if current().persian {
 		ya, _, _ := toPersian(a)
 		yb, _, _ := toPersian(b)
 		return ya == yb

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	_ "unsafe" // for go:linkname
 
 	"fyne.io/fyne/v2"
@@ -49,10 +50,19 @@ type tongue struct {
 
 var (
 	loadOnce sync.Once
-	// current is the language in use. It changes only on the Fyne goroutine (from
-	// Settings), before the views are built again.
-	current tongue
+	// inUse is the language in use. It changes on the Fyne goroutine (from Settings),
+	// before the views are built again, and is read by work in the background too (a
+	// file's size in a sentence), hence the atomic pointer.
+	inUse atomic.Pointer[tongue]
 )
+
+// current is the language in use.
+func current() *tongue {
+	if t := inUse.Load(); t != nil {
+		return t
+	}
+	return &tongue{code: "en"}
+}
 
 // setupLang points Fyne's translator at one language. Fyne 2.7.1's lang package
 // follows only the system's locale and has no public way to choose another, which
@@ -70,7 +80,7 @@ func loadLanguages() {
 			fyne.LogError("Allium's translations could not be read", err)
 		}
 		setupLang(systemLanguage())
-		current = describeLanguage()
+		inUse.Store(describeLanguage())
 	})
 }
 
@@ -83,7 +93,7 @@ func useLanguage(code string) {
 		code = systemLanguage()
 	}
 	setupLang(code)
-	current = describeLanguage()
+	inUse.Store(describeLanguage())
 }
 
 // systemLanguage is the catalogue closest to the system's language, or English. Fyne
@@ -108,8 +118,8 @@ func systemLanguage() string {
 }
 
 // describeLanguage reads what the catalogue in use says of its language.
-func describeLanguage() tongue {
-	t := tongue{
+func describeLanguage() *tongue {
+	t := &tongue{
 		code:    lang.X(languageCode, "en"),
 		rtl:     lang.X(languageDirection, "ltr") == "rtl",
 		persian: lang.X(languageCalendar, "gregorian") == "persian",
@@ -121,7 +131,7 @@ func describeLanguage() tongue {
 }
 
 // rtl says whether the interface's language is written right to left.
-func rtl() bool { return current.rtl }
+func rtl() bool { return current().rtl }
 
 // languageFile is one catalogue, as Settings › Appearance offers it.
 type languageFile struct {
@@ -169,14 +179,15 @@ func num(n int) string { return digits(itoa(n)) }
 // the language's digits. Never use it on text a person wrote, a Session ID or an
 // address: those keep their characters.
 func digits(s string) string {
-	if current.digits == nil {
+	d := current().digits
+	if d == nil {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s) * 2)
 	for _, r := range s {
 		if '0' <= r && r <= '9' {
-			r = current.digits[r-'0']
+			r = d[r-'0']
 		} else if r == '.' {
 			r = '٫' // the Persian decimal separator
 		}

@@ -357,8 +357,8 @@ func TestSystemLanguage(t *testing.T) {
 		t.Setenv("LANGUAGE", "")
 		t.Setenv("LANG", tt.lang)
 		useLanguage(languageSystem)
-		if current.code != tt.want {
-			t.Errorf("LANG=%s: the interface speaks %q, want %q", tt.lang, current.code, tt.want)
+		if current().code != tt.want {
+			t.Errorf("LANG=%s: the interface speaks %q, want %q", tt.lang, current().code, tt.want)
 		}
 		// Fyne's own words follow: not German buttons around English sentences.
 		if got, want := lang.L("Cancel"), map[string]string{"en": "Cancel", "fa": "لغو"}[tt.want]; got != want {
