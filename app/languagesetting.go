@@ -18,6 +18,7 @@ func (v *settingsView) languageSection() fyne.CanvasObject {
 		options = append(options, l.name)
 	}
 	v.language = widget.NewRadioGroup(options, nil)
+	v.language.Required = true // a tap on the chosen one does not leave none chosen
 	v.language.SetSelected(system)
 	for _, l := range langs {
 		if l.code == p.prefs.Language {
@@ -31,7 +32,7 @@ func (v *settingsView) languageSection() fyne.CanvasObject {
 				code = l.code
 			}
 		}
-		if s == "" || code == p.prefs.Language {
+		if code == p.prefs.Language {
 			return
 		}
 		p.ui.switchLanguage(code)
