@@ -28,6 +28,10 @@ fail() {
 	import -window root "$out/failed.png" 2>/dev/null || true
 	echo "--- app output"; cat "$out/app.log" || true
 	echo "--- app errors"; tail -n 30 "$out/app.err" || true
+	if [ -e "$out/app-fa.log" ]; then
+		echo "--- the Persian app's output"; cat "$out/app-fa.log" || true
+		echo "--- the Persian app's errors"; tail -n 30 "$out/app-fa.err" || true
+	fi
 	exit 1
 }
 
