@@ -78,6 +78,7 @@ func newUI(fa fyne.App, opts Options, do func(func())) *UI {
 	if version == "" {
 		version = "dev"
 	}
+	loadLanguages()
 	u := &UI{fa: fa, version: version, log: log, do: do, foreground: true, trayUnread: -1}
 	u.ctx, u.cancel = context.WithCancel(context.Background())
 	fa.SetIcon(assets.Icon)

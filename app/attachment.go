@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -98,7 +99,7 @@ func (v *conversationView) attachmentBlocks(m *engine.Message) []attBlock {
 			b.picture = true
 			b.w, b.h = pictureFrame(a)
 			if a.State == engine.AttachmentUploading {
-				b.detail = v.withProgress(fileUploading, m, i)
+				b.detail = v.withProgress(lang.L(fileUploading), m, i)
 				b.h += mt.gap + mt.metaH
 			}
 			out[i] = b
@@ -150,16 +151,16 @@ func cardState(a engine.Attachment, mine, approved bool) (detail, note string, a
 	size := sizeText(a.Size)
 	switch a.State {
 	case engine.AttachmentUploading:
-		return size + " · " + fileUploading, "", nil
+		return size + " · " + lang.L(fileUploading), "", nil
 	case engine.AttachmentDownloading:
-		return size + " · " + fileDownloading, "", nil
+		return size + " · " + lang.L(fileDownloading), "", nil
 	case engine.AttachmentOffered:
 		if !approved {
-			return size, fileFromStranger, []attAction{actDownload}
+			return size, lang.L(fileFromStranger), []attAction{actDownload}
 		}
-		return size, fileNotFetched, []attAction{actDownload}
+		return size, lang.L(fileNotFetched), []attAction{actDownload}
 	case engine.AttachmentExpired:
-		return size, fileExpired, nil
+		return size, lang.L(fileExpired), nil
 	case engine.AttachmentSent, engine.AttachmentHere:
 		if a.Path != "" {
 			return size, "", []attAction{actSave, actOpen}
@@ -168,7 +169,7 @@ func cardState(a engine.Attachment, mine, approved bool) (detail, note string, a
 	if mine {
 		return size, "", nil
 	}
-	return size, fileFailed, []attAction{actRetry}
+	return size, lang.L(fileFailed), []attAction{actRetry}
 }
 
 // cutToWidth shortens text with an ellipsis so that it fits width.
@@ -238,7 +239,7 @@ func (pv *pictureView) set(b attBlock, textColor color.Color) {
 		pv.img.Image, pv.shown = img, a.Path
 		pv.objs = append(pv.objs, pv.img)
 	case done:
-		lines, _ := shownLines(wrapSpans(pictureUnreadable, b.w-2*v.m.padX, v.m.metaAdv))
+		lines, _ := shownLines(wrapSpans(lang.L(pictureUnreadable), b.w-2*v.m.padX, v.m.metaAdv))
 		for len(pv.texts) < len(lines) {
 			t := canvas.NewText("", textColor)
 			t.TextSize = v.m.metaSize
@@ -327,11 +328,11 @@ func newFileCard(r *msgRow) *fileCard {
 	c.name.TextSize = r.v.m.textSize
 	c.detail.TextSize = r.v.m.metaSize
 	file := func() (engine.Message, int) { return c.r.msg, c.index }
-	c.save = widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), func() { m, i := file(); r.v.saveFile(m.Attachments[i]) })
-	c.open = widget.NewButtonWithIcon("Open", theme.FolderOpenIcon(), func() { m, i := file(); r.v.p.openFile(m.Attachments[i]) })
-	c.download = widget.NewButtonWithIcon("Download", theme.DownloadIcon(), func() { m, i := file(); r.v.download(m, i) })
+	c.save = widget.NewButtonWithIcon(lang.L("Save…"), theme.DocumentSaveIcon(), func() { m, i := file(); r.v.saveFile(m.Attachments[i]) })
+	c.open = widget.NewButtonWithIcon(lang.L("Open"), theme.FolderOpenIcon(), func() { m, i := file(); r.v.p.openFile(m.Attachments[i]) })
+	c.download = widget.NewButtonWithIcon(lang.L("Download"), theme.DownloadIcon(), func() { m, i := file(); r.v.download(m, i) })
 	c.download.Importance = widget.HighImportance
-	c.retry = widget.NewButtonWithIcon("Try again", theme.ViewRefreshIcon(), func() { m, i := file(); r.v.download(m, i) })
+	c.retry = widget.NewButtonWithIcon(lang.L("Try again"), theme.ViewRefreshIcon(), func() { m, i := file(); r.v.download(m, i) })
 	c.ExtendBaseWidget(c)
 	return c
 }
@@ -478,7 +479,7 @@ func (v *conversationView) setProgress(p engine.FileProgress) {
 // engine has said.
 func (v *conversationView) withProgress(detail string, m *engine.Message, index int) string {
 	if pct, ok := v.progress[fileID{msgID{m.Author, m.Timestamp}, index}]; ok {
-		return fmt.Sprintf("%s %d%%", detail, pct)
+		return lang.L("{{.Detail}} {{.Percent}}%", map[string]any{"Detail": detail, "Percent": num(pct)})
 	}
 	return detail
 }
@@ -498,7 +499,7 @@ func (v *conversationView) refreshShown(id msgID) {
 // download fetches file i of a message now.
 func (v *conversationView) download(m engine.Message, i int) {
 	v.p.call(func(e *engine.Engine) error { return e.Download(m.Conversation, m.Author, m.Timestamp, i) },
-		"Allium could not start the download. Try again in a moment.")
+		lang.L("Allium could not start the download. Try again in a moment."))
 }
 
 // saveFile asks where to save a copy of a file, and copies it there off the Fyne
@@ -507,7 +508,7 @@ func (v *conversationView) saveFile(a engine.Attachment) {
 	p, src := v.p, a.Path
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
-			p.showError("Allium could not save the file there. Choose another folder and try again.")
+			p.showError(lang.L("Allium could not save the file there. Choose another folder and try again."))
 			return
 		}
 		if w == nil {
@@ -516,7 +517,7 @@ func (v *conversationView) saveFile(a engine.Attachment) {
 		background(p, func(*engine.Engine) (struct{}, error) { return struct{}{}, copyTo(w, src) },
 			func(_ struct{}, err error) {
 				if err != nil {
-					p.showError("Allium could not save the file there. Check that the disk is not full and that you can write to that folder, then try again.")
+					p.showError(lang.L("Allium could not save the file there. Check that the disk is not full and that you can write to that folder, then try again."))
 				}
 			})
 	}, p.win)
@@ -547,10 +548,10 @@ func (p *Profile) openFile(a engine.Attachment) {
 		p.launch(a.Path)
 		return
 	}
-	msg := widget.NewLabel("Allium will open " + a.Name + " with the program your computer uses for this kind of file. Opening a file sends nothing over the internet by itself, but some files, such as documents and web pages, can make that program go online, and then whoever made the file could learn your computer's internet address. Allium will not ask again.")
+	msg := label(fmt.Sprintf(lang.L("Allium will open %s with the program your computer uses for this kind of file. Opening a file sends nothing over the internet by itself, but some files, such as documents and web pages, can make that program go online, and then whoever made the file could learn your computer's internet address. Allium will not ask again."), a.Name))
 	msg.Wrapping = fyne.TextWrapWord
 	path := a.Path
-	p.showDialog(dialog.NewCustomConfirm("Open this file?", "Open", "Cancel", column(380, msg), func(ok bool) {
+	p.showDialog(newConfirm(lang.L("Open this file?"), lang.L("Open"), lang.L("Cancel"), column(380, msg), func(ok bool) {
 		if !ok {
 			return
 		}
@@ -562,6 +563,6 @@ func (p *Profile) openFile(a engine.Attachment) {
 
 func (p *Profile) launch(path string) {
 	if err := p.ui.fa.OpenURL(&url.URL{Scheme: "file", Path: path}); err != nil {
-		p.showError("Allium could not open the file: no program answered. Save it, then open it from the folder you saved it in.")
+		p.showError(lang.L("Allium could not open the file: no program answered. Save it, then open it from the folder you saved it in."))
 	}
 }

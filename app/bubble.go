@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -37,7 +38,7 @@ func newBubbleMetrics() bubbleMetrics {
 	}
 	m.lineH = fyne.MeasureText("Mg", m.textSize, fyne.TextStyle{}).Height
 	m.metaH = fyne.MeasureText("Mg", m.metaSize, fyne.TextStyle{}).Height
-	m.retryH = widget.NewButton("Retry", nil).MinSize().Height
+	m.retryH = widget.NewButton(lang.L("Retry"), nil).MinSize().Height
 	m.dayHeight = m.metaH + 18
 	m.oneLine = m.messageHeight(1, false)
 	m.adv = &advances{size: m.textSize, w: map[rune]float32{}}
@@ -224,8 +225,8 @@ func (r *msgRow) CreateRenderer() fyne.WidgetRenderer {
 	rr.meta.TextSize = r.v.m.metaSize
 	rr.day.TextSize = r.v.m.metaSize
 	rr.day.TextStyle.Bold = true
-	rr.retry = widget.NewButtonWithIcon("Retry now", theme.ViewRefreshIcon(), func() { r.v.retry(r.msg) })
-	rr.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { r.v.cancel(r.msg) })
+	rr.retry = widget.NewButtonWithIcon(lang.L("Retry now"), theme.ViewRefreshIcon(), func() { r.v.retry(r.msg) })
+	rr.cancel = widget.NewButtonWithIcon(lang.L("Cancel"), theme.CancelIcon(), func() { r.v.cancel(r.msg) })
 	rr.Refresh()
 	return rr
 }
@@ -356,7 +357,7 @@ func (rr *msgRowRenderer) Layout(size fyne.Size) {
 	}
 	bw := contentW + 2*m.padX
 	x := m.side
-	if r.mine {
+	if r.mine != rtl() { // ours on the trailing side: the right, or the left when mirrored
 		x = size.Width - bw - m.side
 	}
 	y := m.margin / 2
@@ -411,22 +412,22 @@ const unsentText = "This message was deleted"
 
 // metaText is the line under a message: its time and, for ours, how far it got.
 func metaText(m engine.Message, mine bool) string {
-	t := time.UnixMilli(m.Timestamp).Format("15:04")
+	t := clockText(time.UnixMilli(m.Timestamp))
 	if !mine {
 		return t
 	}
 	switch m.State {
 	case engine.Pending:
-		return t + " · Sending…"
+		return t + " · " + lang.L("Sending…")
 	case engine.Sent:
-		return t + " · Sent"
+		return t + " · " + lang.L("Sent")
 	case engine.Failed:
 		if m.Failure == engine.FailedOffline || m.Failure == engine.FailedClockWrong {
 			return t + " · " + retryingSentence(m.Failure)
 		}
 		return t + " · " + failedSentence(m.Failure)
 	case engine.Read:
-		return t + " · Read"
+		return t + " · " + lang.L("Read")
 	}
 	return t
 }

@@ -1,11 +1,13 @@
 package app
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -39,14 +41,14 @@ func newComposer(p *Profile, id crypto.SessionID, onSend func(text string, typin
 	c.entry = newMessageEntry(p.keys, c.send)
 	c.entry.fits = c.fits
 	c.entry.OnChanged = c.changed
-	c.counter = widget.NewLabel("")
+	c.counter = label("")
 	c.counter.Wrapping = fyne.TextWrapWord
 	c.counter.Hide()
 	c.staged = newStagedFiles(c)
 	attachBtn := widget.NewButtonWithIcon("", theme.MailAttachmentIcon(), c.staged.choose)
 	sendBtn := widget.NewButtonWithIcon("", theme.MailSendIcon(), c.send)
 	sendBtn.Importance = widget.HighImportance
-	c.content = container.NewBorder(container.NewVBox(c.counter, c.staged.box), nil,
+	c.content = border(container.NewVBox(c.counter, c.staged.box), nil,
 		container.NewVBox(attachBtn), container.NewVBox(sendBtn), c.entry)
 	return c
 }
@@ -57,11 +59,11 @@ func (c *composer) changed(text string) {
 	switch {
 	case n > engine.MaxMessageLength:
 		c.counter.Importance = widget.DangerImportance
-		c.counter.SetText(itoa(n) + " / " + itoa(engine.MaxMessageLength) + " — too long to send")
+		c.counter.SetText(fmt.Sprintf(lang.L("%s / %s — too long to send"), num(n), num(engine.MaxMessageLength)))
 		c.counter.Show()
 	case n >= engine.MaxMessageLength-200:
 		c.counter.Importance = widget.WarningImportance
-		c.counter.SetText(itoa(n) + " / " + itoa(engine.MaxMessageLength))
+		c.counter.SetText(num(n) + " / " + num(engine.MaxMessageLength))
 		c.counter.Show()
 	default:
 		c.counter.Hide()
@@ -159,7 +161,7 @@ func newMessageEntry(keys *keymap, onSend func()) *messageEntry {
 	e.minRows = 2
 	e.self = e
 	e.ExtendBaseWidget(e)
-	e.SetPlaceHolder("Message")
+	e.SetPlaceHolder(lang.L("Message"))
 	return e
 }
 

@@ -1,10 +1,12 @@
 package app
 
 import (
+	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -84,7 +86,7 @@ func newConversationView(p *Profile, c engine.Conversation) *conversationView {
 	v.m = newBubbleMetrics()
 
 	v.title = newBidiLabel("", fyne.TextStyle{Bold: true})
-	v.sub = widget.NewLabel("")
+	v.sub = label("")
 	v.sub.Importance = widget.LowImportance
 	v.sub.SizeName = theme.SizeNameCaptionText
 	v.avatar = newAvatar(40)
@@ -93,7 +95,7 @@ func newConversationView(p *Profile, c engine.Conversation) *conversationView {
 	v.twin.Hide()
 	v.menu = newConversationMenu(p, c)
 	header := container.NewVBox(
-		container.NewBorder(nil, nil, container.NewCenter(v.avatar.content), v.menu.button, container.NewVBox(v.title, v.sub)),
+		border(nil, nil, container.NewCenter(v.avatar.content), v.menu.button, container.NewVBox(v.title, v.sub)),
 		v.twin)
 
 	v.list = v.newList()
@@ -147,7 +149,7 @@ func (v *conversationView) load() {
 				return
 			}
 			if err != nil {
-				v.p.showError("Allium could not read this conversation from the disk. Close it and open it again.")
+				v.p.showError(lang.L("Allium could not read this conversation from the disk. Close it and open it again."))
 				return
 			}
 			v.settle(func() {
@@ -249,7 +251,7 @@ func (v *conversationView) msgRow(i int) chatRow {
 	m := &v.msgs[i]
 	body, unsent := m.Body, v.unsent[msgID{m.Author, m.Timestamp}]
 	if unsent {
-		body = unsentText
+		body = lang.L(unsentText)
 	}
 	var atts []attBlock
 	if !unsent {
@@ -470,11 +472,11 @@ func (v *conversationView) setTyping(typing bool) {
 	var state string
 	switch {
 	case typing:
-		state = "typing…"
+		state = lang.L("typing…")
 	case v.conv.Disappearing.On():
-		state = "Messages disappear " + disappearWhen(v.conv.Disappearing.Mode) + " " + durationText(v.conv.Disappearing.Timer)
+		state = disappearSentence(v.conv.Disappearing.Mode, v.conv.Disappearing.Timer)
 	case v.conv.Blocked:
-		state = "Blocked — you don't receive their messages"
+		state = lang.L("Blocked — you don't receive their messages")
 	}
 	switch {
 	case v.conv.Name == "":
@@ -489,42 +491,42 @@ func (v *conversationView) setTyping(typing bool) {
 // cancel gives up sending a message that has not gone yet, and removes it.
 func (v *conversationView) cancel(m engine.Message) {
 	v.p.call(func(e *engine.Engine) error { return e.Cancel(m.Conversation, m.Timestamp) },
-		"Allium could not cancel the message. Try again.")
+		lang.L("Allium could not cancel the message. Try again."))
 }
 
 // retry sends a failed message again.
 func (v *conversationView) retry(m engine.Message) {
 	v.p.call(func(e *engine.Engine) error { return e.Retry(m.Conversation, m.Timestamp) },
-		"Allium could not send the message again. Try again in a moment.")
+		lang.L("Allium could not send the message again. Try again in a moment."))
 }
 
 // messageMenu offers what can be done with one message.
 func (v *conversationView) messageMenu(m engine.Message, at fyne.Position) {
 	items := []*fyne.MenuItem{
-		fyne.NewMenuItem("Copy text", func() { v.p.ui.fa.Clipboard().SetContent(m.Body) }),
+		fyne.NewMenuItem(lang.L("Copy text"), func() { v.p.ui.fa.Clipboard().SetContent(m.Body) }),
 	}
 	for _, l := range linksIn(m.Body) {
-		items = append(items, fyne.NewMenuItem("Open "+l, func() { v.p.openLink(l) }))
+		items = append(items, fyne.NewMenuItem(fmt.Sprintf(lang.L("Open %s"), l), func() { v.p.openLink(l) }))
 	}
 	for _, a := range m.Attachments {
 		if a.Path != "" && (a.State == engine.AttachmentHere || a.State == engine.AttachmentSent || a.State == engine.AttachmentUploading) {
-			items = append(items, fyne.NewMenuItem("Save "+a.Name+"…", func() { v.saveFile(a) }))
+			items = append(items, fyne.NewMenuItem(fmt.Sprintf(lang.L("Save %s…"), a.Name), func() { v.saveFile(a) }))
 		}
 	}
 	if m.State == engine.Failed {
-		items = append(items, fyne.NewMenuItem("Retry now", func() { v.retry(m) }))
+		items = append(items, fyne.NewMenuItem(lang.L("Retry now"), func() { v.retry(m) }))
 	}
 	if m.Author == v.p.me && (m.State == engine.Pending || m.State == engine.Failed) {
-		items = append(items, fyne.NewMenuItem("Cancel sending", func() { v.cancel(m) }))
+		items = append(items, fyne.NewMenuItem(lang.L("Cancel sending"), func() { v.cancel(m) }))
 	}
-	items = append(items, fyne.NewMenuItem("Delete for me", func() {
+	items = append(items, fyne.NewMenuItem(lang.L("Delete for me"), func() {
 		v.p.call(func(e *engine.Engine) error { return e.DeleteForMe(m.Conversation, m.Author, m.Timestamp) },
-			"Allium could not delete the message. Try again.")
+			lang.L("Allium could not delete the message. Try again."))
 	}))
 	if m.Author == v.p.me && m.State != engine.Pending {
-		items = append(items, fyne.NewMenuItem("Delete for everyone", func() {
+		items = append(items, fyne.NewMenuItem(lang.L("Delete for everyone"), func() {
 			v.p.call(func(e *engine.Engine) error { return e.Unsend(m.Conversation, m.Timestamp) },
-				"Allium could not delete the message. Try again.")
+				lang.L("Allium could not delete the message. Try again."))
 		}))
 	}
 	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), v.p.win.Canvas(), at)

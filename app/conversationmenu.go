@@ -1,12 +1,13 @@
 package app
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -33,37 +34,37 @@ func (m *conversationMenu) set(c engine.Conversation) { m.conv = c }
 
 func (m *conversationMenu) show() {
 	p, id := m.p, m.conv.ID
-	block := fyne.NewMenuItem("Block", func() {
-		p.showDialog(dialog.NewConfirm("Block "+namedID(m.conv, m.p.me)+"?", "You will no longer receive their messages. You can unblock them in Settings › Privacy.", func(ok bool) {
+	block := fyne.NewMenuItem(lang.L("Block"), func() {
+		p.showDialog(newQuestion(fmt.Sprintf(lang.L("Block %s?"), namedID(m.conv, m.p.me)), lang.L("You will no longer receive their messages. You can unblock them in Settings › Privacy."), lang.L("Block"), lang.L("Cancel"), func(ok bool) {
 			if ok {
-				p.call(func(e *engine.Engine) error { return e.Block(id) }, "Allium could not block this person. Try again.")
+				p.call(func(e *engine.Engine) error { return e.Block(id) }, lang.L("Allium could not block this person. Try again."))
 			}
 		}, p.win))
 	})
 	if m.conv.Blocked {
-		block = fyne.NewMenuItem("Unblock", func() {
-			p.call(func(e *engine.Engine) error { return e.Unblock(id) }, "Allium could not unblock this person. Try again.")
+		block = fyne.NewMenuItem(lang.L("Unblock"), func() {
+			p.call(func(e *engine.Engine) error { return e.Unblock(id) }, lang.L("Allium could not unblock this person. Try again."))
 		})
 	}
-	pin := fyne.NewMenuItem("Pin to the top", func() {
-		p.call(func(e *engine.Engine) error { return e.SetPriority(id, 1) }, "Allium could not pin this conversation. Try again.")
+	pin := fyne.NewMenuItem(lang.L("Pin to the top"), func() {
+		p.call(func(e *engine.Engine) error { return e.SetPriority(id, 1) }, lang.L("Allium could not pin this conversation. Try again."))
 	})
 	if m.conv.Priority > 0 {
-		pin = fyne.NewMenuItem("Unpin", func() {
-			p.call(func(e *engine.Engine) error { return e.SetPriority(id, 0) }, "Allium could not unpin this conversation. Try again.")
+		pin = fyne.NewMenuItem(lang.L("Unpin"), func() {
+			p.call(func(e *engine.Engine) error { return e.SetPriority(id, 0) }, lang.L("Allium could not unpin this conversation. Try again."))
 		})
 	}
 	items := []*fyne.MenuItem{
 		pin,
-		fyne.NewMenuItem("Disappearing messages…", m.showDisappearing),
-		fyne.NewMenuItem("Rename…", m.showRename),
-		fyne.NewMenuItem("Copy Session ID", func() { p.ui.fa.Clipboard().SetContent(id.String()) }),
+		fyne.NewMenuItem(lang.L("Disappearing messages…"), m.showDisappearing),
+		fyne.NewMenuItem(lang.L("Rename…"), m.showRename),
+		fyne.NewMenuItem(lang.L("Copy Session ID"), func() { p.ui.fa.Clipboard().SetContent(id.String()) }),
 		fyne.NewMenuItemSeparator(),
 		block,
-		fyne.NewMenuItem("Delete conversation…", func() {
-			p.showDialog(dialog.NewConfirm("Delete this conversation?", "Its messages are deleted from this computer, and the conversation from your other devices. The other person keeps their copy.", func(ok bool) {
+		fyne.NewMenuItem(lang.L("Delete conversation…"), func() {
+			p.showDialog(newQuestion(lang.L("Delete this conversation?"), lang.L("Its messages are deleted from this computer, and the conversation from your other devices. The other person keeps their copy."), lang.L("Delete"), lang.L("Cancel"), func(ok bool) {
 				if ok {
-					p.call(func(e *engine.Engine) error { return e.DeleteConversation(id) }, "Allium could not delete the conversation. Try again.")
+					p.call(func(e *engine.Engine) error { return e.DeleteConversation(id) }, lang.L("Allium could not delete the conversation. Try again."))
 				}
 			}, p.win))
 		}),
@@ -75,13 +76,13 @@ func (m *conversationMenu) show() {
 
 func (m *conversationMenu) showRename() {
 	p, id := m.p, m.conv.ID
-	e := newField(p.keys, "Name")
+	e := newField(p.keys, lang.L("Name"))
 	e.SetText(m.conv.Name)
-	problem := widget.NewLabel("")
+	problem := label("")
 	problem.Importance = widget.DangerImportance
 	problem.Wrapping = fyne.TextWrapWord
 	problem.Hide()
-	var d *dialog.ConfirmDialog
+	var d *confirmDialog
 	save := func() {
 		name := strings.TrimSpace(e.Text)
 		if s := nameProblem(name); s != "" {
@@ -90,10 +91,10 @@ func (m *conversationMenu) showRename() {
 			return
 		}
 		d.Hide()
-		p.call(func(e *engine.Engine) error { return e.SetContactName(id, name) }, "Allium could not save the name. Try again.")
+		p.call(func(e *engine.Engine) error { return e.SetContactName(id, name) }, lang.L("Allium could not save the name. Try again."))
 	}
 	e.OnSubmitted = func(string) { save() }
-	d = dialog.NewCustomConfirm("Rename", "Save", "Cancel",
+	d = newConfirm(lang.L("Rename"), lang.L("Save"), lang.L("Cancel"),
 		container.NewGridWrap(fyne.NewSize(340, e.MinSize().Height*3), container.NewVBox(e, problem)), func(ok bool) {
 			if ok {
 				save()
@@ -108,7 +109,7 @@ var disappearTimers = []time.Duration{5 * time.Minute, time.Hour, 12 * time.Hour
 
 func (m *conversationMenu) showDisappearing() {
 	p, id := m.p, m.conv.ID
-	modes := []string{"Off", "After it is read", "After it is sent"}
+	modes := []string{lang.L("Off"), lang.L("After it is read"), lang.L("After it is sent")}
 	mode := widget.NewRadioGroup(modes, nil)
 	var timers []string
 	for _, d := range disappearTimers {
@@ -130,9 +131,9 @@ func (m *conversationMenu) showDisappearing() {
 		}
 	}
 	mode.OnChanged(mode.Selected)
-	info := widget.NewLabel("Messages you and " + namedID(m.conv, m.p.me) + " send from now on disappear from both computers.")
+	info := label(fmt.Sprintf(lang.L("Messages you and %s send from now on disappear from both computers."), namedID(m.conv, m.p.me)))
 	info.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Disappearing messages", "Save", "Cancel",
+	d := newConfirm(lang.L("Disappearing messages"), lang.L("Save"), lang.L("Cancel"),
 		column(360, info, mode, timer), func(ok bool) {
 			if !ok {
 				return
@@ -145,7 +146,7 @@ func (m *conversationMenu) showDisappearing() {
 				when = engine.DisappearAfterSend
 			}
 			t := disappearTimers[max(0, timer.SelectedIndex())]
-			p.call(func(e *engine.Engine) error { return e.SetDisappearing(id, engine.Disappearing{Mode: when, Timer: t}) }, "Allium could not change the setting. Try again.")
+			p.call(func(e *engine.Engine) error { return e.SetDisappearing(id, engine.Disappearing{Mode: when, Timer: t}) }, lang.L("Allium could not change the setting. Try again."))
 		}, p.win)
 	p.showDialog(d)
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 
 	"allium/crypto"
 	"allium/engine"
@@ -73,8 +74,8 @@ func (u *UI) StartDemo(opts DemoOptions) (*Demo, error) {
 	}
 	u.demo = true
 	d := &Demo{ui: u, dir: dir, log: opts.Log}
-	splash := u.fa.NewWindow("Allium demo")
-	splash.SetContent(busyView("Starting a private network on this computer…"))
+	splash := u.fa.NewWindow(lang.L("Allium demo"))
+	splash.SetContent(busyView(lang.L("Starting a private network on this computer…")))
 	splash.Resize(fyne.NewSize(420, 200))
 	splash.Show()
 	// No profile is open yet, so no engine can be replaced: nothing makes the result
@@ -83,7 +84,7 @@ func (u *UI) StartDemo(opts DemoOptions) (*Demo, error) {
 		if err != nil {
 			d.line("demo-failed " + err.Error())
 			p := newProfile(u, "", "", "Allium demo")
-			p.showProblem(err.Error())
+			p.showProblem(plain(err, lang.L("The demo could not start its private network on this computer. Close it and start it again.")))
 			p.win.Show()
 			splash.Close()
 			return

@@ -3,6 +3,7 @@ package app
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 
 	"allium/assets"
 	"allium/engine"
@@ -43,10 +44,10 @@ func (u *UI) updateTray() {
 	status.Disabled = true
 	items = append(items, status, fyne.NewMenuItemSeparator())
 	for _, p := range u.profiles {
-		items = append(items, fyne.NewMenuItem("Open Allium", p.showWindow))
+		items = append(items, fyne.NewMenuItem(lang.L("Open Allium"), p.showWindow))
 	}
 	// The tray menu always ends with Quit, which Fyne adds.
-	da.SetSystemTrayMenu(fyne.NewMenu("Allium", items...))
+	da.SetSystemTrayMenu(fyne.NewMenu(lang.L("Allium"), items...))
 	da.SetSystemTrayIcon(assets.Icon)
 }
 
@@ -56,7 +57,7 @@ func (p *Profile) notify(c engine.Conversation, m engine.Message) {
 	if p.ui.foreground || !p.prefs.Notifications {
 		return
 	}
-	n := fyne.NewNotification("Allium", "New message")
+	n := fyne.NewNotification(lang.L("Allium"), lang.L("New message"))
 	if p.prefs.NotifyPreview {
 		n = fyne.NewNotification(namedID(c, p.me), firstLine(m.Body))
 	}

@@ -76,6 +76,8 @@ func newHarness(t testing.TB) *harness {
 	t.Helper()
 	h := &harness{t: t, fa: test.NewTempApp(t), wake: make(chan struct{}, 1)}
 	h.ui = newUI(h.fa, Options{Version: "test"}, h.do)
+	// Tests read the English words, whatever the language of the computer they run on.
+	useLanguage("en")
 	// No test looks for a Tor that might run on this computer.
 	h.ui.torPorts = []int{closedPort(t)}
 	t.Cleanup(h.ui.Close)

@@ -1,11 +1,12 @@
 package app
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -49,7 +50,7 @@ func (v *conversationView) openLinks(links []string, at fyne.Position) {
 	}
 	items := make([]*fyne.MenuItem, len(links))
 	for i, l := range links {
-		items[i] = fyne.NewMenuItem("Open "+l, func() { v.p.openLink(l) })
+		items[i] = fyne.NewMenuItem(fmt.Sprintf(lang.L("Open %s"), l), func() { v.p.openLink(l) })
 	}
 	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), v.p.win.Canvas(), at)
 }
@@ -61,9 +62,9 @@ func (p *Profile) openLink(link string) {
 		p.browse(link)
 		return
 	}
-	msg := widget.NewLabel("Allium will open " + link + " in your web browser. The website will see your computer's internet address, because your browser does not travel through Allium's relays. Allium will not ask again.")
+	msg := label(fmt.Sprintf(lang.L("Allium will open %s in your web browser. The website will see your computer's internet address, because your browser does not travel through Allium's relays. Allium will not ask again."), link))
 	msg.Wrapping = fyne.TextWrapWord
-	p.showDialog(dialog.NewCustomConfirm("Open this link?", "Open", "Cancel", column(380, msg), func(ok bool) {
+	p.showDialog(newConfirm(lang.L("Open this link?"), lang.L("Open"), lang.L("Cancel"), column(380, msg), func(ok bool) {
 		p.linkAnswered(link, ok)
 	}, p.win))
 }
@@ -84,6 +85,6 @@ func (p *Profile) browse(link string) {
 		err = p.ui.fa.OpenURL(u)
 	}
 	if err != nil {
-		p.showError("Allium could not open the link: no web browser answered. Copy the text of the message and paste the link into your browser.")
+		p.showError(lang.L("Allium could not open the link: no web browser answered. Copy the text of the message and paste the link into your browser."))
 	}
 }

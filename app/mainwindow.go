@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -20,8 +21,7 @@ func (p *Profile) buildMain(s engine.Status) {
 	p.empty = newEmptyPane(p)
 	p.right = container.NewStack(p.empty.content)
 
-	split := container.NewHSplit(p.sidebar.content, p.right)
-	split.Offset = 0.3
+	split := hsplit(p.sidebar.content, p.right, 0.3)
 
 	if p.status != nil {
 		p.status.stop()
@@ -61,7 +61,7 @@ func (p *Profile) setTitle() {
 		title = p.label + " — Allium"
 	}
 	if n := p.unread(); n > 0 {
-		title += " (" + itoa(n) + ")"
+		title += " (" + num(n) + ")"
 	}
 	p.win.SetTitle(title)
 }
@@ -190,9 +190,9 @@ func (p *Profile) showDialog(d dialog.Dialog) {
 
 // showError tells the person what went wrong, in a dialog.
 func (p *Profile) showError(sentence string) {
-	msg := widget.NewLabel(sentence)
+	msg := label(sentence)
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom("Something went wrong", "OK", column(360, msg), p.win)
+	d := dialog.NewCustom(lang.L("Something went wrong"), lang.L("OK"), column(360, msg), p.win)
 	p.showDialog(d)
 }
 
@@ -207,7 +207,7 @@ type emptyPane struct {
 
 func newEmptyPane(p *Profile) *emptyPane {
 	e := &emptyPane{hello: widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{}), restore: newRestoreView()}
-	e.helloID = widget.NewButtonWithIcon("Show my Session ID", theme.AccountIcon(), p.showMyQR)
+	e.helloID = widget.NewButtonWithIcon(lang.L("Show my Session ID"), theme.AccountIcon(), p.showMyQR)
 	e.helloID.Hide() // until the conversations are read
 	e.content = container.NewCenter(column(420, container.NewVBox(e.restore.content, e.hello, container.NewCenter(e.helloID))))
 	if p.eng != nil {
@@ -228,10 +228,10 @@ func (e *emptyPane) set(none bool) {
 		return
 	}
 	if none {
-		e.hello.SetText("No conversations yet. Start one with New conversation,\nor show people your Session ID so that they can write to you.")
+		e.hello.SetText(lang.L("No conversations yet. Start one with New conversation,\nor show people your Session ID so that they can write to you."))
 		e.helloID.Show()
 	} else {
-		e.hello.SetText("Choose a conversation, or start a new one.")
+		e.hello.SetText(lang.L("Choose a conversation, or start a new one."))
 		e.helloID.Hide()
 	}
 }
@@ -260,15 +260,15 @@ type statusLine struct {
 const offerProxyAfter = 30 * time.Second
 
 func newStatusLine(p *Profile) *statusLine {
-	s := &statusLine{p: p, label: widget.NewLabel(""), busy: widget.NewProgressBarInfinite(), offerAfter: offerProxyAfter}
+	s := &statusLine{p: p, label: label(""), busy: widget.NewProgressBarInfinite(), offerAfter: offerProxyAfter}
 	s.label.Wrapping = fyne.TextWrapWord
-	hint := widget.NewLabel(offerProxySentence)
+	hint := label(lang.L(offerProxySentence))
 	hint.Wrapping = fyne.TextWrapWord
-	s.offerBt = widget.NewButton(offerProxyButton, p.showNetworkSettings)
-	s.offer = container.NewBorder(nil, nil, nil, s.offerBt, hint)
+	s.offerBt = widget.NewButton(lang.L(offerProxyButton), p.showNetworkSettings)
+	s.offer = border(nil, nil, nil, s.offerBt, hint)
 	s.offer.Hide()
 	s.content = container.NewVBox(s.offer,
-		container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(120, s.busy.MinSize().Height), s.busy), s.label))
+		border(nil, nil, nil, container.NewGridWrap(fyne.NewSize(120, s.busy.MinSize().Height), s.busy), s.label))
 	return s
 }
 

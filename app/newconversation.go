@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -31,25 +32,25 @@ func (p *Profile) showNewConversation() {
 	}
 	n := &newConversation{p: p}
 	p.newConv = n
-	n.idEntry = newField(p.keys, "Session ID (66 characters, starts with 05)")
-	n.issue = widget.NewLabel("")
+	n.idEntry = newField(p.keys, lang.L("Session ID (66 characters, starts with 05)"))
+	n.issue = label("")
 	n.issue.Wrapping = fyne.TextWrapWord
-	n.name = newField(p.keys, "Their name (optional)")
-	n.startBtn = widget.NewButton("Start conversation", n.start)
+	n.name = newField(p.keys, lang.L("Their name (optional)"))
+	n.startBtn = widget.NewButton(lang.L("Start conversation"), n.start)
 	n.startBtn.Importance = widget.HighImportance
 	n.startBtn.Disable()
 	n.idEntry.OnChanged = n.check
 	n.idEntry.OnSubmitted = func(string) { n.start() }
 	n.name.OnSubmitted = func(string) { n.start() }
-	importBtn := widget.NewButtonWithIcon("Import QR code from an image file…", theme.FileImageIcon(), n.chooseQR)
-	cancel := widget.NewButton("Cancel", func() { n.dlg.Hide() })
+	importBtn := widget.NewButtonWithIcon(lang.L("Import QR code from an image file…"), theme.FileImageIcon(), n.chooseQR)
+	cancel := widget.NewButton(lang.L("Cancel"), func() { n.dlg.Hide() })
 	content := container.NewVBox(
-		wrapped("Paste the Session ID of the person you want to write to, or import a picture of their QR code."),
+		wrapped(lang.L("Paste the Session ID of the person you want to write to, or import a picture of their QR code.")),
 		n.idEntry, n.issue, importBtn,
-		widget.NewLabel("Name them on this computer:"), n.name,
+		label(lang.L("Name them on this computer:")), n.name,
 		container.NewGridWithColumns(2, cancel, n.startBtn),
 	)
-	n.dlg = dialog.NewCustomWithoutButtons("New conversation",
+	n.dlg = dialog.NewCustomWithoutButtons(lang.L("New conversation"),
 		container.NewGridWrap(fyne.NewSize(460, content.MinSize().Height+60), content), p.win)
 	p.showDialog(n.dlg)
 	p.win.Canvas().Focus(n.idEntry)
@@ -67,15 +68,15 @@ func (n *newConversation) check(text string) {
 	switch {
 	case err != nil:
 		n.issue.Importance = widget.DangerImportance
-		n.issue.SetText(plain(err, "This is not a Session ID."))
+		n.issue.SetText(plain(err, lang.L("This is not a Session ID.")))
 		n.startBtn.Disable()
 	case id == n.p.me:
 		n.issue.Importance = widget.MediumImportance
-		n.issue.SetText("This is your own Session ID: messages you write here are notes to yourself.")
+		n.issue.SetText(lang.L("This is your own Session ID: messages you write here are notes to yourself."))
 		n.startBtn.Enable()
 	default:
 		n.issue.Importance = widget.SuccessImportance
-		n.issue.SetText("This is a valid Session ID.")
+		n.issue.SetText(lang.L("This is a valid Session ID."))
 		n.startBtn.Enable()
 	}
 }
@@ -95,7 +96,7 @@ func (n *newConversation) chooseQR() {
 func (n *newConversation) imported(id crypto.SessionID, err error) {
 	if err != nil {
 		n.issue.Importance = widget.DangerImportance
-		n.issue.SetText(err.Error())
+		n.issue.SetText(qrSentence(err))
 		return
 	}
 	n.idEntry.SetText(id.String())
@@ -126,7 +127,7 @@ func (n *newConversation) start() {
 		return c, err
 	}, func(c engine.Conversation, err error) {
 		if err != nil {
-			p.showError(plain(err, "Allium could not start the conversation. Try again."))
+			p.showError(plain(err, lang.L("Allium could not start the conversation. Try again.")))
 			return
 		}
 		p.sidebar.put(c)

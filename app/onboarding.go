@@ -1,10 +1,12 @@
 package app
 
 import (
+	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -49,25 +51,25 @@ func page(objs ...fyne.CanvasObject) fyne.CanvasObject {
 }
 
 func wrapped(text string) *widget.Label {
-	l := widget.NewLabel(text)
+	l := label(text)
 	l.Wrapping = fyne.TextWrapWord
 	return l
 }
 
 func heading(text string) *widget.Label {
-	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l := widget.NewLabelWithStyle(text, leading(), fyne.TextStyle{Bold: true})
 	l.SizeName = theme.SizeNameHeadingText
 	return l
 }
 
 func (o *onboarding) showWelcome() {
-	create := widget.NewButton("Create an account", o.showCreate)
+	create := widget.NewButton(lang.L("Create an account"), o.showCreate)
 	create.Importance = widget.HighImportance
-	restore := widget.NewButton("I have a recovery phrase", o.showRestore)
+	restore := widget.NewButton(lang.L("I have a recovery phrase"), o.showRestore)
 	o.createStart, o.restoreStart = create, restore
 	o.p.win.SetContent(page(
-		heading("Welcome to Allium"),
-		wrapped("Private messages without a phone number or an e-mail address. Your account is a pair of keys made on this computer, and every message travels through three relays, so nobody in the middle knows who talks to whom."),
+		heading(lang.L("Welcome to Allium")),
+		wrapped(lang.L("Private messages without a phone number or an e-mail address. Your account is a pair of keys made on this computer, and every message travels through three relays, so nobody in the middle knows who talks to whom.")),
 		layout.NewSpacer(),
 		create,
 		restore,
@@ -75,12 +77,12 @@ func (o *onboarding) showWelcome() {
 }
 
 func (o *onboarding) showCreate() {
-	o.name = newField(nil, "Your name")
-	o.nameIssue = widget.NewLabel("")
+	o.name = newField(nil, lang.L("Your name"))
+	o.nameIssue = label("")
 	o.nameIssue.Importance = widget.DangerImportance
 	o.nameIssue.Wrapping = fyne.TextWrapWord
 	o.nameIssue.Hide()
-	o.createBtn = widget.NewButton("Create my account", o.create)
+	o.createBtn = widget.NewButton(lang.L("Create my account"), o.create)
 	o.createBtn.Importance = widget.HighImportance
 	o.createBtn.Disable() // until there is a name
 	o.name.OnChanged = func(s string) {
@@ -103,10 +105,10 @@ func (o *onboarding) showCreate() {
 		}
 	}
 	o.p.win.SetContent(page(
-		heading("Create an account"),
-		wrapped("Choose the name people see when you write to them. It can be anything, and you can change it later."),
+		heading(lang.L("Create an account")),
+		wrapped(lang.L("Choose the name people see when you write to them. It can be anything, and you can change it later.")),
 		o.name, o.nameIssue,
-		container.NewHBox(widget.NewButton("Back", o.showWelcome), layout.NewSpacer(), o.createBtn),
+		hbox(widget.NewButton(lang.L("Back"), o.showWelcome), layout.NewSpacer(), o.createBtn),
 	))
 	o.p.win.Canvas().Focus(o.name)
 }
@@ -115,7 +117,7 @@ func (o *onboarding) showCreate() {
 func (o *onboarding) create() {
 	name := strings.TrimSpace(o.name.Text)
 	if name == "" {
-		o.nameIssue.SetText(noName)
+		o.nameIssue.SetText(lang.L(noName))
 		o.nameIssue.Show()
 		return
 	}
@@ -130,7 +132,7 @@ func (o *onboarding) create() {
 	}, func(phrase string, err error) {
 		if err != nil {
 			o.createBtn.Enable()
-			o.nameIssue.SetText(plain(err, "Allium could not save your new account: the profile folder can't be written. Check that the disk is not full, then try again."))
+			o.nameIssue.SetText(plain(err, lang.L("Allium could not save your new account: the profile folder can't be written. Check that the disk is not full, then try again.")))
 			o.nameIssue.Show()
 			return
 		}
@@ -141,57 +143,67 @@ func (o *onboarding) create() {
 func (o *onboarding) showPhrase(phrase string) {
 	o.phrase = phrase
 	grid := container.NewGridWithColumns(4)
+	var row []fyne.CanvasObject
 	for i, w := range strings.Fields(phrase) {
-		grid.Add(widget.NewLabelWithStyle(itoa(i+1)+". "+w, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true}))
+		row = append(row, widget.NewLabelWithStyle(num(i+1)+". "+w, leading(), fyne.TextStyle{Monospace: true}))
+		if len(row) == 4 || i == len(strings.Fields(phrase))-1 {
+			for len(row) < 4 { // a short last row keeps its words under the first ones
+				row = append(row, layout.NewSpacer())
+			}
+			for _, o := range inReadingOrder(row) {
+				grid.Add(o)
+			}
+			row = nil
+		}
 	}
-	o.copyBtn = widget.NewButton("Copy", func() {
+	o.copyBtn = widget.NewButton(lang.L("Copy"), func() {
 		o.p.ui.fa.Clipboard().SetContent(phrase)
-		o.copyBtn.SetText("Copied")
+		o.copyBtn.SetText(lang.L("Copied"))
 	})
-	o.continueBt = widget.NewButton("Continue", o.p.openEngine)
+	o.continueBt = widget.NewButton(lang.L("Continue"), o.p.openEngine)
 	o.continueBt.Importance = widget.HighImportance
 	o.continueBt.Disable()
-	o.saved = widget.NewCheck("I have written down my recovery phrase and put it somewhere safe", func(on bool) {
+	o.saved = widget.NewCheck(lang.L("I have written down my recovery phrase and put it somewhere safe"), func(on bool) {
 		if on {
 			o.continueBt.Enable()
 		} else {
 			o.continueBt.Disable()
 		}
 	})
-	warning := wrapped("These 13 words are the only way to get your account back if this computer is lost, broken or reinstalled: Allium has no server that could reset it. Anyone who has them can read your messages and write as you, so never share them or type them into a website.")
+	warning := wrapped(lang.L("These 13 words are the only way to get your account back if this computer is lost, broken or reinstalled: Allium has no server that could reset it. Anyone who has them can read your messages and write as you, so never share them or type them into a website."))
 	warning.Importance = widget.WarningImportance
 	o.p.win.SetContent(page(
-		heading("Your recovery phrase"),
+		heading(lang.L("Your recovery phrase")),
 		warning,
 		grid,
-		container.NewHBox(o.copyBtn),
-		o.saved,
-		container.NewHBox(layout.NewSpacer(), o.continueBt),
+		hbox(o.copyBtn),
+		atLineStart(o.saved),
+		hbox(layout.NewSpacer(), o.continueBt),
 	))
 }
 
 func (o *onboarding) showRestore() {
-	o.words = newField(nil, "Type or paste your 13 words")
+	o.words = newField(nil, lang.L("Type or paste your 13 words"))
 	o.words.MultiLine = true
 	o.words.Wrapping = fyne.TextWrapWord
 	o.words.SetMinRowsVisible(3)
-	o.wordsIssue = widget.NewLabel("")
+	o.wordsIssue = label("")
 	o.wordsIssue.Wrapping = fyne.TextWrapWord
 	// Allium does not fetch the name the account had: it is asked for again.
-	o.restName = newField(nil, "Your name")
+	o.restName = newField(nil, lang.L("Your name"))
 	o.restName.OnChanged = func(string) { o.checkWords(o.words.Text) }
-	o.restoreBtn = widget.NewButton("Restore my account", o.restore)
+	o.restoreBtn = widget.NewButton(lang.L("Restore my account"), o.restore)
 	o.restoreBtn.Importance = widget.HighImportance
 	o.restoreBtn.Disable()
 	o.words.OnChanged = o.checkWords
 	o.checkWords("")
 	o.p.win.SetContent(page(
-		heading("Restore your account"),
-		wrapped("Enter the 13 words of your recovery phrase, in order. Allium points out a word it does not know as you type."),
+		heading(lang.L("Restore your account")),
+		wrapped(lang.L("Enter the 13 words of your recovery phrase, in order. Allium points out a word it does not know as you type.")),
 		o.words, o.wordsIssue,
-		wrapped("The name people see when you write to them. It can be anything, and you can change it later:"),
+		wrapped(lang.L("The name people see when you write to them. It can be anything, and you can change it later:")),
 		o.restName,
-		container.NewHBox(widget.NewButton("Back", o.showWelcome), layout.NewSpacer(), o.restoreBtn),
+		hbox(widget.NewButton(lang.L("Back"), o.showWelcome), layout.NewSpacer(), o.restoreBtn),
 	))
 	o.p.win.Canvas().Focus(o.words)
 }
@@ -209,7 +221,7 @@ func (o *onboarding) checkWords(text string) {
 		}
 		if !crypto.PhraseWordKnown(w) {
 			o.wordsIssue.Importance = widget.DangerImportance
-			o.wordsIssue.SetText((&crypto.PhraseError{Kind: crypto.PhraseUnknownWord, Position: i + 1, Word: w}).Error())
+			o.wordsIssue.SetText(phraseSentence(&crypto.PhraseError{Kind: crypto.PhraseUnknownWord, Position: i + 1, Word: w}))
 			o.restoreBtn.Disable()
 			return
 		}
@@ -217,16 +229,16 @@ func (o *onboarding) checkWords(text string) {
 	o.wordsIssue.Importance = widget.LowImportance
 	switch n := len(words); {
 	case n == crypto.PhraseWords:
-		o.wordsIssue.SetText("13 of 13 words.")
+		o.wordsIssue.SetText(lang.L("13 of 13 words."))
 		if name := strings.TrimSpace(o.restName.Text); name != "" && nameProblem(name) == "" {
 			o.restoreBtn.Enable()
 			return
 		}
 	case n > crypto.PhraseWords:
 		o.wordsIssue.Importance = widget.DangerImportance
-		o.wordsIssue.SetText((&crypto.PhraseError{Kind: crypto.PhraseWrongLength, Count: n, Want: crypto.PhraseWords}).Error())
+		o.wordsIssue.SetText(phraseSentence(&crypto.PhraseError{Kind: crypto.PhraseWrongLength, Count: n, Want: crypto.PhraseWords}))
 	default:
-		o.wordsIssue.SetText(itoa(n) + " of 13 words.")
+		o.wordsIssue.SetText(fmt.Sprintf(lang.L("%s of 13 words."), num(n)))
 	}
 	o.restoreBtn.Disable()
 }
@@ -236,7 +248,7 @@ func (o *onboarding) restore() {
 	phrase, name := o.words.Text, strings.TrimSpace(o.restName.Text)
 	msg := nameProblem(name)
 	if name == "" {
-		msg = noName
+		msg = lang.L(noName)
 	}
 	if msg != "" {
 		o.wordsIssue.Importance = widget.DangerImportance
@@ -248,7 +260,7 @@ func (o *onboarding) restore() {
 	step(o.p, func() (*crypto.Identity, error) { return engine.Restore(dir, network, phrase, name) }, func(_ *crypto.Identity, err error) {
 		if err != nil {
 			o.wordsIssue.Importance = widget.DangerImportance
-			o.wordsIssue.SetText(plain(err, "Allium could not save your account: the profile folder can't be written. Check that the disk is not full, then try again."))
+			o.wordsIssue.SetText(plain(err, lang.L("Allium could not save your account: the profile folder can't be written. Check that the disk is not full, then try again.")))
 			o.restoreBtn.Enable()
 			return
 		}

@@ -1,6 +1,10 @@
 package app
 
-import "allium/engine"
+import (
+	"fyne.io/fyne/v2/lang"
+
+	"allium/engine"
+)
 
 // The messages this account sends, from engine.Send to their bubble. Send writes the
 // message to the outbox; the engine then reports it with MessageQueued, before any
@@ -21,7 +25,7 @@ func (v *conversationView) send(text string, typing bool) {
 	}, func(_ struct{}, err error) {
 		if err != nil {
 			v.composer.giveBack(text)
-			v.p.showError(plain(err, "Allium could not save your message to send it. Check that the disk is not full, then try again."))
+			v.p.showError(plain(err, lang.L("Allium could not save your message to send it. Check that the disk is not full, then try again.")))
 		}
 	})
 }
@@ -54,7 +58,7 @@ func (v *conversationView) sendFiles(text string, typing bool, files []stagedFil
 		if err != nil {
 			v.composer.giveBack(text)
 			v.composer.staged.giveBack(files)
-			v.composer.notice(plain(err, "Allium could not copy the files to send them. Check that the disk is not full and that the files are still there, then try again."))
+			v.composer.notice(plain(err, lang.L("Allium could not copy the files to send them. Check that the disk is not full and that the files are still there, then try again.")))
 		}
 	})
 }

@@ -3,10 +3,12 @@ package app
 import (
 	"context"
 	"encoding/hex"
+	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -25,16 +27,16 @@ type pathView struct {
 }
 
 func newPathView(p *Profile) *pathView {
-	v := &pathView{p: p, hops: container.NewVBox(), issue: widget.NewLabel("")}
+	v := &pathView{p: p, hops: container.NewVBox(), issue: label("")}
 	v.issue.Wrapping = fyne.TextWrapWord
 	v.issue.Hide()
 	v.busy = widget.NewProgressBarInfinite()
 	v.busy.Stop()
 	v.busy.Hide()
-	v.rebuild = widget.NewButtonWithIcon("Rebuild path", theme.ViewRefreshIcon(), v.rebuildPaths)
-	v.content = section("Onion path",
-		"Each message goes through three nodes. The first (the guard) knows your address but not where the message goes; the last knows where it goes but not who sent it.",
-		v.hops, v.busy, v.issue, container.NewHBox(v.rebuild))
+	v.rebuild = widget.NewButtonWithIcon(lang.L("Rebuild path"), theme.ViewRefreshIcon(), v.rebuildPaths)
+	v.content = section(lang.L("Onion path"),
+		lang.L("Each message goes through three nodes. The first (the guard) knows your address but not where the message goes; the last knows where it goes but not who sent it."),
+		v.hops, v.busy, v.issue, hbox(v.rebuild))
 	v.set(p.paths)
 	return v
 }
@@ -43,47 +45,47 @@ func newPathView(p *Profile) *pathView {
 func (v *pathView) set(paths []engine.Path) {
 	v.hops.RemoveAll()
 	if len(paths) == 0 || len(paths[0].Nodes) == 0 {
-		l := widget.NewLabel(noPathSentence(v.p.conn, v.p.problem))
+		l := label(noPathSentence(v.p.conn, v.p.problem))
 		l.Wrapping = fyne.TextWrapWord
 		v.hops.Add(l)
 		v.hops.Refresh()
 		return
 	}
 	hop := func(icon fyne.Resource, title, detail string) {
-		t := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		d := widget.NewLabelWithStyle(detail, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-		v.hops.Add(container.NewBorder(nil, nil, widget.NewIcon(icon), nil, container.NewVBox(t, d)))
+		t := widget.NewLabelWithStyle(title, leading(), fyne.TextStyle{Bold: true})
+		d := widget.NewLabelWithStyle(detail, leading(), fyne.TextStyle{Monospace: true})
+		v.hops.Add(border(nil, nil, widget.NewIcon(icon), nil, container.NewVBox(t, d)))
 	}
 	arrow := func() {
-		v.hops.Add(container.NewHBox(widget.NewIcon(theme.MoveDownIcon())))
+		v.hops.Add(hbox(widget.NewIcon(theme.MoveDownIcon())))
 	}
-	hop(theme.AccountIcon(), "You", "This computer")
+	hop(theme.AccountIcon(), lang.L("You"), lang.L("This computer"))
 	if v.p.eng != nil {
 		if px := v.p.eng.Proxy(); px.URL != "" && !px.BootstrapOnly {
 			arrow()
-			title := "Proxy"
+			title := lang.L("Proxy")
 			if px.Tor {
-				title = "Tor"
+				title = lang.L("Tor")
 			}
-			d := widget.NewLabel(viaProxySentence(px.Tor, px.Addr))
+			d := label(viaProxySentence(px.Tor, px.Addr))
 			d.Wrapping = fyne.TextWrapWord
-			v.hops.Add(container.NewBorder(nil, nil, widget.NewIcon(theme.VisibilityOffIcon()), nil,
-				container.NewVBox(widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), d)))
+			v.hops.Add(border(nil, nil, widget.NewIcon(theme.VisibilityOffIcon()), nil,
+				container.NewVBox(widget.NewLabelWithStyle(title, leading(), fyne.TextStyle{Bold: true}), d)))
 		}
 	}
 	for i, n := range paths[0].Nodes {
 		arrow()
-		title := "Node"
+		title := lang.L("Node")
 		if i == 0 {
-			title = "Guard node"
+			title = lang.L("Guard node")
 		}
-		hop(theme.ComputerIcon(), title, n.Addr.String()+"  ·  key "+hex.EncodeToString(n.Ed25519[:4]))
+		hop(theme.ComputerIcon(), title, n.Addr.String()+"  ·  "+fmt.Sprintf(lang.L("key %s"), hex.EncodeToString(n.Ed25519[:4])))
 	}
 	arrow()
-	hop(theme.StorageIcon(), "Swarm", "The nodes that keep your messages until they are fetched")
+	hop(theme.StorageIcon(), lang.L("Swarm"), lang.L("The nodes that keep your messages until they are fetched"))
 	if v.p.conn == engine.Offline {
 		// The path is there, but a step fails: say which.
-		l := widget.NewLabel(noPathSentence(v.p.conn, v.p.problem))
+		l := label(noPathSentence(v.p.conn, v.p.problem))
 		l.Wrapping = fyne.TextWrapWord
 		l.Importance = widget.WarningImportance
 		v.hops.Add(l)
@@ -110,7 +112,7 @@ func (v *pathView) rebuildPaths() {
 		v.set(paths)
 		if err != nil {
 			v.issue.Importance = widget.WarningImportance
-			v.issue.SetText(plain(err, "Allium could not build a new path. It keeps trying in the background."))
+			v.issue.SetText(plain(err, lang.L("Allium could not build a new path. It keeps trying in the background.")))
 			v.issue.Show()
 		}
 	})

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"fyne.io/fyne/v2/lang"
+
 	"errors"
 	"fmt"
 	"strings"
@@ -22,23 +24,23 @@ func plain(err error, fallback string) string {
 	case err == nil:
 		return ""
 	case errors.As(err, &idErr):
-		return idErr.Reason
+		return sessionIDSentence(idErr)
 	case errors.As(err, &phraseErr):
-		return phraseErr.Error()
+		return phraseSentence(phraseErr)
 	case errors.Is(err, engine.ErrProfileInUse):
-		return "Allium is already open with this account in another window. Close it there, then try again."
+		return lang.L("Allium is already open with this account in another window. Close it there, then try again.")
 	case errors.Is(err, engine.ErrUnreachable):
-		return "Can't reach the network. Check your internet connection; Allium keeps trying."
+		return lang.L("Can't reach the network. Check your internet connection; Allium keeps trying.")
 	case errors.Is(err, engine.ErrClockWrong):
-		return "The network refused Allium's request because this computer's clock is wrong. Set the correct date and time, then try again."
+		return lang.L("The network refused Allium's request because this computer's clock is wrong. Set the correct date and time, then try again.")
 	case errors.Is(err, engine.ErrBadProxy):
-		return badProxySentence
+		return lang.L(badProxySentence)
 	case errors.Is(err, engine.ErrUnknownNetwork):
-		return "Allium can't use this network file: it is missing or damaged. Choose another network file, or the Session network."
+		return lang.L("Allium can't use this network file: it is missing or damaged. Choose another network file, or the Session network.")
 	case errors.As(err, &tooLarge):
 		return fileTooLarge(tooLarge.Name, tooLarge.Size)
 	case errors.Is(err, engine.ErrNoFileServer):
-		return noFileServer
+		return lang.L(noFileServer)
 	case errors.As(err, &tooLong) && tooLong.What == "files":
 		return tooManyFiles()
 	case errors.As(err, &tooLong) && tooLong.What == "message":
@@ -46,29 +48,29 @@ func plain(err error, fallback string) string {
 	case errors.As(err, &tooLong), errors.Is(err, engine.ErrBadText):
 		return nameSentence(err)
 	case errors.Is(err, engine.ErrEmptyMessage):
-		return "Type a message first."
+		return lang.L("Type a message first.")
 	case errors.Is(err, engine.ErrAccountExists):
-		return "This profile already has an account. Start Allium again to open it."
+		return lang.L("This profile already has an account. Start Allium again to open it.")
 	case errors.Is(err, engine.ErrNoAccount):
-		return "This profile has no account yet. Create one or restore yours from its recovery phrase."
+		return lang.L("This profile has no account yet. Create one or restore yours from its recovery phrase.")
 	case errors.Is(err, engine.ErrNotFound):
-		return "That message or conversation is gone: it may have been deleted in the meantime."
+		return lang.L("That message or conversation is gone: it may have been deleted in the meantime.")
 	case errors.Is(err, engine.ErrAlreadySent):
-		return "This message has been sent already, so it can't be cancelled. You can delete it for everyone instead."
+		return lang.L("This message has been sent already, so it can't be cancelled. You can delete it for everyone instead.")
 	case errors.Is(err, engine.ErrClosed):
-		return "Allium is shutting down. Start it again to continue."
+		return lang.L("Allium is shutting down. Start it again to continue.")
 	}
 	return fallback
 }
 
 // tooLongMessage is the sentence for a message over engine.MaxMessageLength.
 func tooLongMessage(n int) string {
-	return fmt.Sprintf("This message is too long: it has %d characters and a message can have at most %d. Shorten it or split it in two.", n, engine.MaxMessageLength)
+	return fmt.Sprintf(lang.L("This message is too long: it has %s characters and a message can have at most %s. Shorten it or split it in two."), num(n), num(engine.MaxMessageLength))
 }
 
 // tooLongPaste is the sentence for a paste that would make a message of n characters.
 func tooLongPaste(n int) string {
-	return fmt.Sprintf("This text is too long to paste: the message would have %d characters, and a message can have at most %d. Copy a shorter part and paste it.", n, engine.MaxMessageLength)
+	return fmt.Sprintf(lang.L("This text is too long to paste: the message would have %s characters, and a message can have at most %s. Copy a shorter part and paste it."), num(n), num(engine.MaxMessageLength))
 }
 
 // noName is the sentence for a display name left empty.
@@ -86,9 +88,9 @@ func nameProblem(name string) string {
 // nameSentence words what engine.CheckName found wrong with a name.
 func nameSentence(err error) string {
 	if errors.Is(err, engine.ErrTooLong) {
-		return fmt.Sprintf("This name is too long: a name can have at most %d bytes (letters outside the Latin alphabet count for two or three). Shorten it.", engine.MaxNameBytes)
+		return fmt.Sprintf(lang.L("This name is too long: a name can have at most %s bytes (letters outside the Latin alphabet count for two or three). Shorten it."), num(engine.MaxNameBytes))
 	}
-	return "This name can't be used: it contains characters that are not text. Type it again."
+	return lang.L("This name can't be used: it contains characters that are not text. Type it again.")
 }
 
 // statusSentence is the status line's words for the connection status and, when
@@ -96,36 +98,33 @@ func nameSentence(err error) string {
 func statusSentence(s engine.Status, p engine.Problem) string {
 	switch s {
 	case engine.Online:
-		return "Online"
+		return lang.L("Online")
 	case engine.Offline:
 		return offlineSentence(p)
 	case engine.ClockWrong:
-		return "Clock is wrong — set this computer's date and time, then try again"
+		return lang.L("Clock is wrong — set this computer's date and time, then try again")
 	}
-	return "Connecting…"
+	return lang.L("Connecting…")
 }
 
 func unreadSentence(n int) string {
-	switch n {
-	case 0:
-		return "No unread messages"
-	case 1:
-		return "1 unread message"
+	if n == 0 {
+		return lang.L("No unread messages")
 	}
-	return fmt.Sprintf("%d unread messages", n)
+	return lang.N("{{.Count}} unread messages", n, map[string]string{"Count": num(n)})
 }
 
 // twinRequestSentence warns of a message request from someone who has the name of a
 // contact: impostors borrow the names of people one trusts.
 func twinRequestSentence(c, contact engine.Conversation) string {
-	return fmt.Sprintf("Careful: %s is already one of your contacts, with the Session ID %s. This request comes from a different Session ID, %s, so it is someone else, who may be pretending to be them. Before you accept, ask %s in another way whether this is really them.",
+	return fmt.Sprintf(lang.L("Careful: %s is already one of your contacts, with the Session ID %s. This request comes from a different Session ID, %s, so it is someone else, who may be pretending to be them. Before you accept, ask %s in another way whether this is really them."),
 		contact.Name, shortID(contact.ID), shortID(c.ID), contact.Name)
 }
 
 // twinContactSentence warns, above a conversation, that another contact has the same
 // name.
 func twinContactSentence(c, other engine.Conversation) string {
-	return fmt.Sprintf("Another contact is also named %s (Session ID %s). This one's Session ID is %s: check it before you trust what they write.",
+	return fmt.Sprintf(lang.L("Another contact is also named %s (Session ID %s). This one's Session ID is %s: check it before you trust what they write."),
 		other.Name, shortID(other.ID), shortID(c.ID))
 }
 
@@ -134,92 +133,90 @@ func twinContactSentence(c, other engine.Conversation) string {
 func offlineSentence(p engine.Problem) string {
 	switch p {
 	case engine.ProblemSeeds:
-		return "Offline — this computer is connected, but the network's seed servers can't be reached: your network may block Session. Allium keeps trying; your messages wait and are sent once it gets through."
+		return lang.L("Offline — this computer is connected, but the network's seed servers can't be reached: your network may block Session. Allium keeps trying; your messages wait and are sent once it gets through.")
 	case engine.ProblemOffline:
-		return "Offline — this computer isn't connected to the internet. Connect it to a network; Allium keeps trying, and your messages wait and are sent once it is back."
+		return lang.L("Offline — this computer isn't connected to the internet. Connect it to a network; Allium keeps trying, and your messages wait and are sent once it is back.")
 	case engine.ProblemTimeout:
-		return "Offline — nodes answer, but messages sent through them time out: the connection is very slow, or slowed down on purpose where you are. Allium keeps trying; your messages wait."
+		return lang.L("Offline — nodes answer, but messages sent through them time out: the connection is very slow, or slowed down on purpose where you are. Allium keeps trying; your messages wait.")
 	case engine.ProblemGuard:
-		return "Offline — no node of the network answers Allium. This computer may be offline, or the network may be blocked where you are. Allium keeps trying; your messages wait and are sent once it gets through."
+		return lang.L("Offline — no node of the network answers Allium. This computer may be offline, or the network may be blocked where you are. Allium keeps trying; your messages wait and are sent once it gets through.")
 	case engine.ProblemPath:
-		return "Offline — nodes answer, but messages can't get through the chain of three nodes; the network may be partly blocked where you are. Allium keeps trying other nodes; your messages wait."
+		return lang.L("Offline — nodes answer, but messages can't get through the chain of three nodes; the network may be partly blocked where you are. Allium keeps trying other nodes; your messages wait.")
 	case engine.ProblemSwarm:
-		return "Offline — the nodes that keep your messages don't answer. Allium keeps trying others; your messages wait."
+		return lang.L("Offline — the nodes that keep your messages don't answer. Allium keeps trying others; your messages wait.")
 	case engine.ProblemProxy:
-		return "Offline — Allium can't reach your proxy, or it refused its user name and password. Check it in Settings › Network; Allium connects to nothing without it. Your messages wait."
+		return lang.L("Offline — Allium can't reach your proxy, or it refused its user name and password. Check it in Settings › Network; Allium connects to nothing without it. Your messages wait.")
 	}
-	return "Offline — Allium can't reach the network. This computer may be offline, or the network may be blocked where you are. Allium keeps trying; your messages wait and are sent once it gets through."
+	return lang.L("Offline — Allium can't reach the network. This computer may be offline, or the network may be blocked where you are. Allium keeps trying; your messages wait and are sent once it gets through.")
 }
 
 // noPathSentence is what the path view says while there is no path.
 func noPathSentence(s engine.Status, p engine.Problem) string {
 	if s != engine.Offline {
-		return "No path yet: Allium is building one."
+		return lang.L("No path yet: Allium is building one.")
 	}
 	switch p {
 	case engine.ProblemSeeds:
-		return "No path: the network's seed servers, which give Allium its list of nodes, can't be reached, though this computer is connected. Your network may block Session. Allium keeps trying."
+		return lang.L("No path: the network's seed servers, which give Allium its list of nodes, can't be reached, though this computer is connected. Your network may block Session. Allium keeps trying.")
 	case engine.ProblemOffline:
-		return "No path: this computer isn't connected to the internet, so Allium can't reach any node."
+		return lang.L("No path: this computer isn't connected to the internet, so Allium can't reach any node.")
 	case engine.ProblemTimeout:
-		return "The path is built, and its first node answers, but requests through the path time out. The connection may be slowed down where you are. Allium keeps trying other nodes."
+		return lang.L("The path is built, and its first node answers, but requests through the path time out. The connection may be slowed down where you are. Allium keeps trying other nodes.")
 	case engine.ProblemGuard:
-		return "No path: no node answers when Allium tries to connect to it as the first node of a path. This computer may be offline, or the network may be blocked where you are. Allium keeps trying."
+		return lang.L("No path: no node answers when Allium tries to connect to it as the first node of a path. This computer may be offline, or the network may be blocked where you are. Allium keeps trying.")
 	case engine.ProblemPath:
-		return "No working path: the first node answers, but requests through the chain of three nodes fail. Allium keeps trying other nodes."
+		return lang.L("No working path: the first node answers, but requests through the chain of three nodes fail. Allium keeps trying other nodes.")
 	case engine.ProblemSwarm:
-		return "The path works, but the nodes that keep your messages don't answer. Allium keeps trying others."
+		return lang.L("The path works, but the nodes that keep your messages don't answer. Allium keeps trying others.")
 	case engine.ProblemProxy:
-		return "No path: Allium can't reach your proxy, and connects to nothing without it. Check the proxy above."
+		return lang.L("No path: Allium can't reach your proxy, and connects to nothing without it. Check the proxy above.")
 	}
-	return "No path: Allium can't reach the network. This computer may be offline, or the network may be blocked where you are. Allium keeps trying."
+	return lang.L("No path: Allium can't reach the network. This computer may be offline, or the network may be blocked where you are. Allium keeps trying.")
 }
 
 // retryingSentence is the footer of one of our messages that has not gone yet while
 // the engine keeps trying, and failedSentence of one it gave up.
 func retryingSentence(f engine.Failure) string {
 	if f == engine.FailedClockWrong {
-		return "Not sent yet: this computer's clock is wrong · still trying"
+		return lang.L("Not sent yet: this computer's clock is wrong · still trying")
 	}
-	return "Not sent yet: waiting for the network · still trying"
+	return lang.L("Not sent yet: waiting for the network · still trying")
 }
 
 func failedSentence(f engine.Failure) string {
 	if f == engine.FailedExpired {
-		return "Not sent: it could not be delivered in time"
+		return lang.L("Not sent: it could not be delivered in time")
 	}
-	return "Not sent: the network refused it"
+	return lang.L("Not sent: the network refused it")
 }
 
-// sizeText words a file's size, in the decimal units the file limit is given in.
+// sizeText words a file's size, in the decimal units the file limit is given in, with
+// the language's digits.
 func sizeText(n int64) string {
 	switch {
 	case n < 1000:
-		if n == 1 {
-			return "1 byte"
-		}
-		return fmt.Sprintf("%d bytes", n)
+		return lang.N("{{.Count}} bytes", int(n), map[string]string{"Count": num(int(n))})
 	case n < 1000_000:
-		return fmt.Sprintf("%.0f KB", float64(n)/1000)
+		return fmt.Sprintf(lang.L("%s KB"), digits(fmt.Sprintf("%.0f", float64(n)/1000)))
 	}
-	return strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/1000_000), ".0") + " MB"
+	return fmt.Sprintf(lang.L("%s MB"), digits(strings.TrimSuffix(fmt.Sprintf("%.1f", float64(n)/1000_000), ".0")))
 }
 
 // fileTooLarge is the sentence for a file over engine.MaxFileSize: nothing is sent.
 func fileTooLarge(name string, size int64) string {
-	return fmt.Sprintf("%s is too large to send: it is %s, and a file can be at most %s. Nothing was sent. Send a smaller file, or make this one smaller first.",
+	return fmt.Sprintf(lang.L("%s is too large to send: it is %s, and a file can be at most %s. Nothing was sent. Send a smaller file, or make this one smaller first."),
 		name, sizeText(size), sizeText(engine.MaxFileSize))
 }
 
 // tooManyFiles is the sentence for more files than one message can carry.
 func tooManyFiles() string {
-	return fmt.Sprintf("A message can carry at most %d files. Send the others in another message.", engine.MaxFilesPerMessage)
+	return fmt.Sprintf(lang.L("A message can carry at most %s files. Send the others in another message."), num(engine.MaxFilesPerMessage))
 }
 
 // notAFile is the sentence for something dropped or chosen that is not a file to send
 // (a folder, or a file that can't be read).
 func notAFile(name string) string {
-	return fmt.Sprintf("%s can't be sent: it is a folder, or a file Allium can't read. Choose a file.", name)
+	return fmt.Sprintf(lang.L("%s can't be sent: it is a folder, or a file Allium can't read. Choose a file."), name)
 }
 
 // noFileServer is the sentence for a network that has no file server.
@@ -258,16 +255,16 @@ const (
 
 // torFoundSentence says where Tor answers.
 func torFoundSentence(addr string) string {
-	return fmt.Sprintf("Tor is running on this computer, at %s. Choose Use Tor to connect through it.", addr)
+	return fmt.Sprintf(lang.L("Tor is running on this computer, at %s. Choose Use Tor to connect through it."), addr)
 }
 
 // viaProxySentence is the path view's step between this computer and the guard, when
 // a proxy or Tor carries every connection.
 func viaProxySentence(tor bool, addr string) string {
 	if tor {
-		return fmt.Sprintf("Tor, at %s: the path is built over a Tor circuit, so the guard sees a Tor relay's address, not yours", addr)
+		return fmt.Sprintf(lang.L("Tor, at %s: the path is built over a Tor circuit, so the guard sees a Tor relay's address, not yours"), addr)
 	}
-	return fmt.Sprintf("Your proxy, at %s: the guard sees the proxy's address, not yours", addr)
+	return fmt.Sprintf(lang.L("Your proxy, at %s: the guard sees the proxy's address, not yours"), addr)
 }
 
 // badProxySentence is the sentence for a proxy address that can't be used.
@@ -275,7 +272,7 @@ const badProxySentence = "This isn't a proxy address Allium can use. Write it as
 
 // proxyDownSentence is the status line while the proxy at addr can't be reached.
 func proxyDownSentence(addr string) string {
-	return fmt.Sprintf("Can't reach your proxy at %s, or it refused its user name and password. Check that it is running, and its address in Settings › Network; Allium connects to nothing without it. Your messages wait and are sent once it gets through.", addr)
+	return fmt.Sprintf(lang.L("Can't reach your proxy at %s, or it refused its user name and password. Check that it is running, and its address in Settings › Network; Allium connects to nothing without it. Your messages wait and are sent once it gets through."), addr)
 }
 
 // proxyTrySentence words why the proxy at addr failed its test.
@@ -283,24 +280,24 @@ func proxyTrySentence(err error, addr string) string {
 	var pe *engine.ProxyError
 	switch {
 	case errors.As(err, &pe) && pe.Kind == engine.ProxyAuthFailed:
-		return fmt.Sprintf("Your proxy at %s answers, but it refused the user name and password. Check them; write them as socks5://NAME:PASSWORD@%s.", addr, addr)
+		return fmt.Sprintf(lang.L("Your proxy at %s answers, but it refused the user name and password. Check them; write them as socks5://NAME:PASSWORD@%s."), addr, addr)
 	case errors.As(err, &pe) && pe.Kind == engine.ProxyUnreachable:
-		return fmt.Sprintf("Can't reach your proxy at %s. Check that it is running and that its address is right (Tor listens at 127.0.0.1:9050, Tor Browser at 127.0.0.1:9150).", addr)
+		return fmt.Sprintf(lang.L("Can't reach your proxy at %s. Check that it is running and that its address is right (Tor listens at 127.0.0.1:9050, Tor Browser at 127.0.0.1:9150)."), addr)
 	case errors.Is(err, engine.ErrUnreachable):
-		return fmt.Sprintf("Your proxy at %s answers, but through it Allium can't reach the network's entry points. The network may be blocked beyond the proxy, or the proxy is still connecting (Tor can take a minute); try again in a moment.", addr)
+		return fmt.Sprintf(lang.L("Your proxy at %s answers, but through it Allium can't reach the network's entry points. The network may be blocked beyond the proxy, or the proxy is still connecting (Tor can take a minute); try again in a moment."), addr)
 	}
-	return plain(err, "Allium could not test the proxy. Try again.")
+	return plain(err, lang.L("Allium could not test the proxy. Try again."))
 }
 
 // proxyWorksSentence says what worked through the proxy.
 func proxyWorksSentence(c engine.ProxyCheck, bootstrapOnly bool) string {
 	switch {
 	case bootstrapOnly:
-		return fmt.Sprintf("The proxy works: through it Allium got the list of %d nodes from the network's entry points. With this setting, the nodes themselves are reached directly.", c.Nodes)
+		return fmt.Sprintf(lang.L("The proxy works: through it Allium got the list of %s nodes from the network's entry points. With this setting, the nodes themselves are reached directly."), num(c.Nodes))
 	case c.Guard:
-		return fmt.Sprintf("The proxy works: through it Allium got the list of %d nodes and reached a node of the network. Choose \"Use this setting\" to connect through it.", c.Nodes)
+		return fmt.Sprintf(lang.L("The proxy works: through it Allium got the list of %s nodes and reached a node of the network. Choose \"Use this setting\" to connect through it."), num(c.Nodes))
 	}
-	return "The proxy works for the network's entry points, but no node answered through it. The nodes may be blocked beyond the proxy; try again, or another proxy."
+	return lang.L("The proxy works for the network's entry points, but no node answered through it. The nodes may be blocked beyond the proxy; try again, or another proxy.")
 }
 
 // Link previews, in Settings › Privacy.

@@ -30,6 +30,9 @@ type prefs struct {
 	LinksAllowed bool `json:"links_allowed"`
 	// FilesAllowed: the person agreed, once, that files open in other programs.
 	FilesAllowed bool `json:"files_allowed"`
+	// Language is the catalogue the interface speaks (its code, "fa"), or
+	// languageSystem to follow the system.
+	Language string `json:"language,omitempty"`
 }
 
 func defaultPrefs() prefs {

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
@@ -102,12 +103,12 @@ func newProfile(u *UI, dir, network, title string) *Profile {
 
 // start looks for the account (off the Fyne goroutine) and shows onboarding or opens it.
 func (p *Profile) start() {
-	p.win.SetContent(busyView("Opening Allium…"))
+	p.win.SetContent(busyView(lang.L("Opening Allium…")))
 	dir := p.dir
 	step(p, func() (bool, error) { return engine.HasAccount(dir) }, func(has bool, err error) {
 		switch {
 		case err != nil:
-			p.showProblem(plain(err, "Allium can't open its profile folder. Check that the disk is not full, then start Allium again."))
+			p.showProblem(plain(err, lang.L("Allium can't open its profile folder. Check that the disk is not full, then start Allium again.")))
 		case !has:
 			p.showOnboarding()
 		default:
@@ -124,23 +125,23 @@ type opened struct {
 
 // openEngine starts the engine on the profile, off the Fyne goroutine.
 func (p *Profile) openEngine() {
-	p.win.SetContent(busyView("Opening your account…"))
+	p.win.SetContent(busyView(lang.L("Opening your account…")))
 	opts := engine.Options{Dir: p.dir, Network: p.network, Proxy: p.proxy, ProxyScope: p.proxyScope, Logger: p.ui.log}
 	step(p, func() (opened, error) {
 		eng, err := engine.Open(opts)
 		return opened{eng, loadPrefs(opts.Dir)}, err
 	}, func(o opened, err error) {
 		if err != nil {
-			sentence := plain(err, "Allium can't open your account. Start Allium again; if this keeps happening, the profile folder may be damaged.")
+			sentence := plain(err, lang.L("Allium can't open your account. Start Allium again; if this keeps happening, the profile folder may be damaged."))
 			if !errors.Is(err, engine.ErrUnknownNetwork) {
 				p.showProblem(sentence)
 				return
 			}
-			choose := widget.NewButton("Choose another network file…", func() {
+			choose := widget.NewButton(lang.L("Choose another network file…"), func() {
 				p.chooseNetworkFile(func(path string) { p.network = path; p.openEngine() })
 			})
 			choose.Importance = widget.HighImportance
-			session := widget.NewButton("Use the Session network", func() { p.network = engine.NetworkSession; p.openEngine() })
+			session := widget.NewButton(lang.L("Use the Session network"), func() { p.network = engine.NetworkSession; p.openEngine() })
 			p.showProblem(sentence, choose, session)
 			return
 		}
@@ -151,14 +152,14 @@ func (p *Profile) openEngine() {
 // showProblem fills the window with a sentence about what went wrong, the buttons of
 // what can be done about it, and Quit.
 func (p *Profile) showProblem(sentence string, actions ...*widget.Button) {
-	msg := widget.NewLabel(sentence)
+	msg := label(sentence)
 	msg.Wrapping = fyne.TextWrapWord
 	msg.Alignment = fyne.TextAlignCenter
-	buttons := container.NewHBox(layout.NewSpacer())
+	buttons := hbox(layout.NewSpacer())
 	for _, b := range actions {
 		buttons.Add(b)
 	}
-	buttons.Add(widget.NewButton("Quit", p.quit))
+	buttons.Add(widget.NewButton(lang.L("Quit"), p.quit))
 	buttons.Add(layout.NewSpacer())
 	p.problemButtons = append(actions, buttons.Objects[len(buttons.Objects)-2].(*widget.Button))
 	p.win.SetContent(container.NewPadded(container.NewVBox(layout.NewSpacer(), msg, buttons, layout.NewSpacer())))
@@ -189,6 +190,9 @@ func (p *Profile) attach(eng *engine.Engine, pr prefs) {
 	if pr.Appearance != appearanceSystem {
 		applyAppearance(p.ui.fa, pr.Appearance)
 	}
+	if pr.Language != languageSystem {
+		useLanguage(pr.Language)
+	}
 	p.me = eng.SessionID()
 	p.buildMain(eng.Status())
 	p.status.proxy = eng.Proxy().Addr
@@ -210,7 +214,7 @@ func (p *Profile) switchNetwork(network string) {
 	p.eng = nil
 	p.mu.Unlock()
 	p.epoch++
-	p.win.SetContent(busyView("Switching network…"))
+	p.win.SetContent(busyView(lang.L("Switching network…")))
 	step(p, func() (struct{}, error) { return struct{}{}, old.Close() }, func(struct{}, error) { p.openEngine() })
 }
 
@@ -321,9 +325,9 @@ func (p *Profile) closeWindow() {
 		p.quit()
 		return
 	}
-	msg := widget.NewLabel("Allium can keep receiving messages after you close its window, and show them as notifications. To open the window again, start Allium again, or use its icon in the system tray if your desktop shows one. You can change this later in Settings.")
+	msg := label(lang.L("Allium can keep receiving messages after you close its window, and show them as notifications. To open the window again, start Allium again, or use its icon in the system tray if your desktop shows one. You can change this later in Settings."))
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm("Keep receiving messages?", "Keep running", "Quit",
+	d := newConfirm(lang.L("Keep receiving messages?"), lang.L("Keep running"), lang.L("Quit"),
 		column(380, msg), func(keep bool) {
 			p.prefs.AskedBackground = true
 			p.prefs.RunInBackground = keep
@@ -345,8 +349,8 @@ func (p *Profile) hideToBackground() {
 	if !p.toldHidden {
 		p.toldHidden = true
 		p.ui.notified++
-		p.ui.fa.SendNotification(fyne.NewNotification("Allium is still running",
-			"It keeps receiving your messages. To open its window again, start Allium again."))
+		p.ui.fa.SendNotification(fyne.NewNotification(lang.L("Allium is still running"),
+			lang.L("It keeps receiving your messages. To open its window again, start Allium again.")))
 	}
 }
 
@@ -356,7 +360,7 @@ func (p *Profile) savePrefs(then func()) {
 	dir, pr := p.dir, p.prefs
 	step(p, func() (struct{}, error) { return struct{}{}, savePrefs(dir, pr) }, func(_ struct{}, err error) {
 		if err != nil {
-			p.showError("Allium could not save your choice: the profile folder can't be written. Check that the disk is not full.")
+			p.showError(lang.L("Allium could not save your choice: the profile folder can't be written. Check that the disk is not full."))
 		}
 		if then != nil {
 			then()

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
@@ -42,8 +43,8 @@ const pictureTimeout = 2 * time.Minute
 
 func newPictureSection(p *Profile) *pictureSection {
 	s := &pictureSection{p: p, face: newAvatar(96)}
-	s.choose = widget.NewButton("Choose a picture…", s.chooseFile)
-	s.remove = widget.NewButton("Remove picture", s.removePicture)
+	s.choose = widget.NewButton(lang.L("Choose a picture…"), s.chooseFile)
+	s.remove = widget.NewButton(lang.L("Remove picture"), s.removePicture)
 	s.busy = widget.NewProgressBarInfinite()
 	s.busy.Stop()
 	s.busy.Hide()
@@ -53,8 +54,8 @@ func newPictureSection(p *Profile) *pictureSection {
 	s.choose.Disable()
 	s.remove.Disable()
 	s.face.set(p, p.me, p.name, "")
-	s.content = section("Your picture", "People see this picture next to your name. Allium uses the middle of the picture, cut to a square.",
-		container.NewHBox(container.NewCenter(s.face.content), container.NewVBox(s.choose, s.remove)),
+	s.content = section(lang.L("Your picture"), lang.L("People see this picture next to your name. Allium uses the middle of the picture, cut to a square."),
+		hbox(container.NewCenter(s.face.content), container.NewVBox(s.choose, s.remove)),
 		s.busy, s.issue)
 	return s
 }
@@ -103,10 +104,10 @@ func (s *pictureSection) usePicture(path string) {
 		s.setBusy(false)
 		s.show(now)
 		if err != nil {
-			s.say(widget.DangerImportance, pictureSentence(err, "Allium could not save your picture. Try again."))
+			s.say(widget.DangerImportance, pictureSentence(err, lang.L("Allium could not save your picture. Try again.")))
 			return
 		}
-		s.say(widget.SuccessImportance, "Saved. People see your new picture with your next message.")
+		s.say(widget.SuccessImportance, lang.L("Saved. People see your new picture with your next message."))
 	})
 }
 
@@ -121,10 +122,10 @@ func (s *pictureSection) removePicture() {
 		s.setBusy(false)
 		s.show(now)
 		if err != nil {
-			s.say(widget.DangerImportance, pictureSentence(err, "Allium could not remove your picture. Try again."))
+			s.say(widget.DangerImportance, pictureSentence(err, lang.L("Allium could not remove your picture. Try again.")))
 			return
 		}
-		s.say(widget.SuccessImportance, "Removed. People stop seeing your picture with your next message.")
+		s.say(widget.SuccessImportance, lang.L("Removed. People stop seeing your picture with your next message."))
 	})
 }
 
@@ -153,15 +154,15 @@ func pictureSentence(err error, fallback string) string {
 	var unreadable *pictureReadError
 	switch {
 	case errors.Is(err, engine.ErrNotPicture):
-		return "This file is not a picture Allium can use. Choose a photo or picture in the JPEG, PNG or GIF format."
+		return lang.L("This file is not a picture Allium can use. Choose a photo or picture in the JPEG, PNG or GIF format.")
 	case errors.Is(err, errPictureTooBig), errors.As(err, &tooLarge):
-		return "This picture is too big for Allium to open. Choose a smaller one, or make it smaller in a photo editor first."
+		return lang.L("This picture is too big for Allium to open. Choose a smaller one, or make it smaller in a photo editor first.")
 	case errors.As(err, &unreadable):
-		return "Allium could not open this file. Check that it is still there, or choose another picture."
+		return lang.L("Allium could not open this file. Check that it is still there, or choose another picture.")
 	case errors.Is(err, engine.ErrNoFileServer):
-		return "This network has no file server, so Allium can't share a picture on it."
+		return lang.L("This network has no file server, so Allium can't share a picture on it.")
 	case errors.Is(err, engine.ErrUnreachable), errors.Is(err, context.DeadlineExceeded):
-		return "Can't reach the network, so your picture was not saved. Check your internet connection, then try again."
+		return lang.L("Can't reach the network, so your picture was not saved. Check your internet connection, then try again.")
 	}
 	return plain(err, fallback)
 }

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"allium/engine"
@@ -37,30 +38,30 @@ const proxyTryTimeout = 45 * time.Second
 
 func newProxyForm(p *Profile) *proxyForm {
 	f := &proxyForm{p: p}
-	f.use = widget.NewCheck("Connect through a proxy", func(bool) { f.enable() })
-	f.address = newField(p.keys, "socks5://127.0.0.1:9050")
-	f.bootstrap = widget.NewCheck("Only to get the list of nodes (other connections go directly)", nil)
-	f.result = widget.NewLabel("")
+	f.use = widget.NewCheck(lang.L("Connect through a proxy"), func(bool) { f.enable() })
+	f.address = newField(p.keys, lang.L("socks5://127.0.0.1:9050"))
+	f.bootstrap = widget.NewCheck(lang.L("Only to get the list of nodes (other connections go directly)"), nil)
+	f.result = label("")
 	f.result.Wrapping = fyne.TextWrapWord
-	f.test = widget.NewButton("Test", f.try)
-	f.apply = widget.NewButton("Use this setting", f.save)
+	f.test = widget.NewButton(lang.L("Test"), f.try)
+	f.apply = widget.NewButton(lang.L("Use this setting"), f.save)
 	if p.eng != nil {
 		s := p.eng.Proxy()
 		f.use.SetChecked(s.URL != "")
 		f.address.SetText(s.URL)
 		f.bootstrap.SetChecked(s.BootstrapOnly)
 	}
-	f.useTor = widget.NewButton(useTorButton, f.chooseTor)
+	f.useTor = widget.NewButton(lang.L(useTorButton), f.chooseTor)
 	f.useTor.Importance = widget.HighImportance
 	f.useTor.Hide()
-	f.findTor = widget.NewButton(findTorButton, f.lookForTor)
-	f.torInfo = widget.NewLabel("")
+	f.findTor = widget.NewButton(lang.L(findTorButton), f.lookForTor)
+	f.torInfo = label("")
 	f.torInfo.Wrapping = fyne.TextWrapWord
 	f.enable()
-	tor := container.NewVBox(f.torInfo, container.NewHBox(f.useTor, f.findTor))
+	tor := container.NewVBox(f.torInfo, hbox(f.useTor, f.findTor))
 	f.lookForTor()
-	f.content = section("Proxy", "Where the network is blocked, Allium can connect through a proxy: SOCKS5 (Tor listens at 127.0.0.1:9050, Tor Browser at 127.0.0.1:9150) or HTTP. The proxy looks up the names, and while it is set Allium connects to nothing without it.",
-		tor, f.use, f.address, f.bootstrap, container.NewHBox(f.test, f.apply), f.result)
+	f.content = section(lang.L("Proxy"), lang.L("Where the network is blocked, Allium can connect through a proxy: SOCKS5 (Tor listens at 127.0.0.1:9050, Tor Browser at 127.0.0.1:9150) or HTTP. The proxy looks up the names, and while it is set Allium connects to nothing without it."),
+		tor, f.use, f.address, f.bootstrap, hbox(f.test, f.apply), f.result)
 	return f
 }
 
@@ -72,7 +73,7 @@ const torFindTimeout = 5 * time.Second
 func (f *proxyForm) lookForTor() {
 	ports := f.p.ui.torPorts
 	f.findTor.Disable()
-	f.torInfo.SetText(torLooking)
+	f.torInfo.SetText(lang.L(torLooking))
 	step(f.p, func() (string, error) {
 		ctx, cancel := context.WithTimeout(f.p.ui.ctx, torFindTimeout)
 		defer cancel()
@@ -83,7 +84,7 @@ func (f *proxyForm) lookForTor() {
 		f.found = url
 		if url == "" {
 			f.useTor.Hide()
-			f.torInfo.SetText(noTorSentence)
+			f.torInfo.SetText(lang.L(noTorSentence))
 			return
 		}
 		f.torInfo.SetText(torFoundSentence(strings.TrimPrefix(url, "socks5://")))
@@ -131,10 +132,10 @@ func (f *proxyForm) choice() (proxy, scope string) {
 func (f *proxyForm) check() string {
 	proxy, scope := f.choice()
 	if f.use.Checked && proxy == "" {
-		return "Type the address of your proxy first, such as socks5://127.0.0.1:9050."
+		return lang.L("Type the address of your proxy first, such as socks5://127.0.0.1:9050.")
 	}
 	if err := engine.CheckProxy(proxy, scope); err != nil {
-		return plain(err, badProxySentence)
+		return plain(err, lang.L(badProxySentence))
 	}
 	return ""
 }
@@ -152,7 +153,7 @@ func (f *proxyForm) try() {
 	}
 	proxy, scope := f.choice()
 	f.test.Disable()
-	f.say("Testing the proxy…", widget.MediumImportance)
+	f.say(lang.L("Testing the proxy…"), widget.MediumImportance)
 	background(f.p, func(e *engine.Engine) (engine.ProxyCheck, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), proxyTryTimeout)
 		defer cancel()

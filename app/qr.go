@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
@@ -19,7 +20,7 @@ func (p *Profile) showMyQR() {
 	id := p.me
 	q, err := qr.Encode(id)
 	if err != nil {
-		p.showError("Allium could not draw your QR code. Copy your Session ID as text instead.")
+		p.showError(lang.L("Allium could not draw your QR code. Copy your Session ID as text instead."))
 		return
 	}
 	img := canvas.NewImageFromImage(q.Image(256))
@@ -30,14 +31,14 @@ func (p *Profile) showMyQR() {
 	text.Wrapping = fyne.TextWrapBreak
 	text.Selectable = true
 	var copyBtn *widget.Button
-	copyBtn = widget.NewButton("Copy Session ID", func() {
+	copyBtn = widget.NewButton(lang.L("Copy Session ID"), func() {
 		p.ui.fa.Clipboard().SetContent(id.String())
-		copyBtn.SetText("Copied")
+		copyBtn.SetText(lang.L("Copied"))
 	})
-	save := widget.NewButton("Save as PNG…", func() { p.saveQR(id) })
-	info := wrapped("People who have your Session ID can write to you. Share it as text, or let them scan or import this QR code.")
+	save := widget.NewButton(lang.L("Save as PNG…"), func() { p.saveQR(id) })
+	info := wrapped(lang.L("People who have your Session ID can write to you. Share it as text, or let them scan or import this QR code."))
 	content := column(420, info, container.NewCenter(img), text, container.NewGridWithColumns(2, copyBtn, save))
-	d := dialog.NewCustom("My Session ID", "Close", content, p.win)
+	d := dialog.NewCustom(lang.L("My Session ID"), lang.L("Close"), content, p.win)
 	p.showDialog(d)
 }
 
@@ -49,7 +50,7 @@ func (p *Profile) saveQR(id crypto.SessionID) {
 		}
 		step(p, func() (struct{}, error) { return struct{}{}, writeQR(w, id) }, func(_ struct{}, err error) {
 			if err != nil {
-				p.showError("Allium could not save the picture there. Choose another folder, or check that the disk is not full.")
+				p.showError(lang.L("Allium could not save the picture there. Choose another folder, or check that the disk is not full."))
 			}
 		})
 	}, p.win)

@@ -1,9 +1,10 @@
 package app
 
 import (
+	"fmt"
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
@@ -28,9 +29,9 @@ func (p *Profile) showRequests() {
 		return
 	}
 	v := &requestsView{p: p, box: container.NewVBox()}
-	closeBtn := widget.NewButton("Close", p.closePane)
-	top := container.NewBorder(nil, nil, nil, closeBtn, heading("Message requests"))
-	info := wrapped("These people wrote to you, but you have not accepted them. They don't know whether you read their messages. Accept to answer them; decline to delete the request; block to never hear from them again.")
+	closeBtn := widget.NewButton(lang.L("Close"), p.closePane)
+	top := border(nil, nil, nil, closeBtn, heading(lang.L("Message requests")))
+	info := wrapped(lang.L("These people wrote to you, but you have not accepted them. They don't know whether you read their messages. Accept to answer them; decline to delete the request; block to never hear from them again."))
 	v.content = container.NewBorder(container.NewVBox(top, info, widget.NewSeparator()), nil, nil, nil, container.NewVScroll(v.box))
 	p.showRight(v.content)
 	p.requests = v
@@ -51,7 +52,7 @@ func (v *requestsView) refresh() {
 		v.box.Add(v.row(c))
 	}
 	if len(v.box.Objects) == 0 {
-		v.box.Add(widget.NewLabel("No message requests."))
+		v.box.Add(label(lang.L("No message requests.")))
 	}
 	v.box.Refresh()
 }
@@ -59,12 +60,12 @@ func (v *requestsView) refresh() {
 func (v *requestsView) row(c engine.Conversation) fyne.CanvasObject {
 	p, id := v.p, c.ID
 	name := newBidiLabel(convName(c, p.me), fyne.TextStyle{Bold: true})
-	who := widget.NewLabelWithStyle(id.String(), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	who := widget.NewLabelWithStyle(id.String(), leading(), fyne.TextStyle{Monospace: true})
 	who.Wrapping = fyne.TextWrapBreak
 	who.SizeName = "captionText"
 	face := newAvatar(44)
 	face.set(p, id, c.Name, c.Avatar)
-	head := container.NewBorder(nil, nil, container.NewCenter(face.content), nil, container.NewVBox(name, who))
+	head := border(nil, nil, container.NewCenter(face.content), nil, container.NewVBox(name, who))
 	last := newBidiText(c.LastBody) // what they wrote, laid out with the bidi algorithm
 	parts := []fyne.CanvasObject{head}
 	if twin, ok := lookalike(c, p.sidebar.convs); ok {
@@ -73,29 +74,29 @@ func (v *requestsView) row(c engine.Conversation) fyne.CanvasObject {
 		parts = append(parts, warn)
 		v.twins = append(v.twins, id)
 	}
-	accept := widget.NewButton("Accept", func() {
+	accept := widget.NewButton(lang.L("Accept"), func() {
 		background(p, func(e *engine.Engine) (struct{}, error) { return struct{}{}, e.Accept(id) },
 			func(_ struct{}, err error) {
 				if err != nil {
-					p.showError(plain(err, "Allium could not accept the request. Try again."))
+					p.showError(plain(err, lang.L("Allium could not accept the request. Try again.")))
 					return
 				}
 				p.openConversation(id)
 			})
 	})
 	accept.Importance = widget.HighImportance
-	decline := widget.NewButton("Decline", func() {
-		p.call(func(e *engine.Engine) error { return e.Decline(id) }, "Allium could not decline the request. Try again.")
+	decline := widget.NewButton(lang.L("Decline"), func() {
+		p.call(func(e *engine.Engine) error { return e.Decline(id) }, lang.L("Allium could not decline the request. Try again."))
 	})
-	block := widget.NewButton("Block", func() {
-		p.showDialog(dialog.NewConfirm("Block "+namedID(c, p.me)+"?", "You will never receive their messages. You can unblock them in Settings › Privacy.", func(ok bool) {
+	block := widget.NewButton(lang.L("Block"), func() {
+		p.showDialog(newQuestion(fmt.Sprintf(lang.L("Block %s?"), namedID(c, p.me)), lang.L("You will never receive their messages. You can unblock them in Settings › Privacy."), lang.L("Block"), lang.L("Cancel"), func(ok bool) {
 			if ok {
-				p.call(func(e *engine.Engine) error { return e.Block(id) }, "Allium could not block this person. Try again.")
+				p.call(func(e *engine.Engine) error { return e.Block(id) }, lang.L("Allium could not block this person. Try again."))
 			}
 		}, p.win))
 	})
 	block.Importance = widget.DangerImportance
 	v.accept[id], v.decline[id], v.block[id] = accept, decline, block
-	parts = append(parts, last, container.NewHBox(accept, decline, layout.NewSpacer(), block), widget.NewSeparator())
+	parts = append(parts, last, hbox(accept, decline, layout.NewSpacer(), block), widget.NewSeparator())
 	return container.NewVBox(parts...)
 }

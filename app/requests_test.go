@@ -3,7 +3,6 @@ package app
 import (
 	"testing"
 
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/test"
 )
 
@@ -56,7 +55,7 @@ func TestMessageRequests(t *testing.T) {
 	})
 
 	test.Tap(r.block[erin.id])
-	confirm, ok := p.dialogUp.(*dialog.ConfirmDialog)
+	confirm, ok := p.dialogUp.(interface{ Confirm() })
 	if !ok {
 		t.Fatal("Block does not ask for confirmation")
 	}

@@ -1,11 +1,11 @@
 package app
 
 import (
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"allium/engine"
@@ -27,7 +27,7 @@ type restoreView struct {
 
 func newRestoreView() *restoreView {
 	r := &restoreView{
-		title:  widget.NewLabelWithStyle("Restoring your account…", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
+		title:  widget.NewLabelWithStyle(lang.L("Restoring your account…"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
 		bar:    widget.NewProgressBar(),
 		detail: widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{}),
 		groups: widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{}),
@@ -46,13 +46,11 @@ func (r *restoreView) progress(ev engine.RestoreProgress) {
 	if ev.Total > 0 {
 		r.bar.SetValue(float64(ev.Done) / float64(ev.Total))
 	}
-	switch {
-	case ev.Contacts == 1:
-		r.detail.SetText("Found 1 contact so far. Your name, contacts and settings are coming back from the network.")
-	case ev.Contacts > 1:
-		r.detail.SetText(fmt.Sprintf("Found %d contacts so far. Your name, contacts and settings are coming back from the network.", ev.Contacts))
-	default:
-		r.detail.SetText("Your name, contacts and settings are coming back from the network.")
+	if ev.Contacts > 0 {
+		r.detail.SetText(lang.N("Found {{.Count}} contacts so far. Your name, contacts and settings are coming back from the network.",
+			ev.Contacts, map[string]string{"Count": num(ev.Contacts)}))
+	} else {
+		r.detail.SetText(lang.L("Your name, contacts and settings are coming back from the network."))
 	}
 	r.box.Show()
 }
@@ -77,7 +75,8 @@ func (r *restoreView) setGroups(gs []engine.Group) {
 		}
 		names[i] = name
 	}
-	r.groups.SetText("Groups and communities are not supported yet. Allium keeps yours for your other devices: " +
-		strings.Join(names, ", ") + ".")
+	// One name a line: names are in any language, and a list needs no comma of either.
+	r.groups.SetText(lang.L("Groups and communities are not supported yet. Allium keeps yours for your other devices:") +
+		"\n" + strings.Join(names, "\n"))
 	r.groups.Show()
 }

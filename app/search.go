@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"allium/engine"
@@ -26,7 +27,7 @@ type searchResults struct {
 }
 
 func newSearchResults(p *Profile) *searchResults {
-	r := &searchResults{p: p, status: widget.NewLabel("")}
+	r := &searchResults{p: p, status: label("")}
 	r.status.Wrapping = fyne.TextWrapWord
 	r.list = widget.NewList(
 		func() int { return len(r.found) },
@@ -44,7 +45,7 @@ func newSearchResults(p *Profile) *searchResults {
 			p.openConversationAt(m.Conversation, msgID{m.Author, m.Timestamp})
 		}
 	}
-	head := widget.NewLabelWithStyle("Messages", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head := widget.NewLabelWithStyle(lang.L("Messages"), leading(), fyne.TextStyle{Bold: true})
 	r.content = container.NewBorder(container.NewVBox(widget.NewSeparator(), head, r.status), nil, nil, nil, r.list)
 	return r
 }
@@ -65,7 +66,7 @@ func (r *searchResults) search(q string) {
 	r.query, r.done = q, false
 	r.found = nil
 	r.list.Refresh()
-	r.status.SetText("Searching…")
+	r.status.SetText(lang.L("Searching…"))
 	r.status.Show()
 	background(r.p, func(e *engine.Engine) ([]engine.Message, error) { return e.Search(q, searchLimit) },
 		func(found []engine.Message, err error) {
@@ -83,7 +84,7 @@ func (r *searchResults) search(q string) {
 			r.list.Refresh()
 			r.say()
 			if err != nil {
-				r.status.SetText("Allium could not search the messages on the disk. Try again.")
+				r.status.SetText(lang.L("Allium could not search the messages on the disk. Try again."))
 				r.status.Show()
 			}
 		})
@@ -96,9 +97,9 @@ func (r *searchResults) say() {
 	}
 	switch {
 	case len(r.found) == 0 && len(r.p.sidebar.shown) == 0:
-		r.status.SetText("No results. Check the spelling, or search for another word.")
+		r.status.SetText(lang.L("No results. Check the spelling, or search for another word."))
 	case len(r.found) == 0:
-		r.status.SetText("No messages contain this.")
+		r.status.SetText(lang.L("No messages contain this."))
 	default:
 		r.status.Hide()
 		return

@@ -1,12 +1,14 @@
 package app
 
 import (
+	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -25,25 +27,29 @@ type settingsView struct {
 	tabs    *container.AppTabs
 	closeBt *widget.Button
 
-	picture     *pictureSection
-	name        *field
-	nameIssue   *widget.Label
-	receipts    *widget.Check
-	typing      *widget.Check
-	previews    *widget.Check
-	blocked     *fyne.Container
-	notify      *widget.Check
-	preview     *widget.RadioGroup
-	background  *widget.Check
-	appearance  *widget.RadioGroup
-	networkPick *widget.RadioGroup
-	networkFile *field
-	networkInfo *widget.Label // in the demo, instead of the choice of network
-	proxy       *proxyForm
-	networkItem *container.TabItem
-	paths       *pathView
-	licencesBtn *widget.Button
-	licences    *widget.List // in the licences dialog, once it was opened
+	picture    *pictureSection
+	name       *field
+	nameIssue  *widget.Label
+	receipts   *widget.Check
+	typing     *widget.Check
+	previews   *widget.Check
+	blocked    *fyne.Container
+	notify     *widget.Check
+	preview    *widget.RadioGroup
+	background *widget.Check
+	appearance *widget.RadioGroup
+	language   *widget.RadioGroup
+	// appearanceTabContent is the Appearance tab's, to show it again after the
+	// language changed.
+	appearanceTabContent fyne.CanvasObject
+	networkPick          *widget.RadioGroup
+	networkFile          *field
+	networkInfo          *widget.Label // in the demo, instead of the choice of network
+	proxy                *proxyForm
+	networkItem          *container.TabItem
+	paths                *pathView
+	licencesBtn          *widget.Button
+	licences             *widget.List // in the licences dialog, once it was opened
 }
 
 func (p *Profile) showSettings() {
@@ -54,19 +60,19 @@ func (p *Profile) showSettings() {
 		return
 	}
 	v := &settingsView{p: p}
-	v.networkItem = container.NewTabItem("Network", v.networkTab())
+	v.networkItem = container.NewTabItem(lang.L("Network"), v.networkTab())
 	v.tabs = container.NewAppTabs(
-		container.NewTabItem("Profile", v.profileTab()),
-		container.NewTabItem("Privacy", v.privacyTab()),
-		container.NewTabItem("Notifications", v.notificationsTab()),
-		container.NewTabItem("Appearance", v.appearanceTab()),
+		container.NewTabItem(lang.L("Profile"), v.profileTab()),
+		container.NewTabItem(lang.L("Privacy"), v.privacyTab()),
+		container.NewTabItem(lang.L("Notifications"), v.notificationsTab()),
+		container.NewTabItem(lang.L("Appearance"), v.appearanceTab()),
 		v.networkItem,
-		container.NewTabItem("Recovery phrase", v.phraseTab()),
-		container.NewTabItem("About", v.aboutTab()),
+		container.NewTabItem(lang.L("Recovery phrase"), v.phraseTab()),
+		container.NewTabItem(lang.L("About"), v.aboutTab()),
 	)
-	v.tabs.SetTabLocation(container.TabLocationLeading)
-	v.closeBt = widget.NewButton("Close", p.closePane)
-	v.content = container.NewBorder(container.NewBorder(nil, nil, nil, v.closeBt, heading("Settings")), nil, nil, nil, v.tabs)
+	v.tabs.SetTabLocation(tabsLeading())
+	v.closeBt = widget.NewButton(lang.L("Close"), p.closePane)
+	v.content = container.NewBorder(border(nil, nil, nil, v.closeBt, heading(lang.L("Settings"))), nil, nil, nil, v.tabs)
 	p.showRight(v.content)
 	p.settings = v
 	v.load()
@@ -111,25 +117,28 @@ type engineSettings struct {
 }
 
 func section(title, text string, objs ...fyne.CanvasObject) fyne.CanvasObject {
-	head := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head := widget.NewLabelWithStyle(title, leading(), fyne.TextStyle{Bold: true})
 	items := []fyne.CanvasObject{head}
 	if text != "" {
 		items = append(items, wrapped(text))
 	}
-	return container.NewVBox(append(items, objs...)...)
+	for _, o := range objs {
+		items = append(items, atLineStart(o))
+	}
+	return container.NewVBox(items...)
 }
 
 func (v *settingsView) profileTab() fyne.CanvasObject {
 	p := v.p
-	v.name = newField(p.keys, "Your name")
+	v.name = newField(p.keys, lang.L("Your name"))
 	v.name.SetText(p.name)
-	v.nameIssue = widget.NewLabel("")
+	v.nameIssue = label("")
 	v.nameIssue.Wrapping = fyne.TextWrapWord
-	save := widget.NewButton("Save name", v.saveName)
+	save := widget.NewButton(lang.L("Save name"), v.saveName)
 	v.name.OnSubmitted = func(string) { v.saveName() }
 	v.picture = newPictureSection(p)
 	return container.NewVScroll(container.NewVBox(v.picture.content, widget.NewSeparator(),
-		section("Your name", "People see this name when you write to them.", v.name, v.nameIssue, container.NewHBox(save))))
+		section(lang.L("Your name"), lang.L("People see this name when you write to them."), v.name, v.nameIssue, hbox(save))))
 }
 
 func (v *settingsView) saveName() {
@@ -137,7 +146,7 @@ func (v *settingsView) saveName() {
 	name := strings.TrimSpace(v.name.Text)
 	msg := nameProblem(name)
 	if name == "" {
-		msg = noName
+		msg = lang.L(noName)
 	}
 	if msg != "" {
 		v.nameIssue.Importance = widget.DangerImportance
@@ -148,33 +157,33 @@ func (v *settingsView) saveName() {
 		func(_ struct{}, err error) {
 			if err != nil {
 				v.nameIssue.Importance = widget.DangerImportance
-				v.nameIssue.SetText(plain(err, "Allium could not save your name. Try again."))
+				v.nameIssue.SetText(plain(err, lang.L("Allium could not save your name. Try again.")))
 				return
 			}
 			p.name = name
 			p.refresh()
 			v.nameIssue.Importance = widget.SuccessImportance
-			v.nameIssue.SetText("Saved. People see it with your next message.")
+			v.nameIssue.SetText(lang.L("Saved. People see it with your next message."))
 		})
 }
 
 func (v *settingsView) privacyTab() fyne.CanvasObject {
 	// The checks stay disabled until the engine's settings are read.
-	v.receipts = widget.NewCheck("Send read receipts", nil)
-	v.typing = widget.NewCheck("Send and show typing indicators", nil)
-	v.previews = widget.NewCheck(linkPreviewsCheck, nil)
+	v.receipts = widget.NewCheck(lang.L("Send read receipts"), nil)
+	v.typing = widget.NewCheck(lang.L("Send and show typing indicators"), nil)
+	v.previews = widget.NewCheck(lang.L(linkPreviewsCheck), nil)
 	v.receipts.Disable()
 	v.typing.Disable()
 	v.previews.Disable()
 	v.blocked = container.NewVBox()
 	return container.NewVScroll(container.NewVBox(
-		section("Read receipts", "When on, people see when you have read their messages, and you see when they have read yours.", v.receipts),
+		section(lang.L("Read receipts"), lang.L("When on, people see when you have read their messages, and you see when they have read yours."), v.receipts),
 		widget.NewSeparator(),
-		section("Typing indicators", "When on, people see when you are typing, and you see when they are.", v.typing),
+		section(lang.L("Typing indicators"), lang.L("When on, people see when you are typing, and you see when they are."), v.typing),
 		widget.NewSeparator(),
-		section(linkPreviewsTitle, linkPreviewsText, v.previews),
+		section(lang.L(linkPreviewsTitle), lang.L(linkPreviewsText), v.previews),
 		widget.NewSeparator(),
-		section("Blocked people", "You don't receive messages from people you block.", v.blocked),
+		section(lang.L("Blocked people"), lang.L("You don't receive messages from people you block."), v.blocked),
 	))
 }
 
@@ -182,30 +191,30 @@ func (v *settingsView) privacyTab() fyne.CanvasObject {
 func (v *settingsView) saveEngineSettings() {
 	p := v.p
 	s := engine.Settings{ReadReceipts: v.receipts.Checked, TypingIndicators: v.typing.Checked, LinkPreviews: v.previews.Checked}
-	p.call(func(e *engine.Engine) error { return e.SetSettings(s) }, "Allium could not save this setting. Try again.")
+	p.call(func(e *engine.Engine) error { return e.SetSettings(s) }, lang.L("Allium could not save this setting. Try again."))
 }
 
 func (v *settingsView) showBlocked(blocked []engine.Conversation) {
 	p := v.p
 	v.blocked.RemoveAll()
 	if len(blocked) == 0 {
-		v.blocked.Add(widget.NewLabel("Nobody is blocked."))
+		v.blocked.Add(label(lang.L("Nobody is blocked.")))
 	}
 	for _, c := range blocked {
 		id := c.ID
-		unblock := widget.NewButton("Unblock", func() {
+		unblock := widget.NewButton(lang.L("Unblock"), func() {
 			background(p, func(e *engine.Engine) ([]engine.Conversation, error) {
 				err := e.Unblock(id)
 				list, _ := e.Blocked()
 				return list, err
 			}, func(list []engine.Conversation, err error) {
 				if err != nil {
-					p.showError(plain(err, "Allium could not unblock this person. Try again."))
+					p.showError(plain(err, lang.L("Allium could not unblock this person. Try again.")))
 				}
 				v.showBlocked(list)
 			})
 		})
-		v.blocked.Add(container.NewBorder(nil, nil, nil, unblock, widget.NewLabel(namedID(c, p.me))))
+		v.blocked.Add(border(nil, nil, nil, unblock, label(namedID(c, p.me))))
 	}
 	v.blocked.Refresh()
 }
@@ -217,26 +226,26 @@ const (
 
 func (v *settingsView) notificationsTab() fyne.CanvasObject {
 	p := v.p
-	v.notify = widget.NewCheck("Show a notification for new messages", nil)
+	v.notify = widget.NewCheck(lang.L("Show a notification for new messages"), nil)
 	v.notify.SetChecked(p.prefs.Notifications)
-	v.preview = widget.NewRadioGroup([]string{previewFull, previewNone}, nil)
+	v.preview = widget.NewRadioGroup([]string{lang.L(previewFull), lang.L(previewNone)}, nil)
 	if p.prefs.NotifyPreview {
-		v.preview.SetSelected(previewFull)
+		v.preview.SetSelected(lang.L(previewFull))
 	} else {
-		v.preview.SetSelected(previewNone)
+		v.preview.SetSelected(lang.L(previewNone))
 	}
-	v.background = widget.NewCheck("Keep receiving messages when the window is closed", nil)
+	v.background = widget.NewCheck(lang.L("Keep receiving messages when the window is closed"), nil)
 	v.background.SetChecked(p.prefs.RunInBackground)
 	v.notify.OnChanged = func(on bool) { p.prefs.Notifications = on; p.savePrefs(nil) }
-	v.preview.OnChanged = func(s string) { p.prefs.NotifyPreview = s != previewNone; p.savePrefs(nil) }
+	v.preview.OnChanged = func(s string) { p.prefs.NotifyPreview = s != lang.L(previewNone); p.savePrefs(nil) }
 	v.background.OnChanged = func(on bool) {
 		p.prefs.RunInBackground, p.prefs.AskedBackground = on, true
 		p.savePrefs(nil)
 	}
 	return container.NewVScroll(container.NewVBox(
-		section("Notifications", "Allium shows notifications only while its window is not in front, and never for message requests.", v.notify, v.preview),
+		section(lang.L("Notifications"), lang.L("Allium shows notifications only while its window is not in front, and never for message requests."), v.notify, v.preview),
 		widget.NewSeparator(),
-		section("In the background", "When on, closing the window keeps Allium running in the system tray.", v.background),
+		section(lang.L("In the background"), lang.L("When on, closing the window keeps Allium running in the system tray."), v.background),
 	))
 }
 
@@ -248,28 +257,29 @@ const (
 
 func (v *settingsView) appearanceTab() fyne.CanvasObject {
 	p := v.p
-	v.appearance = widget.NewRadioGroup([]string{lookSystem, lookLight, lookDark}, nil)
+	v.appearance = widget.NewRadioGroup([]string{lang.L(lookSystem), lang.L(lookLight), lang.L(lookDark)}, nil)
 	switch p.prefs.Appearance {
 	case appearanceLight:
-		v.appearance.SetSelected(lookLight)
+		v.appearance.SetSelected(lang.L(lookLight))
 	case appearanceDark:
-		v.appearance.SetSelected(lookDark)
+		v.appearance.SetSelected(lang.L(lookDark))
 	default:
-		v.appearance.SetSelected(lookSystem)
+		v.appearance.SetSelected(lang.L(lookSystem))
 	}
 	v.appearance.OnChanged = func(s string) {
 		a := appearanceSystem
 		switch s {
-		case lookLight:
+		case lang.L(lookLight):
 			a = appearanceLight
-		case lookDark:
+		case lang.L(lookDark):
 			a = appearanceDark
 		}
 		p.prefs.Appearance = a
 		applyAppearance(p.ui.fa, a)
 		p.savePrefs(nil)
 	}
-	return container.NewVScroll(section("Appearance", "", v.appearance))
+	v.appearanceTabContent = container.NewVScroll(container.NewVBox(section(lang.L("Appearance"), "", v.appearance), widget.NewSeparator(), v.languageSection()))
+	return v.appearanceTabContent
 }
 
 // demoNetwork is what the demo says of its network.
@@ -285,38 +295,38 @@ func (v *settingsView) networkTab() fyne.CanvasObject {
 	v.paths = newPathView(p)
 	if p.ui.demo {
 		// The demo's network lives and dies with the demo: there is nothing to switch to.
-		v.networkInfo = wrapped(demoNetwork)
-		return container.NewVScroll(container.NewVBox(section("Network", "", v.networkInfo), widget.NewSeparator(), v.paths.content))
+		v.networkInfo = wrapped(lang.L(demoNetwork))
+		return container.NewVScroll(container.NewVBox(section(lang.L("Network"), "", v.networkInfo), widget.NewSeparator(), v.paths.content))
 	}
-	v.networkPick = widget.NewRadioGroup([]string{netSession, netPrivate}, nil)
-	v.networkFile = newField(p.keys, "Network file (network.json)")
+	v.networkPick = widget.NewRadioGroup([]string{lang.L(netSession), lang.L(netPrivate)}, nil)
+	v.networkFile = newField(p.keys, lang.L("Network file (network.json)"))
 	current := p.network
 	if current == "" || current == engine.NetworkSession {
-		v.networkPick.SetSelected(netSession)
+		v.networkPick.SetSelected(lang.L(netSession))
 	} else {
-		v.networkPick.SetSelected(netPrivate)
+		v.networkPick.SetSelected(lang.L(netPrivate))
 		v.networkFile.SetText(current)
 	}
-	choose := widget.NewButton("Choose…", func() {
+	choose := widget.NewButton(lang.L("Choose…"), func() {
 		p.chooseNetworkFile(func(path string) {
 			v.networkFile.SetText(path)
-			v.networkPick.SetSelected(netPrivate)
+			v.networkPick.SetSelected(lang.L(netPrivate))
 		})
 	})
-	apply := widget.NewButton("Use this network", func() {
+	apply := widget.NewButton(lang.L("Use this network"), func() {
 		network := engine.NetworkSession
-		if v.networkPick.Selected == netPrivate {
+		if v.networkPick.Selected == lang.L(netPrivate) {
 			network = strings.TrimSpace(v.networkFile.Text)
 			if network == "" {
-				p.showError("Choose the network file of the private network first.")
+				p.showError(lang.L("Choose the network file of the private network first."))
 				return
 			}
 		}
 		p.switchNetwork(network)
 	})
 	return container.NewVScroll(container.NewVBox(
-		section("Network", "Allium can use the public Session network, or a private network of Allium nodes described by a network file.",
-			v.networkPick, container.NewBorder(nil, nil, nil, choose, v.networkFile), container.NewHBox(apply)),
+		section(lang.L("Network"), lang.L("Allium can use the public Session network, or a private network of Allium nodes described by a network file."),
+			v.networkPick, border(nil, nil, nil, choose, v.networkFile), hbox(apply)),
 		widget.NewSeparator(),
 		v.proxyForm(),
 		widget.NewSeparator(),
@@ -332,36 +342,37 @@ func (v *settingsView) proxyForm() fyne.CanvasObject {
 func (v *settingsView) phraseTab() fyne.CanvasObject {
 	p := v.p
 	holder := container.NewVBox()
-	show := widget.NewButton("Show my recovery phrase", nil)
+	show := widget.NewButton(lang.L("Show my recovery phrase"), nil)
 	show.OnTapped = func() {
-		p.showDialog(dialog.NewConfirm("Show your recovery phrase?",
-			"Anyone who sees these 13 words can take over your account. Make sure nobody is looking at your screen.",
+		p.showDialog(newQuestion(lang.L("Show your recovery phrase?"),
+			lang.L("Anyone who sees these 13 words can take over your account. Make sure nobody is looking at your screen."),
+			lang.L("Show"), lang.L("Cancel"),
 			func(ok bool) {
 				if !ok {
 					return
 				}
 				phrase := p.eng.Phrase()
-				words := widget.NewLabelWithStyle(phrase, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+				words := widget.NewLabelWithStyle(phrase, leading(), fyne.TextStyle{Monospace: true})
 				words.Wrapping = fyne.TextWrapWord
-				copyBtn := widget.NewButton("Copy", func() { p.ui.fa.Clipboard().SetContent(phrase) })
-				holder.Objects = []fyne.CanvasObject{words, container.NewHBox(copyBtn)}
+				copyBtn := widget.NewButton(lang.L("Copy"), func() { p.ui.fa.Clipboard().SetContent(phrase) })
+				holder.Objects = []fyne.CanvasObject{words, hbox(copyBtn)}
 				holder.Refresh()
 				show.Hide()
 			}, p.win))
 	}
-	return container.NewVScroll(section("Recovery phrase",
-		"These 13 words bring your account back on another computer. Keep them secret and somewhere safe.",
-		container.NewHBox(show), holder))
+	return container.NewVScroll(section(lang.L("Recovery phrase"),
+		lang.L("These 13 words bring your account back on another computer. Keep them secret and somewhere safe."),
+		hbox(show), holder))
 }
 
 func (v *settingsView) aboutTab() fyne.CanvasObject {
 	p := v.p
-	v.licencesBtn = widget.NewButton("Open-source licences", v.showLicences)
+	v.licencesBtn = widget.NewButton(lang.L("Open-source licences"), v.showLicences)
 	return container.NewVScroll(container.NewVBox(
-		heading("Allium"),
-		widget.NewLabel("Version "+p.ui.version),
-		wrapped("A private messenger that speaks the Session protocol: no phone number, end-to-end encryption, and onion routing so that nobody in the middle knows who talks to whom."),
-		container.NewHBox(v.licencesBtn),
+		heading(lang.L("Allium")),
+		label(fmt.Sprintf(lang.L("Version %s"), p.ui.version)),
+		wrapped(lang.L("A private messenger that speaks the Session protocol: no phone number, end-to-end encryption, and onion routing so that nobody in the middle knows who talks to whom.")),
+		hbox(v.licencesBtn),
 		layout.NewSpacer(),
 	))
 }
@@ -389,5 +400,5 @@ func (v *settingsView) showLicences() {
 	)
 	list.HideSeparators = true
 	v.licences = list
-	v.p.showDialog(dialog.NewCustom("Open-source licences", "Close", container.NewGridWrap(fyne.NewSize(720, 460), list), v.p.win))
+	v.p.showDialog(dialog.NewCustom(lang.L("Open-source licences"), lang.L("Close"), container.NewGridWrap(fyne.NewSize(720, 460), list), v.p.win))
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -43,11 +45,11 @@ func newSidebar(p *Profile) *sidebar {
 	s.name = newBidiLabel(p.name, fyne.TextStyle{Bold: true})
 	qrBtn := widget.NewButtonWithIcon("", theme.AccountIcon(), p.showMyQR)
 	settingsBtn := widget.NewButtonWithIcon("", theme.SettingsIcon(), p.showSettings)
-	top := container.NewBorder(nil, nil, nil, container.NewHBox(qrBtn, settingsBtn), s.name)
+	top := border(nil, nil, nil, hbox(qrBtn, settingsBtn), s.name)
 
-	s.search = newField(p.keys, "Search")
+	s.search = newField(p.keys, lang.L("Search"))
 	s.search.OnChanged = func(string) { s.searchChanged() }
-	newBtn := widget.NewButtonWithIcon("New conversation", theme.ContentAddIcon(), p.showNewConversation)
+	newBtn := widget.NewButtonWithIcon(lang.L("New conversation"), theme.ContentAddIcon(), p.showNewConversation)
 	newBtn.Importance = widget.HighImportance
 
 	s.list = widget.NewList(
@@ -127,7 +129,7 @@ func (s *sidebar) refresh() {
 	s.selectOpen()
 	s.results.say()
 	if requests > 0 {
-		s.requestsBtn.SetText("Message requests (" + itoa(requests) + ")")
+		s.requestsBtn.SetText(fmt.Sprintf(lang.L("Message requests (%s)"), num(requests)))
 		s.requestsBtn.Show()
 	} else {
 		s.requestsBtn.Hide()
@@ -243,8 +245,8 @@ func newConvRow() *convRow {
 		avatar:  newAvatar(36),
 		name:    newBidiLabel("", fyne.TextStyle{Bold: true}),
 		preview: newBidiLabel("", fyne.TextStyle{}),
-		id:      widget.NewLabel(""),
-		when:    widget.NewLabel(""),
+		id:      label(""),
+		when:    label(""),
 		twin:    widget.NewIcon(theme.WarningIcon()),
 	}
 	r.id.Importance = widget.LowImportance
@@ -257,9 +259,9 @@ func newConvRow() *convRow {
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
 	bg.CornerRadius = 9
 	r.badge = container.NewStack(bg, container.NewPadded(container.NewCenter(r.badgeText)))
-	line1 := container.NewBorder(nil, nil, nil, container.NewHBox(r.twin, r.id, r.when), r.name)
-	line2 := container.NewBorder(nil, nil, nil, container.NewCenter(r.badge), r.preview)
-	r.content = container.NewBorder(nil, nil, container.NewCenter(r.avatar.content), nil, container.NewVBox(line1, line2))
+	line1 := border(nil, nil, nil, hbox(r.twin, r.id, r.when), r.name)
+	line2 := border(nil, nil, nil, container.NewCenter(r.badge), r.preview)
+	r.content = border(nil, nil, container.NewCenter(r.avatar.content), nil, container.NewVBox(line1, line2))
 	r.ExtendBaseWidget(r)
 	return r
 }
@@ -283,7 +285,7 @@ func (r *convRow) set(p *Profile, c engine.Conversation, name string, typing, tw
 	switch {
 	case typing:
 		r.preview.TextStyle = fyne.TextStyle{Italic: true}
-		r.preview.SetText("typing…")
+		r.preview.SetText(lang.L("typing…"))
 	default:
 		r.preview.TextStyle = fyne.TextStyle{}
 		r.preview.SetText(firstLine(c.LastBody))
@@ -294,7 +296,7 @@ func (r *convRow) set(p *Profile, c engine.Conversation, name string, typing, tw
 		r.when.SetText("")
 	}
 	if c.Unread > 0 {
-		r.badgeText.Text = itoa(c.Unread)
+		r.badgeText.Text = num(c.Unread)
 		r.badgeText.Refresh()
 		r.badge.Show()
 	} else {

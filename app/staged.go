@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -117,14 +118,14 @@ func (s *stagedFiles) stage(ch chosen) {
 			img.Image = im
 		}
 	}
-	name := widget.NewLabelWithStyle(f.name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name := widget.NewLabelWithStyle(f.name, leading(), fyne.TextStyle{Bold: true})
 	name.Truncation = fyne.TextTruncateEllipsis
-	size := widget.NewLabel(sizeText(f.info.Size()))
+	size := label(sizeText(f.info.Size()))
 	size.Importance = widget.LowImportance
-	f.remove = widget.NewButtonWithIcon("Remove", theme.CancelIcon(), nil)
-	f.row = container.NewBorder(nil, nil,
+	f.remove = widget.NewButtonWithIcon(lang.L("Remove"), theme.CancelIcon(), nil)
+	f.row = border(nil, nil,
 		container.NewGridWrap(fyne.NewSize(stagedThumb, stagedThumb), face),
-		container.NewHBox(size, container.NewCenter(f.remove)), name)
+		hbox(size, container.NewCenter(f.remove)), name)
 	row := f.row
 	f.remove.OnTapped = func() { s.removeRow(row) }
 	s.files = append(s.files, f)
@@ -202,7 +203,7 @@ func (s *stagedFiles) choose() {
 // dropped stages the files dropped onto the window, for the open conversation.
 func (p *Profile) dropped(_ fyne.Position, uris []fyne.URI) {
 	if p.conv == nil {
-		p.showError("Open a conversation first, then drop the files on it to send them.")
+		p.showError(lang.L("Open a conversation first, then drop the files on it to send them."))
 		return
 	}
 	var paths []string

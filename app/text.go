@@ -1,9 +1,12 @@
 package app
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"fyne.io/fyne/v2/lang"
 
 	"allium/crypto"
 	"allium/engine"
@@ -16,7 +19,7 @@ const noteToSelf = "Note to Self"
 // conversation with oneself (me) is Note to Self.
 func convName(c engine.Conversation, me crypto.SessionID) string {
 	if c.ID == me {
-		return noteToSelf
+		return lang.L(noteToSelf)
 	}
 	if c.Name != "" {
 		return c.Name
@@ -29,7 +32,7 @@ func convName(c engine.Conversation, me crypto.SessionID) string {
 // apart.
 func namedID(c engine.Conversation, me crypto.SessionID) string {
 	if c.ID == me {
-		return noteToSelf
+		return lang.L(noteToSelf)
 	}
 	if c.Name != "" {
 		return c.Name + " (" + shortID(c.ID) + ")"
@@ -60,28 +63,24 @@ func listTime(t, now time.Time) string {
 	y2, m2, d2 := now.Date()
 	switch {
 	case y1 == y2 && m1 == m2 && d1 == d2:
-		return t.Format("15:04")
+		return clockText(t)
 	case now.Sub(t) < 6*24*time.Hour && t.Before(now):
-		return t.Format("Mon")
-	case y1 == y2:
-		return t.Format("2 Jan")
+		return weekdayText(t, true)
 	}
-	return t.Format("2 Jan 2006")
+	return dateText(t, false, !sameYear(t, now))
 }
 
 // dayLabel is the heading above a day's messages.
 func dayLabel(day, now time.Time) string {
 	today := startOfDay(now)
-	switch d := startOfDay(day); {
+	d := startOfDay(day)
+	switch {
 	case d.Equal(today):
-		return "Today"
+		return lang.L("Today")
 	case d.Equal(today.AddDate(0, 0, -1)):
-		return "Yesterday"
-	case d.Year() == today.Year():
-		return d.Format("Monday, 2 January")
-	default:
-		return d.Format("Monday, 2 January 2006")
+		return lang.L("Yesterday")
 	}
+	return dateText(d, true, !sameYear(d, today))
 }
 
 func startOfDay(t time.Time) time.Time {
@@ -89,36 +88,28 @@ func startOfDay(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
 }
 
-// disappearWhen says when messages disappear, before the duration (durationText).
-func disappearWhen(mode engine.DisappearMode) string {
+// disappearSentence says when messages disappear.
+func disappearSentence(mode engine.DisappearMode, d time.Duration) string {
 	if mode == engine.DisappearAfterRead {
-		return "after reading,"
+		return fmt.Sprintf(lang.L("Messages disappear after reading, %s"), durationText(d))
 	}
-	return "after sending,"
+	return fmt.Sprintf(lang.L("Messages disappear after sending, %s"), durationText(d))
 }
 
 // durationText says how long d is, in the largest whole unit.
 func durationText(d time.Duration) string {
+	const week, day = 7 * 24 * time.Hour, 24 * time.Hour
 	switch {
-	case d >= 7*24*time.Hour && d%(7*24*time.Hour) == 0:
-		if n := int(d / (7 * 24 * time.Hour)); n > 1 {
-			return itoa(n) + " weeks"
-		}
-		return "1 week"
-	case d >= 24*time.Hour && d%(24*time.Hour) == 0:
-		if n := int(d / (24 * time.Hour)); n > 1 {
-			return itoa(n) + " days"
-		}
-		return "1 day"
+	case d >= week && d%week == 0:
+		n := int(d / week)
+		return lang.N("{{.Count}} weeks", n, map[string]string{"Count": num(n)})
+	case d >= day && d%day == 0:
+		n := int(d / day)
+		return lang.N("{{.Count}} days", n, map[string]string{"Count": num(n)})
 	case d >= time.Hour && d%time.Hour == 0:
-		if n := int(d / time.Hour); n > 1 {
-			return itoa(n) + " hours"
-		}
-		return "1 hour"
+		n := int(d / time.Hour)
+		return lang.N("{{.Count}} hours", n, map[string]string{"Count": num(n)})
 	}
 	n := int(d / time.Minute)
-	if n == 1 {
-		return "1 minute"
-	}
-	return itoa(n) + " minutes"
+	return lang.N("{{.Count}} minutes", n, map[string]string{"Count": num(n)})
 }

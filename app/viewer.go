@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -27,25 +28,25 @@ type pictureViewer struct {
 // showPicture opens the viewer on a file of a message; the picture is decoded off the
 // Fyne goroutine, from the file itself.
 func (p *Profile) showPicture(a engine.Attachment) {
-	pv := &pictureViewer{img: &canvas.Image{FillMode: canvas.ImageFillContain}, status: widget.NewLabel("Opening the picture…")}
+	pv := &pictureViewer{img: &canvas.Image{FillMode: canvas.ImageFillContain}, status: label(lang.L("Opening the picture…"))}
 	pv.status.Alignment = fyne.TextAlignCenter
 	win := p.win.Canvas().Size()
 	size := fyne.NewSize(max(320, win.Width*0.85), max(240, win.Height*0.8))
 	pv.img.SetMinSize(fyne.NewSize(size.Width-40, size.Height-120))
-	save := widget.NewButtonWithIcon("Save…", theme.DocumentSaveIcon(), func() {
+	save := widget.NewButtonWithIcon(lang.L("Save…"), theme.DocumentSaveIcon(), func() {
 		if p.conv != nil {
 			p.conv.saveFile(a)
 		}
 	})
-	open := widget.NewButtonWithIcon("Open", theme.FolderOpenIcon(), func() { p.openFile(a) })
-	body := container.NewBorder(nil, container.NewHBox(save, open), nil, nil, container.NewStack(pv.status, pv.img))
-	pv.dialog = dialog.NewCustom(a.Name, "Close", body, p.win)
+	open := widget.NewButtonWithIcon(lang.L("Open"), theme.FolderOpenIcon(), func() { p.openFile(a) })
+	body := container.NewBorder(nil, hbox(save, open), nil, nil, container.NewStack(pv.status, pv.img))
+	pv.dialog = dialog.NewCustom(a.Name, lang.L("Close"), body, p.win)
 	pv.dialog.Resize(size)
 	p.showDialog(pv.dialog)
 	key := pictureKey(a.Path, viewerPixels)
 	show := func(img image.Image, ok bool) {
 		if !ok {
-			pv.status.SetText(pictureUnreadable)
+			pv.status.SetText(lang.L(pictureUnreadable))
 			return
 		}
 		pv.status.Hide()

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # smoke.sh starts the Allium demo under a virtual X server with a picture staged in
 # Alice's composer, types a caption into Alice's window as a person would (xdotool),
-# presses Enter and checks that Bob's engine received the message and the picture.
-# Screenshots of the screen before and after go to a directory it prints.
+# presses Enter and checks that Bob's engine received the message and the picture. Then
+# it starts the demo again in Persian, as a computer set to that language would, and
+# sends a message from it. Screenshots of the screen go to a directory it prints.
 #
 #   scripts/smoke.sh [ALLIUM-BINARY]      (default: dist/allium)
 #
@@ -27,6 +28,10 @@ fail() {
 	import -window root "$out/failed.png" 2>/dev/null || true
 	echo "--- app output"; cat "$out/app.log" || true
 	echo "--- app errors"; tail -n 30 "$out/app.err" || true
+	if [ -e "$out/app-fa.log" ]; then
+		echo "--- the Persian app's output"; cat "$out/app-fa.log" || true
+		echo "--- the Persian app's errors"; tail -n 30 "$out/app-fa.err" || true
+	fi
 	exit 1
 }
 
@@ -72,4 +77,28 @@ for noise in 'Error parsing user locale' 'Preferences load error'; do
 	! grep -q "$noise" "$out/app.err" || fail "the app printed Fyne's \"$noise\" on standard error"
 done
 
-echo "smoke: ok: Bob received \"$msg\" typed into Alice's window, with the picture garden.png"
+# The same in Persian: the system asks for it with LANGUAGE (C.UTF-8 stays the locale),
+# and the windows are mirrored, with the conversation list on the right.
+app_pid=""
+LC_ALL=C.UTF-8 LANGUAGE=fa "$bin" --demo --demo-log >"$out/app-fa.log" 2>"$out/app-fa.err" &
+app_pid=$!
+wait_line 90 "the Persian demo to be ready" "$out/app-fa.log" '^demo-ready'
+wait_for 20 "Alice's window in Persian" xdotool search --name '^Alice'
+wait_for 20 "Bob's window in Persian" xdotool search --name '^Bob'
+alice=$(xdotool search --name '^Alice' | head -n 1)
+bob=$(xdotool search --name '^Bob' | head -n 1)
+xdotool windowmove "$alice" 0 0
+xdotool windowmove "$bob" 860 0
+sleep 1
+fa_msg="Persian interface smoke test $RANDOM"
+xdotool windowfocus --sync "$alice"
+sleep 0.3
+xdotool type --delay 15 "$fa_msg"
+xdotool key Return
+wait_for 60 "Bob's engine to receive the message sent from the Persian window" grep -qF "demo-received Bob $fa_msg" "$out/app-fa.log"
+sleep 2
+import -window root "$out/3-persian.png"
+kill -TERM "$app_pid"
+wait_for 30 "the Persian app to quit" gone
+
+echo "smoke: ok: Bob received \"$msg\" typed into Alice's window, with the picture garden.png, and \"$fa_msg\" from her window in Persian"

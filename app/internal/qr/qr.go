@@ -37,13 +37,25 @@ func PNG(id crypto.SessionID) ([]byte, error) {
 	return q.PNG(PNGSize)
 }
 
-// Sentences for pictures that hold no Session ID.
+// Sentences for pictures that hold no Session ID, in English; the app translates them
+// by these errors.
 var (
 	//lint:ignore ST1005 a sentence shown as it is
-	errNotPicture = errors.New("This file is not a picture Allium can read. Choose a PNG, JPEG or GIF picture of a QR code.")
+	ErrNotPicture = errors.New("This file is not a picture Allium can read. Choose a PNG, JPEG or GIF picture of a QR code.")
 	//lint:ignore ST1005 a sentence shown as it is
-	errNoQR = errors.New("No QR code was found in this picture. Choose a sharper picture in which the whole code is visible.")
+	ErrNoQR = errors.New("No QR code was found in this picture. Choose a sharper picture in which the whole code is visible.")
+	//lint:ignore ST1005 a sentence shown as it is
+	ErrNotSessionID = errors.New("This QR code does not hold a Session ID.")
 )
+
+// NotSessionIDError is a QR code whose text is not a Session ID; Reason says why.
+type NotSessionIDError struct {
+	Reason *crypto.SessionIDError
+}
+
+func (e *NotSessionIDError) Error() string { return ErrNotSessionID.Error() + " " + e.Reason.Reason }
+
+func (e *NotSessionIDError) Unwrap() error { return ErrNotSessionID }
 
 // maxPixels bounds the pictures Decode reads: a photograph from a phone is a few
 // tens of megapixels at most, and a file that claims more would only exhaust the memory.
@@ -54,28 +66,27 @@ const maxPixels = 50_000_000
 func Decode(r io.Reader) (crypto.SessionID, error) {
 	b, err := io.ReadAll(io.LimitReader(r, 64<<20))
 	if err != nil {
-		return crypto.SessionID{}, errNotPicture
+		return crypto.SessionID{}, ErrNotPicture
 	}
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(b))
 	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxPixels {
-		return crypto.SessionID{}, errNotPicture
+		return crypto.SessionID{}, ErrNotPicture
 	}
 	img, _, err := image.Decode(bytes.NewReader(b))
 	if err != nil {
-		return crypto.SessionID{}, errNotPicture
+		return crypto.SessionID{}, ErrNotPicture
 	}
 	text, ok := scan(img)
 	if !ok {
-		return crypto.SessionID{}, errNoQR
+		return crypto.SessionID{}, ErrNoQR
 	}
 	id, err := crypto.ParseSessionID(text)
 	if err != nil {
 		var ie *crypto.SessionIDError
 		if errors.As(err, &ie) {
-			return id, errors.New("This QR code does not hold a Session ID. " + ie.Reason)
+			return id, &NotSessionIDError{Reason: ie}
 		}
-		//lint:ignore ST1005 a sentence shown as it is
-		return id, errors.New("This QR code does not hold a Session ID.")
+		return id, ErrNotSessionID
 	}
 	return id, nil
 }
