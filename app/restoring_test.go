@@ -28,7 +28,7 @@ func TestRestoreView(t *testing.T) {
 		t.Error("still shown after the restore")
 	}
 	r.setGroups([]engine.Group{{Kind: "group", ID: "03ab", Name: "Family"}, {Kind: "community", ID: "https://x/lobby"}})
-	if !r.groups.Visible() || r.groups.Text != "Groups and communities are not supported yet. Allium keeps yours for your other devices: Family, https://x/lobby." {
+	if !r.groups.Visible() || r.groups.Text != "Groups and communities are not supported yet. Allium keeps yours for your other devices:\nFamily\nhttps://x/lobby" {
 		t.Errorf("groups: %q", r.groups.Text)
 	}
 }
