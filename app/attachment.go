@@ -28,6 +28,7 @@ import (
 type attBlock struct {
 	index   int
 	picture bool
+	voice   bool // shown as a player (voicecard.go)
 	w, h    float32
 	name    string   // a card's file name, cut to fit
 	detail  string   // a card's size, and whether it is on its way
@@ -104,6 +105,15 @@ func (v *conversationView) attachmentBlocks(m *engine.Message) []attBlock {
 			continue
 		}
 		b.w = min(cardWidth, mt.maxText)
+		if showsVoice(a) {
+			b.voice = true
+			b.h = mt.voiceHeight()
+			if a.State == engine.AttachmentUploading {
+				b.detail = fileUploading
+			}
+			out[i] = b
+			continue
+		}
 		// Bold letters are a little wider than the measured ones.
 		b.name = cutToWidth(a.Name, (b.w-cardIcon-mt.padX)*0.9, mt.adv)
 		var note string
