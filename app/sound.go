@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"runtime"
 	"time"
 
 	"allium/audio"
@@ -35,9 +36,11 @@ type voicePlayer interface {
 // redraws its time and level; zero (in tests) starts no clock, and the test calls the
 // redraw itself.
 type sound struct {
-	recorder  func() voiceRecorder
-	player    func(s audio.Stream, onEnd func()) voicePlayer
-	canRecord bool
+	recorder func() voiceRecorder
+	player   func(s audio.Stream, onEnd func()) voicePlayer
+	// canRecord reports whether MP3 can be encoded here (asked when the microphone button
+	// is pressed: on Linux it loads LAME the first time).
+	canRecord func() bool
 	tick      time.Duration
 }
 
@@ -49,7 +52,7 @@ func realSound() sound {
 			p.OnEnd = onEnd
 			return p
 		},
-		canRecord: codec.CanEncode(),
+		canRecord: codec.CanEncode,
 		tick:      200 * time.Millisecond,
 	}
 }
@@ -59,6 +62,8 @@ const (
 	noMicrophone     = "No microphone found. Connect one and try again."
 	noSpeaker        = "No sound output found. Connect speakers or headphones and try again."
 	cannotRecordHere = "Recording voice messages is not available in this version of Allium."
+	installLame      = "To record voice messages, install the package libmp3lame0 (on Debian or Ubuntu: sudo apt install libmp3lame0), then start Allium again."
+	installFaad      = "To play voice messages from Session's phone apps, install the package libfaad2 (on Debian or Ubuntu: sudo apt install libfaad2), then start Allium again."
 	recordingShort   = "That recording was too short to send. Click the microphone, speak, then click it again to send."
 	voiceUnplayable  = "This voice message was recorded in a format this version of Allium can't play. Save it and play it with another program."
 	voiceDamaged     = "This voice message is damaged or incomplete and can't be played."
@@ -73,11 +78,21 @@ func soundSentence(err error) string {
 	case errors.Is(err, device.ErrNoSpeaker):
 		return noSpeaker
 	case errors.Is(err, codec.ErrNoEncoder):
-		return cannotRecordHere
+		return cannotRecord()
+	case errors.Is(err, audio.ErrUnsupported) && runtime.GOOS == "linux" && !codec.CanDecodeAAC():
+		return installFaad
 	case errors.Is(err, audio.ErrUnsupported), errors.Is(err, audio.ErrFormat):
 		return voiceUnplayable
 	}
 	return voiceDamaged
+}
+
+// cannotRecord says why this computer can't record: on Linux, a library to install.
+func cannotRecord() string {
+	if runtime.GOOS == "linux" {
+		return installLame
+	}
+	return cannotRecordHere
 }
 
 // clockText is a duration as m:ss.

@@ -104,7 +104,7 @@ func installFakeSound(u *UI, rec *fakeRecorder) *fakeSound {
 			fs.mu.Unlock()
 			return p
 		},
-		canRecord: true,
+		canRecord: func() bool { return true },
 	}
 	return fs
 }
@@ -161,9 +161,9 @@ func TestNoMicrophoneSays(t *testing.T) {
 	if c.recording != nil || !c.entry.Visible() || c.counter.Text != "No microphone found. Connect one and try again." {
 		t.Fatalf("without a microphone: recording %v, notice %q", c.recording != nil, c.counter.Text)
 	}
-	c.p.ui.sound.canRecord = false
+	c.p.ui.sound.canRecord = func() bool { return false }
 	c.mic.OnTapped()
-	if c.counter.Text != cannotRecordHere {
+	if c.counter.Text != cannotRecord() {
 		t.Fatalf("without an encoder: %q", c.counter.Text)
 	}
 }

@@ -61,8 +61,8 @@ func (c *composer) micPressed() {
 		return
 	}
 	u := c.p.ui
-	if !u.sound.canRecord {
-		c.notice(cannotRecordHere)
+	if !u.sound.canRecord() {
+		c.notice(cannotRecord())
 		return
 	}
 	r := &recording{rec: u.sound.recorder(), stop: make(chan struct{})}

@@ -3,38 +3,72 @@
 package codec
 
 /*
-#cgo LDFLAGS: -lfaad
+#cgo LDFLAGS: -ldl
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <neaacdec.h>
+
+// FAAD2 is loaded when first needed rather than linked, so that Allium starts, and plays
+// MP3, on a system without libfaad2; only the phone apps' notes then can't be played.
+static NeAACDecHandle (*p_open)(void);
+static NeAACDecConfigurationPtr (*p_getconf)(NeAACDecHandle);
+static unsigned char (*p_setconf)(NeAACDecHandle, NeAACDecConfigurationPtr);
+static char (*p_init2)(NeAACDecHandle, unsigned char *, unsigned long, unsigned long *, unsigned char *);
+static void *(*p_decode)(NeAACDecHandle, NeAACDecFrameInfo *, unsigned char *, unsigned long);
+static void (*p_seekreset)(NeAACDecHandle, long);
+static void (*p_close)(NeAACDecHandle);
+
+static int allium_faad_load(void) {
+	void *h = dlopen("libfaad.so.2", RTLD_NOW | RTLD_LOCAL);
+	if (!h) return 0;
+	p_open = dlsym(h, "NeAACDecOpen");
+	p_getconf = dlsym(h, "NeAACDecGetCurrentConfiguration");
+	p_setconf = dlsym(h, "NeAACDecSetConfiguration");
+	p_init2 = dlsym(h, "NeAACDecInit2");
+	p_decode = dlsym(h, "NeAACDecDecode");
+	p_seekreset = dlsym(h, "NeAACDecPostSeekReset");
+	p_close = dlsym(h, "NeAACDecClose");
+	return p_open && p_getconf && p_setconf && p_init2 && p_decode && p_seekreset && p_close;
+}
 
 // allium_faad_open starts a decoder for an AudioSpecificConfig, giving 16-bit samples and
 // mixing 5.1 down to stereo.
 static NeAACDecHandle allium_faad_open(unsigned char *asc, unsigned long n) {
-	NeAACDecHandle h = NeAACDecOpen();
+	NeAACDecHandle h = p_open();
 	if (!h) return NULL;
-	NeAACDecConfigurationPtr c = NeAACDecGetCurrentConfiguration(h);
+	NeAACDecConfigurationPtr c = p_getconf(h);
 	c->outputFormat = FAAD_FMT_16BIT;
 	c->downMatrix = 1;
-	NeAACDecSetConfiguration(h, c);
+	p_setconf(h, c);
 	unsigned long rate; unsigned char ch;
-	if (NeAACDecInit2(h, asc, n, &rate, &ch) < 0) {
-		NeAACDecClose(h);
+	if (p_init2(h, asc, n, &rate, &ch) < 0) {
+		p_close(h);
 		return NULL;
 	}
 	return h;
 }
+
+static void *allium_faad_decode(NeAACDecHandle h, NeAACDecFrameInfo *info, unsigned char *b, unsigned long n) {
+	return p_decode(h, info, b, n);
+}
+static void allium_faad_seekreset(NeAACDecHandle h, long frame) { p_seekreset(h, frame); }
+static void allium_faad_close(NeAACDecHandle h) { p_close(h); }
 */
 import "C"
 
 import (
 	"io"
+	"sync"
 	"unsafe"
 
 	"allium/audio"
 )
 
-// CanDecodeAAC reports whether this build plays Android and iOS notes.
-func CanDecodeAAC() bool { return true }
+var faad = sync.OnceValue(func() bool { return C.allium_faad_load() != 0 })
+
+// CanDecodeAAC reports whether Android and iOS notes can be played here: whether FAAD2
+// (libfaad2) is installed.
+func CanDecodeAAC() bool { return faad() }
 
 // maxBadFrames is how many frames in a row may fail before the note counts as damaged;
 // one bad frame is skipped, as players do.
@@ -51,6 +85,9 @@ type aacStream struct {
 }
 
 func openAAC(t *audio.AACTrack) (audio.Stream, error) {
+	if !faad() {
+		return nil, audio.ErrUnsupported
+	}
 	cfg := C.CBytes(t.Config)
 	defer C.free(cfg)
 	h := C.allium_faad_open((*C.uchar)(cfg), C.ulong(len(t.Config)))
@@ -92,7 +129,7 @@ func (s *aacStream) decode() ([]int16, C.NeAACDecFrameInfo, error) {
 	if len(f) == 0 {
 		return nil, info, audio.ErrDamaged
 	}
-	out := C.NeAACDecDecode(s.h, &info, (*C.uchar)(unsafe.Pointer(&f[0])), C.ulong(len(f)))
+	out := C.allium_faad_decode(s.h, &info, (*C.uchar)(unsafe.Pointer(&f[0])), C.ulong(len(f)))
 	if info.error != 0 || out == nil {
 		return nil, info, audio.ErrDamaged
 	}
@@ -137,7 +174,7 @@ func (s *aacStream) SeekFrame(frame int64) error {
 	unit := int(frame / int64(s.perFrame))
 	s.next = unit
 	s.pending = nil
-	C.NeAACDecPostSeekReset(s.h, C.long(unit))
+	C.allium_faad_seekreset(s.h, C.long(unit))
 	// Decode into the unit and drop the samples before the frame asked for.
 	skip := int(frame%int64(s.perFrame)) * s.channels
 	if skip > 0 && s.next < len(s.track.Frames) {
@@ -151,7 +188,7 @@ func (s *aacStream) SeekFrame(frame int64) error {
 
 func (s *aacStream) Close() error {
 	if s.h != nil {
-		C.NeAACDecClose(s.h)
+		C.allium_faad_close(s.h)
 		s.h = nil
 	}
 	return nil

@@ -1,8 +1,9 @@
 // Package codec plays and makes voice notes: it opens any note Session clients send as a
 // decoded audio.Stream (MP3 in pure Go, AAC with FAAD2) and encodes what Allium records
-// as MP3 with LAME. FAAD2 and LAME are C libraries, linked where they are packaged (Linux:
-// libfaad2 and libmp3lame0); elsewhere CanDecodeAAC and CanEncode say no and the app
-// says so.
+// as MP3 with LAME. FAAD2 and LAME are C libraries; on Linux they are loaded when first
+// needed (libfaad2, libmp3lame0), so that Allium starts without them. Where they are
+// missing, or not built in (Windows, macOS), CanDecodeAAC and CanEncode say no and the
+// app says so.
 package codec
 
 import (

@@ -3,40 +3,85 @@
 package codec
 
 /*
-#cgo LDFLAGS: -lmp3lame
+#cgo LDFLAGS: -ldl
+#include <dlfcn.h>
 #include <lame/lame.h>
 
+// LAME is loaded when first needed rather than linked, so that Allium starts on a system
+// without libmp3lame0; only recording is then unavailable.
+static lame_global_flags *(*p_init)(void);
+static int (*p_channels)(lame_global_flags *, int);
+static int (*p_inrate)(lame_global_flags *, int);
+static int (*p_mode)(lame_global_flags *, MPEG_mode);
+static int (*p_vbr)(lame_global_flags *, vbr_mode);
+static int (*p_brate)(lame_global_flags *, int);
+static int (*p_quality)(lame_global_flags *, int);
+static int (*p_vbrtag)(lame_global_flags *, int);
+static int (*p_params)(lame_global_flags *);
+static int (*p_close)(lame_global_flags *);
+static int (*p_encode)(lame_global_flags *, const short *, const short *, const int, unsigned char *, const int);
+static int (*p_flush)(lame_global_flags *, unsigned char *, int);
+
+static int allium_lame_load(void) {
+	void *h = dlopen("libmp3lame.so.0", RTLD_NOW | RTLD_LOCAL);
+	if (!h) return 0;
+	p_init = dlsym(h, "lame_init");
+	p_channels = dlsym(h, "lame_set_num_channels");
+	p_inrate = dlsym(h, "lame_set_in_samplerate");
+	p_mode = dlsym(h, "lame_set_mode");
+	p_vbr = dlsym(h, "lame_set_VBR");
+	p_brate = dlsym(h, "lame_set_brate");
+	p_quality = dlsym(h, "lame_set_quality");
+	p_vbrtag = dlsym(h, "lame_set_bWriteVbrTag");
+	p_params = dlsym(h, "lame_init_params");
+	p_close = dlsym(h, "lame_close");
+	p_encode = dlsym(h, "lame_encode_buffer");
+	p_flush = dlsym(h, "lame_encode_flush");
+	return p_init && p_channels && p_inrate && p_mode && p_vbr && p_brate && p_quality &&
+		p_vbrtag && p_params && p_close && p_encode && p_flush;
+}
+
 static lame_global_flags *allium_lame_open(int rate, int kbps) {
-	lame_global_flags *l = lame_init();
+	lame_global_flags *l = p_init();
 	if (!l) return NULL;
-	lame_set_num_channels(l, 1);
-	lame_set_in_samplerate(l, rate);
-	lame_set_mode(l, MONO);
-	lame_set_VBR(l, vbr_off);
-	lame_set_brate(l, kbps);
+	p_channels(l, 1);
+	p_inrate(l, rate);
+	p_mode(l, MONO);
+	p_vbr(l, vbr_off);
+	p_brate(l, kbps);
 	// 5 is LAME's default trade of speed for quality ("good"); 2 would be three times
 	// slower for no difference in speech.
-	lame_set_quality(l, 5);
+	p_quality(l, 5);
 	// No Xing/Info frame: writing it needs a seekable file, and every player reads a
 	// constant bit rate's length from the size.
-	lame_set_bWriteVbrTag(l, 0);
-	if (lame_init_params(l) < 0) {
-		lame_close(l);
+	p_vbrtag(l, 0);
+	if (p_params(l) < 0) {
+		p_close(l);
 		return NULL;
 	}
 	return l;
 }
+
+static int allium_lame_encode(lame_global_flags *l, const short *pcm, int n, unsigned char *out, int size) {
+	return p_encode(l, pcm, pcm, n, out, size);
+}
+static int allium_lame_flush(lame_global_flags *l, unsigned char *out, int size) { return p_flush(l, out, size); }
+static void allium_lame_close(lame_global_flags *l) { p_close(l); }
 */
 import "C"
 
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"unsafe"
 )
 
-// CanEncode reports whether this build records voice notes.
-func CanEncode() bool { return true }
+var lame = sync.OnceValue(func() bool { return C.allium_lame_load() != 0 })
+
+// CanEncode reports whether voice notes can be recorded here: whether LAME (libmp3lame0)
+// is installed.
+func CanEncode() bool { return lame() }
 
 // MP3Encoder encodes mono 16-bit PCM as it comes.
 type MP3Encoder struct {
@@ -47,6 +92,9 @@ type MP3Encoder struct {
 
 // NewMP3Encoder starts an encoder for mono samples at rate Hz.
 func NewMP3Encoder(rate, kbps int) (*MP3Encoder, error) {
+	if !lame() {
+		return nil, ErrNoEncoder
+	}
 	if rate < 8000 || rate > 192000 || kbps < 8 || kbps > 320 {
 		return nil, fmt.Errorf("codec: cannot encode %d Hz at %d kbit/s", rate, kbps)
 	}
@@ -73,7 +121,7 @@ func (e *MP3Encoder) Write(samples []int16) error {
 			e.buf = make([]byte, need)
 		}
 		pcm := (*C.short)(unsafe.Pointer(&samples[0]))
-		got := C.lame_encode_buffer(e.l, pcm, pcm, C.int(n), (*C.uchar)(unsafe.Pointer(&e.buf[0])), C.int(need))
+		got := C.allium_lame_encode(e.l, pcm, C.int(n), (*C.uchar)(unsafe.Pointer(&e.buf[0])), C.int(need))
 		if got < 0 {
 			return fmt.Errorf("codec: LAME error %d", int(got))
 		}
@@ -89,7 +137,7 @@ func (e *MP3Encoder) Finish() ([]byte, error) {
 		return nil, errors.New("codec: encoder closed")
 	}
 	buf := make([]byte, 7200)
-	got := C.lame_encode_flush(e.l, (*C.uchar)(unsafe.Pointer(&buf[0])), C.int(len(buf)))
+	got := C.allium_lame_flush(e.l, (*C.uchar)(unsafe.Pointer(&buf[0])), C.int(len(buf)))
 	e.Close()
 	if got < 0 {
 		return nil, fmt.Errorf("codec: LAME error %d", int(got))
@@ -100,7 +148,7 @@ func (e *MP3Encoder) Finish() ([]byte, error) {
 // Close drops the encoder without finishing (idempotent).
 func (e *MP3Encoder) Close() {
 	if e.l != nil {
-		C.lame_close(e.l)
+		C.allium_lame_close(e.l)
 		e.l = nil
 	}
 }
