@@ -35,10 +35,12 @@ SHELL := /bin/bash
 # Go is normally on PATH; /usr/local/go/bin is where the official Go archive installs.
 export PATH := $(PATH):/usr/local/go/bin
 
-# Debian/Ubuntu packages for Fyne's cgo build (and gcc for the race detector).
+# Debian/Ubuntu packages for Fyne's cgo build (and gcc for the race detector), and LAME and
+# FAAD2 for voice messages (audio/codec: recording as MP3, playing the AAC of Session's
+# phone apps; the app loads libmp3lame0 and libfaad2 when it needs them, and starts without).
 # The smoke test adds a virtual X server, xdotool to type, and ImageMagick for screenshots.
 APT_PACKAGES := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
-	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev \
+	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libmp3lame-dev libfaad-dev \
 	xvfb xdotool imagemagick x11-apps
 PROTO_PACKAGES := protobuf-compiler
 PROTOC_GEN_GO := google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12

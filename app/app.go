@@ -59,6 +59,8 @@ type UI struct {
 	notified            int  // notifications sent, for tests
 	demo                bool // closing a window quits, and nothing runs in the background
 	pictures            pictureCache
+	// sound records and plays voice messages (sound.go).
+	sound sound
 	// torPorts are where Settings › Network looks for a Tor on this computer
 	// (engine.TorPorts; tests use their own SOCKS5 server's).
 	torPorts []int
@@ -79,7 +81,7 @@ func newUI(fa fyne.App, opts Options, do func(func())) *UI {
 		version = "dev"
 	}
 	loadLanguages()
-	u := &UI{fa: fa, version: version, log: log, do: do, foreground: true, trayUnread: -1}
+	u := &UI{fa: fa, version: version, log: log, do: do, foreground: true, trayUnread: -1, sound: realSound()}
 	u.ctx, u.cancel = context.WithCancel(context.Background())
 	fa.SetIcon(assets.Icon)
 	lc := fa.Lifecycle()

@@ -30,6 +30,7 @@ import (
 type attBlock struct {
 	index   int
 	picture bool
+	voice   bool // shown as a player (voicecard.go)
 	w, h    float32
 	name    string   // a card's file name, cut to fit
 	detail  string   // a card's size, and whether it is on its way
@@ -106,6 +107,15 @@ func (v *conversationView) attachmentBlocks(m *engine.Message) []attBlock {
 			continue
 		}
 		b.w = min(cardWidth, mt.maxText)
+		if showsVoice(a) {
+			b.voice = true
+			b.h = mt.voiceHeight()
+			if a.State == engine.AttachmentUploading {
+				b.detail = v.withProgress(lang.L(fileUploading), m, i)
+			}
+			out[i] = b
+			continue
+		}
 		// Bold letters are a little wider than the measured ones.
 		// A file's name is shown as the person who named it wrote it (visualLine).
 		b.name = visualLine(cutToWidth(a.Name, (b.w-cardIcon-mt.padX)*0.9, mt.adv))

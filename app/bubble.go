@@ -242,6 +242,7 @@ type msgRowRenderer struct {
 	// pictures and cards show the message's files; reused between messages.
 	pictures []*pictureView
 	cards    []*fileCard
+	voices   []*voiceCard
 	preview  *previewCard // made when a message first has a preview
 	objects  []fyne.CanvasObject
 }
@@ -283,8 +284,17 @@ func (rr *msgRowRenderer) Refresh() {
 		rr.bg.StrokeColor, rr.bg.StrokeWidth = fg, 2
 	}
 	rr.objects = append(rr.objects, rr.bg)
-	pics, cards := 0, 0
+	pics, cards, voices := 0, 0, 0
 	for _, b := range r.atts {
+		if b.voice {
+			if voices == len(rr.voices) {
+				rr.voices = append(rr.voices, newVoiceCard(r))
+			}
+			rr.voices[voices].set(b, textColor)
+			rr.objects = append(rr.objects, rr.voices[voices])
+			voices++
+			continue
+		}
 		if b.picture {
 			if pics == len(rr.pictures) {
 				rr.pictures = append(rr.pictures, newPictureView(r))
@@ -364,10 +374,13 @@ func (rr *msgRowRenderer) Layout(size fyne.Size) {
 	rr.bg.Move(fyne.NewPos(x, y))
 	rr.bg.Resize(fyne.NewSize(bw, size.Height-m.margin))
 	top := y + m.padY
-	pics, cards := 0, 0
+	pics, cards, voices := 0, 0, 0
 	for _, b := range r.atts {
 		var o fyne.CanvasObject
-		if b.picture {
+		if b.voice {
+			o = rr.voices[voices]
+			voices++
+		} else if b.picture {
 			o = rr.pictures[pics]
 			pics++
 		} else {

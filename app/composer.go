@@ -34,6 +34,12 @@ type composer struct {
 	counter  *widget.Label
 	content  fyne.CanvasObject
 	typingAt time.Time // when we last told the engine we were typing
+
+	attachBtn, sendBtn, mic *widget.Button
+	// voice stands for the field while recording is the voice message being recorded
+	// (voicerecord.go); nil when not recording.
+	voice     *voiceBar
+	recording *recording
 }
 
 func newComposer(p *Profile, id crypto.SessionID, onSend func(text string, typing bool)) *composer {
@@ -45,11 +51,14 @@ func newComposer(p *Profile, id crypto.SessionID, onSend func(text string, typin
 	c.counter.Wrapping = fyne.TextWrapWord
 	c.counter.Hide()
 	c.staged = newStagedFiles(c)
-	attachBtn := widget.NewButtonWithIcon("", theme.MailAttachmentIcon(), c.staged.choose)
-	sendBtn := widget.NewButtonWithIcon("", theme.MailSendIcon(), c.send)
-	sendBtn.Importance = widget.HighImportance
+	c.attachBtn = widget.NewButtonWithIcon("", theme.MailAttachmentIcon(), c.staged.choose)
+	c.sendBtn = widget.NewButtonWithIcon("", theme.MailSendIcon(), c.send)
+	c.sendBtn.Importance = widget.HighImportance
+	c.mic = widget.NewButtonWithIcon("", theme.MediaRecordIcon(), c.micPressed)
+	c.voice = newVoiceBar(c)
 	c.content = border(container.NewVBox(c.counter, c.staged.box), nil,
-		container.NewVBox(attachBtn), container.NewVBox(sendBtn), c.entry)
+		container.NewVBox(c.attachBtn), container.NewVBox(hbox(c.mic, c.sendBtn)),
+		container.NewStack(c.entry, c.voice.box))
 	return c
 }
 

@@ -55,6 +55,12 @@ type conversationView struct {
 	loading bool // a page of older messages is being read
 	// settling is set while a new list is put in place and scrolled (settle).
 	settling bool
+	// playing is the voice message playing or paused (voicecard.go); durations are the
+	// lengths of the notes shown, by file, and seekTo where a note not playing will
+	// start.
+	playing   *voicePlayback
+	durations map[string]time.Duration
+	seekTo    map[string]time.Duration
 	// built counts the row widgets the list has filled, and measured the rows whose text
 	// was measured for display (tests check that scrolling builds only what is visible).
 	built, measured int
@@ -226,7 +232,11 @@ func (v *conversationView) loadOlder() {
 		})
 }
 
-func (v *conversationView) close() { v.closed = true }
+func (v *conversationView) close() {
+	v.closed = true
+	v.stopVoice()
+	v.composer.cancelRecording()
+}
 
 // rebuildRows makes the rows from the messages: a day heading before the first message
 // of each day.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"time"
 
 	"allium/crypto"
 	"allium/engine"
@@ -64,6 +65,7 @@ func (c *cli) explain(err error) (string, int) {
 	var pe *crypto.PhraseError
 	var tl *engine.TooLongError
 	var big *engine.FileTooLargeError
+	var longVoice *engine.VoiceTooLongError
 	var pathErr *fs.PathError
 	var down proxyDown
 	var unr unreachable
@@ -80,6 +82,10 @@ func (c *cli) explain(err error) (string, int) {
 		return fmt.Sprintf("Can't read the file %s: %s.", pathErr.Path, plainPathError(pathErr.Err)), 1
 	case errors.As(err, &big):
 		return fmt.Sprintf("%s is too large: it has %d bytes and can have at most %d (%d MB).", big.Name, big.Size, big.Limit, big.Limit/1_000_000), 1
+	case errors.As(err, &longVoice):
+		return fmt.Sprintf("That recording is too long to send as a voice message: it plays for %s, and a voice message can be at most %d minutes. Send it with --file instead.", longVoice.Duration.Round(time.Second), int(longVoice.Limit.Minutes())), 1
+	case errors.Is(err, engine.ErrNotVoice):
+		return "That file is not an MP3 recording, so it can't be sent as a voice message. Send it with --file instead.", 1
 	case errors.Is(err, engine.ErrNotPicture):
 		return "That file is not a picture Allium can use: choose a JPEG, PNG or GIF.", 1
 	case errors.Is(err, engine.ErrNoFileServer):

@@ -61,6 +61,20 @@ func TestFiles(t *testing.T) {
 		t.Fatalf("two files of the same name saved as %q and %q", a.Path, b.Path)
 	}
 
+	// A voice message goes as Session Desktop sends one; anything but MP3 is refused.
+	r.ok("--profile", alice, "send", "--voice", filepath.Join("testdata", "voice.mp3"), bobID)
+	var voice received
+	if err := json.Unmarshal([]byte(r.ok("--profile", bob, "receive")), &voice); err != nil {
+		t.Fatal(err)
+	}
+	if len(voice.Attachments) != 1 || !voice.Attachments[0].Voice || voice.Attachments[0].Name != "session-audio-message" || voice.Attachments[0].ContentType != "audio/mp3" {
+		t.Fatalf("voice message received as %+v", voice)
+	}
+	r.fails(1, "That file is not an MP3 recording, so it can't be sent as a voice message.",
+		"--profile", alice, "send", "--voice", notePath, bobID)
+	r.fails(2, "send --voice FILE.mp3 takes only the Session ID",
+		"--profile", alice, "send", "--voice", notePath, bobID, "a caption")
+
 	// A file over the limit is refused at once, with the limit.
 	big := filepath.Join(dir, "big.bin")
 	os.WriteFile(big, nil, 0o600)

@@ -36,6 +36,9 @@ Usage:
     send [--file PATH]... SESSION_ID [TEXT]
                                   exit 0 once the recipient's swarm has stored it; files
                                   (up to 10 MB each) go with TEXT as their caption
+    send --voice FILE.mp3 SESSION_ID
+                                  send an MP3 recording (at most 5 minutes) as a voice
+                                  message, as Session Desktop sends one
     receive [--wait DURATION]     print each new message as a JSON line
                                   {"from","name","timestamp","text","attachments"}; with
                                   --wait, keep polling; with --save DIR, fetch the files

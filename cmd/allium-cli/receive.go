@@ -41,6 +41,8 @@ type receivedFile struct {
 	Size        int64  `json:"size"`
 	Path        string `json:"path,omitempty"`
 	State       string `json:"state"`
+	// Voice marks a voice message.
+	Voice bool `json:"voice,omitempty"`
 }
 
 // cursorFile, in the profile, holds when the newest message receive printed was stored
@@ -111,7 +113,7 @@ func (p *printer) print(m engine.Message, conv engine.Conversation) error {
 	delete(p.pending, k)
 	line := received{From: m.Author.String(), Name: conv.Name, Timestamp: m.Timestamp, Text: m.Body}
 	for _, a := range m.Attachments {
-		f := receivedFile{Name: a.Name, ContentType: a.ContentType, Size: a.Size, State: a.State.String()}
+		f := receivedFile{Name: a.Name, ContentType: a.ContentType, Size: a.Size, State: a.State.String(), Voice: a.Voice}
 		if p.saveDir != "" && a.State == engine.AttachmentHere {
 			path, err := saveCopy(a.Path, p.saveDir, a.Name)
 			if err != nil {

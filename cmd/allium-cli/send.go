@@ -17,7 +17,15 @@ func (c *cli) send(ctx context.Context, args []string) error {
 		files = append(files, engine.File{Path: path})
 		return nil
 	})
+	voice := fs.String("voice", "", "")
 	a, err := parseArgs(fs, args, "SESSION_ID", "TEXT")
+	if *voice != "" {
+		// A voice message is a message of its own: no caption, no other files.
+		if len(files) > 0 || fs.NArg() != 1 {
+			return usageError("send --voice FILE.mp3 takes only the Session ID: a voice message has no text and no other files.")
+		}
+		a, err = append(fs.Args(), ""), nil
+	}
 	if len(files) > 0 && fs.NArg() == 1 {
 		a, err = fs.Args(), nil // with files, the text (their caption) may be left out
 		a = append(a, "")
@@ -38,7 +46,12 @@ func (c *cli) send(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	m, err := e.SendFiles(to, a[1], files)
+	var m engine.Message
+	if *voice != "" {
+		m, err = e.SendVoice(to, *voice)
+	} else {
+		m, err = e.SendFiles(to, a[1], files)
+	}
 	if err != nil {
 		return err
 	}
