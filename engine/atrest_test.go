@@ -1,0 +1,153 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/hex"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"allium/crypto"
+	"allium/engine/vault"
+)
+
+// TestNothingReadableAtRest writes two profiles the way people use them — names, a
+// nickname, messages both ways, a read receipt, the node and swarm caches — closes them,
+// and scans every byte of every file in each profile directory for the texts, the names,
+// the Session IDs (raw and in hex) and the seed: none may appear. Bob's profile is then
+// protected by a passphrase and scanned again, for his profile key too.
+func TestNothingReadableAtRest(t *testing.T) {
+	sw := newMemSwarm()
+	aliceDir, bobDir := t.TempDir(), t.TempDir()
+	aliceID, err := Create(aliceDir, "", "MarkerAliceName")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bobID, err := Create(bobDir, "", "MarkerBobName")
+	if err != nil {
+		t.Fatal(err)
+	}
+	alice := reopenMem(t, sw, aliceDir, Options{})
+	bob := reopenMem(t, sw, bobDir, Options{})
+	if _, err := alice.StartConversation(bob.SessionID()); err != nil {
+		t.Fatal(err)
+	}
+	if err := alice.SetContactName(bob.SessionID(), "MarkerNickname"); err != nil {
+		t.Fatal(err)
+	}
+	texts := []string{"MarkerTextFromAlice meet at the north gate", "MarkerSecondText bring the documents"}
+	for _, text := range texts {
+		if _, err := alice.Send(bob.SessionID(), text); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, bob, "the message", func(ev Event) bool {
+			switch r := ev.(type) {
+			case MessageReceived:
+				return r.Message.Body == text
+			case RequestReceived:
+				return r.Message.Body == text
+			}
+			return false
+		})
+	}
+	reply := "MarkerReplyFromBob understood"
+	if _, err := bob.Send(alice.SessionID(), reply); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, alice, "the reply", func(ev Event) bool {
+		r, ok := ev.(MessageReceived)
+		return ok && r.Message.Body == reply
+	})
+	if err := alice.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := bob.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	markers := [][]byte{[]byte("Marker")}
+	for _, text := range append(texts, reply, "north gate", "MarkerAliceName", "MarkerBobName", "MarkerNickname") {
+		markers = append(markers, []byte(text))
+	}
+	for _, id := range []*crypto.Identity{aliceID, bobID} {
+		sid := id.SessionID()
+		seed, _ := id.Seed()
+		phrase, err := id.Phrase()
+		if err != nil {
+			t.Fatal(err)
+		}
+		markers = append(markers, sid[:], sid[1:], []byte(sid.String()), []byte(sid.String()[2:]),
+			seed[:], []byte(hex.EncodeToString(seed[:])), []byte(phrase))
+	}
+	scanProfile(t, aliceDir, markers)
+	scanProfile(t, bobDir, markers)
+
+	// With a passphrase the profile key is no longer in any file either.
+	bobKey, err := vault.ProfileKey(bobDir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := vault.SetPassphrase(bobDir, nil, []byte("correct horse battery")); err != nil {
+		t.Fatal(err)
+	}
+	vault.Lock(bobDir)
+	scanProfile(t, bobDir, append(markers, bobKey[:], []byte(hex.EncodeToString(bobKey[:]))))
+	if _, err := Open(Options{Dir: bobDir, connect: sw.connect}); err != vault.ErrNeedPassphrase {
+		t.Fatalf("opening a locked profile: %v, want ErrNeedPassphrase", err)
+	}
+	if _, err := vault.Unlock(bobDir, []byte("correct horse battery")); err != nil {
+		t.Fatal(err)
+	}
+	bob = reopenMem(t, sw, bobDir, Options{})
+	ms, err := bob.Messages(aliceID.SessionID(), 0, 0)
+	if err != nil || len(ms) != 3 || ms[0].Body != texts[0] {
+		t.Fatalf("after unlocking: %d messages, %v", len(ms), err)
+	}
+}
+
+// scanProfile fails the test if any marker appears in any file under dir, and checks that
+// files are 0600 and directories 0700.
+func scanProfile(t *testing.T, dir string, markers [][]byte) {
+	t.Helper()
+	files := 0
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if runtime.GOOS != "windows" {
+			want := fs.FileMode(0o600)
+			if d.IsDir() {
+				want = 0o700
+			}
+			if fi.Mode().Perm() != want {
+				t.Errorf("%s has mode %v, want %v", filepath.Base(path), fi.Mode().Perm(), want)
+			}
+		}
+		if d.IsDir() {
+			return nil
+		}
+		files++
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range markers {
+			if i := bytes.Index(b, m); i >= 0 {
+				t.Errorf("%s holds %q at byte %d", filepath.Base(path), m, i)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files < 2 {
+		t.Fatalf("only %d files in the profile: the scan saw nothing", files)
+	}
+}
