@@ -26,6 +26,9 @@ func secretStoreOn() bool { return useSecretStore.Load() }
 
 var errSecretTimeout = errors.New("vault: the secret store did not answer")
 
+// ErrSecretStoreDown: the secret store that keeps the key did not answer or refused.
+const ErrSecretStoreDown = Error("The operating system's secret store, which keeps this profile's key, did not answer. Unlock it (or log in to your desktop again) and try once more.")
+
 // withTimeout runs fn in a goroutine and gives up after secretTimeout; a call that hangs
 // is left behind, which costs one goroutine.
 func withTimeout(fn func() error) error {
@@ -56,7 +59,7 @@ func secretGet(entry [16]byte) (Key, error) {
 	case errors.Is(err, keyring.ErrNotFound):
 		return k, ErrSecretStoreLost
 	case err != nil:
-		return k, errors.New("The operating system's secret store, which keeps this profile's key, did not answer. Unlock it (or log in to your desktop again) and try once more.")
+		return k, ErrSecretStoreDown
 	}
 	b, err := hex.DecodeString(s)
 	if err != nil || len(b) != len(k) {

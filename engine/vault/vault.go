@@ -40,16 +40,21 @@ func (p Protection) String() string {
 	return fmt.Sprintf("Protection(%d)", uint8(p))
 }
 
-// Errors a person may see; they are plain sentences.
-var (
-	ErrWrongPassphrase = errors.New("That passphrase is not the one that protects this profile. Nothing was changed.")
-	ErrNeedPassphrase  = errors.New("This profile is protected by a passphrase. Enter it to open the profile.")
-	ErrNoPassphrase    = errors.New("This profile has no passphrase.")
-	ErrEmptyPassphrase = errors.New("The passphrase is empty. Choose one of at least 8 characters.")
-	ErrShortPassphrase = errors.New("The passphrase is too short. Choose one of at least 8 characters.")
-	ErrKeyMissing      = errors.New("The key that opens this profile is missing, so its messages cannot be read. You can restore your account from its recovery phrase in a new profile.")
-	ErrDamaged         = errors.New("The key file of this profile is damaged, so its messages cannot be read. You can restore your account from its recovery phrase in a new profile.")
-	ErrSecretStoreLost = errors.New("The operating system's secret store no longer has this profile's key, so its messages cannot be read. You can restore your account from its recovery phrase in a new profile.")
+// Error is an error a person may read as it is: a plain sentence.
+type Error string
+
+func (e Error) Error() string { return string(e) }
+
+// Errors a person may see.
+const (
+	ErrWrongPassphrase = Error("That passphrase is not the one that protects this profile. Nothing was changed.")
+	ErrNeedPassphrase  = Error("This profile is protected by a passphrase. Enter it to open the profile.")
+	ErrNoPassphrase    = Error("This profile has no passphrase.")
+	ErrEmptyPassphrase = Error("The passphrase is empty. Choose one of at least 8 characters.")
+	ErrShortPassphrase = Error("The passphrase is too short. Choose one of at least 8 characters.")
+	ErrKeyMissing      = Error("The key that opens this profile is missing, so its messages cannot be read. You can restore your account from its recovery phrase in a new profile.")
+	ErrDamaged         = Error("The key file of this profile is damaged, so its messages cannot be read. You can restore your account from its recovery phrase in a new profile.")
+	ErrSecretStoreLost = Error("The operating system's secret store no longer has this profile's key, so its messages cannot be read. You can restore your account from its recovery phrase in a new profile.")
 )
 
 // MinPassphrase is the shortest passphrase accepted, in bytes.
