@@ -2,11 +2,13 @@ package engine
 
 import (
 	"bytes"
+	"context"
 	"encoding/hex"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"allium/crypto"
@@ -60,6 +62,28 @@ func TestNothingReadableAtRest(t *testing.T) {
 		r, ok := ev.(MessageReceived)
 		return ok && r.Message.Body == reply
 	})
+	// A file both ways of the profile (Alice's sent copy, Bob's received one), and an
+	// avatar that Bob fetches.
+	fileText := []byte("MarkerFileContent the list of names, " + strings.Repeat("long enough to span chunks ", 5000))
+	m, err := alice.SendFiles(bob.SessionID(), "MarkerCaption", []File{{Path: writeTemp(t, "MarkerFileName.txt", fileText)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := waitAttachments(t, bob, m.Timestamp, AttachmentHere)
+	if b, err := ReadFile(got[0].Path); err != nil || !bytes.Equal(b, fileText) {
+		t.Fatalf("Bob's copy of the file: %d bytes, %v", len(b), err)
+	}
+	pic := picture(t)
+	if err := alice.SetAvatar(context.Background(), writeTemp(t, "me.png", pic)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alice.Send(bob.SessionID(), "MarkerWithAvatar"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, bob, "Alice's avatar", func(ev Event) bool {
+		u, ok := ev.(ConversationUpdated)
+		return ok && u.Conversation.Avatar != ""
+	})
 	if err := alice.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +91,7 @@ func TestNothingReadableAtRest(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	markers := [][]byte{[]byte("Marker")}
+	markers := [][]byte{[]byte("Marker"), fileText[:200], pic[16:80], []byte("IHDR")}
 	for _, text := range append(texts, reply, "north gate", "MarkerAliceName", "MarkerBobName", "MarkerNickname") {
 		markers = append(markers, []byte(text))
 	}
@@ -102,7 +126,7 @@ func TestNothingReadableAtRest(t *testing.T) {
 	}
 	bob = reopenMem(t, sw, bobDir, Options{})
 	ms, err := bob.Messages(aliceID.SessionID(), 0, 0)
-	if err != nil || len(ms) != 3 || ms[0].Body != texts[0] {
+	if err != nil || len(ms) != 5 || ms[0].Body != texts[0] {
 		t.Fatalf("after unlocking: %d messages, %v", len(ms), err)
 	}
 }
@@ -150,4 +174,31 @@ func scanProfile(t *testing.T, dir string, markers [][]byte) {
 	if files < 2 {
 		t.Fatalf("only %d files in the profile: the scan saw nothing", files)
 	}
+}
+
+// TestOldFilesSealedOnOpen: files a profile kept in the clear before encryption at rest
+// are sealed in place when the engine opens it, under the names the database has for them.
+func TestOldFilesSealedOnOpen(t *testing.T) {
+	sw := newMemSwarm()
+	dir := t.TempDir()
+	if _, err := Create(dir, "", "Alice"); err != nil {
+		t.Fatal(err)
+	}
+	files := filepath.Join(dir, filesDir)
+	if err := os.MkdirAll(files, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	old := filepath.Join(files, "0123abcd.jpg")
+	plain := []byte("MarkerOldPicture in the clear")
+	if err := os.WriteFile(old, plain, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	reopenMem(t, sw, dir, Options{})
+	if b, err := ReadFile(old); err != nil || !bytes.Equal(b, plain) {
+		t.Fatalf("reading the sealed file: %q, %v", b, err)
+	}
+	if !vault.IsSealed(old) {
+		t.Fatal("the old file is not sealed")
+	}
+	scanProfile(t, dir, [][]byte{[]byte("Marker")})
 }

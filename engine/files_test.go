@@ -80,7 +80,7 @@ func TestSendFiles(t *testing.T) {
 	}
 	got := waitAttachments(t, bob, m.Timestamp, AttachmentHere)
 	for i, want := range [][]byte{doc, note} {
-		b, err := os.ReadFile(got[i].Path)
+		b, err := ReadFile(got[i].Path)
 		if err != nil || !bytes.Equal(b, want) {
 			t.Fatalf("attachment %d: %d bytes, %v", i, len(b), err)
 		}
@@ -148,7 +148,7 @@ func TestUploadResumes(t *testing.T) {
 		return ok && s.Timestamp == m.Timestamp && s.State == Sent
 	})
 	got := waitAttachments(t, bob, m.Timestamp, AttachmentHere)
-	if b, _ := os.ReadFile(got[0].Path); string(b) != "hello" {
+	if b, _ := ReadFile(got[0].Path); string(b) != "hello" {
 		t.Fatalf("bob got %q", b)
 	}
 }

@@ -110,7 +110,7 @@ func (e *Engine) queueUpload(to crypto.SessionID, text string, conv store.Conver
 
 // pictureSize reads a picture's size from its header; 0, 0 for anything else.
 func pictureSize(path string) (int, int) {
-	f, err := os.Open(path)
+	f, err := OpenFile(path)
 	if err != nil {
 		return 0, 0
 	}
@@ -148,7 +148,7 @@ func (e *Engine) upload(it store.OutboxItem) {
 				continue
 			}
 		}
-		data, err := os.ReadFile(filepath.Join(e.opts.Dir, filesDir, a.Path))
+		data, err := ReadFile(filepath.Join(e.opts.Dir, filesDir, a.Path))
 		if err != nil {
 			// The copy in the profile is gone: nothing can bring it back.
 			e.finish(it, store.Failed, FailedRefused)

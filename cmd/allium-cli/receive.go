@@ -170,7 +170,7 @@ func saveCopy(src, dir, name string) (string, error) {
 		if i > 1 {
 			dst = filepath.Join(dir, fmt.Sprintf("%s (%d)%s", base, i, ext))
 		}
-		in, err := os.Open(src)
+		in, err := engine.OpenFile(src)
 		if err != nil {
 			return "", err
 		}
