@@ -192,6 +192,7 @@ func (s *Store) DeleteConversation(id crypto.SessionID) error {
 	return s.update("delete conversation", func(t *txn) error {
 		exps := t.tx.Bucket(bucketExpiries)
 		msgs := t.tx.Bucket(bucketMessages)
+		t.touch(id)
 		for _, r := range t.seal.convRefs(msgs, id) {
 			var m Message
 			if err := t.seal.openMessage(r.sk[:], msgs.Get(r.sk[:]), &m); err != nil {

@@ -3,7 +3,6 @@ package store
 import (
 	"encoding/binary"
 	"fmt"
-	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -230,6 +229,7 @@ func (t *txn) putMessage(m, old *Message) error {
 	if err := t.tx.Bucket(bucketMessages).Put(sk, t.seal.sealMessage(sk, m)); err != nil {
 		return err
 	}
+	t.touch(m.Conversation)
 	var was Message
 	if old != nil {
 		was = *old
@@ -261,6 +261,12 @@ func (t *txn) putMessage(m, old *Message) error {
 			}
 		}
 	}
+	// A new message later than the conversation's last one is its new last one: no need
+	// to scan the conversation for it (keys.go: a scan decrypts every key).
+	if old == nil && !e.refresh && m.Timestamp > e.c.LastAt {
+		e.c.LastBody, e.c.LastAt, e.c.LastState = m.Body, m.Timestamp, m.State
+		return nil
+	}
 	e.refresh = true
 	return nil
 }
@@ -276,6 +282,7 @@ func (t *txn) deleteMessage(m *Message) error {
 	if err := t.tx.Bucket(bucketMessages).Delete(sk); err != nil {
 		return err
 	}
+	t.touch(m.Conversation)
 	if m.Unread {
 		if err := t.tx.Bucket(bucketUnread).Delete(sk); err != nil {
 			return err
@@ -375,21 +382,9 @@ func (s *Store) Message(conv, author crypto.SessionID, ts int64) (Message, bool,
 func (s *Store) Messages(conv crypto.SessionID, before int64, limit int) ([]Message, error) {
 	var out []Message
 	err := s.view("read messages", func(tx *bolt.Tx) error {
-		msgs := tx.Bucket(bucketMessages)
-		refs := s.seal.convRefs(msgs, conv)
-		if before > 0 {
-			refs = slices.DeleteFunc(refs, func(r msgRef) bool { return r.ts >= before })
-		}
-		newestFirst(refs)
-		if limit > 0 && len(refs) > limit {
-			n := limit
-			for n < len(refs) && refs[n].ts == refs[limit-1].ts {
-				n++
-			}
-			refs = refs[:n]
-		}
+		refs := page(s.sortedRefs(tx, conv), before, limit)
 		var err error
-		out, err = s.seal.loadRefs(msgs, refs)
+		out, err = s.seal.loadRefs(tx.Bucket(bucketMessages), refs)
 		return err
 	})
 	if err != nil {

@@ -33,8 +33,9 @@ var checkPlain = []byte("allium profile key")
 
 // Store is one profile's database. Its methods are safe for concurrent use.
 type Store struct {
-	db   *bolt.DB
-	seal *sealer
+	db    *bolt.DB
+	seal  *sealer
+	cache refCache
 	// now returns the wall clock in ms. It stamps Received and starts after-read timers;
 	// tests replace it.
 	now func() int64
@@ -202,7 +203,11 @@ func (s *Store) update(op string, fn func(t *txn) error) error {
 		if err := fn(t); err != nil {
 			return err
 		}
-		return t.flush()
+		if err := t.flush(); err != nil {
+			return err
+		}
+		s.cache.modified(t.touched, uint64(tx.ID()))
+		return nil
 	}))
 }
 
@@ -224,10 +229,12 @@ func wrapErr(op string, err error) error {
 // txn is one write transaction. It keeps the conversations that the transaction's message
 // changes touch, and writes them once, with a fresh summary, when fn has finished.
 type txn struct {
-	tx    *bolt.Tx
-	seal  *sealer
-	now   int64
-	convs map[crypto.SessionID]*convEntry
+	tx   *bolt.Tx
+	seal *sealer
+	// touched are the conversations whose messages the transaction changes.
+	touched map[crypto.SessionID]bool
+	now     int64
+	convs   map[crypto.SessionID]*convEntry
 }
 
 type convEntry struct {
@@ -254,6 +261,14 @@ func (t *txn) conversation(id crypto.SessionID, approved bool) (*convEntry, erro
 	e := &convEntry{c: c}
 	t.convs[id] = e
 	return e, nil
+}
+
+// touch records that the transaction changes conv's messages.
+func (t *txn) touch(conv crypto.SessionID) {
+	if t.touched == nil {
+		t.touched = make(map[crypto.SessionID]bool)
+	}
+	t.touched[conv] = true
 }
 
 // flush refreshes and writes every conversation the transaction touched.
