@@ -7,6 +7,7 @@ import (
 
 	"allium/crypto"
 	"allium/engine"
+	"allium/engine/vault"
 )
 
 // plain turns an error into a sentence a person can act on: what happened and what to do.
@@ -25,6 +26,9 @@ func plain(err error, fallback string) string {
 		return idErr.Reason
 	case errors.As(err, &phraseErr):
 		return phraseErr.Error()
+	case errors.As(err, new(vault.Error)):
+		// The vault's errors (a wrong passphrase, a missing key) are sentences already.
+		return err.Error()
 	case errors.Is(err, engine.ErrProfileInUse):
 		return "Allium is already open with this account in another window. Close it there, then try again."
 	case errors.Is(err, engine.ErrUnreachable):

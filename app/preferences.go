@@ -30,6 +30,8 @@ type prefs struct {
 	LinksAllowed bool `json:"links_allowed"`
 	// FilesAllowed: the person agreed, once, that files open in other programs.
 	FilesAllowed bool `json:"files_allowed"`
+	// LockAfter is how many idle minutes lock a profile that has a passphrase; 0 never.
+	LockAfter int `json:"lock_after,omitempty"`
 }
 
 func defaultPrefs() prefs {

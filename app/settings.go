@@ -168,6 +168,8 @@ func (v *settingsView) privacyTab() fyne.CanvasObject {
 	v.previews.Disable()
 	v.blocked = container.NewVBox()
 	return container.NewVScroll(container.NewVBox(
+		v.protectionSection(),
+		widget.NewSeparator(),
 		section("Read receipts", "When on, people see when you have read their messages, and you see when they have read yours.", v.receipts),
 		widget.NewSeparator(),
 		section("Typing indicators", "When on, people see when you are typing, and you see when they are.", v.typing),
@@ -175,6 +177,8 @@ func (v *settingsView) privacyTab() fyne.CanvasObject {
 		section(linkPreviewsTitle, linkPreviewsText, v.previews),
 		widget.NewSeparator(),
 		section("Blocked people", "You don't receive messages from people you block.", v.blocked),
+		widget.NewSeparator(),
+		v.deleteSection(),
 	))
 }
 

@@ -253,8 +253,3 @@ func complete(path string, k Key) bool {
 	_, err = io.Copy(io.Discard, r)
 	return err == nil
 }
-
-func exists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
-}
