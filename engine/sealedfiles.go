@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"allium/engine/store"
 	"allium/engine/vault"
 )
 
@@ -120,3 +121,17 @@ func sealOldFiles(dir string, k vault.Key) error {
 	}
 	return nil
 }
+
+// ProgramValue returns what a program using the engine (allium-cli) stored under name with
+// SetProgramValue, kept encrypted in the profile like everything else; nil if nothing.
+func (e *Engine) ProgramValue(name string) ([]byte, error) {
+	b, _, err := e.st.Get(store.Settings, programKeyPrefix+name)
+	return b, err
+}
+
+// SetProgramValue stores v under name for ProgramValue.
+func (e *Engine) SetProgramValue(name string, v []byte) error {
+	return e.st.Put(store.Settings, programKeyPrefix+name, v)
+}
+
+const programKeyPrefix = "program:"
