@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -118,9 +119,9 @@ func TestPassphrasePromptAndLock(t *testing.T) {
 		t.Fatal("the main window does not hold the sidebar (the check below would prove nothing)")
 	}
 
-	p.lock()
+	p.keys.run(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault})
 	if !p.locked || vault.Unlocked(dir) {
-		t.Fatal("Lock now did not lock")
+		t.Fatal("Ctrl+L did not lock")
 	}
 	if holds(p.win.Content(), p.sidebar.content) || holds(p.win.Content(), p.mainContent) {
 		t.Fatal("the locked window still holds the conversations")

@@ -69,7 +69,7 @@ func (v *settingsView) fillProtection(holder *fyne.Container) {
 			}
 		}
 	}
-	lockNow := widget.NewButton("Lock now", p.lock)
+	lockNow := widget.NewButton("Lock now (Ctrl+L)", p.lock)
 	if st != vault.Passphrase {
 		lockAfter.Disable()
 		lockNow.Disable()

@@ -101,6 +101,8 @@ func newProfile(u *UI, dir, network, title string) *Profile {
 			fyne.KeyF:     p.focusSearch,
 			fyne.KeyComma: p.showSettings,
 			fyne.KeyQ:     p.quit,
+			fyne.KeyL:     p.lock, // with a passphrase; otherwise nothing
+
 		},
 		escape: p.escape,
 	}
