@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"allium/crypto"
 	"allium/engine/vault"
@@ -201,4 +203,63 @@ func TestOldFilesSealedOnOpen(t *testing.T) {
 		t.Fatal("the old file is not sealed")
 	}
 	scanProfile(t, dir, [][]byte{[]byte("Marker")})
+}
+
+// TestDeletesRemoveFiles: delete for everyone, disappearing messages and deleting a
+// conversation take the messages' files off the disk, on both sides, not only the
+// messages off the list.
+func TestDeletesRemoveFiles(t *testing.T) {
+	sw := newMemSwarm()
+	alice := openMem(t, sw, "Alice", Options{})
+	bob := openMem(t, sw, "Bob", Options{})
+	contacts(t, alice, bob)
+	send := func(text string) (Message, string, string) {
+		t.Helper()
+		m, err := alice.SendFiles(bob.SessionID(), text, []File{{Path: writeTemp(t, "f.txt", []byte(text))}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent := waitAttachments(t, alice, m.Timestamp, AttachmentSent)
+		got := waitAttachments(t, bob, m.Timestamp, AttachmentHere)
+		return m, sent[0].Path, got[0].Path
+	}
+	gone := func(what string, paths ...string) {
+		t.Helper()
+		for _, p := range paths {
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("%s: %s is still on disk", what, filepath.Base(p))
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+	}
+
+	m, a, b := send("unsent with its file")
+	if err := alice.Unsend(bob.SessionID(), m.Timestamp); err != nil {
+		t.Fatal(err)
+	}
+	gone("delete for everyone", a, b)
+
+	if err := alice.SetDisappearing(bob.SessionID(), Disappearing{Mode: DisappearAfterSend, Timer: 2 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	_, a, b = send("disappears with its file")
+	gone("a disappearing message", a, b)
+
+	if err := alice.SetDisappearing(bob.SessionID(), Disappearing{}); err != nil {
+		t.Fatal(err)
+	}
+	_, a, b = send("deleted with its conversation")
+	if err := alice.DeleteConversation(bob.SessionID()); err != nil {
+		t.Fatal(err)
+	}
+	gone("deleting the conversation", a)
+	if _, err := os.Stat(b); err != nil {
+		t.Fatalf("Bob's copy went with Alice's conversation: %v", err)
+	}
 }
