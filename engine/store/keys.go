@@ -90,7 +90,28 @@ func (s *sealer) convRefs(b *bolt.Bucket, conv crypto.SessionID) []msgRef {
 
 // newestFirst sorts refs by timestamp, newest first.
 func newestFirst(refs []msgRef) {
-	slices.SortFunc(refs, func(a, b msgRef) int { return cmp.Compare(b.ts, a.ts) })
+	// Sorting 8-byte numbers is several times faster than moving 40-byte refs around: a
+	// timestamp below 2^42 ms (the year 2109) and an index below 2^21 fit in one uint64,
+	// which is sorted and then used to place the refs.
+	const idxBits = 21
+	ok := len(refs) < 1<<idxBits
+	for i := 0; ok && i < len(refs); i++ {
+		ok = refs[i].ts >= 0 && refs[i].ts < 1<<(63-idxBits)
+	}
+	if !ok {
+		slices.SortFunc(refs, func(a, b msgRef) int { return cmp.Compare(b.ts, a.ts) })
+		return
+	}
+	order := make([]uint64, len(refs))
+	for i, r := range refs {
+		order[i] = uint64(r.ts)<<idxBits | uint64(i)
+	}
+	slices.Sort(order)
+	sorted := make([]msgRef, len(refs))
+	for i, o := range order {
+		sorted[len(refs)-1-i] = refs[o&(1<<idxBits-1)]
+	}
+	copy(refs, sorted)
 }
 
 // sealMessage is m's stored value: conversation ‖ author ‖ record, sealed.

@@ -100,3 +100,28 @@ func TestSealPadding(t *testing.T) {
 		}
 	}
 }
+
+// TestNewestFirst sorts refs by timestamp, newest first, on both of its paths: packed
+// numbers, and refs moved directly for timestamps too large to pack.
+func TestNewestFirst(t *testing.T) {
+	for _, top := range []int64{1 << 41, 1 << 62} {
+		refs := make([]msgRef, 1000)
+		for i := range refs {
+			refs[i].ts = (int64(i*7919) % 1000) * (top / 1000)
+			refs[i].sk[0] = byte(i)
+		}
+		want := map[int64]byte{}
+		for _, r := range refs {
+			want[r.ts] = r.sk[0]
+		}
+		newestFirst(refs)
+		for i := range refs {
+			if i > 0 && refs[i].ts > refs[i-1].ts {
+				t.Fatalf("top %d: not sorted at %d", top, i)
+			}
+			if want[refs[i].ts] != refs[i].sk[0] {
+				t.Fatalf("top %d: ref %d lost its key", top, i)
+			}
+		}
+	}
+}
