@@ -15,8 +15,9 @@
 //   - KeyFile: in profile.key itself. Anyone who copies the profile can read it; Settings
 //     warns about this in plain words.
 //   - Passphrase: wrapped with a key derived from the person's passphrase by Argon2id
-//     (time 3, 64 MiB, 4 lanes: RFC 9106's second recommended setting; 0.3 s on a 2-core
-//     AMD EPYC virtual machine, about three times that on a slow laptop) and sealed with
+//     (time 3, 64 MiB, 4 lanes: RFC 9106's second recommended setting; 0.08 – 0.3 s on
+//     a 2-core AMD EPYC virtual machine, quiet or busy, which leaves a slow laptop
+//     several times as long within a second; see BENCHMARKS.md) and sealed with
 //     XChaCha20-Poly1305. The seal's tag is the key check: a wrong passphrase fails to
 //     open it and changes nothing.
 //
