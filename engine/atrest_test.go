@@ -263,3 +263,35 @@ func TestDeletesRemoveFiles(t *testing.T) {
 		t.Fatalf("Bob's copy went with Alice's conversation: %v", err)
 	}
 }
+
+// TestLockedVaultKeepsEngineWorking: while the app is locked (the vault has forgotten the
+// key) the engine still seals, uploads and fetches files with its own copy.
+func TestLockedVaultKeepsEngineWorking(t *testing.T) {
+	sw := newMemSwarm()
+	alice := openMem(t, sw, "Alice", Options{})
+	bob := openMem(t, sw, "Bob", Options{})
+	contacts(t, alice, bob)
+	for _, e := range []*Engine{alice, bob} {
+		if err := vault.SetPassphrase(e.opts.Dir, nil, []byte("locked while it runs")); err != nil {
+			t.Fatal(err)
+		}
+		vault.Lock(e.opts.Dir)
+	}
+	m, err := alice.SendFiles(bob.SessionID(), "sent while locked", []File{{Path: writeTemp(t, "p.png", picture(t))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent := waitAttachments(t, alice, m.Timestamp, AttachmentSent); sent[0].Width != 8 {
+		t.Fatalf("the picture's size was not read while locked: %+v", sent[0])
+	}
+	got := waitAttachments(t, bob, m.Timestamp, AttachmentHere)
+	if _, err := ReadFile(got[0].Path); !errors.Is(err, vault.ErrNeedPassphrase) {
+		t.Fatalf("a locked profile's file: %v, want ErrNeedPassphrase", err)
+	}
+	if _, err := vault.Unlock(bob.opts.Dir, []byte("locked while it runs")); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := ReadFile(got[0].Path); err != nil || !bytes.Equal(b, picture(t)) {
+		t.Fatalf("after unlocking: %d bytes, %v", len(b), err)
+	}
+}

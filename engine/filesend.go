@@ -74,7 +74,7 @@ func (e *Engine) SendFiles(to crypto.SessionID, text string, files []File) (Mess
 			e.removeFiles(atts)
 			return Message{}, err
 		}
-		a.Width, a.Height = pictureSize(filepath.Join(e.opts.Dir, filesDir, a.Path))
+		a.Width, a.Height = e.pictureSize(filepath.Join(e.opts.Dir, filesDir, a.Path))
 		atts = append(atts, a)
 	}
 	return e.queueUpload(to, text, conv, atts, e.pendingPreview(text))
@@ -109,8 +109,8 @@ func (e *Engine) queueUpload(to crypto.SessionID, text string, conv store.Conver
 }
 
 // pictureSize reads a picture's size from its header; 0, 0 for anything else.
-func pictureSize(path string) (int, int) {
-	f, err := OpenFile(path)
+func (e *Engine) pictureSize(path string) (int, int) {
+	f, err := e.openOwn(path)
 	if err != nil {
 		return 0, 0
 	}
@@ -148,7 +148,7 @@ func (e *Engine) upload(it store.OutboxItem) {
 				continue
 			}
 		}
-		data, err := ReadFile(filepath.Join(e.opts.Dir, filesDir, a.Path))
+		data, err := e.readOwn(filepath.Join(e.opts.Dir, filesDir, a.Path))
 		if err != nil {
 			// The copy in the profile is gone: nothing can bring it back.
 			e.finish(it, store.Failed, FailedRefused)

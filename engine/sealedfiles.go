@@ -122,6 +122,26 @@ func sealOldFiles(dir string, k vault.Key) error {
 	return nil
 }
 
+// openOwn opens one of the profile's files with the engine's own copy of the key, which
+// it keeps while it runs: the app's lock forgets the vault's copy, and uploads, retries
+// and previews must go on meanwhile.
+func (e *Engine) openOwn(path string) (io.ReadCloser, error) {
+	if !vault.IsSealed(path) {
+		return os.Open(path)
+	}
+	return vault.OpenSealed(path, e.key)
+}
+
+// readOwn reads a whole file as openOwn opens it.
+func (e *Engine) readOwn(path string) ([]byte, error) {
+	f, err := e.openOwn(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
 // ProgramValue returns what a program using the engine (allium-cli) stored under name with
 // SetProgramValue, kept encrypted in the profile like everything else; nil if nothing.
 func (e *Engine) ProgramValue(name string) ([]byte, error) {
