@@ -23,6 +23,8 @@ import (
 	"allium/app"
 	"allium/app/instance"
 	"allium/assets"
+	"allium/engine"
+	"allium/engine/vault"
 )
 
 // version is set at build time: -ldflags "-X main.version=1.2.3".
@@ -81,6 +83,9 @@ func main() {
 	}
 	// Fyne reports its errors through the standard logger; one of them is noise.
 	log.SetOutput(app.FilterFyneLog(os.Stderr))
+	// Profile keys go to the system's keyring (Secret Service, Keychain, Credential
+	// Manager) where one answers; the demo's throwaway profiles keep theirs in key files.
+	vault.UseSecretStore(!*demo && os.Getenv("ALLIUM_KEYRING") != "off")
 	fa := fyneapp.NewWithID(appID)
 	ui := app.New(fa, app.Options{Version: version})
 
@@ -115,6 +120,8 @@ func main() {
 	fa.Run()
 	owner.Close()
 	ui.Close()
+	// Decrypted copies that other programs opened go with the app.
+	engine.RemovePlainCopies()
 	if d != nil {
 		d.Close()
 	}

@@ -6,7 +6,6 @@ import (
 	"image/color"
 	"io"
 	"net/url"
-	"os"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -538,7 +537,7 @@ func (v *conversationView) saveFile(a engine.Attachment) {
 // copyTo copies the file at src to w and closes w. It reads and writes the disk: call
 // it off the Fyne goroutine.
 func copyTo(w io.WriteCloser, src string) error {
-	in, err := os.Open(src)
+	in, err := engine.OpenFile(src)
 	if err != nil {
 		w.Close()
 		return err
@@ -555,23 +554,35 @@ func copyTo(w io.WriteCloser, src string) error {
 // time, the person is told what that means, as for links.
 func (p *Profile) openFile(a engine.Attachment) {
 	if p.prefs.FilesAllowed {
-		p.launch(a.Path)
+		p.launch(a.Path, a.Name)
 		return
 	}
 	msg := label(fmt.Sprintf(lang.L("Allium will open %s with the program your computer uses for this kind of file. Opening a file sends nothing over the internet by itself, but some files, such as documents and web pages, can make that program go online, and then whoever made the file could learn your computer's internet address. Allium will not ask again."), a.Name))
 	msg.Wrapping = fyne.TextWrapWord
-	path := a.Path
+	path, name := a.Path, a.Name
 	p.showDialog(newConfirm(lang.L("Open this file?"), lang.L("Open"), lang.L("Cancel"), column(380, msg), func(ok bool) {
 		if !ok {
 			return
 		}
 		p.prefs.FilesAllowed = true
 		p.savePrefs(nil)
-		p.launch(path)
+		p.launch(path, name)
 	}, p.win))
 }
 
-func (p *Profile) launch(path string) {
+// launch opens a decrypted copy of the profile's file at path, named name, with the
+// program the computer uses for its kind (the copy is removed when Allium quits).
+func (p *Profile) launch(path, name string) {
+	step(p, func() (string, error) { return plainCopyForOpening(path, name) }, func(plainPath string, err error) {
+		if err != nil {
+			p.showError(lang.L("Allium could not open the file: it could not be read. Save it, then open it from the folder you saved it in."))
+			return
+		}
+		p.launchPlain(plainPath)
+	})
+}
+
+func (p *Profile) launchPlain(path string) {
 	if err := p.ui.fa.OpenURL(&url.URL{Scheme: "file", Path: path}); err != nil {
 		p.showError(lang.L("Allium could not open the file: no program answered. Save it, then open it from the folder you saved it in."))
 	}

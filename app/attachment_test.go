@@ -232,7 +232,7 @@ func TestStrangerFile(t *testing.T) {
 		as := p.conv.msgs[0].Attachments
 		return as[0].State == engine.AttachmentHere && as[0].Path != ""
 	})
-	got, err := os.ReadFile(p.conv.msgs[0].Attachments[0].Path)
+	got, err := engine.ReadFile(p.conv.msgs[0].Attachments[0].Path)
 	if err != nil || string(got) != "%PDF-1.4 not really" {
 		t.Fatalf("the file fetched holds %q (%v)", got, err)
 	}

@@ -15,6 +15,7 @@ func (u *UI) setForeground(fg bool) {
 	u.foreground = fg
 	for _, p := range u.profiles {
 		p.setActive(fg)
+		p.touchActivity()
 	}
 }
 
@@ -58,7 +59,8 @@ func (p *Profile) notify(c engine.Conversation, m engine.Message) {
 		return
 	}
 	n := fyne.NewNotification(lang.L("Allium"), lang.L("New message"))
-	if p.prefs.NotifyPreview {
+	// A locked window's notifications say nothing more than a locked window shows.
+	if p.prefs.NotifyPreview && !p.locked {
 		n = fyne.NewNotification(namedID(c, p.me), firstLine(m.Body))
 	}
 	p.ui.notified++

@@ -35,8 +35,10 @@ func (p *Profile) buildMain(s engine.Status) {
 	}
 	p.status.set(s, p.problem)
 
-	p.win.SetContent(container.NewBorder(nil, p.status.content, nil, nil, split))
+	p.mainContent = container.NewBorder(nil, p.status.content, nil, nil, split)
+	p.win.SetContent(p.mainContent)
 	p.ready = true
+	p.startIdleLock()
 	p.setTitle()
 }
 

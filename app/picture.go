@@ -52,21 +52,17 @@ func (e *pictureReadError) Unwrap() error { return e.err }
 // decodePicture reads the picture in a file of at most maxBytes bytes (see
 // parsePicture).
 func decodePicture(path string, maxPixels, maxBytes int64) (image.Image, error) {
-	f, err := os.Open(path)
+	f, err := engine.OpenFile(path) // a file of the profile is sealed; one chosen is not
 	if err != nil {
 		return nil, &pictureReadError{err}
 	}
 	defer f.Close()
-	fi, err := f.Stat()
+	data, err := io.ReadAll(io.LimitReader(f, maxBytes+1))
 	if err != nil {
 		return nil, &pictureReadError{err}
 	}
-	if fi.Size() > maxBytes {
+	if int64(len(data)) > maxBytes {
 		return nil, errPictureTooBig
-	}
-	data, err := io.ReadAll(f)
-	if err != nil {
-		return nil, &pictureReadError{err}
 	}
 	return parsePicture(data, maxPixels)
 }

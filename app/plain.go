@@ -9,6 +9,7 @@ import (
 
 	"allium/crypto"
 	"allium/engine"
+	"allium/engine/vault"
 )
 
 // plain turns an error into a sentence a person can act on: what happened and what to do.
@@ -27,6 +28,8 @@ func plain(err error, fallback string) string {
 		return sessionIDSentence(idErr)
 	case errors.As(err, &phraseErr):
 		return phraseSentence(phraseErr)
+	case errors.As(err, new(vault.Error)):
+		return vaultSentence(err)
 	case errors.Is(err, engine.ErrProfileInUse):
 		return lang.L("Allium is already open with this account in another window. Close it there, then try again.")
 	case errors.Is(err, engine.ErrUnreachable):
@@ -308,3 +311,29 @@ const (
 		"The website then sees your computer's internet address, or your proxy's if you set one under Network, because this does not travel through Allium's relays. " +
 		"The person you write to fetches nothing from the website: the preview comes with your message."
 )
+
+// vaultSentence words an error of the profile's key: the vault's sentences, in the
+// interface's language.
+func vaultSentence(err error) string {
+	switch {
+	case errors.Is(err, vault.ErrWrongPassphrase):
+		return lang.L("That passphrase is not the one that protects this profile. Nothing was changed.")
+	case errors.Is(err, vault.ErrNeedPassphrase):
+		return lang.L("This profile is protected by a passphrase. Enter it to open the profile.")
+	case errors.Is(err, vault.ErrNoPassphrase):
+		return lang.L("This profile has no passphrase.")
+	case errors.Is(err, vault.ErrEmptyPassphrase):
+		return lang.L("The passphrase is empty. Choose one of at least 8 characters.")
+	case errors.Is(err, vault.ErrShortPassphrase):
+		return lang.L("The passphrase is too short. Choose one of at least 8 characters.")
+	case errors.Is(err, vault.ErrKeyMissing):
+		return lang.L("The key that opens this profile is missing, so its messages cannot be read. You can restore your account from its recovery phrase in a new profile.")
+	case errors.Is(err, vault.ErrDamaged):
+		return lang.L("The key file of this profile is damaged, so its messages cannot be read. You can restore your account from its recovery phrase in a new profile.")
+	case errors.Is(err, vault.ErrSecretStoreLost):
+		return lang.L("The operating system's secret store no longer has this profile's key, so its messages cannot be read. You can restore your account from its recovery phrase in a new profile.")
+	case errors.Is(err, vault.ErrSecretStoreDown):
+		return lang.L("The operating system's secret store, which keeps this profile's key, did not answer. Unlock it (or log in to your desktop again) and try once more.")
+	}
+	return err.Error()
+}

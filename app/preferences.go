@@ -33,6 +33,8 @@ type prefs struct {
 	// Language is the catalogue the interface speaks (its code, "fa"), or
 	// languageSystem to follow the system.
 	Language string `json:"language,omitempty"`
+	// LockAfter is how many idle minutes lock a profile that has a passphrase; 0 never.
+	LockAfter int `json:"lock_after,omitempty"`
 }
 
 func defaultPrefs() prefs {

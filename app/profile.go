@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -15,6 +16,7 @@ import (
 	"allium/app/instance"
 	"allium/crypto"
 	"allium/engine"
+	"allium/engine/vault"
 )
 
 // Profile is one account open in a window: its engine, once the account exists, and the
@@ -79,6 +81,13 @@ type Profile struct {
 	// back is the conversation that settings or requests replaced, if hasBack.
 	back    crypto.SessionID
 	hasBack bool
+
+	// mainContent is the main window's content, taken off the window while it is locked
+	// (lock.go); lastActive is when the person last typed or brought the window forward.
+	mainContent fyne.CanvasObject
+	locked      bool
+	lastActive  time.Time
+	idleTicker  *time.Ticker
 }
 
 func newProfile(u *UI, dir, network, title string) *Profile {
@@ -93,6 +102,8 @@ func newProfile(u *UI, dir, network, title string) *Profile {
 			fyne.KeyF:     p.focusSearch,
 			fyne.KeyComma: p.showSettings,
 			fyne.KeyQ:     p.quit,
+			fyne.KeyL:     p.lock, // with a passphrase; otherwise nothing
+
 		},
 		escape: p.escape,
 	}
@@ -107,6 +118,8 @@ func (p *Profile) start() {
 	dir := p.dir
 	step(p, func() (bool, error) { return engine.HasAccount(dir) }, func(has bool, err error) {
 		switch {
+		case errors.Is(err, vault.ErrNeedPassphrase):
+			p.showUnlock("Welcome back", p.start)
 		case err != nil:
 			p.showProblem(plain(err, lang.L("Allium can't open its profile folder. Check that the disk is not full, then start Allium again.")))
 		case !has:

@@ -177,6 +177,8 @@ func (v *settingsView) privacyTab() fyne.CanvasObject {
 	v.previews.Disable()
 	v.blocked = container.NewVBox()
 	return container.NewVScroll(container.NewVBox(
+		v.protectionSection(),
+		widget.NewSeparator(),
 		section(lang.L("Read receipts"), lang.L("When on, people see when you have read their messages, and you see when they have read yours."), v.receipts),
 		widget.NewSeparator(),
 		section(lang.L("Typing indicators"), lang.L("When on, people see when you are typing, and you see when they are."), v.typing),
@@ -184,6 +186,8 @@ func (v *settingsView) privacyTab() fyne.CanvasObject {
 		section(lang.L(linkPreviewsTitle), lang.L(linkPreviewsText), v.previews),
 		widget.NewSeparator(),
 		section(lang.L("Blocked people"), lang.L("You don't receive messages from people you block."), v.blocked),
+		widget.NewSeparator(),
+		v.deleteSection(),
 	))
 }
 

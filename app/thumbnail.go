@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"container/list"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	_ "image/gif" // pictures people send
 	_ "image/jpeg"
 	_ "image/png"
+	"io"
 	"os"
 
 	"golang.org/x/image/draw"
@@ -142,22 +144,24 @@ func fileKey(path string, px int, fi os.FileInfo) thumbKey {
 // scaledPicture decodes the picture at path and scales it so that its longest side is
 // at most px pixels. It reads the disk: call it off the Fyne goroutine.
 func scaledPicture(path string, px int) (image.Image, error) {
-	f, err := os.Open(path)
+	// The profile's pictures are sealed (engine.OpenFile decrypts them) and cannot seek:
+	// the header is read from one opening and the picture from a second.
+	f, err := engine.OpenFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
-	defer f.Close()
-	cfg, _, err := image.DecodeConfig(f)
+	// The header and the Exif orientation both come from the file's first bytes.
+	head, _ := io.ReadAll(io.LimitReader(f, exif.HeadSize))
+	cfg, _, err := image.DecodeConfig(io.MultiReader(bytes.NewReader(head), f))
+	f.Close()
 	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxPicturePixels {
 		return nil, errNotPicture
 	}
-	if _, err := f.Seek(0, 0); err != nil {
+	orientation := exif.Orientation(head)
+	if f, err = engine.OpenFile(path); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
-	orientation := exif.Read(f)
-	if _, err := f.Seek(0, 0); err != nil {
-		return nil, fmt.Errorf("app: %w", err)
-	}
+	defer f.Close()
 	src, _, err := image.Decode(f)
 	if err != nil {
 		return nil, errNotPicture

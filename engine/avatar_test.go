@@ -32,7 +32,7 @@ func TestAvatar(t *testing.T) {
 	if err := alice.SetAvatar(context.Background(), writeTemp(t, "me.png", pic)); err != nil {
 		t.Fatal(err)
 	}
-	if b, err := os.ReadFile(alice.Avatar()); err != nil || !bytes.Equal(b, pic) {
+	if b, err := ReadFile(alice.Avatar()); err != nil || !bytes.Equal(b, pic) {
 		t.Fatalf("own avatar: %v", err)
 	}
 	for _, blob := range sw.files {
@@ -47,7 +47,7 @@ func TestAvatar(t *testing.T) {
 		c, ok := ev.(ConversationUpdated)
 		return ok && c.Conversation.ID == alice.SessionID() && c.Conversation.Avatar != ""
 	}).(ConversationUpdated)
-	if b, err := os.ReadFile(ev.Conversation.Avatar); err != nil || !bytes.Equal(b, pic) {
+	if b, err := ReadFile(ev.Conversation.Avatar); err != nil || !bytes.Equal(b, pic) {
 		t.Fatalf("bob's copy: %v", err)
 	}
 

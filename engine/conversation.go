@@ -128,11 +128,24 @@ func (e *Engine) Unblock(id crypto.SessionID) error {
 	return err
 }
 
-// DeleteConversation removes a conversation and its messages from this device.
+// DeleteConversation removes a conversation, its messages and their files from this
+// device; the files are overwritten first.
 func (e *Engine) DeleteConversation(id crypto.SessionID) error {
+	ms, err := e.st.Messages(id, 0, 0)
+	if err != nil {
+		return err
+	}
+	var files []store.Attachment
+	for _, m := range ms {
+		files = append(files, messageFiles(m)...)
+	}
+	if c, ok, err := e.st.Conversation(id); err == nil && ok && c.AvatarPath != "" {
+		files = append(files, store.Attachment{Path: c.AvatarPath})
+	}
 	if err := e.st.DeleteConversation(id); err != nil {
 		return err
 	}
+	e.removeFiles(files)
 	e.events.push(ConversationDeleted{ID: id})
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"allium/crypto"
 	"allium/engine/store"
+	"allium/engine/vault"
 	"allium/network"
 	"allium/network/client"
 )
@@ -80,6 +81,7 @@ var _ swarm = (*client.Client)(nil)
 type Engine struct {
 	opts   Options
 	st     *store.Store
+	key    vault.Key // the profile key, which seals the files of the profile
 	id     *crypto.Identity
 	log    *slog.Logger
 	events *eventQueue
@@ -143,6 +145,14 @@ func Open(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	key, err := vault.ProfileKey(opts.Dir, false)
+	if err == nil {
+		err = sealOldFiles(opts.Dir, key)
+	}
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	id, err := loadIdentity(st)
 	if err != nil {
 		st.Close()
@@ -160,7 +170,7 @@ func Open(opts Options) (*Engine, error) {
 	}
 	copts.Dial = opts.Dial
 	e := &Engine{
-		opts: opts, st: st, id: id, log: log, proxy: copts.Proxy,
+		opts: opts, st: st, key: key, id: id, log: log, proxy: copts.Proxy,
 		events:       newEventQueue(),
 		sendWake:     make(chan struct{}, 1),
 		pollWake:     make(chan struct{}, 1),

@@ -15,6 +15,7 @@ import (
 
 	"allium/crypto"
 	"allium/engine/store"
+	"allium/engine/vault"
 	"allium/network/client"
 )
 
@@ -164,9 +165,9 @@ func (e *Engine) copyIn(f File) (store.Attachment, error) {
 		State: uint8(AttachmentUploading), Path: rel}, nil
 }
 
-// newFile writes what r holds (at most limit bytes) to a new file of the files
+// newFile seals what r holds (at most limit bytes) into a new file of the files
 // directory and returns its name there. The name is random, so that nothing about the
-// file shows in the directory listing but its extension.
+// file shows in the directory listing.
 func (e *Engine) newFile(r io.Reader, name string, limit int64) (string, error) {
 	dir := filepath.Join(e.opts.Dir, filesDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -174,9 +175,9 @@ func (e *Engine) newFile(r io.Reader, name string, limit int64) (string, error) 
 	}
 	var b [12]byte
 	rand.Read(b[:])
-	rel := hex.EncodeToString(b[:]) + strings.ToLower(filepath.Ext(name))
+	rel := hex.EncodeToString(b[:])
 	path := filepath.Join(dir, rel)
-	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	out, err := vault.CreateSealed(path, e.key)
 	if err != nil {
 		return "", fmt.Errorf("engine: %w", err)
 	}
@@ -188,7 +189,7 @@ func (e *Engine) newFile(r io.Reader, name string, limit int64) (string, error) 
 		err = fmt.Errorf("engine: %s is over %d bytes", name, limit)
 	}
 	if err != nil {
-		os.Remove(path)
+		vault.Shred(path)
 		return "", err
 	}
 	return rel, nil
@@ -202,11 +203,11 @@ func (e *Engine) filePath(rel string) string {
 	return filepath.Join(e.opts.Dir, filesDir, rel)
 }
 
-// removeFiles deletes the files of a message that is gone.
+// removeFiles overwrites and deletes the files of a message that is gone.
 func (e *Engine) removeFiles(as []store.Attachment) {
 	for _, a := range as {
 		if a.Path != "" && a.Path == filepath.Base(a.Path) {
-			os.Remove(filepath.Join(e.opts.Dir, filesDir, a.Path))
+			vault.Shred(filepath.Join(e.opts.Dir, filesDir, a.Path))
 		}
 	}
 }

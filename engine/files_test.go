@@ -96,7 +96,7 @@ func TestSendFiles(t *testing.T) {
 	})
 	got := waitAttachments(t, bob, m.Timestamp, AttachmentHere)
 	for i, want := range [][]byte{doc, note} {
-		b, err := os.ReadFile(got[i].Path)
+		b, err := ReadFile(got[i].Path)
 		if err != nil || !bytes.Equal(b, want) {
 			t.Fatalf("attachment %d: %d bytes, %v", i, len(b), err)
 		}
@@ -164,7 +164,7 @@ func TestUploadResumes(t *testing.T) {
 		return ok && s.Timestamp == m.Timestamp && s.State == Sent
 	})
 	got := waitAttachments(t, bob, m.Timestamp, AttachmentHere)
-	if b, _ := os.ReadFile(got[0].Path); string(b) != "hello" {
+	if b, _ := ReadFile(got[0].Path); string(b) != "hello" {
 		t.Fatalf("bob got %q", b)
 	}
 }
@@ -289,11 +289,19 @@ func TestAcceptFetchesFiles(t *testing.T) {
 // at, so a photo its camera recorded on its side (testdata/sideways.jpg: 40×20 stored,
 // Exif orientation 6) is announced 20×40, as browsers and Session's clients show it.
 func TestPictureSizeShown(t *testing.T) {
-	if w, h := pictureSize(filepath.Join("testdata", "sideways.jpg")); w != 20 || h != 40 {
-		t.Fatalf("announced %d×%d, want 20×40", w, h)
+	sw := newMemSwarm()
+	alice := openMem(t, sw, "Alice", Options{})
+	bob := openMem(t, sw, "Bob", Options{})
+	contacts(t, alice, bob)
+	photo, err := os.ReadFile(filepath.Join("testdata", "sideways.jpg"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	p := writeTemp(t, "flat.png", nil)
-	if w, h := pictureSize(p); w != 0 || h != 0 {
-		t.Fatalf("an empty file: %d×%d", w, h)
+	m, err := alice.SendFiles(bob.SessionID(), "", []File{{Path: writeTemp(t, "sideways.jpg", photo)}, {Path: writeTemp(t, "empty.png", []byte{0})}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := m.Attachments; a[0].Width != 20 || a[0].Height != 40 || a[1].Width != 0 || a[1].Height != 0 {
+		t.Fatalf("announced %d×%d and %d×%d, want 20×40 and none", a[0].Width, a[0].Height, a[1].Width, a[1].Height)
 	}
 }

@@ -1,12 +1,14 @@
 package engine
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"image"
 	_ "image/gif" // pictures' sizes, for the recipient's layout
 	_ "image/jpeg"
 	_ "image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -76,7 +78,7 @@ func (e *Engine) SendFiles(to crypto.SessionID, text string, files []File) (Mess
 			e.removeFiles(atts)
 			return Message{}, err
 		}
-		a.Width, a.Height = pictureSize(filepath.Join(e.opts.Dir, filesDir, a.Path))
+		a.Width, a.Height = e.pictureSize(filepath.Join(e.opts.Dir, filesDir, a.Path))
 		atts = append(atts, a)
 	}
 	return e.queueUpload(to, text, conv, atts, e.pendingPreview(text))
@@ -111,19 +113,22 @@ func (e *Engine) queueUpload(to crypto.SessionID, text string, conv store.Conver
 }
 
 // pictureSize reads a picture's size from its header; 0, 0 for anything else.
-func pictureSize(path string) (int, int) {
-	f, err := os.Open(path)
+func (e *Engine) pictureSize(path string) (int, int) {
+	f, err := e.openOwn(path)
 	if err != nil {
 		return 0, 0
 	}
 	defer f.Close()
-	c, _, err := image.DecodeConfig(f)
+	// The profile's copy is sealed and cannot seek: the header and the Exif orientation
+	// are both read from its first bytes.
+	head, _ := io.ReadAll(io.LimitReader(f, exif.HeadSize))
+	c, _, err := image.DecodeConfig(io.MultiReader(bytes.NewReader(head), f))
 	if err != nil || c.Width <= 0 || c.Height <= 0 {
 		return 0, 0
 	}
 	// The size as shown: a photo taken on its side is shown upright, as browsers and
 	// Session's clients show it.
-	if _, err := f.Seek(0, 0); err == nil && exif.Swaps(exif.Read(f)) {
+	if exif.Swaps(exif.Orientation(head)) {
 		return c.Height, c.Width
 	}
 	return c.Width, c.Height
@@ -155,7 +160,7 @@ func (e *Engine) upload(it store.OutboxItem) {
 				continue
 			}
 		}
-		data, err := os.ReadFile(filepath.Join(e.opts.Dir, filesDir, a.Path))
+		data, err := e.readOwn(filepath.Join(e.opts.Dir, filesDir, a.Path))
 		if err != nil {
 			// The copy in the profile is gone: nothing can bring it back.
 			e.finish(it, store.Failed, FailedRefused)

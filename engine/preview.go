@@ -12,7 +12,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -508,7 +507,7 @@ func (e *Engine) preparePreview(it store.OutboxItem, m *store.Message) (_ *sessi
 			out.Image = &ptr
 			return out, true
 		}
-		data, err := os.ReadFile(filepath.Join(e.opts.Dir, filesDir, a.Path))
+		data, err := e.readOwn(filepath.Join(e.opts.Dir, filesDir, a.Path))
 		if err != nil {
 			return out, true // the picture is gone from the profile: the card goes without
 		}

@@ -171,7 +171,7 @@ func TestLinkPreview(t *testing.T) {
 		p, ok := ev.(PreviewChanged)
 		return ok && p.Timestamp == m.Timestamp && p.Preview != nil && p.Preview.Image != nil && p.Preview.Image.State == AttachmentHere
 	})
-	b, err := os.ReadFile(ev.(PreviewChanged).Preview.Image.Path)
+	b, err := ReadFile(ev.(PreviewChanged).Preview.Image.Path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"allium/crypto"
 	"allium/engine"
+	"allium/engine/vault"
 )
 
 // usageError is a command line that cannot be run as typed (exit status 2).
@@ -69,6 +70,7 @@ func (c *cli) explain(err error) (string, int) {
 	var pathErr *fs.PathError
 	var down proxyDown
 	var unr unreachable
+	var plain vault.Error
 	switch {
 	case errors.As(err, &unr) && engine.Problem(unr) != engine.NoProblem:
 		return unreachableSentence(engine.Problem(unr)) + " Try again later.", 1
@@ -96,7 +98,9 @@ func (c *cli) explain(err error) (string, int) {
 		return sid.Error(), 1
 	case errors.As(err, &pe):
 		return pe.Error(), 1
-	case errors.Is(err, engine.ErrNoAccount):
+	case errors.As(err, &plain):
+		return string(plain), 1
+	case errors.Is(err, errNoAccountHere), errors.Is(err, engine.ErrNoAccount):
 		return fmt.Sprintf("No account in %s yet: run `allium-cli create` or `allium-cli restore` first.", c.profile), 1
 	case errors.Is(err, engine.ErrAccountExists):
 		return fmt.Sprintf("%s already has an account. Choose another directory with --profile DIR.", c.profile), 1

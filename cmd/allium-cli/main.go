@@ -18,13 +18,15 @@ import (
 	"time"
 
 	"allium/engine"
+	"allium/engine/vault"
 )
 
 const usage = `allium-cli: the Allium messenger on the command line.
 
 Usage:
   allium-cli [--profile DIR] [--network session|FILE] COMMAND
-  (and, before COMMAND, [--proxy URL|none] [--proxy-scope all|bootstrap])
+  (and, before COMMAND, [--proxy URL|none] [--proxy-scope all|bootstrap]
+  [--passphrase-file FILE])
     create [--name NAME]          print the new Session ID
     restore [--name NAME]         read the 13 words from stdin, print the Session ID; the
                                   next command that opens the profile first fetches the
@@ -48,6 +50,8 @@ Usage:
     disappear SESSION_ID [off|after-send|after-read [DURATION]]
                                   print the disappearing-messages setting, or set it
                                   (DURATION such as 5m or 12h, default 24h) and tell them
+    passphrase set|change|remove  protect the profile with a passphrase, read from stdin
+                                  (change: the current one, then the new one, one a line)
 
 Options:
   --profile DIR       the account's directory (default %s)
@@ -60,6 +64,8 @@ Options:
                       remembers it
   --proxy-scope S     "all" (default): every connection goes through the proxy;
                       "bootstrap": only the requests for the list of nodes
+  --passphrase-file F the profile's passphrase, on the first line of F; or give it in
+                      the environment variable ALLIUM_PASSPHRASE
   send --timeout D    give up waiting after D (default 1m); the message stays queued
   receive --wait D    keep printing for D, e.g. 30s; --wait 0 runs until Ctrl+C
   receive, path --timeout D
@@ -72,10 +78,15 @@ type cli struct {
 	network    string
 	proxy      string
 	proxyScope string
-	cmd        string // the command being run, for error messages
+	// passphraseFile holds the profile's passphrase on its first line.
+	passphraseFile string
+	cmd            string // the command being run, for error messages
 }
 
 func main() {
+	// The profile's key goes to the system's keyring where there is one; ALLIUM_KEYRING=off
+	// keeps it in a key file (for tests on a machine whose keyring should stay untouched).
+	vault.UseSecretStore(os.Getenv("ALLIUM_KEYRING") != "off")
 	c, cmd, args, err := parseGlobal(os.Args[1:])
 	if err == nil {
 		// The first Ctrl+C cancels ctx and the command closes the engine; stopping the
@@ -104,6 +115,7 @@ func parseGlobal(args []string) (*cli, string, []string, error) {
 	fs.StringVar(&c.network, "network", "", "")
 	fs.StringVar(&c.proxy, "proxy", "", "")
 	fs.StringVar(&c.proxyScope, "proxy-scope", "", "")
+	fs.StringVar(&c.passphraseFile, "passphrase-file", "", "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return c, "", nil, err
@@ -138,6 +150,7 @@ func (c *cli) run(ctx context.Context, cmd string, args []string) error {
 		"conversations": c.conversations, "history": c.history, "accept": c.accept, "block": c.block,
 		"path": c.path, "disappear": c.disappear, "avatar": c.avatar,
 		"name": c.name, "contacts": c.contacts,
+		"passphrase": c.passphrase,
 	}
 	if cmd == "help" {
 		return flag.ErrHelp
@@ -146,6 +159,11 @@ func (c *cli) run(ctx context.Context, cmd string, args []string) error {
 	c.cmd = cmd
 	if !ok {
 		return usageError(fmt.Sprintf("unknown command %q", cmd))
+	}
+	if cmd != "passphrase" {
+		if err := c.unlock(); err != nil {
+			return err
+		}
 	}
 	return f(ctx, args)
 }

@@ -28,6 +28,7 @@ var buildFlags []string
 type cliRunner struct {
 	t   *testing.T
 	bin string
+	env []string // added to the test's environment
 }
 
 // result is what one run printed and how it exited.
@@ -52,6 +53,9 @@ func (r cliRunner) run(stdin string, args ...string) result {
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, r.bin, args...)
+	// The tests' profiles keep their keys in key files, never in the keyring of the
+	// machine that runs them.
+	cmd.Env = append(append(os.Environ(), "ALLIUM_KEYRING=off"), r.env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -93,6 +97,7 @@ func (r cliRunner) fails(code int, want string, args ...string) {
 func (r cliRunner) start(args ...string) (*exec.Cmd, <-chan string) {
 	r.t.Helper()
 	cmd := exec.Command(r.bin, args...)
+	cmd.Env = append(append(os.Environ(), "ALLIUM_KEYRING=off"), r.env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		r.t.Fatal(err)

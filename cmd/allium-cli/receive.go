@@ -17,6 +17,7 @@ import (
 
 	"allium/crypto"
 	"allium/engine"
+	"allium/engine/vault"
 )
 
 // quietPeriod is how long receive without --wait waits, once online, for no new message
@@ -45,9 +46,10 @@ type receivedFile struct {
 	Voice bool `json:"voice,omitempty"`
 }
 
-// cursorFile, in the profile, holds when the newest message receive printed was stored
-// (ms since 1970). receive prints every incoming message stored after it: also those
-// another command (send, history) happened to fetch while it ran.
+// cursorFile names the record, in the profile's encrypted store (and the file in the
+// profile that older versions kept it in), of when the newest message receive printed
+// was stored (ms since 1970). receive prints every incoming message stored after it:
+// also those another command (send, history) happened to fetch while it ran.
 const cursorFile = "receive-cursor"
 
 // printer prints incoming messages once each, in the order they were stored, and keeps
@@ -76,16 +78,32 @@ func newPrinter(profile string, e *engine.Engine, saveDir string) (*printer, err
 		out: json.NewEncoder(os.Stdout), self: e.SessionID(), path: filepath.Join(profile, cursorFile),
 		printed: map[printedKey]bool{}}
 	p.out.SetEscapeHTML(false)
-	b, err := os.ReadFile(p.path)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return p, nil
-	case err != nil:
+	// The cursor says when the last message arrived, so it is kept in the profile's
+	// encrypted store; a cursor file an older allium-cli left is moved there and
+	// overwritten.
+	b, err := e.ProgramValue(cursorFile)
+	if err != nil {
 		return nil, err
 	}
+	if b == nil {
+		old, err := os.ReadFile(p.path)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			return p, nil
+		case err != nil:
+			return nil, err
+		}
+		if err := e.SetProgramValue(cursorFile, old); err != nil {
+			return nil, err
+		}
+		if err := vault.Shred(p.path); err != nil {
+			return nil, err
+		}
+		b = old
+	}
 	if p.cursor, err = strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err != nil {
-		//lint:ignore ST1005 printed as it is, as a sentence
-		return nil, fmt.Errorf("The file %s is damaged; delete it to print every message again.", p.path)
+		// A damaged record costs only repetition: every message is printed again.
+		p.cursor = 0
 	}
 	return p, nil
 }
@@ -172,7 +190,7 @@ func saveCopy(src, dir, name string) (string, error) {
 		if i > 1 {
 			dst = filepath.Join(dir, fmt.Sprintf("%s (%d)%s", base, i, ext))
 		}
-		in, err := os.Open(src)
+		in, err := engine.OpenFile(src)
 		if err != nil {
 			return "", err
 		}
@@ -233,11 +251,7 @@ func (p *printer) save() error {
 	if p.newest <= p.cursor {
 		return nil
 	}
-	tmp := p.path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(strconv.FormatInt(p.newest, 10)+"\n"), 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, p.path)
+	return p.e.SetProgramValue(cursorFile, []byte(strconv.FormatInt(p.newest, 10)+"\n"))
 }
 
 func (c *cli) receive(ctx context.Context, args []string) error {

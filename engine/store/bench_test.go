@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+
+	"allium/engine/vault"
 )
 
 // history returns n messages of conversation conv, alternating between the two of us, a
@@ -167,6 +169,43 @@ func BenchmarkMessageRecord(b *testing.B) {
 			if err := json.Unmarshal(js, &got); err != nil {
 				b.Fatal(err)
 			}
+		}
+	})
+}
+
+// BenchmarkOpenProfile opens and closes a small profile whose key is not in memory: the
+// key file is read and the key check opened each time, as at the app's start. With
+// passphrase, the key is unwrapped with Argon2id first (vault.Unlock).
+func BenchmarkOpenProfile(b *testing.B) {
+	s, dir := newStore(b)
+	if _, err := s.AddMessages(history(2, 100)); err != nil {
+		b.Fatal(err)
+	}
+	s.Close()
+	open := func(b *testing.B) {
+		s, err := Open(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
+	b.Run("key file", func(b *testing.B) {
+		for b.Loop() {
+			vault.Lock(dir)
+			open(b)
+		}
+	})
+	pass := []byte("a passphrase for the benchmark")
+	if err := vault.SetPassphrase(dir, nil, pass); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("passphrase", func(b *testing.B) {
+		for b.Loop() {
+			vault.Lock(dir)
+			if _, err := vault.Unlock(dir, pass); err != nil {
+				b.Fatal(err)
+			}
+			open(b)
 		}
 	})
 }

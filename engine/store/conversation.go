@@ -74,16 +74,16 @@ func decodeConversation(k, v []byte) (Conversation, error) {
 	return c, nil
 }
 
-func getConversation(b *bolt.Bucket, id crypto.SessionID) (Conversation, bool, error) {
-	v := b.Get(id[:])
-	if v == nil {
-		return Conversation{}, false, nil
+func getConversation(b bucket, id crypto.SessionID) (Conversation, bool, error) {
+	v, err := b.Get(id[:])
+	if err != nil || v == nil {
+		return Conversation{}, false, err
 	}
 	c, err := decodeConversation(id[:], v)
 	return c, err == nil, err
 }
 
-func putConversation(b *bolt.Bucket, c *Conversation) error {
+func putConversation(b bucket, c *Conversation) error {
 	v, err := json.Marshal(convRecord{
 		Name: c.Name, NameUpdated: c.NameUpdated,
 		LastBody: c.LastBody, LastAt: c.LastAt, LastState: c.LastState, Unread: c.Unread,
@@ -98,17 +98,31 @@ func putConversation(b *bolt.Bucket, c *Conversation) error {
 }
 
 // refreshSummary sets c's last-message fields from the conversation's newest message.
-func refreshSummary(msgs *bolt.Bucket, id crypto.SessionID, c *Conversation) error {
-	cur := msgs.Cursor()
-	k, v := last(cur, convEnd(id))
-	if !hasConv(k, &id) {
+func (s *sealer) refreshSummary(msgs *bolt.Bucket, id crypto.SessionID, c *Conversation) error {
+	refs := s.convRefs(msgs, id)
+	if len(refs) == 0 {
 		c.LastBody, c.LastState = "", 0
 		return nil
 	}
-	var m Message
-	if err := decodeMessage(k, v, &m); err != nil {
+	newest := 0
+	for i := range refs {
+		if refs[i].ts > refs[newest].ts {
+			newest = i
+		}
+	}
+	// Two messages of the same millisecond: the one shown last (see shownOrder).
+	var tied []msgRef
+	for _, r := range refs {
+		if r.ts == refs[newest].ts {
+			tied = append(tied, r)
+		}
+	}
+	ms, err := s.loadRefs(msgs, tied)
+	if err != nil {
 		return err
 	}
+	shownOrder(ms)
+	m := ms[len(ms)-1]
 	c.LastBody, c.LastAt, c.LastState = m.Body, m.Timestamp, m.State
 	return nil
 }
@@ -117,7 +131,7 @@ func refreshSummary(msgs *bolt.Bucket, id crypto.SessionID, c *Conversation) err
 func (s *Store) Conversations() ([]Conversation, error) {
 	var out []Conversation
 	err := s.view("read conversations", func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketConversations)
+		b := s.bucket(tx, bucketConversations)
 		return b.ForEach(func(k, v []byte) error {
 			c, err := decodeConversation(k, v)
 			out = append(out, c)
@@ -143,7 +157,7 @@ func (s *Store) Conversation(id crypto.SessionID) (Conversation, bool, error) {
 		ok bool
 	)
 	err := s.view("read conversation", func(tx *bolt.Tx) (err error) {
-		c, ok, err = getConversation(tx.Bucket(bucketConversations), id)
+		c, ok, err = getConversation(s.bucket(tx, bucketConversations), id)
 		return err
 	})
 	return c, ok, err
@@ -177,30 +191,29 @@ func (s *Store) UpdateConversation(id crypto.SessionID, fn func(*Conversation)) 
 func (s *Store) DeleteConversation(id crypto.SessionID) error {
 	return s.update("delete conversation", func(t *txn) error {
 		exps := t.tx.Bucket(bucketExpiries)
-		// Delete then Seek again: a bbolt cursor's position after Delete is not reliable
-		// for Next.
-		c := t.tx.Bucket(bucketMessages).Cursor()
-		for k, v := c.Seek(id[:]); hasConv(k, &id); k, v = c.Seek(id[:]) {
+		msgs := t.tx.Bucket(bucketMessages)
+		t.touch(id)
+		for _, r := range t.seal.convRefs(msgs, id) {
 			var m Message
-			if err := decodeMessage(k, v, &m); err != nil {
+			if err := t.seal.openMessage(r.sk[:], msgs.Get(r.sk[:]), &m); err != nil {
 				return err
 			}
 			if m.ExpiresAt != 0 {
 				mk := m.key()
-				if err := exps.Delete(makeExpKey(m.ExpiresAt, &mk)); err != nil {
+				if err := exps.Delete(t.seal.storedExpKey(m.ExpiresAt, &mk)); err != nil {
 					return err
 				}
 			}
-			if err := c.Delete(); err != nil {
+			if err := msgs.Delete(r.sk[:]); err != nil {
 				return err
 			}
 		}
-		c = t.tx.Bucket(bucketUnread).Cursor()
-		for k, _ := c.Seek(id[:]); hasConv(k, &id); k, _ = c.Seek(id[:]) {
-			if err := c.Delete(); err != nil {
+		unread := t.tx.Bucket(bucketUnread)
+		for _, r := range t.seal.convRefs(unread, id) {
+			if err := unread.Delete(r.sk[:]); err != nil {
 				return err
 			}
 		}
-		return t.tx.Bucket(bucketConversations).Delete(id[:])
+		return t.bucket(bucketConversations).Delete(id[:])
 	})
 }

@@ -28,3 +28,7 @@ var (
 	// writes.
 	ErrCorrupt = errors.New("store: corrupt database")
 )
+
+// ErrWrongKey is returned by Open when the profile's key does not open its database: the
+// key file or secret-store entry belongs to another profile, or the file was damaged.
+var ErrWrongKey = errors.New("store: the profile's key does not open its database")

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/binary"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -14,8 +13,8 @@ func (s *Store) ExpiredMessages(nowMs int64) ([]Message, error) {
 	var out []Message
 	err := s.view("read expired messages", func(tx *bolt.Tx) error {
 		msgs := tx.Bucket(bucketMessages)
-		return forExpired(tx, nowMs, func(k *msgKey) error {
-			m, ok, err := getMessage(msgs, k)
+		return s.forExpired(tx, nowMs, func(k *msgKey) error {
+			m, ok, err := s.seal.getMessage(msgs, k)
 			if ok {
 				out = append(out, m)
 			}
@@ -32,7 +31,7 @@ func (s *Store) DeleteExpired(nowMs int64) (int, error) {
 	err := s.update("delete expired messages", func(t *txn) error {
 		n = 0
 		var keys []msgKey
-		if err := forExpired(t.tx, nowMs, func(k *msgKey) error {
+		if err := s.forExpired(t.tx, nowMs, func(k *msgKey) error {
 			keys = append(keys, *k)
 			return nil
 		}); err != nil {
@@ -40,7 +39,7 @@ func (s *Store) DeleteExpired(nowMs int64) (int, error) {
 		}
 		msgs := t.tx.Bucket(bucketMessages)
 		for i := range keys {
-			m, ok, err := getMessage(msgs, &keys[i])
+			m, ok, err := t.seal.getMessage(msgs, &keys[i])
 			if err != nil {
 				return err
 			}
@@ -58,13 +57,19 @@ func (s *Store) DeleteExpired(nowMs int64) (int, error) {
 }
 
 // forExpired calls fn with the message key of each expiries entry at or before nowMs.
-func forExpired(tx *bolt.Tx, nowMs int64, fn func(k *msgKey) error) error {
+func (s *Store) forExpired(tx *bolt.Tx, nowMs int64, fn func(k *msgKey) error) error {
 	if nowMs < 0 {
 		return nil
 	}
-	c := tx.Bucket(bucketExpiries).Cursor()
-	for k, _ := c.First(); len(k) == expKeyLen && int64(binary.BigEndian.Uint64(k)) <= nowMs; k, _ = c.Next() {
-		if err := fn((*msgKey)(k[tsLen:])); err != nil {
+	ds, err := s.seal.dueEntries(tx.Bucket(bucketExpiries), bucketExpiries, s.seal.expires, nowMs)
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		if len(d.v) != msgKeyLen {
+			return fmt.Errorf("%w: expiry record of %d bytes", ErrCorrupt, len(d.v))
+		}
+		if err := fn((*msgKey)(d.v)); err != nil {
 			return err
 		}
 	}

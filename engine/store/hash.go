@@ -18,7 +18,7 @@ func (s *Store) SeenHash(hash string) (bool, error) {
 	}
 	var seen bool
 	err := s.view("read hash", func(tx *bolt.Tx) error {
-		seen = tx.Bucket(bucketHashes).Get([]byte(hash)) != nil
+		seen = s.bucket(tx, bucketHashes).Has([]byte(hash))
 		return nil
 	})
 	return seen, err
@@ -31,21 +31,26 @@ func (s *Store) MarkHashes(hashes []string, expiry int64) error {
 		return err
 	}
 	return s.update("mark hashes", func(t *txn) error {
-		hs := t.tx.Bucket(bucketHashes)
+		hs := t.bucket(bucketHashes)
 		idx := t.tx.Bucket(bucketHashExpiries)
 		for _, h := range hashes {
 			if h == "" {
 				continue
 			}
-			if old := hs.Get([]byte(h)); len(old) == 8 {
-				if err := idx.Delete(hashExpKey(int64(binary.BigEndian.Uint64(old)), h)); err != nil {
+			old, err := hs.Get([]byte(h))
+			if err != nil {
+				return err
+			}
+			if len(old) == 8 {
+				if err := idx.Delete(t.seal.storedHashExpKey(int64(binary.BigEndian.Uint64(old)), h)); err != nil {
 					return err
 				}
 			}
 			if err := hs.Put([]byte(h), binary.BigEndian.AppendUint64(nil, uint64(expiry))); err != nil {
 				return err
 			}
-			if err := idx.Put(hashExpKey(expiry, h), nil); err != nil {
+			ik := t.seal.storedHashExpKey(expiry, h)
+			if err := idx.Put(ik, t.seal.seal(bucketHashExpiries, ik, []byte(h))); err != nil {
 				return err
 			}
 		}
@@ -58,15 +63,17 @@ func (s *Store) PruneHashes(nowMs int64) (int, error) {
 	n := 0
 	err := s.update("prune hashes", func(t *txn) error {
 		n = 0
-		hs := t.tx.Bucket(bucketHashes)
-		c := t.tx.Bucket(bucketHashExpiries).Cursor()
-		// Delete then First again: a bbolt cursor's position after Delete is not reliable
-		// for Next.
-		for k, _ := c.First(); len(k) >= tsLen && int64(binary.BigEndian.Uint64(k)) <= nowMs; k, _ = c.First() {
-			if err := hs.Delete(k[tsLen:]); err != nil {
+		hs := t.bucket(bucketHashes)
+		idx := t.tx.Bucket(bucketHashExpiries)
+		ds, err := t.seal.dueEntries(idx, bucketHashExpiries, t.seal.hashExp, nowMs)
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			if err := hs.Delete(d.v); err != nil {
 				return err
 			}
-			if err := c.Delete(); err != nil {
+			if err := idx.Delete(d.sk); err != nil {
 				return err
 			}
 			n++
@@ -77,7 +84,3 @@ func (s *Store) PruneHashes(nowMs int64) (int, error) {
 }
 
 // hashExpKey is a hash_expiries key: expiry ‖ hash.
-func hashExpKey(expiry int64, hash string) []byte {
-	b := binary.BigEndian.AppendUint64(make([]byte, 0, tsLen+len(hash)), uint64(expiry))
-	return append(b, hash...)
-}

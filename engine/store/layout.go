@@ -1,11 +1,8 @@
 package store
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
-
-	bolt "go.etcd.io/bbolt"
 
 	"allium/crypto"
 )
@@ -32,14 +29,12 @@ var (
 const (
 	idLen = len(crypto.SessionID{})
 	tsLen = 8
-	// msgKeyLen is a messages key: conversation ‖ timestamp ‖ author. The unread index uses
-	// the same keys.
+	// msgKeyLen is a message's identity: conversation ‖ timestamp ‖ author. It is kept in
+	// memory only; keys.go has what is stored.
 	msgKeyLen = idLen + tsLen + idLen
-	// expKeyLen is an expiries key: expires-at ‖ messages key.
-	expKeyLen = tsLen + msgKeyLen
 )
 
-// msgKey is a messages key.
+// msgKey is a message's identity.
 type msgKey [msgKeyLen]byte
 
 func makeMsgKey(conv crypto.SessionID, ts int64, author crypto.SessionID) msgKey {
@@ -59,47 +54,6 @@ func parseMsgKey(k []byte) (conv crypto.SessionID, ts int64, author crypto.Sessi
 	ts = int64(binary.BigEndian.Uint64(k[idLen:]))
 	copy(author[:], k[idLen+tsLen:])
 	return conv, ts, author, true
-}
-
-// convTime is the first idLen+tsLen bytes of the keys of conv's messages sent at ts.
-func convTime(conv crypto.SessionID, ts int64) []byte {
-	b := make([]byte, idLen+tsLen)
-	copy(b, conv[:])
-	binary.BigEndian.PutUint64(b[idLen:], uint64(ts))
-	return b
-}
-
-// convEnd is a key greater than every messages key of conv and smaller than those of the
-// next conversation.
-func convEnd(conv crypto.SessionID) []byte {
-	b := make([]byte, msgKeyLen+1)
-	copy(b, conv[:])
-	for i := idLen; i < len(b); i++ {
-		b[i] = 0xff
-	}
-	return b
-}
-
-// makeExpKey is an expiries key: expires-at ‖ messages key.
-func makeExpKey(at int64, k *msgKey) []byte {
-	b := make([]byte, expKeyLen)
-	binary.BigEndian.PutUint64(b, uint64(at))
-	copy(b[tsLen:], k[:])
-	return b
-}
-
-// last returns the greatest key below limit, or nil.
-func last(c *bolt.Cursor, limit []byte) ([]byte, []byte) {
-	k, _ := c.Seek(limit)
-	if k == nil {
-		return c.Last()
-	}
-	return c.Prev()
-}
-
-// hasConv reports whether k is a messages key of conv.
-func hasConv(k []byte, conv *crypto.SessionID) bool {
-	return len(k) == msgKeyLen && bytes.Equal(k[:idLen], conv[:])
 }
 
 // checkTime refuses negative timestamps, whose big-endian keys would sort after every

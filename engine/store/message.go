@@ -176,8 +176,8 @@ func appendMessage(b []byte, m *Message) []byte {
 	return b
 }
 
-// decodeMessage reads the record v stored under key k. Strings are copied, so m outlives
-// the transaction.
+// decodeMessage reads the record v (opened: see keys.go) of the message whose identity is
+// k. Strings are copied, so m outlives the transaction.
 func decodeMessage(k, v []byte, m *Message) error {
 	var ok bool
 	m.Conversation, m.Timestamp, m.Author, ok = parseMsgKey(k)
@@ -217,16 +217,6 @@ func decodeMessage(k, v []byte, m *Message) error {
 	return d.finish()
 }
 
-// getMessage loads the message with key k.
-func getMessage(msgs *bolt.Bucket, k *msgKey) (Message, bool, error) {
-	var m Message
-	v := msgs.Get(k[:])
-	if v == nil {
-		return m, false, nil
-	}
-	return m, true, decodeMessage(k[:], v, &m)
-}
-
 // putMessage writes m, whose previous version is old (nil for a new message), and keeps the
 // unread and expiry indexes and the conversation's unread count in step with it.
 func (t *txn) putMessage(m, old *Message) error {
@@ -235,9 +225,11 @@ func (t *txn) putMessage(m, old *Message) error {
 	if err != nil {
 		return err
 	}
-	if err := t.tx.Bucket(bucketMessages).Put(k[:], appendMessage(make([]byte, 0, 32+len(m.Body)+len(m.Hash)), m)); err != nil {
+	sk := t.seal.storedMsgKey(&k)
+	if err := t.tx.Bucket(bucketMessages).Put(sk, t.seal.sealMessage(sk, m)); err != nil {
 		return err
 	}
+	t.touch(m.Conversation)
 	var was Message
 	if old != nil {
 		was = *old
@@ -245,10 +237,10 @@ func (t *txn) putMessage(m, old *Message) error {
 	if m.Unread != was.Unread {
 		unread := t.tx.Bucket(bucketUnread)
 		if m.Unread {
-			err = unread.Put(k[:], nil)
+			err = unread.Put(sk, nil)
 			e.c.Unread++
 		} else {
-			err = unread.Delete(k[:])
+			err = unread.Delete(sk)
 			e.c.Unread = max(e.c.Unread-1, 0)
 		}
 		if err != nil {
@@ -258,15 +250,22 @@ func (t *txn) putMessage(m, old *Message) error {
 	if m.ExpiresAt != was.ExpiresAt {
 		exps := t.tx.Bucket(bucketExpiries)
 		if was.ExpiresAt != 0 {
-			if err := exps.Delete(makeExpKey(was.ExpiresAt, &k)); err != nil {
+			if err := exps.Delete(t.seal.storedExpKey(was.ExpiresAt, &k)); err != nil {
 				return err
 			}
 		}
 		if m.ExpiresAt != 0 {
-			if err := exps.Put(makeExpKey(m.ExpiresAt, &k), nil); err != nil {
+			ek := t.seal.storedExpKey(m.ExpiresAt, &k)
+			if err := exps.Put(ek, t.seal.seal(bucketExpiries, ek, k[:])); err != nil {
 				return err
 			}
 		}
+	}
+	// A new message later than the conversation's last one is its new last one: no need
+	// to scan the conversation for it (keys.go: a scan decrypts every key).
+	if old == nil && !e.refresh && m.Timestamp > e.c.LastAt {
+		e.c.LastBody, e.c.LastAt, e.c.LastState = m.Body, m.Timestamp, m.State
+		return nil
 	}
 	e.refresh = true
 	return nil
@@ -279,17 +278,19 @@ func (t *txn) deleteMessage(m *Message) error {
 	if err != nil {
 		return err
 	}
-	if err := t.tx.Bucket(bucketMessages).Delete(k[:]); err != nil {
+	sk := t.seal.storedMsgKey(&k)
+	if err := t.tx.Bucket(bucketMessages).Delete(sk); err != nil {
 		return err
 	}
+	t.touch(m.Conversation)
 	if m.Unread {
-		if err := t.tx.Bucket(bucketUnread).Delete(k[:]); err != nil {
+		if err := t.tx.Bucket(bucketUnread).Delete(sk); err != nil {
 			return err
 		}
 		e.c.Unread = max(e.c.Unread-1, 0)
 	}
 	if m.ExpiresAt != 0 {
-		if err := t.tx.Bucket(bucketExpiries).Delete(makeExpKey(m.ExpiresAt, &k)); err != nil {
+		if err := t.tx.Bucket(bucketExpiries).Delete(t.seal.storedExpKey(m.ExpiresAt, &k)); err != nil {
 			return err
 		}
 	}
@@ -303,7 +304,7 @@ func (t *txn) add(m *Message) (bool, error) {
 		return false, err
 	}
 	k := m.key()
-	if t.tx.Bucket(bucketMessages).Get(k[:]) != nil {
+	if t.tx.Bucket(bucketMessages).Get(t.seal.storedMsgKey(&k)) != nil {
 		return false, nil
 	}
 	return true, t.putMessage(m, nil)
@@ -322,9 +323,10 @@ func (s *Store) AddMessage(m Message) (added bool, err error) {
 	// A duplicate is common (every node of a swarm returns the message) and costs only a
 	// read transaction: a write transaction commits, and syncs the file, even unchanged.
 	k := m.key()
+	sk := s.seal.storedMsgKey(&k)
 	var dup bool
 	if err := s.view("add message", func(tx *bolt.Tx) error {
-		dup = tx.Bucket(bucketMessages).Get(k[:]) != nil
+		dup = tx.Bucket(bucketMessages).Get(sk) != nil
 		return nil
 	}); err != nil || dup {
 		return false, err
@@ -364,7 +366,7 @@ func (s *Store) Message(conv, author crypto.SessionID, ts int64) (Message, bool,
 	)
 	k := makeMsgKey(conv, ts, author)
 	err := s.view("read message", func(tx *bolt.Tx) (err error) {
-		m, ok, err = getMessage(tx.Bucket(bucketMessages), &k)
+		m, ok, err = s.seal.getMessage(tx.Bucket(bucketMessages), &k)
 		return err
 	})
 	return m, ok, err
@@ -378,34 +380,17 @@ func (s *Store) Message(conv, author crypto.SessionID, ts int64) (Message, bool,
 // the same timestamp (from both of us in the same millisecond) also includes the rest of
 // them, and may be slightly longer than limit. A limit of 0 or less means no limit.
 func (s *Store) Messages(conv crypto.SessionID, before int64, limit int) ([]Message, error) {
-	end := convEnd(conv)
-	if before > 0 {
-		end = convTime(conv, before)
-	}
 	var out []Message
-	if limit > 0 {
-		out = make([]Message, 0, limit)
-	}
 	err := s.view("read messages", func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketMessages).Cursor()
-		for k, v := last(c, end); hasConv(k, &conv); k, v = c.Prev() {
-			if limit > 0 && len(out) >= limit &&
-				int64(binary.BigEndian.Uint64(k[idLen:])) != out[len(out)-1].Timestamp {
-				break
-			}
-			out = append(out, Message{})
-			if err := decodeMessage(k, v, &out[len(out)-1]); err != nil {
-				return err
-			}
-		}
-		return nil
+		refs := page(s.sortedRefs(tx, conv), before, limit)
+		var err error
+		out, err = s.seal.loadRefs(tx.Bucket(bucketMessages), refs)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
+	shownOrder(out)
 	return out, nil
 }
 
@@ -423,7 +408,7 @@ func (s *Store) UpdateMessage(conv, author crypto.SessionID, ts int64, fn func(*
 
 func (t *txn) updateMessage(conv, author crypto.SessionID, ts int64, fn func(*Message)) (Message, error) {
 	k := makeMsgKey(conv, ts, author)
-	old, ok, err := getMessage(t.tx.Bucket(bucketMessages), &k)
+	old, ok, err := t.seal.getMessage(t.tx.Bucket(bucketMessages), &k)
 	if err != nil {
 		return Message{}, err
 	}
@@ -458,7 +443,7 @@ func (s *Store) DeleteMessage(conv, author crypto.SessionID, ts int64) (bool, er
 	var found bool
 	err := s.update("delete message", func(t *txn) error {
 		k := makeMsgKey(conv, ts, author)
-		m, ok, err := getMessage(t.tx.Bucket(bucketMessages), &k)
+		m, ok, err := t.seal.getMessage(t.tx.Bucket(bucketMessages), &k)
 		if err != nil || !ok {
 			return err
 		}

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -96,7 +98,7 @@ func (s *Store) Enqueue(it OutboxItem) (uint64, error) {
 }
 
 func (t *txn) enqueue(it *OutboxItem) error {
-	b := t.tx.Bucket(bucketOutbox)
+	b := t.bucket(bucketOutbox)
 	id, err := b.NextSequence()
 	if err != nil {
 		return err
@@ -143,8 +145,8 @@ func (s *Store) Replace(id uint64, items ...OutboxItem) error {
 		}
 	}
 	return s.update("replace outbox item", func(t *txn) error {
-		b := t.tx.Bucket(bucketOutbox)
-		if b.Get(outboxKey(id)) == nil {
+		b := t.bucket(bucketOutbox)
+		if !b.Has(outboxKey(id)) {
 			return fmt.Errorf("%w: outbox item %d", ErrNotFound, id)
 		}
 		if err := b.Delete(outboxKey(id)); err != nil {
@@ -168,7 +170,7 @@ func (s *Store) Finish(id uint64, conv, author crypto.SessionID, ts int64, st Me
 		return fmt.Errorf("%w: message state %v", ErrInvalid, st)
 	}
 	return s.update("finish", func(t *txn) error {
-		if err := t.tx.Bucket(bucketOutbox).Delete(outboxKey(id)); err != nil {
+		if err := t.bucket(bucketOutbox).Delete(outboxKey(id)); err != nil {
 			return err
 		}
 		if st == 0 {
@@ -191,7 +193,7 @@ func (s *Store) Finish(id uint64, conv, author crypto.SessionID, ts int64, st Me
 func (s *Store) Outbox() ([]OutboxItem, error) {
 	var out []OutboxItem
 	err := s.view("read outbox", func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
+		return s.bucket(tx, bucketOutbox).ForEach(func(k, v []byte) error {
 			it, err := decodeOutboxItem(k, v)
 			out = append(out, it)
 			return err
@@ -200,6 +202,8 @@ func (s *Store) Outbox() ([]OutboxItem, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The stored keys are hashes, in no order; the IDs are in enqueue order.
+	slices.SortFunc(out, func(a, b OutboxItem) int { return cmp.Compare(a.ID, b.ID) })
 	return out, nil
 }
 
@@ -210,9 +214,9 @@ func (s *Store) UpdateOutbox(it OutboxItem) error {
 		return err
 	}
 	return s.update("update outbox", func(t *txn) error {
-		b := t.tx.Bucket(bucketOutbox)
+		b := t.bucket(bucketOutbox)
 		k := outboxKey(it.ID)
-		if b.Get(k) == nil {
+		if !b.Has(k) {
 			return fmt.Errorf("%w: outbox item %d", ErrNotFound, it.ID)
 		}
 		return b.Put(k, appendOutboxItem(nil, &it))
@@ -223,6 +227,6 @@ func (s *Store) UpdateOutbox(it OutboxItem) error {
 // not an error.
 func (s *Store) Dequeue(id uint64) error {
 	return s.update("dequeue", func(t *txn) error {
-		return t.tx.Bucket(bucketOutbox).Delete(outboxKey(id))
+		return t.bucket(bucketOutbox).Delete(outboxKey(id))
 	})
 }

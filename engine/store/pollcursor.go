@@ -19,8 +19,9 @@ func cursorKey(node [32]byte, ns int16) []byte {
 func (s *Store) Cursor(node [32]byte, ns int16) (string, error) {
 	var hash string
 	err := s.view("read poll cursor", func(tx *bolt.Tx) error {
-		hash = string(tx.Bucket(bucketCursors).Get(cursorKey(node, ns)))
-		return nil
+		v, err := s.bucket(tx, bucketCursors).Get(cursorKey(node, ns))
+		hash = string(v)
+		return err
 	})
 	return hash, err
 }
@@ -28,7 +29,7 @@ func (s *Store) Cursor(node [32]byte, ns int16) (string, error) {
 // SetCursor records the last hash retrieved from namespace ns of node; "" forgets it.
 func (s *Store) SetCursor(node [32]byte, ns int16, hash string) error {
 	return s.update("write poll cursor", func(t *txn) error {
-		b := t.tx.Bucket(bucketCursors)
+		b := t.bucket(bucketCursors)
 		if hash == "" {
 			return b.Delete(cursorKey(node, ns))
 		}

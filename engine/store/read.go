@@ -1,8 +1,7 @@
 package store
 
 import (
-	"bytes"
-	"fmt"
+	"slices"
 
 	"allium/crypto"
 )
@@ -15,24 +14,15 @@ func (s *Store) MarkRead(conv crypto.SessionID, upTo int64) (readTimestamps []in
 	err = s.update("mark read", func(t *txn) error {
 		readTimestamps = nil
 		// Collect first: bbolt cursors do not survive changes to their bucket.
-		var keys []msgKey
-		c := t.tx.Bucket(bucketUnread).Cursor()
-		for k, _ := c.Seek(conv[:]); hasConv(k, &conv); k, _ = c.Next() {
-			_, ts, _, _ := parseMsgKey(k)
-			if ts > upTo {
-				break
-			}
-			keys = append(keys, msgKey(k))
-		}
 		msgs := t.tx.Bucket(bucketMessages)
-		for i := range keys {
-			old, ok, err := getMessage(msgs, &keys[i])
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return fmt.Errorf("%w: unread index names a missing message", ErrCorrupt)
-			}
+		refs := slices.DeleteFunc(t.seal.convRefs(t.tx.Bucket(bucketUnread), conv),
+			func(r msgRef) bool { return r.ts > upTo })
+		unread, err := t.seal.loadRefs(msgs, refs)
+		if err != nil {
+			return err
+		}
+		shownOrder(unread)
+		for _, old := range unread {
 			m := old
 			m.Unread = false
 			if m.State == Received {
@@ -56,22 +46,19 @@ func (s *Store) MarkRead(conv crypto.SessionID, upTo int64) (readTimestamps []in
 func (s *Store) MarkReadByPeer(conv crypto.SessionID, timestamps []int64) error {
 	return s.update("mark read by peer", func(t *txn) error {
 		msgs := t.tx.Bucket(bucketMessages)
-		var changed []Message
-		c := msgs.Cursor()
+		want := make(map[int64]bool, len(timestamps))
 		for _, ts := range timestamps {
-			if ts < 0 {
-				continue
-			}
-			// Messages from both of us may share a millisecond: look at every author.
-			p := convTime(conv, ts)
-			for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
-				var m Message
-				if err := decodeMessage(k, v, &m); err != nil {
-					return err
-				}
-				if m.Direction == Outgoing && m.State != Read {
-					changed = append(changed, m)
-				}
+			want[ts] = true
+		}
+		refs := slices.DeleteFunc(t.seal.convRefs(msgs, conv), func(r msgRef) bool { return !want[r.ts] })
+		ms, err := t.seal.loadRefs(msgs, refs)
+		if err != nil {
+			return err
+		}
+		var changed []Message
+		for _, m := range ms {
+			if m.Direction == Outgoing && m.State != Read {
+				changed = append(changed, m)
 			}
 		}
 		for i := range changed {

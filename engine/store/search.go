@@ -14,7 +14,7 @@ func (s *Store) SearchMessages(match func(body string) bool, limit int) ([]Messa
 	err := s.view("search messages", func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketMessages).ForEach(func(k, v []byte) error {
 			var m Message
-			if err := decodeMessage(k, v, &m); err != nil {
+			if err := s.seal.openMessage(k, v, &m); err != nil {
 				return err
 			}
 			if m.Body != "" && match(m.Body) {

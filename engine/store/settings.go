@@ -49,8 +49,8 @@ func (s *Store) Get(bucket Bucket, key string) ([]byte, bool, error) {
 	}
 	var v []byte
 	err = s.view("read "+string(name), func(tx *bolt.Tx) error {
-		v = copyBytes(tx.Bucket(name).Get([]byte(key)))
-		return nil
+		v, err = s.bucket(tx, name).Get([]byte(key))
+		return err
 	})
 	return v, v != nil, err
 }
@@ -68,7 +68,7 @@ func (s *Store) Put(bucket Bucket, key string, v []byte) error {
 		v = []byte{} // a stored empty value, not a deletion
 	}
 	return s.update("write "+string(name), func(t *txn) error {
-		return t.tx.Bucket(name).Put([]byte(key), v)
+		return t.bucket(name).Put([]byte(key), v)
 	})
 }
 
@@ -82,6 +82,6 @@ func (s *Store) Delete(bucket Bucket, key string) error {
 		return err
 	}
 	return s.update("delete from "+string(name), func(t *txn) error {
-		return t.tx.Bucket(name).Delete([]byte(key))
+		return t.bucket(name).Delete([]byte(key))
 	})
 }

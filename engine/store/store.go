@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -13,17 +14,28 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 
 	"allium/crypto"
+	"allium/engine/vault"
 )
 
 // FileName is the database's name inside the profile directory.
 const FileName = "allium.db"
 
-// schemaVersion is the layout this package reads and writes.
-const schemaVersion = 1
+// schemaVersion is the layout this package reads and writes: 2 is encrypted at rest.
+// Version 1, the same buckets in the clear, is migrated on open (migrate.go).
+const schemaVersion = 2
+
+// keyCheck is the meta key of a sealed constant: opening it tells a wrong profile key
+// from a damaged file.
+var keyCheck = []byte("key check")
+
+// checkPlain is what the key check seals.
+var checkPlain = []byte("allium profile key")
 
 // Store is one profile's database. Its methods are safe for concurrent use.
 type Store struct {
-	db *bolt.DB
+	db    *bolt.DB
+	seal  *sealer
+	cache refCache
 	// now returns the wall clock in ms. It stamps Received and starts after-read timers;
 	// tests replace it.
 	now func() int64
@@ -33,14 +45,60 @@ type Store struct {
 }
 
 // Open opens the database of the profile in dir, creating dir (mode 0700) and the file
-// (mode 0600) if needed. bbolt locks the file for as long as it is open: if another Store,
-// in this process or another, holds it, Open gives up after a second with ErrInUse. A file
-// written with another schema version gives ErrSchema.
+// (mode 0600) if needed. Its key comes from engine/vault: one that is unlocked in memory,
+// else the secret store or key file; a profile with a passphrase that is not unlocked is
+// vault.ErrNeedPassphrase. A new profile gets a new key. A profile of schema version 1,
+// written before encryption at rest, is encrypted in place first (see migrate.go).
+//
+// bbolt locks the file for as long as it is open: if another Store, in this process or
+// another, holds it, Open gives up after a second with ErrInUse. A file written with
+// another schema version gives ErrSchema; one whose key does not open it, ErrWrongKey.
 func Open(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("store: create profile directory: %w", err)
 	}
+	// A directory made by someone else (a test's temporary one, or an older Allium) may
+	// let others list it.
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("store: restrict the profile directory: %w", err)
+	}
+	if err := vault.Restrict(dir); err != nil {
+		return nil, fmt.Errorf("store: restrict the profile directory: %w", err)
+	}
+	if err := migrate(dir); err != nil {
+		return nil, err
+	}
 	path := filepath.Join(dir, FileName)
+	_, statErr := os.Stat(path)
+	key, err := vault.ProfileKey(dir, errors.Is(statErr, os.ErrNotExist))
+	if err != nil {
+		return nil, err
+	}
+	return openWithKey(path, key)
+}
+
+// openWithKey opens the encrypted database at path with key.
+func openWithKey(path string, key vault.Key) (*Store, error) {
+	seal, err := newSealer(key)
+	if err != nil {
+		return nil, err
+	}
+	db, err := openBolt(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := initSchema(db, seal); err != nil {
+		db.Close()
+		if errors.Is(err, ErrSchema) || errors.Is(err, ErrCorrupt) || errors.Is(err, ErrWrongKey) {
+			return nil, fmt.Errorf("%w (%s)", err, path)
+		}
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return &Store{db: db, seal: seal, now: func() int64 { return time.Now().UnixMilli() }}, nil
+}
+
+// openBolt opens (or creates, mode 0600 and for the owner only) the bbolt file at path.
+func openBolt(path string) (*bolt.DB, error) {
 	// The timeout turns a lock held by another window into an error instead of a hang.
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
 	if errors.Is(err, berrors.ErrTimeout) {
@@ -49,14 +107,11 @@ func Open(dir string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	if err := initSchema(db); err != nil {
+	if err := vault.Restrict(path); err != nil {
 		db.Close()
-		if errors.Is(err, ErrSchema) || errors.Is(err, ErrCorrupt) {
-			return nil, fmt.Errorf("%w (%s)", err, path)
-		}
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, fmt.Errorf("store: restrict %s: %w", path, err)
 	}
-	return &Store{db: db, now: func() int64 { return time.Now().UnixMilli() }}, nil
+	return db, nil
 }
 
 // allBuckets are created with a new file and must exist in an opened one.
@@ -68,7 +123,7 @@ var allBuckets = [][]byte{
 
 // initSchema checks the version of an existing file in a read transaction, so that opening
 // a profile costs no disk write, and sets up a new file in a write transaction.
-func initSchema(db *bolt.DB) error {
+func initSchema(db *bolt.DB, seal *sealer) error {
 	fresh := false
 	err := db.View(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
@@ -92,6 +147,13 @@ func initSchema(db *bolt.DB) error {
 				return fmt.Errorf("%w: bucket %s missing", ErrCorrupt, name)
 			}
 		}
+		check := meta.Get(keyCheck)
+		if check == nil {
+			return fmt.Errorf("%w: no key check", ErrCorrupt)
+		}
+		if p, err := seal.open(bucketMeta, keyCheck, check); err != nil || !bytes.Equal(p, checkPlain) {
+			return ErrWrongKey
+		}
 		return nil
 	})
 	if err != nil || !fresh {
@@ -103,6 +165,9 @@ func initSchema(db *bolt.DB) error {
 			return err
 		}
 		if err := meta.Put(keyVersion, binary.BigEndian.AppendUint32(nil, schemaVersion)); err != nil {
+			return err
+		}
+		if err := meta.Put(keyCheck, seal.seal(bucketMeta, keyCheck, checkPlain)); err != nil {
 			return err
 		}
 		for _, name := range allBuckets {
@@ -134,11 +199,15 @@ func (s *Store) view(op string, fn func(tx *bolt.Tx) error) error {
 func (s *Store) update(op string, fn func(t *txn) error) error {
 	now := s.now()
 	return wrapErr(op, s.db.Update(func(tx *bolt.Tx) error {
-		t := &txn{tx: tx, now: now}
+		t := &txn{tx: tx, seal: s.seal, now: now}
 		if err := fn(t); err != nil {
 			return err
 		}
-		return t.flush()
+		if err := t.flush(); err != nil {
+			return err
+		}
+		s.cache.modified(t.touched, uint64(tx.ID()))
+		return nil
 	}))
 }
 
@@ -160,9 +229,12 @@ func wrapErr(op string, err error) error {
 // txn is one write transaction. It keeps the conversations that the transaction's message
 // changes touch, and writes them once, with a fresh summary, when fn has finished.
 type txn struct {
-	tx    *bolt.Tx
-	now   int64
-	convs map[crypto.SessionID]*convEntry
+	tx   *bolt.Tx
+	seal *sealer
+	// touched are the conversations whose messages the transaction changes.
+	touched map[crypto.SessionID]bool
+	now     int64
+	convs   map[crypto.SessionID]*convEntry
 }
 
 type convEntry struct {
@@ -176,7 +248,7 @@ func (t *txn) conversation(id crypto.SessionID, approved bool) (*convEntry, erro
 	if e, ok := t.convs[id]; ok {
 		return e, nil
 	}
-	c, ok, err := getConversation(t.tx.Bucket(bucketConversations), id)
+	c, ok, err := getConversation(t.bucket(bucketConversations), id)
 	if err != nil {
 		return nil, err
 	}
@@ -191,13 +263,21 @@ func (t *txn) conversation(id crypto.SessionID, approved bool) (*convEntry, erro
 	return e, nil
 }
 
+// touch records that the transaction changes conv's messages.
+func (t *txn) touch(conv crypto.SessionID) {
+	if t.touched == nil {
+		t.touched = make(map[crypto.SessionID]bool)
+	}
+	t.touched[conv] = true
+}
+
 // flush refreshes and writes every conversation the transaction touched.
 func (t *txn) flush() error {
-	convs := t.tx.Bucket(bucketConversations)
+	convs := t.bucket(bucketConversations)
 	msgs := t.tx.Bucket(bucketMessages)
 	for id, e := range t.convs {
 		if e.refresh {
-			if err := refreshSummary(msgs, id, &e.c); err != nil {
+			if err := t.seal.refreshSummary(msgs, id, &e.c); err != nil {
 				return err
 			}
 		}
