@@ -2,7 +2,6 @@ package app
 
 import (
 	"image/color"
-	"os"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -88,7 +87,7 @@ func (v *conversationView) toggleVoice(m engine.Message, i int) {
 	u, from := v.p.ui, v.seekTo[a.Path]
 	pb := &voicePlayback{path: a.Path, id: id}
 	background(v.p, func(*engine.Engine) (voicePlayer, error) {
-		data, err := os.ReadFile(a.Path)
+		data, err := engine.ReadFile(a.Path) // the profile's copy is sealed
 		if err != nil {
 			return nil, err
 		}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
 	"testing"
 	"time"
 
@@ -179,7 +178,7 @@ func TestAvatarSyncsToOtherDevice(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "the picture on the other device", func() bool {
-		got, err := os.ReadFile(b.Avatar())
+		got, err := ReadFile(b.Avatar()) // the profile's copy is sealed
 		return err == nil && bytes.Equal(got, pic)
 	})
 	if err := a.SetAvatar(context.Background(), ""); err != nil {

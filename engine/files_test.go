@@ -246,7 +246,7 @@ func TestOwnDeviceFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := waitAttachments(t, laptop, m.Timestamp, AttachmentHere)
-	if b, err := os.ReadFile(got[0].Path); err != nil || !bytes.Equal(b, pic) {
+	if b, err := ReadFile(got[0].Path); err != nil || !bytes.Equal(b, pic) {
 		t.Fatalf("the other device's copy: %d bytes, %v", len(b), err)
 	}
 	ms, _ := laptop.Messages(bob.SessionID(), 0, 0)
@@ -280,7 +280,7 @@ func TestAcceptFetchesFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := waitAttachments(t, bob, m.Timestamp, AttachmentHere)
-	if b, err := os.ReadFile(got[0].Path); err != nil || !bytes.Equal(b, data) {
+	if b, err := ReadFile(got[0].Path); err != nil || !bytes.Equal(b, data) {
 		t.Fatalf("after accepting: %d bytes, %v", len(b), err)
 	}
 }

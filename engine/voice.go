@@ -69,7 +69,7 @@ func VoiceDuration(a Attachment) (time.Duration, error) {
 	if a.Path == "" {
 		return 0, ErrNotFound
 	}
-	data, err := os.ReadFile(a.Path)
+	data, err := ReadFile(a.Path) // the profile's copy is sealed
 	if err != nil {
 		return 0, fmt.Errorf("engine: %w", err)
 	}
