@@ -297,7 +297,7 @@ func (p *Profile) markRead(id crypto.SessionID) {
 		return
 	}
 	c, ok := p.sidebar.conversation(id)
-	if !ok || c.Unread == 0 || !c.Approved {
+	if !ok || (c.Unread == 0 && !c.MarkedUnread) || !c.Approved {
 		return
 	}
 	background(p, func(e *engine.Engine) (struct{}, error) { return struct{}{}, e.MarkRead(id) },

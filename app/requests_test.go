@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+
+	"allium/engine"
 )
 
 // TestMessageRequests: strangers who write appear under message requests, without a
@@ -67,5 +69,30 @@ func TestMessageRequests(t *testing.T) {
 	blocked, err := p.eng.Blocked()
 	if err != nil || len(blocked) != 1 || blocked[0].ID != erin.id {
 		t.Fatalf("engine's blocked list: %v, %v", blocked, err)
+	}
+}
+
+// TestUnreadBadge: a conversation's row counts its unread messages, shows a badge
+// without a count when it is marked unread on one of our devices, and none when read.
+func TestUnreadBadge(t *testing.T) {
+	h := newHarness(t)
+	dir, _ := account(t, "Lea")
+	p := h.open(dir)
+	_, other := account(t, "Max")
+	r := newConvRow()
+	c := engine.Conversation{ID: other, Name: "Max", Approved: true, MarkedUnread: true}
+	r.set(p, c, "Max", false, false)
+	if !r.badge.Visible() || r.badgeText.Text != "•" {
+		t.Fatalf("marked unread: badge shown %v, %q", r.badge.Visible(), r.badgeText.Text)
+	}
+	c.Unread = 3
+	r.set(p, c, "Max", false, false)
+	if !r.badge.Visible() || r.badgeText.Text != "3" {
+		t.Fatalf("3 unread: badge shown %v, %q", r.badge.Visible(), r.badgeText.Text)
+	}
+	c.Unread, c.MarkedUnread = 0, false
+	r.set(p, c, "Max", false, false)
+	if r.badge.Visible() {
+		t.Fatal("a read conversation shows a badge")
 	}
 }

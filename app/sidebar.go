@@ -295,11 +295,17 @@ func (r *convRow) set(p *Profile, c engine.Conversation, name string, typing, tw
 	} else {
 		r.when.SetText("")
 	}
-	if c.Unread > 0 {
+	switch {
+	case c.Unread > 0:
 		r.badgeText.Text = num(c.Unread)
 		r.badgeText.Refresh()
 		r.badge.Show()
-	} else {
+	case c.MarkedUnread:
+		// Marked unread on one of our devices: a badge without a count, as Session shows.
+		r.badgeText.Text = "•"
+		r.badgeText.Refresh()
+		r.badge.Show()
+	default:
 		r.badge.Hide()
 	}
 }

@@ -93,7 +93,7 @@ func (e *Engine) applyConfig(k config.Kind, before config.Dict) {
 	case config.Contacts:
 		e.applyContacts(before, data)
 	case config.ConvoInfoVolatile:
-		e.applyReadStates(data)
+		e.applyReadStates(before, data)
 	case config.UserGroups:
 		e.events.push(GroupsChanged{Groups: groupsOf(config.ListGroups(data))})
 	}
@@ -205,17 +205,22 @@ func (e *Engine) contactsOnScreen(cs []config.Contact, old map[crypto.SessionID]
 	return n
 }
 
-// applyReadStates marks as read what another device read.
-func (e *Engine) applyReadStates(d config.Dict) {
+// applyReadStates marks as read what another device read, and shows the unread marks
+// another device set or cleared; before is the config before the merge.
+func (e *Engine) applyReadStates(before, d config.Dict) {
 	for _, s := range config.ReadStates(d) {
-		if s.LastRead <= 0 {
-			continue
-		}
 		c, ok, err := e.st.Conversation(s.SessionID)
-		if err != nil || !ok || c.Unread == 0 {
+		if err != nil || !ok {
 			continue
 		}
-		if read, err := e.st.MarkRead(s.SessionID, s.LastRead); err == nil && len(read) > 0 {
+		was, _ := config.GetReadState(before, s.SessionID)
+		changed := was.Unread != s.Unread
+		if s.LastRead > 0 && c.Unread > 0 {
+			if read, err := e.st.MarkRead(s.SessionID, s.LastRead); err == nil && len(read) > 0 {
+				changed = true
+			}
+		}
+		if changed {
 			e.pushConversation(s.SessionID)
 		}
 	}

@@ -288,15 +288,34 @@ func (e *Engine) syncProfile() {
 	})
 }
 
+// markedUnread reports whether a conversation is marked unread in ConvoInfoVolatile.
+func (e *Engine) markedUnread(id crypto.SessionID) bool {
+	if e.cfg == nil {
+		return false
+	}
+	e.cfg.mu.Lock()
+	defer e.cfg.mu.Unlock()
+	s, ok := config.GetReadState(e.cfg.cfgs[config.ConvoInfoVolatile].Data(), id)
+	return ok && s.Unread
+}
+
 // syncRead records in ConvoInfoVolatile that a conversation is read up to its last
-// message.
+// message, which also clears its unread mark.
 func (e *Engine) syncRead(id crypto.SessionID) {
 	c, ok, err := e.st.Conversation(id)
-	if err != nil || !ok || c.LastAt == 0 {
+	if err != nil || !ok {
 		return
 	}
 	now := e.now()
 	e.editConfig(config.ConvoInfoVolatile, func(d config.Dict) {
+		if c.LastAt == 0 {
+			// No message to be read up to: only a mark to clear.
+			if s, ok := config.GetReadState(d, id); ok && s.Unread {
+				s.Unread = false
+				config.SetReadState(d, s, now)
+			}
+			return
+		}
 		config.SetReadState(d, config.ReadState{SessionID: id, LastRead: c.LastAt}, now)
 	})
 }

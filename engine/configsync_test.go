@@ -264,3 +264,41 @@ func TestBadConfigIgnored(t *testing.T) {
 		t.Error("junk changed the config")
 	}
 }
+
+// TestUnreadMark: a conversation marked unread on another device of the account (as
+// Session's apps can) shows as marked here; reading it here clears the mark everywhere.
+func TestUnreadMark(t *testing.T) {
+	sw := newMemSwarm()
+	a := openMem(t, sw, "Alice", Options{})
+	b := restoreMem(t, sw, a.Phrase())
+	waitFor(t, b, "the restore", func(ev Event) bool { _, ok := ev.(RestoreFinished); return ok })
+	bob := openMem(t, sw, "Bob", Options{})
+	contacts(t, a, bob)
+	if _, err := bob.Send(a.SessionID(), "hello"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the message on both devices", func() bool {
+		return conv(t, a, bob.SessionID()).LastAt > 0 && conv(t, b, bob.SessionID()).LastAt > 0 && conv(t, b, bob.SessionID()).Approved
+	})
+	if err := a.MarkRead(bob.SessionID()); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the read state on both devices", func() bool {
+		return settled(a) && conv(t, b, bob.SessionID()).Unread == 0
+	})
+	// The other device marks it unread, as a Session app's "Mark unread" does.
+	now := time.Now()
+	a.editConfig(config.ConvoInfoVolatile, func(d config.Dict) {
+		s, _ := config.GetReadState(d, bob.SessionID())
+		s.SessionID, s.Unread = bob.SessionID(), true
+		config.SetReadState(d, s, now)
+	})
+	wake(a.cfg.wake)
+	eventually(t, "the mark on this device", func() bool { return conv(t, b, bob.SessionID()).MarkedUnread })
+	if err := b.MarkRead(bob.SessionID()); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the mark gone from both devices", func() bool {
+		return !conv(t, b, bob.SessionID()).MarkedUnread && !conv(t, a, bob.SessionID()).MarkedUnread
+	})
+}

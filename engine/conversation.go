@@ -67,8 +67,17 @@ func (e *Engine) SetContactName(id crypto.SessionID, name string) error {
 // are on, tells the sender.
 func (e *Engine) MarkRead(conv crypto.SessionID) error {
 	read, err := e.st.MarkRead(conv, math.MaxInt64)
-	if err != nil || len(read) == 0 {
+	if err != nil {
 		return err
+	}
+	if len(read) == 0 {
+		// Nothing new, but a conversation marked unread (on any of our devices) is read
+		// now: the mark goes, everywhere.
+		if e.markedUnread(conv) {
+			e.syncRead(conv)
+			e.pushConversation(conv)
+		}
+		return nil
 	}
 	e.syncRead(conv)
 	e.pushConversation(conv)
