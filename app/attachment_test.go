@@ -39,18 +39,19 @@ func writePicture(t testing.TB, path string, w, h int) {
 	}
 }
 
-// shown collects the pictures and file cards drawn in a window.
-func shown(c fyne.Canvas) (pics []*pictureView, cards []*fileCard) {
+// shownOf collects the widgets of type T drawn in a window, looking inside every
+// visible container and widget but not inside a T itself.
+func shownOf[T fyne.CanvasObject](c fyne.Canvas) (out []T) {
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
 		if !o.Visible() {
 			return
 		}
+		if t, ok := o.(T); ok {
+			out = append(out, t)
+			return
+		}
 		switch o := o.(type) {
-		case *pictureView:
-			pics = append(pics, o)
-		case *fileCard:
-			cards = append(cards, o)
 		case *fyne.Container:
 			for _, child := range o.Objects {
 				walk(child)
@@ -62,7 +63,12 @@ func shown(c fyne.Canvas) (pics []*pictureView, cards []*fileCard) {
 		}
 	}
 	walk(c.Content())
-	return pics, cards
+	return out
+}
+
+// shown collects the pictures and file cards drawn in a window.
+func shown(c fyne.Canvas) (pics []*pictureView, cards []*fileCard) {
+	return shownOf[*pictureView](c), shownOf[*fileCard](c)
 }
 
 // has reports whether objs holds o.

@@ -66,29 +66,7 @@ func labelShown(o fyne.CanvasObject, text string) bool {
 }
 
 // shownPreviews collects the preview cards drawn in a window.
-func shownPreviews(c fyne.Canvas) []*previewCard {
-	var cards []*previewCard
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if !o.Visible() {
-			return
-		}
-		switch o := o.(type) {
-		case *previewCard:
-			cards = append(cards, o)
-		case *fyne.Container:
-			for _, child := range o.Objects {
-				walk(child)
-			}
-		case fyne.Widget:
-			for _, child := range test.WidgetRenderer(o).Objects() {
-				walk(child)
-			}
-		}
-	}
-	walk(c.Content())
-	return cards
-}
+func shownPreviews(c fyne.Canvas) []*previewCard { return shownOf[*previewCard](c) }
 
 // TestLinkPreviewCard: a contact sends a link with previews on; the window shows the card
 // with the page's title, the site and the picture, fetched from the file server (the

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"container/list"
 	"errors"
 	"fmt"
@@ -9,7 +8,6 @@ import (
 	_ "image/gif" // pictures people send
 	_ "image/jpeg"
 	_ "image/png"
-	"io"
 	"os"
 
 	"golang.org/x/image/draw"
@@ -151,13 +149,12 @@ func scaledPicture(path string, px int) (image.Image, error) {
 		return nil, fmt.Errorf("app: %w", err)
 	}
 	// The header and the Exif orientation both come from the file's first bytes.
-	head, _ := io.ReadAll(io.LimitReader(f, exif.HeadSize))
-	cfg, _, err := image.DecodeConfig(io.MultiReader(bytes.NewReader(head), f))
+	orientation, r := exif.Peek(f)
+	cfg, _, err := image.DecodeConfig(r)
 	f.Close()
 	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > maxPicturePixels {
 		return nil, errNotPicture
 	}
-	orientation := exif.Orientation(head)
 	if f, err = engine.OpenFile(path); err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}

@@ -168,28 +168,7 @@ func TestNoMicrophoneSays(t *testing.T) {
 	}
 }
 
-func shownVoices(c fyne.Canvas) (out []*voiceCard) {
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if !o.Visible() {
-			return
-		}
-		switch o := o.(type) {
-		case *voiceCard:
-			out = append(out, o)
-		case *fyne.Container:
-			for _, child := range o.Objects {
-				walk(child)
-			}
-		case fyne.Widget:
-			for _, child := range test.WidgetRenderer(o).Objects() {
-				walk(child)
-			}
-		}
-	}
-	walk(c.Content())
-	return out
-}
+func shownVoices(c fyne.Canvas) []*voiceCard { return shownOf[*voiceCard](c) }
 
 // TestVoiceMessage: Alice records and sends a voice message (encoded by the real MP3
 // encoder); Bob's bubble shows a player with its length; play, seek and the end of the

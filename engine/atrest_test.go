@@ -195,7 +195,10 @@ func TestOldFilesSealedOnOpen(t *testing.T) {
 	if err := os.WriteFile(old, plain, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	reopenMem(t, sw, dir, Options{})
+	e := reopenMem(t, sw, dir, Options{})
+	if getString(e.st, keyFilesSealed) == "" {
+		t.Fatal("the profile is not marked as sealed: every start would check every file again")
+	}
 	if b, err := ReadFile(old); err != nil || !bytes.Equal(b, plain) {
 		t.Fatalf("reading the sealed file: %q, %v", b, err)
 	}

@@ -153,11 +153,7 @@ func TestConfigFromAnotherImplementation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var seeds []client.Seed
-	for _, s := range f.Seeds {
-		seeds = append(seeds, client.Seed{URL: s})
-	}
-	c := client.New(client.Options{Seeds: seeds})
+	c := client.New(client.Options{Seeds: client.NetworkSeeds(f)})
 	t.Cleanup(func() { c.Close() })
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

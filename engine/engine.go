@@ -146,8 +146,12 @@ func Open(opts Options) (*Engine, error) {
 		return nil, err
 	}
 	key, err := vault.ProfileKey(opts.Dir, false)
-	if err == nil {
-		err = sealOldFiles(opts.Dir, key)
+	if err == nil && getString(st, keyFilesSealed) == "" {
+		// Once: a profile's files are sealed as they are written from then on, so later
+		// starts need not open every file to check.
+		if err = sealOldFiles(opts.Dir, key); err == nil {
+			err = st.Put(store.Account, keyFilesSealed, []byte("1"))
+		}
 	}
 	if err != nil {
 		st.Close()
@@ -284,10 +288,7 @@ func networkOptions(name string) (client.Options, error) {
 	if err != nil {
 		return opts, fmt.Errorf("%w: %v", ErrUnknownNetwork, err)
 	}
-	opts.Seeds, opts.Diverse = nil, false
-	for _, s := range f.Seeds {
-		opts.Seeds = append(opts.Seeds, client.Seed{URL: s})
-	}
+	opts.Seeds, opts.Diverse = client.NetworkSeeds(f), false
 	return opts, nil
 }
 

@@ -1,14 +1,12 @@
 package engine
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"image"
 	_ "image/gif" // pictures' sizes, for the recipient's layout
 	_ "image/jpeg"
 	_ "image/png"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -121,14 +119,14 @@ func (e *Engine) pictureSize(path string) (int, int) {
 	defer f.Close()
 	// The profile's copy is sealed and cannot seek: the header and the Exif orientation
 	// are both read from its first bytes.
-	head, _ := io.ReadAll(io.LimitReader(f, exif.HeadSize))
-	c, _, err := image.DecodeConfig(io.MultiReader(bytes.NewReader(head), f))
+	orientation, r := exif.Peek(f)
+	c, _, err := image.DecodeConfig(r)
 	if err != nil || c.Width <= 0 || c.Height <= 0 {
 		return 0, 0
 	}
 	// The size as shown: a photo taken on its side is shown upright, as browsers and
 	// Session's clients show it.
-	if exif.Swaps(exif.Orientation(head)) {
+	if exif.Swaps(orientation) {
 		return c.Height, c.Width
 	}
 	return c.Width, c.Height

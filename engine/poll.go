@@ -16,14 +16,8 @@ const configPollEvery = 3
 // active, every PollIdle otherwise, and at once when asked.
 func (e *Engine) pollLoop() {
 	for e.Restoring() && !e.restoreConfigs() {
-		t := time.NewTimer(e.opts.PollActive)
-		select {
-		case <-e.ctx.Done():
-			t.Stop()
+		if _, stopped := e.pollWait(e.opts.PollActive); stopped {
 			return
-		case <-t.C:
-		case <-e.pollWake:
-			t.Stop()
 		}
 	}
 	seeded := false
@@ -34,7 +28,6 @@ func (e *Engine) pollLoop() {
 			e.seedConfigs()
 			seeded = true
 		}
-		asked = false
 		wait := e.opts.PollIdle
 		if e.active.Load() {
 			wait = e.opts.PollActive
@@ -42,16 +35,24 @@ func (e *Engine) pollLoop() {
 		if more {
 			wait = 0
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-e.ctx.Done():
-			t.Stop()
+		var stopped bool
+		if asked, stopped = e.pollWait(wait); stopped {
 			return
-		case <-t.C:
-		case <-e.pollWake:
-			t.Stop()
-			asked = true
 		}
+	}
+}
+
+// pollWait waits d, or until a poll is asked for (asked) or the engine closes (stopped).
+func (e *Engine) pollWait(d time.Duration) (asked, stopped bool) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-e.ctx.Done():
+		return false, true
+	case <-t.C:
+		return false, false
+	case <-e.pollWake:
+		return true, false
 	}
 }
 

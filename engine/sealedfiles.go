@@ -87,6 +87,9 @@ func RemovePlainCopies() {
 	}
 }
 
+// keyFilesSealed marks, in the account, a profile whose files sealOldFiles has sealed.
+const keyFilesSealed = "files_sealed"
+
 // sealOldFiles seals the files of a profile written before encryption at rest, in place;
 // vault.SealInPlace makes each one safe against a crash.
 func sealOldFiles(dir string, k vault.Key) error {

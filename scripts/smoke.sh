@@ -47,21 +47,31 @@ LC_ALL=C.UTF-8 "$bin" --demo --demo-log --demo-stage-file "$picture" >"$out/app.
 app_pid=$!
 wait_line 90 "the demo to be ready" "$out/app.log" '^demo-ready'
 wait_line 60 "the picture to be staged in Alice's composer" "$out/app.log" '^demo-staged Alice garden.png'
-wait_for 20 "Alice's window" xdotool search --name '^Alice'
-wait_for 20 "Bob's window" xdotool search --name '^Bob'
-alice=$(xdotool search --name '^Alice' | head -n 1)
-bob=$(xdotool search --name '^Bob' | head -n 1)
-# Without a window manager both windows open at the top left: put them side by side.
-xdotool windowmove "$alice" 0 0
-xdotool windowmove "$bob" 860 0
-sleep 1
+# side_by_side WHAT: wait for the demo's two windows and put them side by side (without a
+# window manager both open at the top left); sets alice and bob to their windows.
+side_by_side() {
+	wait_for 20 "Alice's window$1" xdotool search --name '^Alice'
+	wait_for 20 "Bob's window$1" xdotool search --name '^Bob'
+	alice=$(xdotool search --name '^Alice' | head -n 1)
+	bob=$(xdotool search --name '^Bob' | head -n 1)
+	xdotool windowmove "$alice" 0 0
+	xdotool windowmove "$bob" 860 0
+	sleep 1
+}
+
+# type_to_bob TEXT: type TEXT into Alice's message field and send it.
+type_to_bob() {
+	xdotool windowfocus --sync "$alice"
+	sleep 0.3
+	xdotool type --delay 15 "$1"
+	xdotool key Return
+}
+
+side_by_side ""
 import -window root "$out/1-ready.png"
 
 msg="Hello Bob, this is a smoke test $RANDOM"
-xdotool windowfocus --sync "$alice"
-sleep 0.3
-xdotool type --delay 15 "$msg"
-xdotool key Return
+type_to_bob "$msg"
 wait_for 60 "Bob's engine to receive the message" grep -qF "demo-received Bob $msg" "$out/app.log"
 wait_for 60 "Bob's engine to fetch the picture" grep -qF "demo-file Bob garden.png" "$out/app.log"
 sleep 2
@@ -83,18 +93,9 @@ app_pid=""
 LC_ALL=C.UTF-8 LANGUAGE=fa "$bin" --demo --demo-log >"$out/app-fa.log" 2>"$out/app-fa.err" &
 app_pid=$!
 wait_line 90 "the Persian demo to be ready" "$out/app-fa.log" '^demo-ready'
-wait_for 20 "Alice's window in Persian" xdotool search --name '^Alice'
-wait_for 20 "Bob's window in Persian" xdotool search --name '^Bob'
-alice=$(xdotool search --name '^Alice' | head -n 1)
-bob=$(xdotool search --name '^Bob' | head -n 1)
-xdotool windowmove "$alice" 0 0
-xdotool windowmove "$bob" 860 0
-sleep 1
+side_by_side " in Persian"
 fa_msg="Persian interface smoke test $RANDOM"
-xdotool windowfocus --sync "$alice"
-sleep 0.3
-xdotool type --delay 15 "$fa_msg"
-xdotool key Return
+type_to_bob "$fa_msg"
 wait_for 60 "Bob's engine to receive the message sent from the Persian window" grep -qF "demo-received Bob $fa_msg" "$out/app-fa.log"
 sleep 2
 import -window root "$out/3-persian.png"

@@ -8,6 +8,7 @@
 package exif
 
 import (
+	"bytes"
 	"encoding/binary"
 	"image"
 	"io"
@@ -36,6 +37,14 @@ const (
 func Read(r io.Reader) int {
 	head, _ := io.ReadAll(io.LimitReader(r, HeadSize))
 	return Orientation(head)
+}
+
+// Peek reads the orientation recorded in the JPEG that r starts with, and returns it with
+// a reader that yields all of r again, from its first byte: for readers that cannot
+// seek, such as the profile's sealed files.
+func Peek(r io.Reader) (int, io.Reader) {
+	head, _ := io.ReadAll(io.LimitReader(r, HeadSize))
+	return Orientation(head), io.MultiReader(bytes.NewReader(head), r)
 }
 
 // Orientation returns the orientation recorded in a JPEG's first bytes (HeadSize are

@@ -28,11 +28,7 @@ func start(t *testing.T) (*testnet.Testnet, *client.Client) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var seeds []client.Seed
-	for _, s := range f.Seeds {
-		seeds = append(seeds, client.Seed{URL: s})
-	}
-	c := client.New(client.Options{Seeds: seeds})
+	c := client.New(client.Options{Seeds: client.NetworkSeeds(f)})
 	t.Cleanup(func() { c.Close() })
 	return tn, c
 }

@@ -14,6 +14,15 @@ import (
 // The file server's API (network/files.go) through onion requests v4: the server sees
 // an encrypted blob and its size, never who uploads or downloads it.
 
+// NetworkSeeds returns the seeds a network file names, as a client takes them.
+func NetworkSeeds(f network.NetworkFile) []Seed {
+	seeds := make([]Seed, len(f.Seeds))
+	for i, s := range f.Seeds {
+		seeds[i] = Seed{URL: s}
+	}
+	return seeds
+}
+
 // FileServer returns the file server a network file names, if it names one.
 func FileServer(f network.NetworkFile) (Server, error) {
 	if f.FileServer == nil {

@@ -66,11 +66,7 @@ func startNetProcess(b *testing.B) (*client.Client, client.Server) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var seeds []client.Seed
-	for _, s := range f.Seeds {
-		seeds = append(seeds, client.Seed{URL: s})
-	}
-	c := client.New(client.Options{Seeds: seeds})
+	c := client.New(client.Options{Seeds: client.NetworkSeeds(f)})
 	b.Cleanup(func() { c.Close() })
 	srv, err := client.FileServer(f)
 	if err != nil {
