@@ -38,10 +38,12 @@ export PATH := $(PATH):/usr/local/go/bin
 # Debian/Ubuntu packages for Fyne's cgo build (and gcc for the race detector), and LAME and
 # FAAD2 for voice messages (audio/codec: recording as MP3, playing the AAC of Session's
 # phone apps; the app loads libmp3lame0 and libfaad2 when it needs them, and starts without).
-# The smoke test adds a virtual X server, xdotool to type, and ImageMagick for screenshots.
+# The smoke test adds a virtual X server, xdotool to type, ImageMagick for screenshots, and
+# a session bus with a notification server (dunst) and a clock to put in front of the app.
 APT_PACKAGES := gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
 	libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libmp3lame-dev libfaad-dev \
-	xvfb xdotool imagemagick x11-apps
+	xvfb xdotool imagemagick x11-apps \
+	dbus dunst
 PROTO_PACKAGES := protobuf-compiler
 PROTOC_GEN_GO := google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
 # staticcheck is installed into .bin/ at this version the first time it is needed.

@@ -3,11 +3,16 @@
 # Alice's composer, types a caption into Alice's window as a person would (xdotool),
 # presses Enter and checks that Bob's engine received the message and the picture. Then
 # it starts the demo again in Persian, as a computer set to that language would, and
-# sends a message from it. Screenshots of the screen go to a directory it prints.
+# sends a message from it. Last, with another window in front, Alice sends a message
+# mixing Persian, a Latin word and a time, and a real notification server (dunst, on a
+# session bus of its own) shows Bob's notification of it: the app must hand it the text
+# in logical order, for the server to lay out. Screenshots of the screen go to a
+# directory it prints.
 #
 #   scripts/smoke.sh [ALLIUM-BINARY]      (default: dist/allium)
 #
-# Needs Xvfb, xdotool and ImageMagick's import (make smoke installs them).
+# Needs Xvfb, xdotool, ImageMagick's import, xclock, dbus-daemon, dbus-monitor and dunst
+# (make smoke installs them).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -17,8 +22,10 @@ out=$(mktemp -d "${TMPDIR:-/tmp}/allium-smoke.XXXXXX")
 echo "smoke: screenshots and logs in $out"
 
 app_pid=""
+helpers=() # the session bus, the notification server and the other window, once started
 cleanup() {
 	[ -z "$app_pid" ] || stop "$app_pid"
+	[ "${#helpers[@]}" -eq 0 ] || stop "${helpers[@]}"
 	stop_xvfb
 }
 trap cleanup EXIT
@@ -88,7 +95,26 @@ for noise in 'Error parsing user locale' 'Preferences load error'; do
 done
 
 # The same in Persian: the system asks for it with LANGUAGE (C.UTF-8 stays the locale),
-# and the windows are mirrored, with the conversation list on the right.
+# and the windows are mirrored, with the conversation list on the right. This time the
+# desktop has a session bus and a notification server, as a desktop does, and
+# dbus-monitor keeps what the app asks it to show.
+dbus-daemon --session --nofork --print-address=3 3>"$out/bus" >"$out/bus.log" 2>&1 &
+helpers+=($!)
+wait_for 20 "the session bus" test -s "$out/bus"
+export DBUS_SESSION_BUS_ADDRESS=$(head -n 1 "$out/bus")
+cat >"$out/dunstrc" <<'RC'
+[global]
+    font = Sans 11
+    width = 420
+    origin = top-right
+    offset = 10x10
+RC
+dunst -config "$out/dunstrc" >"$out/dunst.log" 2>&1 &
+helpers+=($!)
+wait_for 20 "the notification server" dbus-send --session --print-reply --dest=org.freedesktop.Notifications \
+	/org/freedesktop/Notifications org.freedesktop.Notifications.GetServerInformation
+dbus-monitor --session "type='method_call',interface='org.freedesktop.Notifications',member='Notify'" >"$out/notify.log" 2>&1 &
+helpers+=($!)
 app_pid=""
 LC_ALL=C.UTF-8 LANGUAGE=fa "$bin" --demo --demo-log >"$out/app-fa.log" 2>"$out/app-fa.err" &
 app_pid=$!
@@ -99,7 +125,34 @@ type_to_bob "$fa_msg"
 wait_for 60 "Bob's engine to receive the message sent from the Persian window" grep -qF "demo-received Bob $fa_msg" "$out/app-fa.log"
 sleep 2
 import -window root "$out/3-persian.png"
+
+# A notification: another window (a clock) takes the focus, so that Allium is not in
+# front, and Alice's Enter reaches her window as an event sent to it. It is the keypad's
+# Enter: such an event has no time, and GLFW drops one for a key pressed before (Return
+# was). xdotool types a character outside the keyboard's layout by remapping a key for
+# it, which the app misses at typing speed: hence the slow typing.
+xclock -geometry 120x120+1780+940 >/dev/null 2>&1 &
+helpers+=($!)
+wait_for 20 "the clock's window" xdotool search --class xclock
+clock=$(xdotool search --class xclock | head -n 1)
+note="سلام Bob، ساعت 10:30 می‌آیی؟ (Allium)"
+xdotool windowfocus --sync "$alice"
+sleep 0.3
+xdotool type --delay 120 "$note"
+xdotool windowfocus --sync "$clock"
+sleep 1
+xdotool key --window "$alice" KP_Enter
+wait_for 60 "Bob's engine to receive the Persian message" grep -qF "demo-received Bob $note" "$out/app-fa.log"
+wait_for 30 "the notification of it" grep -qF "string \"$note\"" "$out/notify.log"
+sleep 1
+import -window root "$out/4-notification.png"
+# The text is the message as written, without the direction marks the app's own views
+# draw with (U+202A–U+202E, U+2066–U+2069): the server lays it out itself.
+marks=0
+LC_ALL=C.UTF-8 grep -qP '[\x{202a}-\x{202e}\x{2066}-\x{2069}]' "$out/notify.log" || marks=$?
+[ "$marks" -eq 1 ] || fail "the notification's text has direction marks in it (or grep could not look: $marks)"
 kill -TERM "$app_pid"
 wait_for 30 "the Persian app to quit" gone
 
-echo "smoke: ok: Bob received \"$msg\" typed into Alice's window, with the picture garden.png, and \"$fa_msg\" from her window in Persian"
+echo "smoke: ok: Bob received \"$msg\" typed into Alice's window, with the picture garden.png, and \"$fa_msg\" from her window in Persian, and a notification server was given \"$note\" to show"
+
