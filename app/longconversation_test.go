@@ -27,8 +27,9 @@ func openLong(t testing.TB) (*harness, *Profile, crypto.SessionID) {
 	return h, p, other
 }
 
-// TestLongConversation: opening 10,000 messages is quick, and the list builds and
-// measures only the rows on screen, however far it scrolls.
+// TestLongConversation: opening 10,000 messages reads one page of them, and the list
+// builds and measures only the rows on screen, however far it scrolls. How long opening
+// takes is BenchmarkOpenConversation10k's to say (BENCHMARKS.md), not this test's.
 func TestLongConversation(t *testing.T) {
 	h, p, other := openLong(t)
 	start := time.Now()
@@ -37,8 +38,8 @@ func TestLongConversation(t *testing.T) {
 	took := time.Since(start)
 	v := p.conv
 	t.Logf("opened the conversation in %v (race detector: %v)", took, raceEnabled)
-	if took > 2*time.Second {
-		t.Errorf("opening took %v", took)
+	if len(v.msgs) > pageSize {
+		t.Errorf("opening read %d messages; it should read one page of %d", len(v.msgs), pageSize)
 	}
 	if v.built == 0 {
 		t.Fatal("the list built no rows")
