@@ -158,15 +158,25 @@ func TestAPI(t *testing.T) {
 				t.Fatalf("info: %d %s %v", a.status, a.body, err)
 			}
 			clk.add(time.Hour)
-			a = way.do("POST", "/file/"+u.ID+"/extend", nil, map[string]string{"X-FS-TTL": "3600"})
+			a = way.do("POST", "/file/"+u.ID+"/extend", nil, nil)
 			fi, err = network.ParseFileInfo(a.body)
-			if a.status != 200 || err != nil || !fi.Expires.Equal(clk.now().Add(time.Hour)) {
+			if a.status != 200 || err != nil || !fi.Expires.Equal(clk.now().Add(fileserver.DefaultTTL*time.Second)) {
 				t.Fatalf("extend: %d %s %v", a.status, a.body, err)
 			}
-			// With a TTL asked for at upload.
+			// A shorter time asked for leaves the file's lifetime as it is.
+			a = way.do("POST", "/file/"+u.ID+"/extend", nil, map[string]string{"X-FS-TTL": "3600"})
+			if short, err := network.ParseFileInfo(a.body); a.status != 200 || err != nil || !short.Expires.Equal(fi.Expires) {
+				t.Fatalf("extend by an hour: %d %s %v, want it to stay %v", a.status, a.body, err, fi.Expires)
+			}
+			// With a TTL asked for at upload, which an extend lengthens.
 			a = way.do("POST", "/file", []byte("x"), map[string]string{"x-fs-ttl": "120"})
-			if u, err := network.ParseUploadReply(a.body); err != nil || !u.Expires.Equal(clk.now().Add(2*time.Minute)) {
+			u2, err := network.ParseUploadReply(a.body)
+			if err != nil || !u2.Expires.Equal(clk.now().Add(2*time.Minute)) {
 				t.Fatalf("upload with a TTL: %s %v", a.body, err)
+			}
+			a = way.do("POST", "/file/"+u2.ID+"/extend", nil, map[string]string{"X-FS-TTL": "3600"})
+			if long, err := network.ParseFileInfo(a.body); a.status != 200 || err != nil || !long.Expires.Equal(clk.now().Add(time.Hour)) {
+				t.Fatalf("extend of a two-minute file by an hour: %d %s %v", a.status, a.body, err)
 			}
 			for _, c := range []struct {
 				name, method, endpoint string

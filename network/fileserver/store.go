@@ -229,7 +229,9 @@ func (s *store) open(id string, now time.Time) (*os.File, entry, error) {
 	return f, e, err
 }
 
-// extend renews id's lifetime to now+ttl.
+// extend renews id's lifetime to now+ttl, or leaves it if it already lasts longer: a
+// client asking for a shorter time (another device of the account, a short TTL of its
+// own) must not make a file vanish before the people it was sent to have fetched it.
 func (s *store) extend(id string, now time.Time, ttl time.Duration) (entry, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -237,7 +239,11 @@ func (s *store) extend(id string, now time.Time, ttl time.Duration) (entry, erro
 	if !ok || !e.expires.After(now) {
 		return entry{}, errNotFound
 	}
-	e.expires = now.Add(ttl)
+	if until := now.Add(ttl); until.After(e.expires) {
+		e.expires = until
+	} else {
+		return e, nil
+	}
 	if err := s.writeMeta(id, e); err != nil {
 		return entry{}, err
 	}
