@@ -20,6 +20,47 @@ type bidiLabel struct {
 	widget.BaseWidget
 	Text      string
 	TextStyle fyne.TextStyle
+	textLook
+}
+
+// textLook is how a bidi label or text is drawn, as a widget.Label's fields say it:
+// its colour (from its importance, as a Label's, unless ColorName names one) and its
+// size.
+type textLook struct {
+	// Importance colours the text as it colours a widget.Label.
+	Importance widget.Importance
+	// ColorName is the colour of the text, if set; it takes over from Importance.
+	ColorName fyne.ThemeColorName
+	// SizeName is the size of the text: theme.SizeNameText when empty.
+	SizeName fyne.ThemeSizeName
+}
+
+// color is the text's colour.
+func (l textLook) color() fyne.ThemeColorName {
+	if l.ColorName != "" {
+		return l.ColorName
+	}
+	switch l.Importance {
+	case widget.LowImportance:
+		return theme.ColorNameDisabled
+	case widget.HighImportance:
+		return theme.ColorNamePrimary
+	case widget.DangerImportance:
+		return theme.ColorNameError
+	case widget.WarningImportance:
+		return theme.ColorNameWarning
+	case widget.SuccessImportance:
+		return theme.ColorNameSuccess
+	}
+	return theme.ColorNameForeground
+}
+
+// size is the text's size.
+func (l textLook) size() float32 {
+	if l.SizeName == "" {
+		return theme.TextSize()
+	}
+	return theme.Size(l.SizeName)
 }
 
 func newBidiLabel(text string, style fyne.TextStyle) *bidiLabel {
@@ -35,7 +76,7 @@ func (l *bidiLabel) SetText(text string) {
 }
 
 func (l *bidiLabel) CreateRenderer() fyne.WidgetRenderer {
-	r := &bidiLabelRenderer{l: l, text: canvas.NewText("", theme.Color(theme.ColorNameForeground))}
+	r := &bidiLabelRenderer{l: l, text: canvas.NewText("", theme.Color(l.color()))}
 	r.Refresh()
 	return r
 }
@@ -51,13 +92,13 @@ func (r *bidiLabelRenderer) Objects() []fyne.CanvasObject { return []fyne.Canvas
 // MinSize is a line's height; its width is only the padding, as a truncated Label's.
 func (r *bidiLabelRenderer) MinSize() fyne.Size {
 	pad := theme.InnerPadding()
-	h := fyne.MeasureText("Mg", theme.TextSize(), r.l.TextStyle).Height
+	h := fyne.MeasureText("Mg", r.l.size(), r.l.TextStyle).Height
 	return fyne.NewSize(2*pad, h+2*pad)
 }
 
 func (r *bidiLabelRenderer) Refresh() {
-	r.text.Color = theme.Color(theme.ColorNameForeground)
-	r.text.TextSize = theme.TextSize()
+	r.text.Color = theme.Color(r.l.color())
+	r.text.TextSize = r.l.size()
 	r.text.TextStyle = r.l.TextStyle
 	r.Layout(r.l.Size())
 	canvas.Refresh(r.l)
@@ -66,7 +107,7 @@ func (r *bidiLabelRenderer) Refresh() {
 func (r *bidiLabelRenderer) Layout(size fyne.Size) {
 	pad := theme.InnerPadding()
 	shown, w := fitLine(r.l.Text, size.Width-2*pad, r.text.TextSize, r.l.TextStyle)
-	r.text.Text = shown
+	r.text.Text, r.text.TextSize = shown, r.l.size()
 	x := pad
 	if bidi.IsRightToLeft(r.l.Text) {
 		x = size.Width - pad - w
@@ -108,8 +149,10 @@ type bidiText struct {
 	widget.BaseWidget
 	Text      string
 	TextStyle fyne.TextStyle
-	// ColorName is the colour of the text; the foreground colour when empty.
-	ColorName fyne.ThemeColorName
+	textLook
+	// Alignment centres the lines when it is fyne.TextAlignCenter; otherwise each line
+	// is aligned to the side its paragraph starts from.
+	Alignment fyne.TextAlign
 
 	width float32 // the width lines were last wrapped for
 	rows  int
@@ -130,9 +173,15 @@ func (t *bidiText) SetText(text string) {
 // wrap lays the text out for a width: the lines as Fyne draws them, whether each is of
 // a right-to-left paragraph, and their widths.
 func (t *bidiText) wrap(width float32) ([]string, []bool, []float32) {
-	size := theme.TextSize()
+	size := t.size()
 	adv := &advances{size: size, w: map[rune]float32{}}
-	shown, rtl := shownLines(wrapSpans(t.Text, max(width-2*theme.InnerPadding(), 10), adv))
+	limit := max(width-2*theme.InnerPadding(), 10)
+	if t.TextStyle.Bold || t.TextStyle.Monospace {
+		// advances measures regular letters: a line of others is as much wider.
+		const sample = "Allium پیام"
+		limit *= fyne.MeasureText(sample, size, fyne.TextStyle{}).Width / fyne.MeasureText(sample, size, t.TextStyle).Width
+	}
+	shown, rtl := shownLines(wrapSpans(t.Text, limit, adv))
 	widths := make([]float32, len(shown))
 	for i, l := range shown {
 		widths[i] = fyne.MeasureText(l, size, t.TextStyle).Width
@@ -147,7 +196,7 @@ func (t *bidiText) MinSize() fyne.Size {
 	if t.width == 0 || rows == 0 {
 		rows = max(1, strings.Count(t.Text, "\n")+1)
 	}
-	h := fyne.MeasureText("Mg", theme.TextSize(), t.TextStyle).Height
+	h := fyne.MeasureText("Mg", t.size(), t.TextStyle).Height
 	return fyne.NewSize(2*pad, float32(rows)*h+2*pad)
 }
 
@@ -179,20 +228,21 @@ func (r *bidiTextRenderer) Layout(size fyne.Size) {
 	shown, rtl, widths := t.wrap(size.Width)
 	t.width, t.rows = size.Width, len(shown)
 	pad := theme.InnerPadding()
-	h := fyne.MeasureText("Mg", theme.TextSize(), t.TextStyle).Height
-	name := t.ColorName
-	if name == "" {
-		name = theme.ColorNameForeground
-	}
+	size32 := t.size()
+	h := fyne.MeasureText("Mg", size32, t.TextStyle).Height
+	name := t.color()
 	r.objects = r.objects[:0]
 	for i, l := range shown {
 		if i == len(r.texts) {
 			r.texts = append(r.texts, canvas.NewText("", theme.Color(name)))
 		}
 		c := r.texts[i]
-		c.Text, c.Color, c.TextSize, c.TextStyle = l, theme.Color(name), theme.TextSize(), t.TextStyle
+		c.Text, c.Color, c.TextSize, c.TextStyle = l, theme.Color(name), size32, t.TextStyle
 		x := pad
-		if rtl[i] {
+		switch {
+		case t.Alignment == fyne.TextAlignCenter:
+			x = (size.Width - widths[i]) / 2
+		case rtl[i]:
 			x = size.Width - pad - widths[i]
 		}
 		c.Move(fyne.NewPos(x, pad+float32(i)*h))

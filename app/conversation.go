@@ -42,7 +42,7 @@ type conversationView struct {
 	avatar     *avatar
 	title      *bidiLabel
 	sub        *widget.Label
-	twin       *widget.Label // the warning that another contact has the same name
+	twin       *bidiText // the warning that another contact has the same name
 	menu       *conversationMenu
 	listHolder *fyne.Container
 	list       *widget.List

@@ -25,7 +25,7 @@ type onboarding struct {
 
 	// create
 	name       *field
-	nameIssue  *widget.Label
+	nameIssue  *bidiText
 	createBtn  *widget.Button
 	phrase     string
 	copyBtn    *widget.Button
@@ -34,7 +34,7 @@ type onboarding struct {
 
 	// restore
 	words      *field
-	wordsIssue *widget.Label
+	wordsIssue *bidiText
 	restName   *field
 	restoreBtn *widget.Button
 }
@@ -50,10 +50,10 @@ func page(objs ...fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewCenter(column(460, objs...))
 }
 
-func wrapped(text string) *widget.Label {
-	l := label(text)
-	l.Wrapping = fyne.TextWrapWord
-	return l
+// wrapped is a wrapped sentence: a translated one, or text a person wrote, laid out
+// with the bidi algorithm and aligned to the side it starts from.
+func wrapped(text string) *bidiText {
+	return newBidiText(text)
 }
 
 func heading(text string) *widget.Label {
@@ -78,9 +78,8 @@ func (o *onboarding) showWelcome() {
 
 func (o *onboarding) showCreate() {
 	o.name = newField(nil, lang.L("Your name"))
-	o.nameIssue = label("")
+	o.nameIssue = wrapped("")
 	o.nameIssue.Importance = widget.DangerImportance
-	o.nameIssue.Wrapping = fyne.TextWrapWord
 	o.nameIssue.Hide()
 	o.createBtn = widget.NewButton(lang.L("Create my account"), o.create)
 	o.createBtn.Importance = widget.HighImportance
@@ -187,8 +186,7 @@ func (o *onboarding) showRestore() {
 	o.words.MultiLine = true
 	o.words.Wrapping = fyne.TextWrapWord
 	o.words.SetMinRowsVisible(3)
-	o.wordsIssue = label("")
-	o.wordsIssue.Wrapping = fyne.TextWrapWord
+	o.wordsIssue = wrapped("")
 	// Allium does not fetch the name the account had: it is asked for again.
 	o.restName = newField(nil, lang.L("Your name"))
 	o.restName.OnChanged = func(string) { o.checkWords(o.words.Text) }

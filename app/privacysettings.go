@@ -3,7 +3,6 @@ package app
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -93,14 +92,14 @@ func (v *settingsView) askPassphrase(hasOld, wantNew bool, done func()) {
 	if wantNew {
 		items = append(items, widget.NewFormItem(lang.L("New passphrase"), next), widget.NewFormItem(lang.L("Type it again"), again))
 	}
-	title, confirm := lang.L("Set a passphrase"), "Set passphrase"
+	title, confirm := lang.L("Set a passphrase"), lang.L("Set passphrase")
 	switch {
 	case hasOld && wantNew:
-		title, confirm = lang.L("Change your passphrase"), "Change"
+		title, confirm = lang.L("Change your passphrase"), lang.L("Change")
 	case hasOld:
-		title, confirm = lang.L("Remove your passphrase"), "Remove"
+		title, confirm = lang.L("Remove your passphrase"), lang.L("Remove")
 	}
-	d := dialog.NewForm(title, confirm, lang.L("Cancel"), items, func(ok bool) {
+	d := newForm(title, confirm, lang.L("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}

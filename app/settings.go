@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -29,7 +28,7 @@ type settingsView struct {
 
 	picture    *pictureSection
 	name       *field
-	nameIssue  *widget.Label
+	nameIssue  *bidiText
 	receipts   *widget.Check
 	typing     *widget.Check
 	previews   *widget.Check
@@ -44,7 +43,7 @@ type settingsView struct {
 	appearanceTabContent fyne.CanvasObject
 	networkPick          *widget.RadioGroup
 	networkFile          *field
-	networkInfo          *widget.Label // in the demo, instead of the choice of network
+	networkInfo          *bidiText // in the demo, instead of the choice of network
 	proxy                *proxyForm
 	networkItem          *container.TabItem
 	paths                *pathView
@@ -132,8 +131,7 @@ func (v *settingsView) profileTab() fyne.CanvasObject {
 	p := v.p
 	v.name = newField(p.keys, lang.L("Your name"))
 	v.name.SetText(p.name)
-	v.nameIssue = label("")
-	v.nameIssue.Wrapping = fyne.TextWrapWord
+	v.nameIssue = wrapped("")
 	save := widget.NewButton(lang.L("Save name"), v.saveName)
 	v.name.OnSubmitted = func(string) { v.saveName() }
 	v.picture = newPictureSection(p)
@@ -404,5 +402,5 @@ func (v *settingsView) showLicences() {
 	)
 	list.HideSeparators = true
 	v.licences = list
-	v.p.showDialog(dialog.NewCustom(lang.L("Open-source licences"), lang.L("Close"), container.NewGridWrap(fyne.NewSize(720, 460), list), v.p.win))
+	v.p.showDialog(newInfo(lang.L("Open-source licences"), lang.L("Close"), container.NewGridWrap(fyne.NewSize(720, 460), list), v.p.win))
 }
