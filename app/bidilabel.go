@@ -1,6 +1,7 @@
 package app
 
 import (
+	"math"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -21,6 +22,10 @@ type bidiLabel struct {
 	Text      string
 	TextStyle fyne.TextStyle
 	textLook
+	// Base is the direction of the line: by its first strong character (bidi.Auto), or
+	// forced, for a line put together from pieces (an ID and a state) that reads in the
+	// interface's direction whatever its first piece is.
+	Base bidi.Base
 }
 
 // textLook is how a bidi label or text is drawn, as a widget.Label's fields say it:
@@ -106,10 +111,11 @@ func (r *bidiLabelRenderer) Refresh() {
 
 func (r *bidiLabelRenderer) Layout(size fyne.Size) {
 	pad := theme.InnerPadding()
-	shown, w := fitLine(r.l.Text, size.Width-2*pad, r.text.TextSize, r.l.TextStyle)
-	r.text.Text, r.text.TextSize = shown, r.l.size()
+	r.text.TextSize = r.l.size()
+	shown, w := fitLine(r.l.Text, r.l.Base, size.Width-2*pad, r.text.TextSize, r.l.TextStyle)
+	r.text.Text = shown
 	x := pad
-	if bidi.IsRightToLeft(r.l.Text) {
+	if rightToLeft(r.l.Text, r.l.Base) {
 		x = size.Width - pad - w
 	}
 	h := fyne.MeasureText("Mg", r.text.TextSize, r.l.TextStyle).Height
@@ -117,11 +123,42 @@ func (r *bidiLabelRenderer) Layout(size fyne.Size) {
 	r.text.Resize(fyne.NewSize(w, h))
 }
 
-// fitLine is text laid out for Fyne (visualLine) and its width, shortened with an
+// rightToLeft says whether a line of text reads right to left: by its first strong
+// character, unless base forces a direction.
+func rightToLeft(text string, base bidi.Base) bool {
+	switch base {
+	case bidi.ForceRightToLeft:
+		return true
+	case bidi.ForceLeftToRight:
+		return false
+	}
+	return bidi.IsRightToLeft(text)
+}
+
+// baseOf is the direction to force on lines of the interface's own making: the
+// language's.
+func baseOf(rightToLeft bool) bidi.Base {
+	if rightToLeft {
+		return bidi.ForceRightToLeft
+	}
+	return bidi.ForceLeftToRight
+}
+
+// lineIn is visualLine with the line's direction given by base.
+func lineIn(text string, base bidi.Base) string {
+	if base == bidi.Auto || (base == bidi.ForceLeftToRight && !bidi.NeedsLayout(text)) {
+		return visualLine(text)
+	}
+	// A right-to-left line reorders even Latin words and digits: "ID · state" puts
+	// the ID on the right.
+	return visualRuns(bidi.NewParagraph(text, base).Line(0, len(text)))
+}
+
+// fitLine is text laid out for Fyne (lineIn) and its width, shortened with an
 // ellipsis at its logical end so that it is at most max wide.
-func fitLine(text string, max, size float32, style fyne.TextStyle) (string, float32) {
+func fitLine(text string, base bidi.Base, max, size float32, style fyne.TextStyle) (string, float32) {
 	width := func(s string) float32 { return fyne.MeasureText(s, size, style).Width }
-	shown := visualLine(text)
+	shown := lineIn(text, base)
 	w := width(shown)
 	if w <= max || text == "" {
 		return shown, w
@@ -131,13 +168,13 @@ func fitLine(text string, max, size float32, style fyne.TextStyle) (string, floa
 	lo, hi := 0, len(runes)
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		if width(visualLine(string(runes[:mid])+"…")) <= max {
+		if width(lineIn(string(runes[:mid])+"…", base)) <= max {
 			lo = mid
 		} else {
 			hi = mid - 1
 		}
 	}
-	shown = visualLine(string(runes[:lo]) + "…")
+	shown = lineIn(string(runes[:lo])+"…", base)
 	return shown, width(shown)
 }
 
@@ -176,6 +213,10 @@ func (t *bidiText) wrap(width float32) ([]string, []bool, []float32) {
 	size := t.size()
 	adv := &advances{size: size, w: map[rune]float32{}}
 	limit := max(width-2*theme.InnerPadding(), 10)
+	if width <= 0 {
+		// Not laid out yet: a line per paragraph, rather than a word or two per line.
+		limit = float32(math.MaxFloat32)
+	}
 	if t.TextStyle.Bold || t.TextStyle.Monospace {
 		// advances measures regular letters: a line of others is as much wider.
 		const sample = "Allium پیام"

@@ -41,7 +41,7 @@ type conversationView struct {
 
 	avatar     *avatar
 	title      *bidiLabel
-	sub        *widget.Label
+	sub        *bidiLabel
 	twin       *bidiText // the warning that another contact has the same name
 	menu       *conversationMenu
 	listHolder *fyne.Container
@@ -92,9 +92,12 @@ func newConversationView(p *Profile, c engine.Conversation) *conversationView {
 	v.m = newBubbleMetrics()
 
 	v.title = newBidiLabel("", fyne.TextStyle{Bold: true})
-	v.sub = label("")
+	v.sub = newBidiLabel("", fyne.TextStyle{})
 	v.sub.Importance = widget.LowImportance
 	v.sub.SizeName = theme.SizeNameCaptionText
+	// The subtitle puts the short ID and a state side by side: it reads in the
+	// interface's direction, the ID first, whichever piece is Latin.
+	v.sub.Base = baseOf(rtl())
 	v.avatar = newAvatar(40)
 	v.twin = wrapped("")
 	v.twin.Importance = widget.WarningImportance

@@ -109,7 +109,7 @@ var disappearTimers = []time.Duration{5 * time.Minute, time.Hour, 12 * time.Hour
 func (m *conversationMenu) showDisappearing() {
 	p, id := m.p, m.conv.ID
 	modes := []string{lang.L("Off"), lang.L("After it is read"), lang.L("After it is sent")}
-	mode := widget.NewRadioGroup(modes, nil)
+	mode := newRadioGroup(modes, nil)
 	var timers []string
 	for _, d := range disappearTimers {
 		timers = append(timers, durationText(d))

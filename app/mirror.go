@@ -132,16 +132,3 @@ func label(text string) *widget.Label {
 	l.Alignment = leading()
 	return l
 }
-
-// atLineStart puts a check or a group of radio buttons, which Fyne draws left to right
-// whatever the language, where the language's lines start; other objects fill the
-// line already.
-func atLineStart(o fyne.CanvasObject) fyne.CanvasObject {
-	switch o.(type) {
-	case *widget.Check, *widget.RadioGroup:
-		if rtl() {
-			return container.NewBorder(nil, nil, nil, o)
-		}
-	}
-	return o
-}

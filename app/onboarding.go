@@ -29,7 +29,7 @@ type onboarding struct {
 	createBtn  *widget.Button
 	phrase     string
 	copyBtn    *widget.Button
-	saved      *widget.Check
+	saved      *check
 	continueBt *widget.Button
 
 	// restore
@@ -162,7 +162,7 @@ func (o *onboarding) showPhrase(phrase string) {
 	o.continueBt = widget.NewButton(lang.L("Continue"), o.p.openEngine)
 	o.continueBt.Importance = widget.HighImportance
 	o.continueBt.Disable()
-	o.saved = widget.NewCheck(lang.L("I have written down my recovery phrase and put it somewhere safe"), func(on bool) {
+	o.saved = newCheck(lang.L("I have written down my recovery phrase and put it somewhere safe"), func(on bool) {
 		if on {
 			o.continueBt.Enable()
 		} else {
@@ -176,7 +176,7 @@ func (o *onboarding) showPhrase(phrase string) {
 		warning,
 		grid,
 		hbox(o.copyBtn),
-		atLineStart(o.saved),
+		o.saved,
 		hbox(layout.NewSpacer(), o.continueBt),
 	))
 }

@@ -19,9 +19,9 @@ import (
 type proxyForm struct {
 	p         *Profile
 	content   fyne.CanvasObject
-	use       *widget.Check
+	use       *check
 	address   *field
-	bootstrap *widget.Check
+	bootstrap *check
 	test      *widget.Button
 	apply     *widget.Button
 	result    *bidiText
@@ -38,9 +38,9 @@ const proxyTryTimeout = 45 * time.Second
 
 func newProxyForm(p *Profile) *proxyForm {
 	f := &proxyForm{p: p}
-	f.use = widget.NewCheck(lang.L("Connect through a proxy"), func(bool) { f.enable() })
+	f.use = newCheck(lang.L("Connect through a proxy"), func(bool) { f.enable() })
 	f.address = newField(p.keys, lang.L("socks5://127.0.0.1:9050"))
-	f.bootstrap = widget.NewCheck(lang.L("Only to get the list of nodes (other connections go directly)"), nil)
+	f.bootstrap = newCheck(lang.L("Only to get the list of nodes (other connections go directly)"), nil)
 	f.result = wrapped("")
 	f.test = widget.NewButton(lang.L("Test"), f.try)
 	f.apply = widget.NewButton(lang.L("Use this setting"), f.save)

@@ -29,19 +29,19 @@ type settingsView struct {
 	picture    *pictureSection
 	name       *field
 	nameIssue  *bidiText
-	receipts   *widget.Check
-	typing     *widget.Check
-	previews   *widget.Check
+	receipts   *check
+	typing     *check
+	previews   *check
 	blocked    *fyne.Container
-	notify     *widget.Check
-	preview    *widget.RadioGroup
-	background *widget.Check
-	appearance *widget.RadioGroup
-	language   *widget.RadioGroup
+	notify     *check
+	preview    *radioGroup
+	background *check
+	appearance *radioGroup
+	language   *radioGroup
 	// appearanceTabContent is the Appearance tab's, to show it again after the
 	// language changed.
 	appearanceTabContent fyne.CanvasObject
-	networkPick          *widget.RadioGroup
+	networkPick          *radioGroup
 	networkFile          *field
 	networkInfo          *bidiText // in the demo, instead of the choice of network
 	proxy                *proxyForm
@@ -122,7 +122,7 @@ func section(title, text string, objs ...fyne.CanvasObject) fyne.CanvasObject {
 		items = append(items, wrapped(text))
 	}
 	for _, o := range objs {
-		items = append(items, atLineStart(o))
+		items = append(items, o)
 	}
 	return container.NewVBox(items...)
 }
@@ -167,9 +167,9 @@ func (v *settingsView) saveName() {
 
 func (v *settingsView) privacyTab() fyne.CanvasObject {
 	// The checks stay disabled until the engine's settings are read.
-	v.receipts = widget.NewCheck(lang.L("Send read receipts"), nil)
-	v.typing = widget.NewCheck(lang.L("Send and show typing indicators"), nil)
-	v.previews = widget.NewCheck(lang.L(linkPreviewsCheck), nil)
+	v.receipts = newCheck(lang.L("Send read receipts"), nil)
+	v.typing = newCheck(lang.L("Send and show typing indicators"), nil)
+	v.previews = newCheck(lang.L(linkPreviewsCheck), nil)
 	v.receipts.Disable()
 	v.typing.Disable()
 	v.previews.Disable()
@@ -228,15 +228,15 @@ const (
 
 func (v *settingsView) notificationsTab() fyne.CanvasObject {
 	p := v.p
-	v.notify = widget.NewCheck(lang.L("Show a notification for new messages"), nil)
+	v.notify = newCheck(lang.L("Show a notification for new messages"), nil)
 	v.notify.SetChecked(p.prefs.Notifications)
-	v.preview = widget.NewRadioGroup([]string{lang.L(previewFull), lang.L(previewNone)}, nil)
+	v.preview = newRadioGroup([]string{lang.L(previewFull), lang.L(previewNone)}, nil)
 	if p.prefs.NotifyPreview {
 		v.preview.SetSelected(lang.L(previewFull))
 	} else {
 		v.preview.SetSelected(lang.L(previewNone))
 	}
-	v.background = widget.NewCheck(lang.L("Keep receiving messages when the window is closed"), nil)
+	v.background = newCheck(lang.L("Keep receiving messages when the window is closed"), nil)
 	v.background.SetChecked(p.prefs.RunInBackground)
 	v.notify.OnChanged = func(on bool) { p.prefs.Notifications = on; p.savePrefs(nil) }
 	v.preview.OnChanged = func(s string) { p.prefs.NotifyPreview = s != lang.L(previewNone); p.savePrefs(nil) }
@@ -259,7 +259,7 @@ const (
 
 func (v *settingsView) appearanceTab() fyne.CanvasObject {
 	p := v.p
-	v.appearance = widget.NewRadioGroup([]string{lang.L(lookSystem), lang.L(lookLight), lang.L(lookDark)}, nil)
+	v.appearance = newRadioGroup([]string{lang.L(lookSystem), lang.L(lookLight), lang.L(lookDark)}, nil)
 	switch p.prefs.Appearance {
 	case appearanceLight:
 		v.appearance.SetSelected(lang.L(lookLight))
@@ -300,7 +300,7 @@ func (v *settingsView) networkTab() fyne.CanvasObject {
 		v.networkInfo = wrapped(lang.L(demoNetwork))
 		return container.NewVScroll(container.NewVBox(section(lang.L("Network"), "", v.networkInfo), widget.NewSeparator(), v.paths.content))
 	}
-	v.networkPick = widget.NewRadioGroup([]string{lang.L(netSession), lang.L(netPrivate)}, nil)
+	v.networkPick = newRadioGroup([]string{lang.L(netSession), lang.L(netPrivate)}, nil)
 	v.networkFile = newField(p.keys, lang.L("Network file (network.json)"))
 	current := p.network
 	if current == "" || current == engine.NetworkSession {
