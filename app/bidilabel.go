@@ -190,6 +190,10 @@ type bidiText struct {
 	// Alignment centres the lines when it is fyne.TextAlignCenter; otherwise each line
 	// is aligned to the side its paragraph starts from.
 	Alignment fyne.TextAlign
+	// Base is the direction of the paragraphs: each by its first strong character
+	// (bidi.Auto) for text a person wrote, or the interface's for a translated
+	// sentence, which reads in its language even when it starts with a name.
+	Base bidi.Base
 
 	width float32 // the width lines were last wrapped for
 	rows  int
@@ -222,7 +226,7 @@ func (t *bidiText) wrap(width float32) ([]string, []bool, []float32) {
 		const sample = "Allium پیام"
 		limit *= fyne.MeasureText(sample, size, fyne.TextStyle{}).Width / fyne.MeasureText(sample, size, t.TextStyle).Width
 	}
-	shown, rtl := shownLines(wrapSpans(t.Text, limit, adv))
+	shown, rtl := linesIn(wrapSpans(t.Text, limit, adv), t.Base)
 	widths := make([]float32, len(shown))
 	for i, l := range shown {
 		widths[i] = fyne.MeasureText(l, size, t.TextStyle).Width
@@ -290,4 +294,26 @@ func (r *bidiTextRenderer) Layout(size fyne.Size) {
 		c.Resize(fyne.NewSize(widths[i], h))
 		r.objects = append(r.objects, c)
 	}
+}
+
+// linesIn lays wrapped lines out as shownLines does, each paragraph in the direction
+// base gives it.
+func linesIn(spans []lineSpan, base bidi.Base) (shown []string, rtl []bool) {
+	if base == bidi.Auto {
+		return shownLines(spans)
+	}
+	shown, rtl = make([]string, len(spans)), make([]bool, len(spans))
+	var p *bidi.Paragraph
+	for i, l := range spans {
+		rtl[i] = base == bidi.ForceRightToLeft
+		if !rtl[i] && !bidi.NeedsLayout(l.para) {
+			shown[i] = l.text()
+			continue
+		}
+		if p == nil || p.Text() != l.para {
+			p = bidi.NewParagraph(l.para, base)
+		}
+		shown[i] = visualRuns(p.Line(l.start, l.end))
+	}
+	return shown, rtl
 }

@@ -161,7 +161,7 @@ func (r *markRenderer) Layout(size fyne.Size) {
 
 func (r *markRenderer) Refresh() {
 	b := r.b
-	r.text.Text = visualLine(b.Text)
+	r.text.Text = lineIn(b.Text, baseOf(rtl()))
 	r.text.TextSize = theme.TextSize()
 	r.textW = fyne.MeasureText(r.text.Text, r.text.TextSize, fyne.TextStyle{}).Width
 	r.text.Color = theme.Color(theme.ColorNameForeground)

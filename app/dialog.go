@@ -49,6 +49,8 @@ func newDialog(title string, content fyne.CanvasObject, parent fyne.Window) *app
 		buttons: container.NewHBox(),
 		parent:  parent,
 	}
+	// The title is at the leading side, whatever it starts with (a name, a file's).
+	d.title.Base = baseOf(rtl())
 	d.keys = newDialogKeys(d)
 	body := container.New(&dialogLayout{}, d.keys, d.title, d.content, d.buttons)
 	d.popup = widget.NewModalPopUp(body, parent.Canvas())

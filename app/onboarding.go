@@ -50,10 +50,14 @@ func page(objs ...fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewCenter(column(460, objs...))
 }
 
-// wrapped is a wrapped sentence: a translated one, or text a person wrote, laid out
-// with the bidi algorithm and aligned to the side it starts from.
+// wrapped is a wrapped translated sentence, laid out with the bidi algorithm in the
+// interface's direction (a Persian sentence that starts with "Allium" still reads
+// right to left) and aligned where the language's lines start. Text a person wrote is
+// a newBidiText, which takes each paragraph's direction from its own first letter.
 func wrapped(text string) *bidiText {
-	return newBidiText(text)
+	t := newBidiText(text)
+	t.Base = baseOf(rtl())
+	return t
 }
 
 func heading(text string) *widget.Label {
