@@ -74,6 +74,15 @@ func newBidiLabel(text string, style fyne.TextStyle) *bidiLabel {
 	return l
 }
 
+// lineLabel is a bidiLabel for a line of the interface's making (a translated phrase
+// with a name, an address or a number in it): it reads in the interface's direction and
+// starts where the language's lines start.
+func lineLabel(text string, style fyne.TextStyle) *bidiLabel {
+	l := newBidiLabel(text, style)
+	l.Base = baseOf(rtl())
+	return l
+}
+
 // SetText shows text.
 func (l *bidiLabel) SetText(text string) {
 	l.Text = text

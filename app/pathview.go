@@ -50,8 +50,8 @@ func (v *pathView) set(paths []engine.Path) {
 		return
 	}
 	hop := func(icon fyne.Resource, title, detail string) {
-		t := widget.NewLabelWithStyle(title, leading(), fyne.TextStyle{Bold: true})
-		d := widget.NewLabelWithStyle(detail, leading(), fyne.TextStyle{Monospace: true})
+		t := lineLabel(title, fyne.TextStyle{Bold: true})
+		d := lineLabel(detail, fyne.TextStyle{Monospace: true}) // an address and a key, with words
 		v.hops.Add(border(nil, nil, widget.NewIcon(icon), nil, container.NewVBox(t, d)))
 	}
 	arrow := func() {
@@ -67,7 +67,7 @@ func (v *pathView) set(paths []engine.Path) {
 			}
 			d := wrapped(viaProxySentence(px.Tor, px.Addr))
 			v.hops.Add(border(nil, nil, widget.NewIcon(theme.VisibilityOffIcon()), nil,
-				container.NewVBox(widget.NewLabelWithStyle(title, leading(), fyne.TextStyle{Bold: true}), d)))
+				container.NewVBox(lineLabel(title, fyne.TextStyle{Bold: true}), d)))
 		}
 	}
 	for i, n := range paths[0].Nodes {

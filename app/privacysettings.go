@@ -77,7 +77,7 @@ func (v *settingsView) fillProtection(holder *fyne.Container) {
 	}
 	holder.Add(widget.NewSeparator())
 	holder.Add(section(lang.L("Lock"), lang.L("With a passphrase, Allium can hide your conversations when you are away and ask for the passphrase again. Notifications then say only \"New message\"."),
-		container.NewHBox(widget.NewLabel(lang.L("Lock when idle")), lockAfter, lockNow)))
+		hbox(label(lang.L("Lock when idle")), lockAfter, lockNow)))
 }
 
 // askPassphrase asks for the current passphrase (if hasOld) and a new one twice (if

@@ -216,7 +216,7 @@ func (v *settingsView) showBlocked(blocked []engine.Conversation) {
 				v.showBlocked(list)
 			})
 		})
-		v.blocked.Add(border(nil, nil, nil, unblock, label(namedID(c, p.me))))
+		v.blocked.Add(border(nil, nil, nil, unblock, lineLabel(namedID(c, p.me), fyne.TextStyle{})))
 	}
 	v.blocked.Refresh()
 }
@@ -372,7 +372,7 @@ func (v *settingsView) aboutTab() fyne.CanvasObject {
 	v.licencesBtn = widget.NewButton(lang.L("Open-source licences"), v.showLicences)
 	return container.NewVScroll(container.NewVBox(
 		heading(lang.L("Allium")),
-		label(fmt.Sprintf(lang.L("Version %s"), p.ui.version)),
+		lineLabel(fmt.Sprintf(lang.L("Version %s"), p.ui.version), fyne.TextStyle{}),
 		wrapped(lang.L("A private messenger that speaks the Session protocol: no phone number, end-to-end encryption, and onion routing so that nobody in the middle knows who talks to whom.")),
 		hbox(v.licencesBtn),
 		layout.NewSpacer(),
