@@ -34,6 +34,7 @@ type appDialog struct {
 
 	dismiss  *widget.Button // the button SetDismissText names, if any
 	onEnter  func()         // what Enter does; nothing when nil
+	first    fyne.Focusable // what has the keyboard when the dialog opens; the dialog if nil
 	onClosed []func()       // run in order when the dialog closes
 	desired  fyne.Size      // the size asked for with Resize
 	up       bool           // shown and not yet closed
@@ -80,6 +81,10 @@ func (d *appDialog) Show() {
 	d.up = true
 	d.popup.Show()
 	d.fit()
+	if d.first != nil {
+		d.parent.Canvas().Focus(d.first)
+		return
+	}
 	d.parent.Canvas().Focus(d.keys)
 }
 
@@ -95,7 +100,7 @@ func (d *appDialog) Hide() {
 		return
 	}
 	d.up = false
-	if c := d.parent.Canvas(); c.Focused() == d.keys {
+	if c := d.parent.Canvas(); c.Focused() == d.keys || (d.first != nil && c.Focused() == d.first) {
 		c.Unfocus()
 	}
 	for _, fn := range d.onClosed {

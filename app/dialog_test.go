@@ -156,8 +156,21 @@ func TestFormDialog(t *testing.T) {
 	if s := d.popup.Content.Size(); s.Width < 440-2*theme.Padding() {
 		t.Errorf("the dialog is %v wide, not the 440 asked", s.Width)
 	}
+	if w.Canvas().Focused() != entry {
+		t.Error("the field does not have the keyboard")
+	}
 	test.Tap(button(t, w, "Set passphrase"))
 	if len(got) != 1 || !got[0] {
 		t.Errorf("answered %v", got)
+	}
+	// Enter in the field confirms too.
+	got = nil
+	entry = widget.NewPasswordEntry()
+	d = newForm("Set a passphrase", "Set passphrase", "Cancel",
+		[]*widget.FormItem{widget.NewFormItem("New passphrase", entry)}, func(ok bool) { got = append(got, ok) }, w)
+	d.Show()
+	entry.OnSubmitted("")
+	if len(got) != 1 || !got[0] || d.popup.Visible() {
+		t.Errorf("Enter answered %v", got)
 	}
 }

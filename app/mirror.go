@@ -108,9 +108,23 @@ func newConfirm(title, confirm, dismiss string, content fyne.CanvasObject, answe
 	return d
 }
 
-// newForm is newConfirm with form items for content, like dialog.NewForm.
+// newForm is newConfirm with form items for content, like dialog.NewForm; the first
+// field has the keyboard as it opens, and Enter in a field confirms.
 func newForm(title, confirm, dismiss string, items []*widget.FormItem, answer func(bool), win fyne.Window) *confirmDialog {
-	return newConfirm(title, confirm, dismiss, formContent(items), answer, win)
+	d := newConfirm(title, confirm, dismiss, formContent(items), answer, win)
+	for _, it := range items {
+		e, ok := it.Widget.(*widget.Entry)
+		if !ok {
+			continue
+		}
+		if d.first == nil {
+			d.first = e
+		}
+		if e.OnSubmitted == nil {
+			e.OnSubmitted = func(string) { d.Confirm() }
+		}
+	}
+	return d
 }
 
 // newQuestion is newConfirm with a sentence for content.

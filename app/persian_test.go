@@ -220,7 +220,7 @@ func TestPersianInterface(t *testing.T) {
 	p.escape()
 	// A question that mixes Persian, a Latin name and digits, as a person sees it.
 	p.showDialog(newQuestion("مسدود کردن Bob؟",
-		"دیگر پیام‌های Bob را دریافت نمی‌کنید. می‌توانید در تنظیمات ‹ حریم خصوصی او را از مسدودی درآورید؛ Allium ساعت ۱۸:۳۰ را هم نگه می‌دارد.",
+		"دیگر پیام\u200cهای Bob را دریافت نمی\u200cکنید. می\u200cتوانید در تنظیمات ‹ حریم خصوصی او را از مسدودی درآورید؛ Allium ساعت ۱۸:۳۰ را هم نگه می\u200cدارد.",
 		"مسدود کردن", "لغو", nil, p.win))
 	screenshot(t, p.win, "persian-dialog.png")
 	p.escape()

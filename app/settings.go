@@ -121,9 +121,7 @@ func section(title, text string, objs ...fyne.CanvasObject) fyne.CanvasObject {
 	if text != "" {
 		items = append(items, wrapped(text))
 	}
-	for _, o := range objs {
-		items = append(items, o)
-	}
+	items = append(items, objs...)
 	return container.NewVBox(items...)
 }
 
