@@ -130,11 +130,16 @@ func (r *markRenderer) Objects() []fyne.CanvasObject {
 func (r *markRenderer) MinSize() fyne.Size {
 	pad2 := theme.InnerPadding() * 2
 	h := fyne.MeasureText("Mg", theme.TextSize(), fyne.TextStyle{}).Height
-	w := r.textW + theme.Size(theme.SizeNameInlineIcon) + 2*pad2
-	if r.b.Text != "" {
-		w += theme.Padding()
+	return fyne.NewSize(r.textW+theme.Size(theme.SizeNameInlineIcon)+pad2+r.gap()-2*theme.InputBorderSize(), h+pad2)
+}
+
+// gap is the room between the circle behind the mark and the words: Fyne's radio
+// buttons leave a little more than its checks.
+func (r *markRenderer) gap() float32 {
+	if r.b.off == theme.IconNameRadioButton {
+		return theme.Padding()
 	}
-	return fyne.NewSize(w, h+pad2)
+	return 2 * theme.InputBorderSize()
 }
 
 func (r *markRenderer) Layout(size fyne.Size) {
@@ -156,7 +161,7 @@ func (r *markRenderer) Layout(size fyne.Size) {
 	}
 	h := fyne.MeasureText("Mg", theme.TextSize(), fyne.TextStyle{}).Height
 	r.text.Resize(fyne.NewSize(r.textW, h))
-	r.text.Move(fyne.NewPos(x(circle+2*border+inner, r.textW), (size.Height-h)/2))
+	r.text.Move(fyne.NewPos(x(circle+r.gap(), r.textW), (size.Height-h)/2))
 }
 
 func (r *markRenderer) Refresh() {
@@ -325,36 +330,42 @@ type radioRenderer struct {
 func (r *radioRenderer) Destroy()                     {}
 func (r *radioRenderer) Objects() []fyne.CanvasObject { return r.objects }
 
+// MinSize is Fyne's radio group's: every option as wide and as high as the largest.
 func (r *radioRenderer) MinSize() fyne.Size {
+	item := r.itemSize()
+	n := float32(len(r.g.items))
+	if r.g.Horizontal {
+		return fyne.NewSize(item.Width*n, item.Height)
+	}
+	return fyne.NewSize(item.Width, item.Height*n)
+}
+
+// itemSize is the size of the largest option.
+func (r *radioRenderer) itemSize() fyne.Size {
 	var s fyne.Size
 	for _, it := range r.g.items {
-		m := it.MinSize()
-		if r.g.Horizontal {
-			s = fyne.NewSize(s.Width+m.Width, max(s.Height, m.Height))
-		} else {
-			s = fyne.NewSize(max(s.Width, m.Width), s.Height+m.Height)
-		}
+		s = s.Max(it.MinSize())
 	}
 	return s
 }
 
+// Layout stacks the options, each across the group so that its mark is at the leading
+// edge, or puts them side by side in reading order: the first at the right in a
+// language written right to left.
 func (r *radioRenderer) Layout(size fyne.Size) {
-	pos := float32(0)
-	for _, it := range r.g.items {
-		m := it.MinSize()
+	item := r.itemSize()
+	for i, it := range r.g.items {
 		if !r.g.Horizontal {
-			it.Resize(fyne.NewSize(size.Width, m.Height))
-			it.Move(fyne.NewPos(0, pos))
-			pos += m.Height
+			it.Resize(fyne.NewSize(size.Width, item.Height))
+			it.Move(fyne.NewPos(0, float32(i)*item.Height))
 			continue
 		}
-		it.Resize(fyne.NewSize(m.Width, size.Height))
+		it.Resize(fyne.NewSize(item.Width, size.Height))
+		x := float32(i) * item.Width
 		if rtl() {
-			it.Move(fyne.NewPos(size.Width-pos-m.Width, 0))
-		} else {
-			it.Move(fyne.NewPos(pos, 0))
+			x = size.Width - x - item.Width
 		}
-		pos += m.Width
+		it.Move(fyne.NewPos(x, 0))
 	}
 }
 
