@@ -96,8 +96,10 @@ func newConversationView(p *Profile, c engine.Conversation) *conversationView {
 	v.sub.Importance = widget.LowImportance
 	v.sub.SizeName = theme.SizeNameCaptionText
 	// The subtitle puts the short ID and a state side by side: it reads in the
-	// interface's direction, the ID first, whichever piece is Latin.
+	// interface's direction, the ID first, whichever piece is Latin. The name above
+	// it does too, so that both start beside the avatar, whatever letters the name has.
 	v.sub.Base = baseOf(rtl())
+	v.title.Base = v.sub.Base
 	v.avatar = newAvatar(40)
 	v.twin = wrapped("")
 	v.twin.Importance = widget.WarningImportance

@@ -48,7 +48,7 @@ func (v *settingsView) fillProtection(holder *fyne.Container) {
 		text = lang.L(keyFileWarning)
 		buttons = append(buttons, widget.NewButton(lang.L("Set a passphrase…"), func() { v.askPassphrase(false, true, refill) }))
 	}
-	holder.Add(section(lang.L("Passphrase"), text, container.NewHBox(buttons...)))
+	holder.Add(section(lang.L("Passphrase"), text, hbox(buttons...)))
 
 	choices := lockChoices()
 	options := make([]string, len(choices))
@@ -129,7 +129,7 @@ func (v *settingsView) askPassphrase(hasOld, wantNew bool, done func()) {
 func (v *settingsView) deleteSection() fyne.CanvasObject {
 	b := widget.NewButton(lang.L("Delete this account from this computer…"), v.confirmDelete)
 	b.Importance = widget.DangerImportance
-	return section(lang.L("Delete this account from this computer"), lang.L(deleteAccountText), container.NewHBox(b))
+	return section(lang.L("Delete this account from this computer"), lang.L(deleteAccountText), hbox(b))
 }
 
 // confirmDelete shows the recovery phrase, then asks twice, then deletes.
