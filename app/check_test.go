@@ -148,6 +148,26 @@ func TestBidiLook(t *testing.T) {
 		t.Error("the subtitle was laid out as a left-to-right line")
 	}
 
+	// A translated sentence that starts with a Latin name still reads right to left,
+	// aligned right; the same words as a person's text take the name's direction.
+	const sentence = "Allium فقط وقتی اعلان نشان می\u200cدهد که پنجره\u200cاش جلو نباشد."
+	for _, tt := range []struct {
+		name string
+		t    *bidiText
+		rtl  bool
+	}{
+		{"translated", wrapped(sentence), true},
+		{"written", newBidiText(sentence), false},
+	} {
+		w.SetContent(container.NewVBox(tt.t))
+		w.Resize(fyne.NewSize(900, 100))
+		line := test.WidgetRenderer(tt.t).Objects()[0].(*canvas.Text)
+		atRight := sameX(line.Position().X+line.Size().Width, tt.t.Size().Width-theme.InnerPadding())
+		if atRight != tt.rtl {
+			t.Errorf("%s: the line is drawn at x=%v–%v in %v", tt.name, line.Position().X, line.Position().X+line.Size().Width, tt.t.Size().Width)
+		}
+	}
+
 	for _, tt := range []struct {
 		imp  widget.Importance
 		name fyne.ThemeColorName
