@@ -557,8 +557,7 @@ func (p *Profile) openFile(a engine.Attachment) {
 		p.launch(a.Path, a.Name)
 		return
 	}
-	msg := label(fmt.Sprintf(lang.L("Allium will open %s with the program your computer uses for this kind of file. Opening a file sends nothing over the internet by itself, but some files, such as documents and web pages, can make that program go online, and then whoever made the file could learn your computer's internet address. Allium will not ask again."), a.Name))
-	msg.Wrapping = fyne.TextWrapWord
+	msg := wrapped(fmt.Sprintf(lang.L("Allium will open %s with the program your computer uses for this kind of file. Opening a file sends nothing over the internet by itself, but some files, such as documents and web pages, can make that program go online, and then whoever made the file could learn your computer's internet address. Allium will not ask again."), a.Name))
 	path, name := a.Path, a.Name
 	p.showDialog(newConfirm(lang.L("Open this file?"), lang.L("Open"), lang.L("Cancel"), column(380, msg), func(ok bool) {
 		if !ok {

@@ -31,7 +31,7 @@ type composer struct {
 	// grew is called when the composer's height changes, for the view to lay it out.
 	grew     func()
 	entry    *messageEntry
-	counter  *widget.Label
+	counter  *bidiText
 	content  fyne.CanvasObject
 	typingAt time.Time // when we last told the engine we were typing
 
@@ -47,8 +47,7 @@ func newComposer(p *Profile, id crypto.SessionID, onSend func(text string, typin
 	c.entry = newMessageEntry(p.keys, c.send)
 	c.entry.fits = c.fits
 	c.entry.OnChanged = c.changed
-	c.counter = label("")
-	c.counter.Wrapping = fyne.TextWrapWord
+	c.counter = wrapped("")
 	c.counter.Hide()
 	c.staged = newStagedFiles(c)
 	c.attachBtn = widget.NewButtonWithIcon("", theme.MailAttachmentIcon(), c.staged.choose)

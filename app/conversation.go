@@ -41,8 +41,8 @@ type conversationView struct {
 
 	avatar     *avatar
 	title      *bidiLabel
-	sub        *widget.Label
-	twin       *widget.Label // the warning that another contact has the same name
+	sub        *bidiLabel
+	twin       *bidiText // the warning that another contact has the same name
 	menu       *conversationMenu
 	listHolder *fyne.Container
 	list       *widget.List
@@ -92,9 +92,14 @@ func newConversationView(p *Profile, c engine.Conversation) *conversationView {
 	v.m = newBubbleMetrics()
 
 	v.title = newBidiLabel("", fyne.TextStyle{Bold: true})
-	v.sub = label("")
+	v.sub = newBidiLabel("", fyne.TextStyle{})
 	v.sub.Importance = widget.LowImportance
 	v.sub.SizeName = theme.SizeNameCaptionText
+	// The subtitle puts the short ID and a state side by side: it reads in the
+	// interface's direction, the ID first, whichever piece is Latin. The name above
+	// it does too, so that both start beside the avatar, whatever letters the name has.
+	v.sub.Base = baseOf(rtl())
+	v.title.Base = v.sub.Base
 	v.avatar = newAvatar(40)
 	v.twin = wrapped("")
 	v.twin.Importance = widget.WarningImportance

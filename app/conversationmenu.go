@@ -78,9 +78,8 @@ func (m *conversationMenu) showRename() {
 	p, id := m.p, m.conv.ID
 	e := newField(p.keys, lang.L("Name"))
 	e.SetText(m.conv.Name)
-	problem := label("")
+	problem := wrapped("")
 	problem.Importance = widget.DangerImportance
-	problem.Wrapping = fyne.TextWrapWord
 	problem.Hide()
 	var d *confirmDialog
 	save := func() {
@@ -110,7 +109,7 @@ var disappearTimers = []time.Duration{5 * time.Minute, time.Hour, 12 * time.Hour
 func (m *conversationMenu) showDisappearing() {
 	p, id := m.p, m.conv.ID
 	modes := []string{lang.L("Off"), lang.L("After it is read"), lang.L("After it is sent")}
-	mode := widget.NewRadioGroup(modes, nil)
+	mode := newRadioGroup(modes, nil)
 	var timers []string
 	for _, d := range disappearTimers {
 		timers = append(timers, durationText(d))
@@ -131,8 +130,7 @@ func (m *conversationMenu) showDisappearing() {
 		}
 	}
 	mode.OnChanged(mode.Selected)
-	info := label(fmt.Sprintf(lang.L("Messages you and %s send from now on disappear from both computers."), namedID(m.conv, m.p.me)))
-	info.Wrapping = fyne.TextWrapWord
+	info := wrapped(fmt.Sprintf(lang.L("Messages you and %s send from now on disappear from both computers."), namedID(m.conv, m.p.me)))
 	d := newConfirm(lang.L("Disappearing messages"), lang.L("Save"), lang.L("Cancel"),
 		column(360, info, mode, timer), func(ok bool) {
 			if !ok {

@@ -3,7 +3,6 @@ package app
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/widget"
 )
 
 // languageSection is Settings › Appearance's choice of language: the system's, or one
@@ -17,7 +16,7 @@ func (v *settingsView) languageSection() fyne.CanvasObject {
 	for _, l := range langs {
 		options = append(options, l.name)
 	}
-	v.language = widget.NewRadioGroup(options, nil)
+	v.language = newRadioGroup(options, nil)
 	v.language.Required = true // a tap on the chosen one does not leave none chosen
 	v.language.SetSelected(system)
 	for _, l := range langs {

@@ -62,8 +62,7 @@ func (p *Profile) openLink(link string) {
 		p.browse(link)
 		return
 	}
-	msg := label(fmt.Sprintf(lang.L("Allium will open %s in your web browser. The website will see your computer's internet address, because your browser does not travel through Allium's relays. Allium will not ask again."), link))
-	msg.Wrapping = fyne.TextWrapWord
+	msg := wrapped(fmt.Sprintf(lang.L("Allium will open %s in your web browser. The website will see your computer's internet address, because your browser does not travel through Allium's relays. Allium will not ask again."), link))
 	p.showDialog(newConfirm(lang.L("Open this link?"), lang.L("Open"), lang.L("Cancel"), column(380, msg), func(ok bool) {
 		p.linkAnswered(link, ok)
 	}, p.win))

@@ -38,8 +38,7 @@ const forgotText = "Forgot it? Restore from your recovery phrase — your messag
 func (p *Profile) showUnlock(title string, then func()) {
 	entry := widget.NewPasswordEntry()
 	entry.SetPlaceHolder(lang.L("Passphrase"))
-	issue := widget.NewLabel("")
-	issue.Wrapping = fyne.TextWrapWord
+	issue := wrapped("")
 	issue.Hide()
 	var open *widget.Button
 	try := func() {

@@ -23,6 +23,10 @@ func texts(o fyne.CanvasObject) []string {
 		switch w := o.(type) {
 		case *widget.Label:
 			out = append(out, w.Text)
+		case *bidiText:
+			out = append(out, w.Text)
+		case *bidiLabel:
+			out = append(out, w.Text)
 		case *widget.Button:
 			out = append(out, w.Text)
 		case *widget.Entry:

@@ -192,9 +192,8 @@ func (p *Profile) showDialog(d dialog.Dialog) {
 
 // showError tells the person what went wrong, in a dialog.
 func (p *Profile) showError(sentence string) {
-	msg := label(sentence)
-	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom(lang.L("Something went wrong"), lang.L("OK"), column(360, msg), p.win)
+	msg := wrapped(sentence)
+	d := newInfo(lang.L("Something went wrong"), lang.L("OK"), column(360, msg), p.win)
 	p.showDialog(d)
 }
 
@@ -243,7 +242,7 @@ func (e *emptyPane) set(none bool) {
 type statusLine struct {
 	p       *Profile
 	proxy   string // the proxy's host:port, to name when it can't be reached
-	label   *widget.Label
+	label   *bidiText
 	busy    *widget.ProgressBarInfinite
 	offer   *fyne.Container // offerProxySentence and offerBt, while shown
 	offerBt *widget.Button
@@ -262,10 +261,8 @@ type statusLine struct {
 const offerProxyAfter = 30 * time.Second
 
 func newStatusLine(p *Profile) *statusLine {
-	s := &statusLine{p: p, label: label(""), busy: widget.NewProgressBarInfinite(), offerAfter: offerProxyAfter}
-	s.label.Wrapping = fyne.TextWrapWord
-	hint := label(lang.L(offerProxySentence))
-	hint.Wrapping = fyne.TextWrapWord
+	s := &statusLine{p: p, label: wrapped(""), busy: widget.NewProgressBarInfinite(), offerAfter: offerProxyAfter}
+	hint := wrapped(lang.L(offerProxySentence))
 	s.offerBt = widget.NewButton(lang.L(offerProxyButton), p.showNetworkSettings)
 	s.offer = border(nil, nil, nil, s.offerBt, hint)
 	s.offer.Hide()

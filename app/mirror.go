@@ -3,7 +3,6 @@ package app
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -77,25 +76,28 @@ func leading() fyne.TextAlign {
 // with its buttons in reading order: Cancel first, then the confirming button, so that
 // the confirming one is on the left in a language written right to left.
 type confirmDialog struct {
-	*dialog.CustomDialog
+	*appDialog
 	yes bool // the answer, given when the dialog closes
 }
 
-// Confirm answers yes, as the confirming button does.
+// Confirm answers yes, as the confirming button and Enter do.
 func (d *confirmDialog) Confirm() {
 	d.yes = true
 	d.Hide()
 }
 
+// newConfirm asks a question with content of the caller's; answer is given once, as
+// the dialog closes.
 func newConfirm(title, confirm, dismiss string, content fyne.CanvasObject, answer func(bool), win fyne.Window) *confirmDialog {
-	d := &confirmDialog{CustomDialog: dialog.NewCustomWithoutButtons(title, content, win)}
+	d := &confirmDialog{appDialog: newDialog(title, content, win)}
 	no := widget.NewButtonWithIcon(dismiss, theme.CancelIcon(), d.Hide)
 	yes := widget.NewButtonWithIcon(confirm, theme.ConfirmIcon(), d.Confirm)
 	yes.Importance = widget.HighImportance
-	d.SetButtons(inReadingOrder([]fyne.CanvasObject{no, yes}))
+	d.dismiss, d.onEnter = no, d.Confirm
+	d.SetButtons([]fyne.CanvasObject{no, yes})
 	// The answer is given as the dialog closes, so that closing it otherwise (Esc)
-	// answers no, as Fyne's confirm dialog does. Fyne keeps this when another function
-	// is set to run on closing: it runs both.
+	// answers no, as Fyne's confirm dialog does; functions set later to run on
+	// closing run after it.
 	answered := false
 	d.SetOnClosed(func() {
 		if !answered && answer != nil {
@@ -103,6 +105,25 @@ func newConfirm(title, confirm, dismiss string, content fyne.CanvasObject, answe
 			answer(d.yes)
 		}
 	})
+	return d
+}
+
+// newForm is newConfirm with form items for content, like dialog.NewForm; the first
+// field has the keyboard as it opens, and Enter in a field confirms.
+func newForm(title, confirm, dismiss string, items []*widget.FormItem, answer func(bool), win fyne.Window) *confirmDialog {
+	d := newConfirm(title, confirm, dismiss, formContent(items), answer, win)
+	for _, it := range items {
+		e, ok := it.Widget.(*widget.Entry)
+		if !ok {
+			continue
+		}
+		if d.first == nil {
+			d.first = e
+		}
+		if e.OnSubmitted == nil {
+			e.OnSubmitted = func(string) { d.Confirm() }
+		}
+	}
 	return d
 }
 
@@ -124,17 +145,4 @@ func label(text string) *widget.Label {
 	l := widget.NewLabel(text)
 	l.Alignment = leading()
 	return l
-}
-
-// atLineStart puts a check or a group of radio buttons, which Fyne draws left to right
-// whatever the language, where the language's lines start; other objects fill the
-// line already.
-func atLineStart(o fyne.CanvasObject) fyne.CanvasObject {
-	switch o.(type) {
-	case *widget.Check, *widget.RadioGroup:
-		if rtl() {
-			return container.NewBorder(nil, nil, nil, o)
-		}
-	}
-	return o
 }

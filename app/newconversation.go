@@ -20,10 +20,10 @@ import (
 type newConversation struct {
 	p        *Profile
 	idEntry  *field
-	issue    *widget.Label
+	issue    *bidiText
 	name     *field
 	startBtn *widget.Button
-	dlg      *dialog.CustomDialog
+	dlg      *appDialog
 }
 
 func (p *Profile) showNewConversation() {
@@ -33,8 +33,7 @@ func (p *Profile) showNewConversation() {
 	n := &newConversation{p: p}
 	p.newConv = n
 	n.idEntry = newField(p.keys, lang.L("Session ID (66 characters, starts with 05)"))
-	n.issue = label("")
-	n.issue.Wrapping = fyne.TextWrapWord
+	n.issue = wrapped("")
 	n.name = newField(p.keys, lang.L("Their name (optional)"))
 	n.startBtn = widget.NewButton(lang.L("Start conversation"), n.start)
 	n.startBtn.Importance = widget.HighImportance
@@ -50,7 +49,7 @@ func (p *Profile) showNewConversation() {
 		label(lang.L("Name them on this computer:")), n.name,
 		container.NewGridWithColumns(2, cancel, n.startBtn),
 	)
-	n.dlg = dialog.NewCustomWithoutButtons(lang.L("New conversation"),
+	n.dlg = newDialog(lang.L("New conversation"),
 		container.NewGridWrap(fyne.NewSize(460, content.MinSize().Height+60), content), p.win)
 	p.showDialog(n.dlg)
 	p.win.Canvas().Focus(n.idEntry)

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"allium/engine"
 )
@@ -38,7 +37,7 @@ func TestOfflineSaysWhatFails(t *testing.T) {
 		t.Fatalf("the status line says %q", s)
 	}
 	p.showSettings()
-	if l, ok := p.settings.paths.hops.Objects[0].(*widget.Label); !ok || !strings.Contains(l.Text, "list of nodes") || !strings.Contains(l.Text, "may block Session") {
+	if l, ok := p.settings.paths.hops.Objects[0].(*bidiText); !ok || !strings.Contains(l.Text, "list of nodes") || !strings.Contains(l.Text, "may block Session") {
 		t.Fatalf("the path view says %v", p.settings.paths.hops.Objects[0])
 	}
 

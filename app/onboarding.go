@@ -25,16 +25,16 @@ type onboarding struct {
 
 	// create
 	name       *field
-	nameIssue  *widget.Label
+	nameIssue  *bidiText
 	createBtn  *widget.Button
 	phrase     string
 	copyBtn    *widget.Button
-	saved      *widget.Check
+	saved      *check
 	continueBt *widget.Button
 
 	// restore
 	words      *field
-	wordsIssue *widget.Label
+	wordsIssue *bidiText
 	restName   *field
 	restoreBtn *widget.Button
 }
@@ -50,10 +50,14 @@ func page(objs ...fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewCenter(column(460, objs...))
 }
 
-func wrapped(text string) *widget.Label {
-	l := label(text)
-	l.Wrapping = fyne.TextWrapWord
-	return l
+// wrapped is a wrapped translated sentence, laid out with the bidi algorithm in the
+// interface's direction (a Persian sentence that starts with "Allium" still reads
+// right to left) and aligned where the language's lines start. Text a person wrote is
+// a newBidiText, which takes each paragraph's direction from its own first letter.
+func wrapped(text string) *bidiText {
+	t := newBidiText(text)
+	t.Base = baseOf(rtl())
+	return t
 }
 
 func heading(text string) *widget.Label {
@@ -78,9 +82,8 @@ func (o *onboarding) showWelcome() {
 
 func (o *onboarding) showCreate() {
 	o.name = newField(nil, lang.L("Your name"))
-	o.nameIssue = label("")
+	o.nameIssue = wrapped("")
 	o.nameIssue.Importance = widget.DangerImportance
-	o.nameIssue.Wrapping = fyne.TextWrapWord
 	o.nameIssue.Hide()
 	o.createBtn = widget.NewButton(lang.L("Create my account"), o.create)
 	o.createBtn.Importance = widget.HighImportance
@@ -163,7 +166,7 @@ func (o *onboarding) showPhrase(phrase string) {
 	o.continueBt = widget.NewButton(lang.L("Continue"), o.p.openEngine)
 	o.continueBt.Importance = widget.HighImportance
 	o.continueBt.Disable()
-	o.saved = widget.NewCheck(lang.L("I have written down my recovery phrase and put it somewhere safe"), func(on bool) {
+	o.saved = newCheck(lang.L("I have written down my recovery phrase and put it somewhere safe"), func(on bool) {
 		if on {
 			o.continueBt.Enable()
 		} else {
@@ -177,7 +180,7 @@ func (o *onboarding) showPhrase(phrase string) {
 		warning,
 		grid,
 		hbox(o.copyBtn),
-		atLineStart(o.saved),
+		o.saved,
 		hbox(layout.NewSpacer(), o.continueBt),
 	))
 }
@@ -187,8 +190,7 @@ func (o *onboarding) showRestore() {
 	o.words.MultiLine = true
 	o.words.Wrapping = fyne.TextWrapWord
 	o.words.SetMinRowsVisible(3)
-	o.wordsIssue = label("")
-	o.wordsIssue.Wrapping = fyne.TextWrapWord
+	o.wordsIssue = wrapped("")
 	// Allium does not fetch the name the account had: it is asked for again.
 	o.restName = newField(nil, lang.L("Your name"))
 	o.restName.OnChanged = func(string) { o.checkWords(o.words.Text) }

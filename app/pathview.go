@@ -22,13 +22,12 @@ type pathView struct {
 	hops    *fyne.Container
 	rebuild *widget.Button
 	busy    *widget.ProgressBarInfinite
-	issue   *widget.Label
+	issue   *bidiText
 	content fyne.CanvasObject
 }
 
 func newPathView(p *Profile) *pathView {
-	v := &pathView{p: p, hops: container.NewVBox(), issue: label("")}
-	v.issue.Wrapping = fyne.TextWrapWord
+	v := &pathView{p: p, hops: container.NewVBox(), issue: wrapped("")}
 	v.issue.Hide()
 	v.busy = widget.NewProgressBarInfinite()
 	v.busy.Stop()
@@ -45,15 +44,14 @@ func newPathView(p *Profile) *pathView {
 func (v *pathView) set(paths []engine.Path) {
 	v.hops.RemoveAll()
 	if len(paths) == 0 || len(paths[0].Nodes) == 0 {
-		l := label(noPathSentence(v.p.conn, v.p.problem))
-		l.Wrapping = fyne.TextWrapWord
+		l := wrapped(noPathSentence(v.p.conn, v.p.problem))
 		v.hops.Add(l)
 		v.hops.Refresh()
 		return
 	}
 	hop := func(icon fyne.Resource, title, detail string) {
-		t := widget.NewLabelWithStyle(title, leading(), fyne.TextStyle{Bold: true})
-		d := widget.NewLabelWithStyle(detail, leading(), fyne.TextStyle{Monospace: true})
+		t := lineLabel(title, fyne.TextStyle{Bold: true})
+		d := lineLabel(detail, fyne.TextStyle{Monospace: true}) // an address and a key, with words
 		v.hops.Add(border(nil, nil, widget.NewIcon(icon), nil, container.NewVBox(t, d)))
 	}
 	arrow := func() {
@@ -67,10 +65,9 @@ func (v *pathView) set(paths []engine.Path) {
 			if px.Tor {
 				title = lang.L("Tor")
 			}
-			d := label(viaProxySentence(px.Tor, px.Addr))
-			d.Wrapping = fyne.TextWrapWord
+			d := wrapped(viaProxySentence(px.Tor, px.Addr))
 			v.hops.Add(border(nil, nil, widget.NewIcon(theme.VisibilityOffIcon()), nil,
-				container.NewVBox(widget.NewLabelWithStyle(title, leading(), fyne.TextStyle{Bold: true}), d)))
+				container.NewVBox(lineLabel(title, fyne.TextStyle{Bold: true}), d)))
 		}
 	}
 	for i, n := range paths[0].Nodes {
@@ -85,8 +82,7 @@ func (v *pathView) set(paths []engine.Path) {
 	hop(theme.StorageIcon(), lang.L("Swarm"), lang.L("The nodes that keep your messages until they are fetched"))
 	if v.p.conn == engine.Offline {
 		// The path is there, but a step fails: say which.
-		l := label(noPathSentence(v.p.conn, v.p.problem))
-		l.Wrapping = fyne.TextWrapWord
+		l := wrapped(noPathSentence(v.p.conn, v.p.problem))
 		l.Importance = widget.WarningImportance
 		v.hops.Add(l)
 	}

@@ -202,6 +202,13 @@ func TestPersianInterface(t *testing.T) {
 	}
 	tabs.SelectIndex(3)
 	screenshot(t, p.win, "persian-settings.png")
+	// The checks and radio buttons of Privacy and Notifications, their marks at the right.
+	tabs.SelectIndex(1)
+	h.drain()
+	screenshot(t, p.win, "persian-settings-privacy.png")
+	tabs.SelectIndex(2)
+	h.drain()
+	screenshot(t, p.win, "persian-settings-notifications.png")
 
 	// The dialogs: a new conversation, my Session ID, and a question with its buttons
 	// in right-to-left order.
@@ -210,6 +217,12 @@ func TestPersianInterface(t *testing.T) {
 	p.escape()
 	p.showMyQR()
 	checkPersian(t, "my Session ID", p.win.Canvas().Overlays().Top(), allowed...)
+	p.escape()
+	// A question that mixes Persian, a Latin name and digits, as a person sees it.
+	p.showDialog(newQuestion("مسدود کردن Bob؟",
+		"دیگر پیام\u200cهای Bob را دریافت نمی\u200cکنید. می\u200cتوانید در تنظیمات ‹ حریم خصوصی او را از مسدودی درآورید؛ Allium ساعت ۱۸:۳۰ را هم نگه می\u200cدارد.",
+		"مسدود کردن", "لغو", nil, p.win))
+	screenshot(t, p.win, "persian-dialog.png")
 	p.escape()
 	q := newQuestion("پرسش", "جمله", "بله", "لغو", nil, p.win)
 	q.Show()

@@ -49,6 +49,8 @@ func labelShown(o fyne.CanvasObject, text string) bool {
 	switch o := o.(type) {
 	case *widget.Label:
 		return o.Text == text
+	case *bidiText:
+		return o.Text == text
 	case *fyne.Container:
 		for _, c := range o.Objects {
 			if labelShown(c, text) {

@@ -3,7 +3,6 @@ package app
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -49,7 +48,7 @@ func (v *settingsView) fillProtection(holder *fyne.Container) {
 		text = lang.L(keyFileWarning)
 		buttons = append(buttons, widget.NewButton(lang.L("Set a passphrase…"), func() { v.askPassphrase(false, true, refill) }))
 	}
-	holder.Add(section(lang.L("Passphrase"), text, container.NewHBox(buttons...)))
+	holder.Add(section(lang.L("Passphrase"), text, hbox(buttons...)))
 
 	choices := lockChoices()
 	options := make([]string, len(choices))
@@ -78,7 +77,7 @@ func (v *settingsView) fillProtection(holder *fyne.Container) {
 	}
 	holder.Add(widget.NewSeparator())
 	holder.Add(section(lang.L("Lock"), lang.L("With a passphrase, Allium can hide your conversations when you are away and ask for the passphrase again. Notifications then say only \"New message\"."),
-		container.NewHBox(widget.NewLabel(lang.L("Lock when idle")), lockAfter, lockNow)))
+		hbox(label(lang.L("Lock when idle")), lockAfter, lockNow)))
 }
 
 // askPassphrase asks for the current passphrase (if hasOld) and a new one twice (if
@@ -93,14 +92,14 @@ func (v *settingsView) askPassphrase(hasOld, wantNew bool, done func()) {
 	if wantNew {
 		items = append(items, widget.NewFormItem(lang.L("New passphrase"), next), widget.NewFormItem(lang.L("Type it again"), again))
 	}
-	title, confirm := lang.L("Set a passphrase"), "Set passphrase"
+	title, confirm := lang.L("Set a passphrase"), lang.L("Set passphrase")
 	switch {
 	case hasOld && wantNew:
-		title, confirm = lang.L("Change your passphrase"), "Change"
+		title, confirm = lang.L("Change your passphrase"), lang.L("Change")
 	case hasOld:
-		title, confirm = lang.L("Remove your passphrase"), "Remove"
+		title, confirm = lang.L("Remove your passphrase"), lang.L("Remove")
 	}
-	d := dialog.NewForm(title, confirm, lang.L("Cancel"), items, func(ok bool) {
+	d := newForm(title, confirm, lang.L("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -130,7 +129,7 @@ func (v *settingsView) askPassphrase(hasOld, wantNew bool, done func()) {
 func (v *settingsView) deleteSection() fyne.CanvasObject {
 	b := widget.NewButton(lang.L("Delete this account from this computer…"), v.confirmDelete)
 	b.Importance = widget.DangerImportance
-	return section(lang.L("Delete this account from this computer"), lang.L(deleteAccountText), container.NewHBox(b))
+	return section(lang.L("Delete this account from this computer"), lang.L(deleteAccountText), hbox(b))
 }
 
 // confirmDelete shows the recovery phrase, then asks twice, then deletes.

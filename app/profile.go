@@ -165,8 +165,7 @@ func (p *Profile) openEngine() {
 // showProblem fills the window with a sentence about what went wrong, the buttons of
 // what can be done about it, and Quit.
 func (p *Profile) showProblem(sentence string, actions ...*widget.Button) {
-	msg := label(sentence)
-	msg.Wrapping = fyne.TextWrapWord
+	msg := wrapped(sentence)
 	msg.Alignment = fyne.TextAlignCenter
 	buttons := hbox(layout.NewSpacer())
 	for _, b := range actions {
@@ -338,8 +337,7 @@ func (p *Profile) closeWindow() {
 		p.quit()
 		return
 	}
-	msg := label(lang.L("Allium can keep receiving messages after you close its window, and show them as notifications. To open the window again, start Allium again, or use its icon in the system tray if your desktop shows one. You can change this later in Settings."))
-	msg.Wrapping = fyne.TextWrapWord
+	msg := wrapped(lang.L("Allium can keep receiving messages after you close its window, and show them as notifications. To open the window again, start Allium again, or use its icon in the system tray if your desktop shows one. You can change this later in Settings."))
 	d := newConfirm(lang.L("Keep receiving messages?"), lang.L("Keep running"), lang.L("Quit"),
 		column(380, msg), func(keep bool) {
 			p.prefs.AskedBackground = true

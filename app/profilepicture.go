@@ -26,7 +26,7 @@ type pictureSection struct {
 	choose  *widget.Button
 	remove  *widget.Button
 	busy    *widget.ProgressBarInfinite
-	issue   *widget.Label
+	issue   *bidiText
 	content fyne.CanvasObject
 	// path is the file of our picture, "" without one; loaded says it was read.
 	path   string

@@ -19,17 +19,17 @@ import (
 type proxyForm struct {
 	p         *Profile
 	content   fyne.CanvasObject
-	use       *widget.Check
+	use       *check
 	address   *field
-	bootstrap *widget.Check
+	bootstrap *check
 	test      *widget.Button
 	apply     *widget.Button
-	result    *widget.Label
+	result    *bidiText
 
 	// Tor on this computer: found is its proxy URL once one answers ("" before).
 	useTor  *widget.Button
 	findTor *widget.Button
-	torInfo *widget.Label
+	torInfo *bidiText
 	found   string
 }
 
@@ -38,11 +38,10 @@ const proxyTryTimeout = 45 * time.Second
 
 func newProxyForm(p *Profile) *proxyForm {
 	f := &proxyForm{p: p}
-	f.use = widget.NewCheck(lang.L("Connect through a proxy"), func(bool) { f.enable() })
+	f.use = newCheck(lang.L("Connect through a proxy"), func(bool) { f.enable() })
 	f.address = newField(p.keys, lang.L("socks5://127.0.0.1:9050"))
-	f.bootstrap = widget.NewCheck(lang.L("Only to get the list of nodes (other connections go directly)"), nil)
-	f.result = label("")
-	f.result.Wrapping = fyne.TextWrapWord
+	f.bootstrap = newCheck(lang.L("Only to get the list of nodes (other connections go directly)"), nil)
+	f.result = wrapped("")
 	f.test = widget.NewButton(lang.L("Test"), f.try)
 	f.apply = widget.NewButton(lang.L("Use this setting"), f.save)
 	if p.eng != nil {
@@ -55,8 +54,7 @@ func newProxyForm(p *Profile) *proxyForm {
 	f.useTor.Importance = widget.HighImportance
 	f.useTor.Hide()
 	f.findTor = widget.NewButton(lang.L(findTorButton), f.lookForTor)
-	f.torInfo = label("")
-	f.torInfo.Wrapping = fyne.TextWrapWord
+	f.torInfo = wrapped("")
 	f.enable()
 	tor := container.NewVBox(f.torInfo, hbox(f.useTor, f.findTor))
 	f.lookForTor()

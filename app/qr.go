@@ -38,7 +38,7 @@ func (p *Profile) showMyQR() {
 	save := widget.NewButton(lang.L("Save as PNG…"), func() { p.saveQR(id) })
 	info := wrapped(lang.L("People who have your Session ID can write to you. Share it as text, or let them scan or import this QR code."))
 	content := column(420, info, container.NewCenter(img), text, container.NewGridWithColumns(2, copyBtn, save))
-	d := dialog.NewCustom(lang.L("My Session ID"), lang.L("Close"), content, p.win)
+	d := newInfo(lang.L("My Session ID"), lang.L("Close"), content, p.win)
 	p.showDialog(d)
 }
 

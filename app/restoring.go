@@ -20,7 +20,7 @@ type restoreView struct {
 	title   *widget.Label
 	bar     *widget.ProgressBar
 	detail  *widget.Label
-	groups  *widget.Label
+	groups  *bidiText
 	active  bool
 	content fyne.CanvasObject
 }
@@ -30,9 +30,9 @@ func newRestoreView() *restoreView {
 		title:  widget.NewLabelWithStyle(lang.L("Restoring your account…"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
 		bar:    widget.NewProgressBar(),
 		detail: widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{}),
-		groups: widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{}),
+		groups: wrapped(""),
 	}
-	r.groups.Wrapping = fyne.TextWrapWord
+	r.groups.Alignment = fyne.TextAlignCenter
 	r.box = container.NewVBox(r.title, r.bar, r.detail)
 	r.box.Hide()
 	r.groups.Hide()

@@ -21,14 +21,13 @@ type searchResults struct {
 	query   string // the query the results are for
 	found   []engine.Message
 	done    bool // the search for query has finished
-	status  *widget.Label
+	status  *bidiText
 	list    *widget.List
 	content fyne.CanvasObject
 }
 
 func newSearchResults(p *Profile) *searchResults {
-	r := &searchResults{p: p, status: label("")}
-	r.status.Wrapping = fyne.TextWrapWord
+	r := &searchResults{p: p, status: wrapped("")}
 	r.list = widget.NewList(
 		func() int { return len(r.found) },
 		func() fyne.CanvasObject { return newConvRow() },

@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -29,22 +28,22 @@ type settingsView struct {
 
 	picture    *pictureSection
 	name       *field
-	nameIssue  *widget.Label
-	receipts   *widget.Check
-	typing     *widget.Check
-	previews   *widget.Check
+	nameIssue  *bidiText
+	receipts   *check
+	typing     *check
+	previews   *check
 	blocked    *fyne.Container
-	notify     *widget.Check
-	preview    *widget.RadioGroup
-	background *widget.Check
-	appearance *widget.RadioGroup
-	language   *widget.RadioGroup
+	notify     *check
+	preview    *radioGroup
+	background *check
+	appearance *radioGroup
+	language   *radioGroup
 	// appearanceTabContent is the Appearance tab's, to show it again after the
 	// language changed.
 	appearanceTabContent fyne.CanvasObject
-	networkPick          *widget.RadioGroup
+	networkPick          *radioGroup
 	networkFile          *field
-	networkInfo          *widget.Label // in the demo, instead of the choice of network
+	networkInfo          *bidiText // in the demo, instead of the choice of network
 	proxy                *proxyForm
 	networkItem          *container.TabItem
 	paths                *pathView
@@ -122,9 +121,7 @@ func section(title, text string, objs ...fyne.CanvasObject) fyne.CanvasObject {
 	if text != "" {
 		items = append(items, wrapped(text))
 	}
-	for _, o := range objs {
-		items = append(items, atLineStart(o))
-	}
+	items = append(items, objs...)
 	return container.NewVBox(items...)
 }
 
@@ -132,8 +129,7 @@ func (v *settingsView) profileTab() fyne.CanvasObject {
 	p := v.p
 	v.name = newField(p.keys, lang.L("Your name"))
 	v.name.SetText(p.name)
-	v.nameIssue = label("")
-	v.nameIssue.Wrapping = fyne.TextWrapWord
+	v.nameIssue = wrapped("")
 	save := widget.NewButton(lang.L("Save name"), v.saveName)
 	v.name.OnSubmitted = func(string) { v.saveName() }
 	v.picture = newPictureSection(p)
@@ -169,9 +165,9 @@ func (v *settingsView) saveName() {
 
 func (v *settingsView) privacyTab() fyne.CanvasObject {
 	// The checks stay disabled until the engine's settings are read.
-	v.receipts = widget.NewCheck(lang.L("Send read receipts"), nil)
-	v.typing = widget.NewCheck(lang.L("Send and show typing indicators"), nil)
-	v.previews = widget.NewCheck(lang.L(linkPreviewsCheck), nil)
+	v.receipts = newCheck(lang.L("Send read receipts"), nil)
+	v.typing = newCheck(lang.L("Send and show typing indicators"), nil)
+	v.previews = newCheck(lang.L(linkPreviewsCheck), nil)
 	v.receipts.Disable()
 	v.typing.Disable()
 	v.previews.Disable()
@@ -218,7 +214,7 @@ func (v *settingsView) showBlocked(blocked []engine.Conversation) {
 				v.showBlocked(list)
 			})
 		})
-		v.blocked.Add(border(nil, nil, nil, unblock, label(namedID(c, p.me))))
+		v.blocked.Add(border(nil, nil, nil, unblock, lineLabel(namedID(c, p.me), fyne.TextStyle{})))
 	}
 	v.blocked.Refresh()
 }
@@ -230,15 +226,15 @@ const (
 
 func (v *settingsView) notificationsTab() fyne.CanvasObject {
 	p := v.p
-	v.notify = widget.NewCheck(lang.L("Show a notification for new messages"), nil)
+	v.notify = newCheck(lang.L("Show a notification for new messages"), nil)
 	v.notify.SetChecked(p.prefs.Notifications)
-	v.preview = widget.NewRadioGroup([]string{lang.L(previewFull), lang.L(previewNone)}, nil)
+	v.preview = newRadioGroup([]string{lang.L(previewFull), lang.L(previewNone)}, nil)
 	if p.prefs.NotifyPreview {
 		v.preview.SetSelected(lang.L(previewFull))
 	} else {
 		v.preview.SetSelected(lang.L(previewNone))
 	}
-	v.background = widget.NewCheck(lang.L("Keep receiving messages when the window is closed"), nil)
+	v.background = newCheck(lang.L("Keep receiving messages when the window is closed"), nil)
 	v.background.SetChecked(p.prefs.RunInBackground)
 	v.notify.OnChanged = func(on bool) { p.prefs.Notifications = on; p.savePrefs(nil) }
 	v.preview.OnChanged = func(s string) { p.prefs.NotifyPreview = s != lang.L(previewNone); p.savePrefs(nil) }
@@ -261,7 +257,7 @@ const (
 
 func (v *settingsView) appearanceTab() fyne.CanvasObject {
 	p := v.p
-	v.appearance = widget.NewRadioGroup([]string{lang.L(lookSystem), lang.L(lookLight), lang.L(lookDark)}, nil)
+	v.appearance = newRadioGroup([]string{lang.L(lookSystem), lang.L(lookLight), lang.L(lookDark)}, nil)
 	switch p.prefs.Appearance {
 	case appearanceLight:
 		v.appearance.SetSelected(lang.L(lookLight))
@@ -302,7 +298,7 @@ func (v *settingsView) networkTab() fyne.CanvasObject {
 		v.networkInfo = wrapped(lang.L(demoNetwork))
 		return container.NewVScroll(container.NewVBox(section(lang.L("Network"), "", v.networkInfo), widget.NewSeparator(), v.paths.content))
 	}
-	v.networkPick = widget.NewRadioGroup([]string{lang.L(netSession), lang.L(netPrivate)}, nil)
+	v.networkPick = newRadioGroup([]string{lang.L(netSession), lang.L(netPrivate)}, nil)
 	v.networkFile = newField(p.keys, lang.L("Network file (network.json)"))
 	current := p.network
 	if current == "" || current == engine.NetworkSession {
@@ -374,7 +370,7 @@ func (v *settingsView) aboutTab() fyne.CanvasObject {
 	v.licencesBtn = widget.NewButton(lang.L("Open-source licences"), v.showLicences)
 	return container.NewVScroll(container.NewVBox(
 		heading(lang.L("Allium")),
-		label(fmt.Sprintf(lang.L("Version %s"), p.ui.version)),
+		lineLabel(fmt.Sprintf(lang.L("Version %s"), p.ui.version), fyne.TextStyle{}),
 		wrapped(lang.L("A private messenger that speaks the Session protocol: no phone number, end-to-end encryption, and onion routing so that nobody in the middle knows who talks to whom.")),
 		hbox(v.licencesBtn),
 		layout.NewSpacer(),
@@ -404,5 +400,5 @@ func (v *settingsView) showLicences() {
 	)
 	list.HideSeparators = true
 	v.licences = list
-	v.p.showDialog(dialog.NewCustom(lang.L("Open-source licences"), lang.L("Close"), container.NewGridWrap(fyne.NewSize(720, 460), list), v.p.win))
+	v.p.showDialog(newInfo(lang.L("Open-source licences"), lang.L("Close"), container.NewGridWrap(fyne.NewSize(720, 460), list), v.p.win))
 }

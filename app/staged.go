@@ -118,8 +118,7 @@ func (s *stagedFiles) stage(ch chosen) {
 			img.Image = im
 		}
 	}
-	name := widget.NewLabelWithStyle(f.name, leading(), fyne.TextStyle{Bold: true})
-	name.Truncation = fyne.TextTruncateEllipsis
+	name := newBidiLabel(f.name, fyne.TextStyle{Bold: true}) // a name of a person's choosing
 	size := label(sizeText(f.info.Size()))
 	size.Importance = widget.LowImportance
 	f.remove = widget.NewButtonWithIcon(lang.L("Remove"), theme.CancelIcon(), nil)

@@ -89,6 +89,8 @@ func labelled(o fyne.CanvasObject, text string) bool {
 	switch o := o.(type) {
 	case *widget.Label:
 		return o.Text == text
+	case *bidiText:
+		return o.Text == text
 	case *fyne.Container:
 		for _, c := range o.Objects {
 			if labelled(c, text) {

@@ -46,6 +46,8 @@ var uiSinks = map[string]bool{
 	"heading": true, "section": true, "wrapped": true, "busyView": true, "newField": true,
 	"showError": true, "showProblem": true, "newConfirm": true, "newQuestion": true, "plain": true,
 	"noticeLabel": true, "NewWindow": true, "label": true,
+	"newDialog": true, "newInfo": true, "newForm": true, "newCheck": true, "newRadioGroup": true,
+	"newBidiText": true, "newBidiLabel": true, "lineLabel": true,
 }
 
 // isWords says whether a literal holds words for people rather than an identifier, a

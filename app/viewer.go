@@ -40,7 +40,7 @@ func (p *Profile) showPicture(a engine.Attachment) {
 	})
 	open := widget.NewButtonWithIcon(lang.L("Open"), theme.FolderOpenIcon(), func() { p.openFile(a) })
 	body := container.NewBorder(nil, hbox(save, open), nil, nil, container.NewStack(pv.status, pv.img))
-	pv.dialog = dialog.NewCustom(a.Name, lang.L("Close"), body, p.win)
+	pv.dialog = newInfo(a.Name, lang.L("Close"), body, p.win)
 	pv.dialog.Resize(size)
 	p.showDialog(pv.dialog)
 	key := pictureKey(a.Path, viewerPixels)
