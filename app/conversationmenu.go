@@ -58,7 +58,7 @@ func (m *conversationMenu) show() {
 		pin,
 		fyne.NewMenuItem(lang.L("Disappearing messages…"), m.showDisappearing),
 		fyne.NewMenuItem(lang.L("Rename…"), m.showRename),
-		fyne.NewMenuItem(lang.L("Copy Session ID"), func() { p.ui.fa.Clipboard().SetContent(id.String()) }),
+		fyne.NewMenuItem(visualLine(lang.L("Copy Session ID")), func() { p.ui.fa.Clipboard().SetContent(id.String()) }),
 		fyne.NewMenuItemSeparator(),
 		block,
 		fyne.NewMenuItem(lang.L("Delete conversation…"), func() {

@@ -208,7 +208,7 @@ type emptyPane struct {
 
 func newEmptyPane(p *Profile) *emptyPane {
 	e := &emptyPane{hello: widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{}), restore: newRestoreView()}
-	e.helloID = widget.NewButtonWithIcon(lang.L("Show my Session ID"), theme.AccountIcon(), p.showMyQR)
+	e.helloID = widget.NewButtonWithIcon(visualLine(lang.L("Show my Session ID")), theme.AccountIcon(), p.showMyQR)
 	e.helloID.Hide() // until the conversations are read
 	e.content = container.NewCenter(column(420, container.NewVBox(e.restore.content, e.hello, container.NewCenter(e.helloID))))
 	if p.eng != nil {

@@ -41,7 +41,7 @@ func (p *Profile) showNewConversation() {
 	n.idEntry.OnChanged = n.check
 	n.idEntry.OnSubmitted = func(string) { n.start() }
 	n.name.OnSubmitted = func(string) { n.start() }
-	importBtn := widget.NewButtonWithIcon(lang.L("Import QR code from an image file…"), theme.FileImageIcon(), n.chooseQR)
+	importBtn := widget.NewButtonWithIcon(visualLine(lang.L("Import QR code from an image file…")), theme.FileImageIcon(), n.chooseQR)
 	cancel := widget.NewButton(lang.L("Cancel"), func() { n.dlg.Hide() })
 	content := container.NewVBox(
 		wrapped(lang.L("Paste the Session ID of the person you want to write to, or import a picture of their QR code.")),

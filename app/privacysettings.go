@@ -70,7 +70,9 @@ func (v *settingsView) fillProtection(holder *fyne.Container) {
 			}
 		}
 	}
-	lockNow := widget.NewButton(lang.L("Lock now (Ctrl+L)"), p.lock)
+	// Fyne draws a button's words in logical order: laid out first, a Persian label with
+	// the shortcut in Latin letters reads as it should.
+	lockNow := widget.NewButton(visualLine(lang.L("Lock now (Ctrl+L)")), p.lock)
 	if st != vault.Passphrase {
 		lockAfter.Disable()
 		lockNow.Disable()

@@ -154,7 +154,7 @@ func (p *Profile) openEngine() {
 				p.chooseNetworkFile(func(path string) { p.network = path; p.openEngine() })
 			})
 			choose.Importance = widget.HighImportance
-			session := widget.NewButton(lang.L("Use the Session network"), func() { p.network = engine.NetworkSession; p.openEngine() })
+			session := widget.NewButton(visualLine(lang.L("Use the Session network")), func() { p.network = engine.NetworkSession; p.openEngine() })
 			p.showProblem(sentence, choose, session)
 			return
 		}

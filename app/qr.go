@@ -31,11 +31,11 @@ func (p *Profile) showMyQR() {
 	text.Wrapping = fyne.TextWrapBreak
 	text.Selectable = true
 	var copyBtn *widget.Button
-	copyBtn = widget.NewButton(lang.L("Copy Session ID"), func() {
+	copyBtn = widget.NewButton(visualLine(lang.L("Copy Session ID")), func() {
 		p.ui.fa.Clipboard().SetContent(id.String())
 		copyBtn.SetText(lang.L("Copied"))
 	})
-	save := widget.NewButton(lang.L("Save as PNG…"), func() { p.saveQR(id) })
+	save := widget.NewButton(visualLine(lang.L("Save as PNG…")), func() { p.saveQR(id) })
 	info := wrapped(lang.L("People who have your Session ID can write to you. Share it as text, or let them scan or import this QR code."))
 	content := column(420, info, container.NewCenter(img), text, container.NewGridWithColumns(2, copyBtn, save))
 	d := newInfo(lang.L("My Session ID"), lang.L("Close"), content, p.win)

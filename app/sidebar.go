@@ -308,4 +308,7 @@ func (r *convRow) set(p *Profile, c engine.Conversation, name string, typing, tw
 	default:
 		r.badge.Hide()
 	}
+	// The short ID and the time change widths: the row is laid out again now, rather
+	// than when the canvas next notices (a headless canvas never does).
+	r.content.Refresh()
 }

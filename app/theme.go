@@ -47,13 +47,13 @@ func (t *appearanceTheme) Font(s fyne.TextStyle) fyne.Resource {
 // lightColors and darkColors replace the default theme's colours that text is drawn in
 // (or on) where they fall short of 4.5:1 (WCAG AA) against the backgrounds they meet:
 // faint text (Fyne draws low-importance labels in the disabled colour, 1.3:1 in the light
-// theme), placeholders, warnings (the status line when offline), errors, success, and
+// theme, and it must still read on a selected row of the list), placeholders, warnings (the status line when offline), errors, success, and
 // the primary colour behind button and bubble text. A worried person looks at exactly
 // these lines. TestTextContrast checks every text of the main views in both themes.
 var (
 	lightColors = map[fyne.ThemeColorName]color.Color{
-		theme.ColorNameDisabled:            color.NRGBA{R: 0x6b, G: 0x6b, B: 0x6b, A: 0xff},
-		theme.ColorNamePlaceHolder:         color.NRGBA{R: 0x6b, G: 0x6b, B: 0x6b, A: 0xff},
+		theme.ColorNameDisabled:            color.NRGBA{R: 0x59, G: 0x59, B: 0x59, A: 0xff},
+		theme.ColorNamePlaceHolder:         color.NRGBA{R: 0x59, G: 0x59, B: 0x59, A: 0xff},
 		theme.ColorNameWarning:             color.NRGBA{R: 0xa6, G: 0x54, B: 0x00, A: 0xff},
 		theme.ColorNameError:               color.NRGBA{R: 0xc6, G: 0x28, B: 0x28, A: 0xff},
 		theme.ColorNameSuccess:             color.NRGBA{R: 0x2e, G: 0x7d, B: 0x32, A: 0xff},
