@@ -47,9 +47,9 @@ func (t *appearanceTheme) Font(s fyne.TextStyle) fyne.Resource {
 // lightColors and darkColors replace the default theme's colours that text is drawn in
 // (or on) where they fall short of 4.5:1 (WCAG AA) against the backgrounds they meet:
 // faint text (Fyne draws low-importance labels in the disabled colour, 1.3:1 in the light
-// theme, and it must still read on a selected row of the list), placeholders, warnings (the status line when offline), errors, success, and
-// the primary colour behind button and bubble text. A worried person looks at exactly
-// these lines. TestTextContrast checks every text of the main views in both themes.
+// theme; it must read on a selected row of the list too), placeholders, warnings (the
+// status line when offline), errors, success, and the primary colour behind button and
+// bubble text. A worried person looks at exactly these lines. TestTextContrast checks every text of the main views in both themes.
 var (
 	lightColors = map[fyne.ThemeColorName]color.Color{
 		theme.ColorNameDisabled:            color.NRGBA{R: 0x59, G: 0x59, B: 0x59, A: 0xff},
