@@ -115,6 +115,7 @@ func (m *conversationMenu) showDisappearing() {
 		timers = append(timers, durationText(d))
 	}
 	timer := widget.NewSelect(timers, nil)
+	timer.Alignment = leading()
 	timer.SetSelectedIndex(3)
 	for i, d := range disappearTimers {
 		if m.conv.Disappearing.Timer == d {

@@ -60,6 +60,7 @@ func (v *settingsView) fillProtection(holder *fyne.Container) {
 		}
 	}
 	lockAfter := widget.NewSelect(options, nil)
+	lockAfter.Alignment = leading()
 	lockAfter.SetSelected(selected)
 	lockAfter.OnChanged = func(s string) {
 		for _, c := range choices {
