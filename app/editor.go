@@ -79,6 +79,9 @@ type editLine struct {
 	shown      string
 	x, w       float32
 	carets     []float32 // carets[o-start] for offsets start…end
+	// edges[o-start] is the x of the trailing side of the character at o (its right
+	// if it reads left to right): with carets, the stretch the character covers.
+	edges []float32
 }
 
 type editState struct {
@@ -113,8 +116,12 @@ func (e *bidiEditor) restore(from, to *[]editState) {
 	e.changed()
 }
 
-// SetText replaces the text and puts the cursor at its end.
+// SetText replaces the text and puts the cursor at its end; a single-line field turns
+// line feeds into spaces.
 func (e *bidiEditor) SetText(text string) {
+	if e.singleLine {
+		text = oneLine(text)
+	}
 	if text != e.Text {
 		e.remember(false)
 	}
@@ -160,12 +167,17 @@ func (e *bidiEditor) insert(s string) {
 	s = strings.ReplaceAll(s, "\t", "    ") // lines are laid out without tab stops
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	if e.singleLine {
-		s = strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
+		s = oneLine(s)
 	}
 	a, b := e.selection()
 	e.Text = e.Text[:a] + s + e.Text[b:]
 	e.cursor, e.anchor = a+len(s), a+len(s)
 	e.changed()
+}
+
+// oneLine is s with line breaks made spaces, for a single-line field.
+func oneLine(s string) string {
+	return strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ").Replace(s)
 }
 
 // deleteRange removes Text[a:b] and leaves the cursor there.
@@ -483,11 +495,7 @@ func (e *bidiEditor) charAt(pos fyne.Position) int {
 		if !utf8.RuneStart(e.Text[o]) {
 			continue
 		}
-		_, n := utf8.DecodeRuneInString(e.Text[o:])
-		x0, x1 := l.carets[o-l.start], l.carets[o+n-l.start]
-		if o+n == l.end {
-			x1 = l.carets[l.end-l.start]
-		}
+		x0, x1 := l.carets[o-l.start], l.edges[o-l.start]
 		if x0 > x1 {
 			x0, x1 = x1, x0
 		}
@@ -652,7 +660,7 @@ func layoutEditor(text string, width, size float32, wrap bool) []editLine {
 			if rtl {
 				l.x = width - pad - l.w
 			}
-			l.carets = caretPositions(para, sp, runs, l.x, measure, adv)
+			l.carets, l.edges = caretPositions(para, sp, runs, l.x, measure, adv)
 			lines = append(lines, l)
 		}
 		base += len(para) + 1
@@ -667,27 +675,37 @@ func layoutEditor(text string, width, size float32, wrap bool) []editLine {
 // Within a run, a character's place is its share of the run's width by the advances
 // of the characters alone: shaped prefixes would be more exact but are not in order
 // (the Persian "سلا", with its lam-alef ligature, is narrower than "سل").
-func caretPositions(para string, sp lineSpan, runs []bidi.Run, x float32, measure func(string) float32, adv *advances) []float32 {
+//
+// edges are the x of each character's trailing side, for hit tests and selections.
+func caretPositions(para string, sp lineSpan, runs []bidi.Run, x float32, measure func(string) float32, adv *advances) (carets, edges []float32) {
 	n := sp.end - sp.start
-	carets := make([]float32, n+1)
+	carets = make([]float32, n+1)
+	edges = make([]float32, n+1)
 	set := make([]bool, n+1)
 	x0 := x
 	for _, r := range runs {
 		w := measure(visualRuns([]bidi.Run{r}))
 		total := adv.width(r.Text)
-		for o := r.Start; o <= r.End; o++ {
-			if o < r.End && !utf8.RuneStart(para[o]) {
-				continue
-			}
+		at := func(o int) float32 {
 			prefix := float32(0)
 			if total > 0 {
 				prefix = w * min(1, adv.width(para[r.Start:o])/total)
 			}
-			cx := x + prefix
 			if r.Direction() == bidi.RightToLeft {
-				cx = x + w - prefix
+				return x + w - prefix
 			}
+			return x + prefix
+		}
+		for o := r.Start; o <= r.End; o++ {
+			if o < r.End && !utf8.RuneStart(para[o]) {
+				continue
+			}
+			cx := at(o)
 			k := o - sp.start
+			if o < r.End {
+				_, size := utf8.DecodeRuneInString(para[o:])
+				edges[k] = at(min(o+size, r.End))
+			}
 			if o == r.End {
 				// The run's trailing edge: a cursor there belongs to the next run in
 				// logical order unless the line ends here.
@@ -708,9 +726,10 @@ func caretPositions(para string, sp lineSpan, runs []bidi.Run, x float32, measur
 	for k := 1; k <= n; k++ {
 		if !set[k] {
 			carets[k] = carets[k-1]
+			edges[k] = carets[k]
 		}
 	}
-	return carets
+	return carets, edges
 }
 
 func (e *bidiEditor) MinSize() fyne.Size {
@@ -878,10 +897,7 @@ func (e *bidiEditor) scrollToCursor(width float32) {
 func selectedSpans(l editLine, a, b int) [][2]float32 {
 	var spans [][2]float32
 	for o := max(a, l.start); o < min(b, l.end); o++ {
-		x0, x1 := l.carets[o-l.start], l.carets[o+1-l.start]
-		if o+1 == l.end {
-			x1 = l.carets[l.end-l.start]
-		}
+		x0, x1 := l.carets[o-l.start], l.edges[o-l.start] // zero inside a character
 		if x0 > x1 {
 			x0, x1 = x1, x0
 		}
