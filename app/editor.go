@@ -748,8 +748,7 @@ func (e *bidiEditor) CreateRenderer() fyne.WidgetRenderer {
 	r.bg.StrokeWidth = theme.InputBorderSize()
 	if e.singleLine {
 		r.layer = container.NewWithoutLayout()
-		r.clip = container.NewScroll(r.layer)
-		r.clip.Direction = container.ScrollNone
+		r.clip = newClipBox(r.layer)
 	}
 	return r
 }
@@ -759,7 +758,7 @@ type editorRenderer struct {
 	bg *canvas.Rectangle
 	// clip holds what a single-line field draws, so that a line scrolled sideways is
 	// cut at the field's border.
-	clip    *container.Scroll
+	clip    *clipBox
 	layer   *fyne.Container
 	caret   *canvas.Rectangle
 	holder  *canvas.Text
@@ -872,6 +871,33 @@ func (r *editorRenderer) clipObjects(size fyne.Size) {
 	r.objects = append(r.objects[:1], r.clip)
 	r.clip.Refresh()
 }
+
+// clipBox cuts what it holds at its bounds. The painter clips a widget whose renderer
+// says IsClip; a container.Scroll would too, but it takes the pointer's drags and
+// wheel from the field.
+type clipBox struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+}
+
+func newClipBox(content fyne.CanvasObject) *clipBox {
+	b := &clipBox{content: content}
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+func (b *clipBox) CreateRenderer() fyne.WidgetRenderer { return &clipRenderer{b} }
+
+// clipRenderer lays a clipBox's content over all of it.
+type clipRenderer struct{ b *clipBox }
+
+// IsClip marks the renderer as one whose widget clips its children.
+func (r *clipRenderer) IsClip()                      {}
+func (r *clipRenderer) Destroy()                     {}
+func (r *clipRenderer) Layout(size fyne.Size)        { r.b.content.Resize(size) }
+func (r *clipRenderer) MinSize() fyne.Size           { return fyne.NewSize(0, 0) }
+func (r *clipRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.b.content} }
+func (r *clipRenderer) Refresh()                     { canvas.Refresh(r.b.content) }
 
 // scrollToCursor shifts a single line sideways as little as keeps the cursor inside
 // the field, and not so far that room is left empty at the line's far end.

@@ -63,6 +63,10 @@ func TestTextFieldRightToLeft(t *testing.T) {
 		if len(f.lines) != 1 {
 			t.Fatalf("a long text is on %d lines", len(f.lines))
 		}
+		// What is drawn is cut at the field's border, where the painter clips.
+		if _, ok := test.WidgetRenderer(r.clip).(interface{ IsClip() }); !ok || len(r.layer.Objects) == 0 || r.layer.Objects[0] != r.texts[0] {
+			t.Errorf("the line is not drawn inside a clip: %v", r.objects)
+		}
 		pad, w := theme.InnerPadding(), f.Size().Width
 		if cx := f.caretX(f.cursor) + f.scroll; cx < pad-0.5 || cx > w-pad+0.5 {
 			t.Errorf("%.10q…: the cursor is drawn at %v, outside the field (0…%v)", text, cx, w)
@@ -179,13 +183,6 @@ func pointAt(e *bidiEditor, off int) fyne.Position {
 	e.ensureLayout()
 	i := e.lineOf(off)
 	l := e.lines[i]
-	if off == l.end && off > l.start {
-		i, off = i, off-1
-	}
-	next := off + 1
-	for next < l.end && next < len(e.Text) && e.Text[next]&0xC0 == 0x80 {
-		next++
-	}
 	x := (l.carets[off-l.start] + l.edges[off-l.start]) / 2
 	return fyne.NewPos(x+e.scroll, theme.InnerPadding()+float32(i-e.top)*e.lineHeight()+e.lineHeight()/2)
 }
