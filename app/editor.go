@@ -644,9 +644,12 @@ func layoutEditor(text string, width, size float32, wrap bool) []editLine {
 	adv := &advances{size: size, w: map[rune]float32{}}
 	var lines []editLine
 	base := 0
+	// An empty paragraph has no direction of its own: its cursor waits on the
+	// interface's leading side, where the hint is and where Persian will start.
+	emptyRTL := rtl()
 	for _, para := range strings.Split(text, "\n") {
 		p := bidi.NewParagraph(para, bidi.Auto)
-		rtl := p.Direction() == bidi.RightToLeft
+		rtl := p.Direction() == bidi.RightToLeft || (para == "" && emptyRTL)
 		spans := []lineSpan{{para: para, start: 0, end: len(para)}}
 		if wrap {
 			spans = wrapSpans(para, avail, adv)

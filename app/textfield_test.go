@@ -295,3 +295,23 @@ func TestCtrlArrowsMoveByWord(t *testing.T) {
 		t.Errorf("Shift+Ctrl+Right twice selected %q", got)
 	}
 }
+
+// TestEmptyFieldCursorLeading: in the Persian interface the cursor of an empty field
+// waits at the right, where the hint is and Persian starts; in English at the left.
+func TestEmptyFieldCursorLeading(t *testing.T) {
+	for _, lang := range []string{"en", "fa"} {
+		useLanguage(lang)
+		f, _ := fieldWindow(t, 300)
+		f.ensureLayout()
+		x, pad := f.caretX(0), theme.InnerPadding()
+		r := test.WidgetRenderer(f).(*editorRenderer)
+		hx := r.holder.Position().X + theme.InputBorderSize()
+		if lang == "fa" && (!nearX(x, f.Size().Width-pad) || !nearX(hx+r.holder.Size().Width, f.Size().Width-pad)) {
+			t.Errorf("fa: the cursor is at %v and the hint at %v, not at the right", x, hx)
+		}
+		if lang == "en" && (!nearX(x, pad) || !nearX(hx, pad)) {
+			t.Errorf("en: the cursor is at %v and the hint at %v, not at the left", x, hx)
+		}
+	}
+	useLanguage("en")
+}
