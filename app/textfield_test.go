@@ -227,6 +227,20 @@ func TestDoubleClickSelectsWord(t *testing.T) {
 		if got := e.SelectedText(); got != want {
 			t.Errorf("single line %v: a triple click selected %q, want %q", e.singleLine, got, want)
 		}
+		// With the mouse: the third press selects the paragraph at once, and the
+		// tap that follows keeps the selection.
+		e.DoubleTapped(&fyne.PointEvent{Position: pos})
+		clock = clock.Add(tripleClickDelay() / 2)
+		e.SetText(e.Text) // nothing selected
+		e.MouseDown(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: pos}, Button: desktop.MouseButtonPrimary})
+		if got := e.SelectedText(); got != want {
+			t.Errorf("single line %v: a third press selected %q, want %q", e.singleLine, got, want)
+		}
+		clock = clock.Add(tripleClickDelay())
+		e.Tapped(&fyne.PointEvent{Position: pos})
+		if got := e.SelectedText(); got != want {
+			t.Errorf("single line %v: the tap after a third press left %q selected", e.singleLine, got)
+		}
 		e.DoubleTapped(&fyne.PointEvent{Position: pos})
 		clock = clock.Add(3 * tripleClickDelay())
 		e.Tapped(&fyne.PointEvent{Position: pos})
