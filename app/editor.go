@@ -323,6 +323,7 @@ func (e *bidiEditor) MouseDown(ev *desktop.MouseEvent) {
 	e.place(ev.Position)
 }
 
+// MouseUp does nothing: a tap, a double click or a drag end is reported on its own.
 func (e *bidiEditor) MouseUp(*desktop.MouseEvent) {}
 
 // Tapped places the cursor (unless the press did) or, as the third click after a
@@ -369,6 +370,7 @@ func (e *bidiEditor) place(pos fyne.Position) {
 	e.moveTo(e.offsetAt(pos))
 }
 
+// clock is the time now, by the tests' clock where they set one.
 func (e *bidiEditor) clock() time.Time {
 	if e.now != nil {
 		return e.now()
@@ -551,6 +553,7 @@ func (e *bidiEditor) wordMove(dir float32) int {
 	return e.cursor
 }
 
+// runeBefore is the character that ends at off, or 0 at the start.
 func runeBefore(s string, off int) rune {
 	if off <= 0 {
 		return 0
@@ -559,6 +562,7 @@ func runeBefore(s string, off int) rune {
 	return r
 }
 
+// runeAfter is the character that starts at off, or 0 at the end.
 func runeAfter(s string, off int) rune {
 	if off >= len(s) {
 		return 0
@@ -893,12 +897,14 @@ type clipBox struct {
 	content fyne.CanvasObject
 }
 
+// newClipBox makes a clip around content.
 func newClipBox(content fyne.CanvasObject) *clipBox {
 	b := &clipBox{content: content}
 	b.ExtendBaseWidget(b)
 	return b
 }
 
+// CreateRenderer gives the clipping renderer.
 func (b *clipBox) CreateRenderer() fyne.WidgetRenderer { return &clipRenderer{b} }
 
 // clipRenderer lays a clipBox's content over all of it.
