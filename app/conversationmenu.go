@@ -76,7 +76,7 @@ func (m *conversationMenu) show() {
 
 func (m *conversationMenu) showRename() {
 	p, id := m.p, m.conv.ID
-	e := newField(p.keys, lang.L("Name"))
+	e := newTextField(p.keys, lang.L("Name"))
 	e.SetText(m.conv.Name)
 	problem := wrapped("")
 	problem.Importance = widget.DangerImportance

@@ -2,10 +2,13 @@ package app
 
 import (
 	"strings"
+	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -22,15 +25,21 @@ import (
 // character on the left, whatever the direction of the text under it. Backspace
 // deletes the logically previous character, Delete the next; Shift with the arrows,
 // Home and End selects; a zero-width non-joiner (the Persian half-space) is a
-// character like any other.
+// character like any other. A double click selects a word, a triple click its
+// paragraph, Ctrl with the arrows moves by word.
+//
+// With singleLine the editor is a one-line field: no wrapping, a line feed typed or
+// pasted becomes a space, and a text wider than the field scrolls sideways so that the
+// cursor stays in sight.
 type bidiEditor struct {
 	widget.BaseWidget
 	Text        string
 	PlaceHolder string
 	OnChanged   func(string) `json:"-"`
 
-	minRows int
-	keys    *keymap // the window's shortcuts, passed on
+	minRows    int
+	singleLine bool
+	keys       *keymap // the window's shortcuts, passed on
 	// self is the widget that embeds the editor (the message field), which a tap
 	// focuses: the window gives keys to it, not to the editor inside.
 	self interface {
@@ -42,6 +51,13 @@ type bidiEditor struct {
 	shift          bool
 	focused        bool
 	dragging       bool
+	// pressed says that a mouse press placed the cursor, so the tap the driver reports
+	// a moment later (after waiting for a double click) does not move it again.
+	pressed bool
+	// doubled is when the last double click was, to tell a triple click; now is the
+	// clock, replaced by tests.
+	doubled time.Time
+	now     func() time.Time
 
 	// undo and redo hold earlier and undone states of the text, for Ctrl+Z and
 	// Ctrl+Shift+Z; a run of typed characters is one step.
@@ -50,8 +66,9 @@ type bidiEditor struct {
 
 	lines  []editLine // Text laid out for width
 	width  float32
-	top    int  // the first line shown, when there are more than fit
-	layout bool // whether Text changed since it was laid out
+	top    int     // the first line shown, when there are more than fit
+	scroll float32 // how far a single line is shifted sideways to show the cursor
+	layout bool    // whether Text changed since it was laid out
 }
 
 // editLine is one wrapped line of the editor: Text[start:end], drawn from shown at x,
@@ -62,6 +79,9 @@ type editLine struct {
 	shown      string
 	x, w       float32
 	carets     []float32 // carets[o-start] for offsets start…end
+	// edges[o-start] is the x of the trailing side of the character at o (its right
+	// if it reads left to right): with carets, the stretch the character covers.
+	edges []float32
 }
 
 type editState struct {
@@ -96,8 +116,12 @@ func (e *bidiEditor) restore(from, to *[]editState) {
 	e.changed()
 }
 
-// SetText replaces the text and puts the cursor at its end.
+// SetText replaces the text and puts the cursor at its end; a single-line field turns
+// line feeds into spaces.
 func (e *bidiEditor) SetText(text string) {
+	if e.singleLine {
+		text = oneLine(text)
+	}
 	if text != e.Text {
 		e.remember(false)
 	}
@@ -142,10 +166,18 @@ func (e *bidiEditor) insert(s string) {
 	e.remember(utf8.RuneCountInString(s) == 1 && s != " " && s != "\n")
 	s = strings.ReplaceAll(s, "\t", "    ") // lines are laid out without tab stops
 	s = strings.ReplaceAll(s, "\r\n", "\n")
+	if e.singleLine {
+		s = oneLine(s)
+	}
 	a, b := e.selection()
 	e.Text = e.Text[:a] + s + e.Text[b:]
 	e.cursor, e.anchor = a+len(s), a+len(s)
 	e.changed()
+}
+
+// oneLine is s with line breaks made spaces, for a single-line field.
+func oneLine(s string) string {
+	return strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ").Replace(s)
 }
 
 // deleteRange removes Text[a:b] and leaves the cursor there.
@@ -189,7 +221,9 @@ func (e *bidiEditor) TypedKey(ev *fyne.KeyEvent) {
 			e.deleteRange(e.cursor, e.cursor+n)
 		}
 	case fyne.KeyReturn, fyne.KeyEnter:
-		e.insert("\n")
+		if !e.singleLine {
+			e.insert("\n")
+		}
 	case fyne.KeyLeft:
 		e.moveTo(e.visualMove(-1))
 	case fyne.KeyRight:
@@ -243,6 +277,21 @@ func (e *bidiEditor) TypedShortcut(s fyne.Shortcut) {
 	case *fyne.ShortcutSelectAll:
 		e.anchor, e.cursor = 0, len(e.Text)
 		e.Refresh()
+	case *desktop.CustomShortcut:
+		if s.Modifier&fyne.KeyModifierShortcutDefault != 0 && (s.KeyName == fyne.KeyLeft || s.KeyName == fyne.KeyRight) {
+			dir := float32(-1)
+			if s.KeyName == fyne.KeyRight {
+				dir = 1
+			}
+			e.ensureLayout()
+			e.shift = s.Modifier&fyne.KeyModifierShift != 0
+			e.moveTo(e.wordMove(dir))
+			e.shift = false
+			return
+		}
+		if e.keys != nil {
+			e.keys.run(s)
+		}
 	default:
 		if e.keys != nil {
 			e.keys.run(s)
@@ -260,12 +309,84 @@ func (e *bidiEditor) FocusLost() {
 	e.Refresh()
 }
 
+// MouseDown focuses the editor and places the cursor at once, rather than when the
+// driver has waited to see whether a double click follows; Shift extends the selection.
+func (e *bidiEditor) MouseDown(ev *desktop.MouseEvent) {
+	if ev.Button != desktop.MouseButtonPrimary {
+		return
+	}
+	e.pressed = true
+	if !e.doubled.IsZero() && e.clock().Sub(e.doubled) < tripleClickDelay() {
+		e.selectParagraph(ev.Position) // the third click of a triple click
+		return
+	}
+	e.place(ev.Position)
+}
+
+// MouseUp does nothing: a tap, a double click or a drag end is reported on its own.
+func (e *bidiEditor) MouseUp(*desktop.MouseEvent) {}
+
+// Tapped places the cursor (unless the press did) or, as the third click after a
+// double click, selects the paragraph.
 func (e *bidiEditor) Tapped(ev *fyne.PointEvent) {
+	if e.pressed {
+		e.pressed = false
+		return
+	}
+	// Without a press first (a touch screen, the tests), the tap reported after the
+	// driver's double-click wait is the third click.
+	if !e.doubled.IsZero() && e.clock().Sub(e.doubled) < 2*tripleClickDelay() {
+		e.selectParagraph(ev.Position)
+		return
+	}
+	e.place(ev.Position)
+}
+
+// selectParagraph selects the paragraph under the pointer.
+func (e *bidiEditor) selectParagraph(pos fyne.Position) {
+	e.doubled = time.Time{}
+	e.ensureLayout()
+	e.anchor, e.cursor = paragraphAt(e.Text, e.charAt(pos))
+	e.typing = false
+	e.Refresh()
+}
+
+// DoubleTapped selects the word under the pointer.
+func (e *bidiEditor) DoubleTapped(ev *fyne.PointEvent) {
+	e.pressed = false
+	e.ensureLayout()
+	e.anchor, e.cursor = wordAt(e.Text, e.charAt(ev.Position))
+	e.typing = false
+	e.doubled = e.clock()
+	e.Refresh()
+}
+
+// place focuses the editor and moves the cursor to the point.
+func (e *bidiEditor) place(pos fyne.Position) {
 	if c := fyne.CurrentApp().Driver().CanvasForObject(e.self); c != nil {
 		c.Focus(e.self)
 	}
 	e.ensureLayout()
-	e.moveTo(e.offsetAt(ev.Position))
+	e.moveTo(e.offsetAt(pos))
+}
+
+// clock is the time now, by the tests' clock where they set one.
+func (e *bidiEditor) clock() time.Time {
+	if e.now != nil {
+		return e.now()
+	}
+	return time.Now()
+}
+
+// tripleClickDelay is the driver's double-click time: the driver reports the third
+// click of a triple click as a tap up to that long after the click itself.
+func tripleClickDelay() time.Duration {
+	if a := fyne.CurrentApp(); a != nil {
+		if d := a.Driver().DoubleTapDelay(); d > 0 {
+			return d
+		}
+	}
+	return 300 * time.Millisecond
 }
 
 // Dragged selects from where the drag started to where the pointer is.
@@ -367,10 +488,150 @@ func (e *bidiEditor) nearest(i int, x float32) int {
 
 // offsetAt is the cursor position nearest to a point in the editor.
 func (e *bidiEditor) offsetAt(pos fyne.Position) int {
-	lineH := e.lineHeight()
-	i := e.top + int((pos.Y-theme.InnerPadding())/lineH)
-	i = max(0, min(i, len(e.lines)-1))
-	return e.nearest(i, pos.X)
+	return e.nearest(e.lineAt(pos), pos.X-e.scroll)
+}
+
+// lineAt is the index of the line shown at a point.
+func (e *bidiEditor) lineAt(pos fyne.Position) int {
+	i := e.top + int((pos.Y-theme.InnerPadding())/e.lineHeight())
+	return max(0, min(i, len(e.lines)-1))
+}
+
+// charAt is the offset of the character drawn under a point: the last of its line
+// when the point is past the line's ends.
+func (e *bidiEditor) charAt(pos fyne.Position) int {
+	l := e.lines[e.lineAt(pos)]
+	x := pos.X - e.scroll
+	last := -1
+	for o := l.start; o < l.end; o++ {
+		if !utf8.RuneStart(e.Text[o]) {
+			continue
+		}
+		x0, x1 := l.carets[o-l.start], l.edges[o-l.start]
+		if x0 > x1 {
+			x0, x1 = x1, x0
+		}
+		if x >= x0 && x < x1 {
+			return o
+		}
+		last = o
+	}
+	if last < 0 {
+		return l.start
+	}
+	// Past the ends: the character at the nearer end of the line.
+	if o := e.nearest(e.lineAt(pos), x); o < l.end {
+		return o
+	}
+	return last
+}
+
+// wordMove is where Ctrl with an arrow takes the cursor: visual step by visual step
+// in the arrow's direction, over spaces and punctuation and then a word, to the word's
+// far edge (or to the next line).
+func (e *bidiEditor) wordMove(dir float32) int {
+	saved := e.cursor
+	defer func() { e.cursor = saved }()
+	crossed := false // whether a step went over a word character
+	for range len(e.Text) + 1 {
+		prev := e.cursor
+		next := e.visualMove(dir)
+		if next == prev {
+			break
+		}
+		e.cursor = next
+		if e.lineOf(prev) != e.lineOf(next) {
+			return next
+		}
+		if r := runeAfter(e.Text, min(prev, next)); isWordRune(r) {
+			crossed = true
+		}
+		if crossed && isWordRune(runeBefore(e.Text, next)) != isWordRune(runeAfter(e.Text, next)) {
+			return next
+		}
+	}
+	return e.cursor
+}
+
+// runeBefore is the character that ends at off, or 0 at the start.
+func runeBefore(s string, off int) rune {
+	if off <= 0 {
+		return 0
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:off])
+	return r
+}
+
+// runeAfter is the character that starts at off, or 0 at the end.
+func runeAfter(s string, off int) rune {
+	if off >= len(s) {
+		return 0
+	}
+	r, _ := utf8.DecodeRuneInString(s[off:])
+	return r
+}
+
+// isWordRune reports whether r belongs to a word: letters, digits, combining marks
+// (the Persian short vowels) and the zero-width non-joiner, which sits inside Persian
+// words such as «می‌روم».
+func isWordRune(r rune) bool {
+	return r == '\u200c' || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+}
+
+// wordAt is the span of text that a double click on the character at off selects:
+// the word it belongs to, or the run of spaces, or the one punctuation mark.
+func wordAt(text string, off int) (int, int) {
+	if off >= len(text) {
+		if off = len(text); off == 0 {
+			return 0, 0
+		}
+		_, n := utf8.DecodeLastRuneInString(text)
+		off -= n
+	}
+	r, n := utf8.DecodeRuneInString(text[off:])
+	if r == '\n' {
+		return off, off
+	}
+	class := func(r rune) int {
+		switch {
+		case isWordRune(r):
+			return 1
+		case r == ' ' || r == '\t' || r == '\u00a0':
+			return 2
+		}
+		return 0
+	}
+	c := class(r)
+	if c == 0 {
+		return off, off + n
+	}
+	a, b := off, off+n
+	for a > 0 {
+		p, m := utf8.DecodeLastRuneInString(text[:a])
+		if class(p) != c {
+			break
+		}
+		a -= m
+	}
+	for b < len(text) {
+		q, m := utf8.DecodeRuneInString(text[b:])
+		if class(q) != c {
+			break
+		}
+		b += m
+	}
+	return a, b
+}
+
+// paragraphAt is the span of the paragraph (the line between line feeds) holding off.
+func paragraphAt(text string, off int) (int, int) {
+	off = max(0, min(off, len(text)))
+	a := strings.LastIndexByte(text[:off], '\n') + 1
+	b := strings.IndexByte(text[off:], '\n')
+	if b < 0 {
+		return a, len(text)
+	}
+	return a, off + b
 }
 
 func (e *bidiEditor) lineHeight() float32 {
@@ -384,22 +645,30 @@ func (e *bidiEditor) ensureLayout() {
 		return
 	}
 	e.layout, e.width = false, w
-	e.lines = layoutEditor(e.Text, w, theme.TextSize())
+	e.lines = layoutEditor(e.Text, w, theme.TextSize(), !e.singleLine)
 }
 
-// layoutEditor wraps text into lines for a field width wide and lays each out with
-// the bidi algorithm, with the x of every cursor position.
-func layoutEditor(text string, width, size float32) []editLine {
+// layoutEditor wraps text into lines for a field width wide (or, without wrap, keeps
+// each paragraph on one line) and lays each out with the bidi algorithm, with the x of
+// every cursor position.
+func layoutEditor(text string, width, size float32, wrap bool) []editLine {
 	pad := theme.InnerPadding()
 	avail := max(width-2*pad, 10)
 	measure := func(s string) float32 { return measureLine(s, size) }
 	adv := &advances{size: size, w: map[rune]float32{}}
 	var lines []editLine
 	base := 0
+	// An empty paragraph has no direction of its own: its cursor waits on the
+	// interface's leading side, where the hint is and where Persian will start.
+	emptyRTL := rtl()
 	for _, para := range strings.Split(text, "\n") {
 		p := bidi.NewParagraph(para, bidi.Auto)
-		rtl := p.Direction() == bidi.RightToLeft
-		for _, sp := range wrapSpans(para, avail, adv) {
+		rtl := p.Direction() == bidi.RightToLeft || (para == "" && emptyRTL)
+		spans := []lineSpan{{para: para, start: 0, end: len(para)}}
+		if wrap {
+			spans = wrapSpans(para, avail, adv)
+		}
+		for _, sp := range spans {
 			l := editLine{start: base + sp.start, end: base + sp.end, rtl: rtl}
 			runs := p.Line(sp.start, sp.end)
 			l.shown = visualRuns(runs)
@@ -408,7 +677,7 @@ func layoutEditor(text string, width, size float32) []editLine {
 			if rtl {
 				l.x = width - pad - l.w
 			}
-			l.carets = caretPositions(para, sp, runs, l.x, measure, adv)
+			l.carets, l.edges = caretPositions(para, sp, runs, l.x, measure, adv)
 			lines = append(lines, l)
 		}
 		base += len(para) + 1
@@ -423,27 +692,37 @@ func layoutEditor(text string, width, size float32) []editLine {
 // Within a run, a character's place is its share of the run's width by the advances
 // of the characters alone: shaped prefixes would be more exact but are not in order
 // (the Persian "سلا", with its lam-alef ligature, is narrower than "سل").
-func caretPositions(para string, sp lineSpan, runs []bidi.Run, x float32, measure func(string) float32, adv *advances) []float32 {
+//
+// edges are the x of each character's trailing side, for hit tests and selections.
+func caretPositions(para string, sp lineSpan, runs []bidi.Run, x float32, measure func(string) float32, adv *advances) (carets, edges []float32) {
 	n := sp.end - sp.start
-	carets := make([]float32, n+1)
+	carets = make([]float32, n+1)
+	edges = make([]float32, n+1)
 	set := make([]bool, n+1)
 	x0 := x
 	for _, r := range runs {
 		w := measure(visualRuns([]bidi.Run{r}))
 		total := adv.width(r.Text)
-		for o := r.Start; o <= r.End; o++ {
-			if o < r.End && !utf8.RuneStart(para[o]) {
-				continue
-			}
+		at := func(o int) float32 {
 			prefix := float32(0)
 			if total > 0 {
 				prefix = w * min(1, adv.width(para[r.Start:o])/total)
 			}
-			cx := x + prefix
 			if r.Direction() == bidi.RightToLeft {
-				cx = x + w - prefix
+				return x + w - prefix
 			}
+			return x + prefix
+		}
+		for o := r.Start; o <= r.End; o++ {
+			if o < r.End && !utf8.RuneStart(para[o]) {
+				continue
+			}
+			cx := at(o)
 			k := o - sp.start
+			if o < r.End {
+				_, size := utf8.DecodeRuneInString(para[o:])
+				edges[k] = at(min(o+size, r.End))
+			}
 			if o == r.End {
 				// The run's trailing edge: a cursor there belongs to the next run in
 				// logical order unless the line ends here.
@@ -464,9 +743,10 @@ func caretPositions(para string, sp lineSpan, runs []bidi.Run, x float32, measur
 	for k := 1; k <= n; k++ {
 		if !set[k] {
 			carets[k] = carets[k-1]
+			edges[k] = carets[k]
 		}
 	}
-	return carets
+	return carets, edges
 }
 
 func (e *bidiEditor) MinSize() fyne.Size {
@@ -483,12 +763,20 @@ func (e *bidiEditor) CreateRenderer() fyne.WidgetRenderer {
 	}
 	r.bg.CornerRadius = theme.InputRadiusSize()
 	r.bg.StrokeWidth = theme.InputBorderSize()
+	if e.singleLine {
+		r.layer = container.NewWithoutLayout()
+		r.clip = newClipBox(r.layer)
+	}
 	return r
 }
 
 type editorRenderer struct {
-	e       *bidiEditor
-	bg      *canvas.Rectangle
+	e  *bidiEditor
+	bg *canvas.Rectangle
+	// clip holds what a single-line field draws, so that a line scrolled sideways is
+	// cut at the field's border.
+	clip    *clipBox
+	layer   *fyne.Container
 	caret   *canvas.Rectangle
 	holder  *canvas.Text
 	texts   []*canvas.Text
@@ -521,14 +809,21 @@ func (r *editorRenderer) Layout(size fyne.Size) {
 		e.top = cl - visible + 1
 	}
 	e.top = max(0, min(e.top, len(e.lines)-1))
+	if e.singleLine {
+		e.scrollToCursor(size.Width)
+	} else {
+		e.scroll = 0
+	}
 
 	if e.Text == "" {
 		r.holder.Text = visualLine(e.PlaceHolder)
 		r.holder.Color = theme.Color(theme.ColorNamePlaceHolder)
 		r.holder.TextSize = theme.TextSize()
 		hs := fyne.MeasureText(r.holder.Text, r.holder.TextSize, fyne.TextStyle{})
+		// The hint sits on the interface's leading side, as the text a person
+		// types in that language would.
 		x := pad
-		if bidi.IsRightToLeft(e.PlaceHolder) {
+		if rtl() || bidi.IsRightToLeft(e.PlaceHolder) {
 			x = size.Width - pad - hs.Width
 		}
 		r.holder.Move(fyne.NewPos(x, pad))
@@ -548,7 +843,7 @@ func (r *editorRenderer) Layout(size fyne.Size) {
 				}
 				m := r.marks[marks]
 				m.FillColor = theme.Color(theme.ColorNameSelection)
-				m.Move(fyne.NewPos(span[0], y))
+				m.Move(fyne.NewPos(span[0]+e.scroll, y))
 				m.Resize(fyne.NewSize(span[1]-span[0], lineH))
 				r.objects = append(r.objects, m)
 				marks++
@@ -562,17 +857,84 @@ func (r *editorRenderer) Layout(size fyne.Size) {
 		}
 		t := r.texts[n]
 		t.Text, t.Color, t.TextSize = l.shown, theme.Color(theme.ColorNameForeground), theme.TextSize()
-		t.Move(fyne.NewPos(l.x, pad+float32(i-e.top)*lineH))
+		t.Move(fyne.NewPos(l.x+e.scroll, pad+float32(i-e.top)*lineH))
 		t.Resize(fyne.NewSize(l.w, lineH))
 		r.objects = append(r.objects, t)
 	}
 	if e.focused {
 		r.caret.FillColor = theme.Color(theme.ColorNamePrimary)
-		r.caret.Move(fyne.NewPos(e.caretX(e.cursor)-1, pad+float32(cl-e.top)*lineH))
+		r.caret.Move(fyne.NewPos(e.caretX(e.cursor)+e.scroll-1, pad+float32(cl-e.top)*lineH))
 		r.caret.Resize(fyne.NewSize(2, lineH))
 		r.objects = append(r.objects, r.caret)
 	}
+	if r.clip != nil {
+		r.clipObjects(size)
+	}
 	canvas.Refresh(e)
+}
+
+// clipObjects moves what a single-line field draws, all but its background, into the
+// clip inside the border.
+func (r *editorRenderer) clipObjects(size fyne.Size) {
+	b := theme.InputBorderSize()
+	drawn := r.objects[1:]
+	r.layer.Objects = append(r.layer.Objects[:0], drawn...)
+	for _, o := range drawn {
+		o.Move(o.Position().SubtractXY(b, b))
+	}
+	r.clip.Move(fyne.NewPos(b, b))
+	r.clip.Resize(size.SubtractWidthHeight(2*b, 2*b))
+	r.layer.Resize(r.clip.Size())
+	r.objects = append(r.objects[:1], r.clip)
+	r.clip.Refresh()
+}
+
+// clipBox cuts what it holds at its bounds. The painter clips a widget whose renderer
+// says IsClip; a container.Scroll would too, but it takes the pointer's drags and
+// wheel from the field.
+type clipBox struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+}
+
+// newClipBox makes a clip around content.
+func newClipBox(content fyne.CanvasObject) *clipBox {
+	b := &clipBox{content: content}
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// CreateRenderer gives the clipping renderer.
+func (b *clipBox) CreateRenderer() fyne.WidgetRenderer { return &clipRenderer{b} }
+
+// clipRenderer lays a clipBox's content over all of it.
+type clipRenderer struct{ b *clipBox }
+
+// IsClip marks the renderer as one whose widget clips its children.
+func (r *clipRenderer) IsClip()                      {}
+func (r *clipRenderer) Destroy()                     {}
+func (r *clipRenderer) Layout(size fyne.Size)        { r.b.content.Resize(size) }
+func (r *clipRenderer) MinSize() fyne.Size           { return fyne.NewSize(0, 0) }
+func (r *clipRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.b.content} }
+func (r *clipRenderer) Refresh()                     { canvas.Refresh(r.b.content) }
+
+// scrollToCursor shifts a single line sideways as little as keeps the cursor inside
+// the field, and not so far that room is left empty at the line's far end.
+func (e *bidiEditor) scrollToCursor(width float32) {
+	pad := theme.InnerPadding()
+	l := e.lines[0]
+	if l.w <= width-2*pad {
+		e.scroll = 0
+		return
+	}
+	if cx := e.caretX(e.cursor) + e.scroll; cx < pad {
+		e.scroll += pad - cx
+	} else if cx > width-pad {
+		e.scroll -= cx - (width - pad)
+	}
+	// The line's ends stay at or beyond the field's padded edges.
+	e.scroll = min(e.scroll, pad-l.x)
+	e.scroll = max(e.scroll, width-pad-(l.x+l.w))
 }
 
 // selectedSpans are the stretches of line l, as x ranges, that show Text[a:b]: a
@@ -580,10 +942,7 @@ func (r *editorRenderer) Layout(size fyne.Size) {
 func selectedSpans(l editLine, a, b int) [][2]float32 {
 	var spans [][2]float32
 	for o := max(a, l.start); o < min(b, l.end); o++ {
-		x0, x1 := l.carets[o-l.start], l.carets[o+1-l.start]
-		if o+1 == l.end {
-			x1 = l.carets[l.end-l.start]
-		}
+		x0, x1 := l.carets[o-l.start], l.edges[o-l.start] // zero inside a character
 		if x0 > x1 {
 			x0, x1 = x1, x0
 		}
@@ -600,10 +959,12 @@ func selectedSpans(l editLine, a, b int) [][2]float32 {
 }
 
 var (
-	_ fyne.Focusable     = (*bidiEditor)(nil)
-	_ fyne.Shortcutable  = (*bidiEditor)(nil)
-	_ fyne.Tappable      = (*bidiEditor)(nil)
-	_ fyne.Draggable     = (*bidiEditor)(nil)
-	_ desktop.Keyable    = (*bidiEditor)(nil)
-	_ desktop.Cursorable = (*bidiEditor)(nil)
+	_ fyne.Focusable      = (*bidiEditor)(nil)
+	_ fyne.Shortcutable   = (*bidiEditor)(nil)
+	_ fyne.Tappable       = (*bidiEditor)(nil)
+	_ fyne.Draggable      = (*bidiEditor)(nil)
+	_ desktop.Keyable     = (*bidiEditor)(nil)
+	_ desktop.Cursorable  = (*bidiEditor)(nil)
+	_ fyne.DoubleTappable = (*bidiEditor)(nil)
+	_ desktop.Mouseable   = (*bidiEditor)(nil)
 )

@@ -21,7 +21,7 @@ type newConversation struct {
 	p        *Profile
 	idEntry  *field
 	issue    *bidiText
-	name     *field
+	name     *textField
 	startBtn *widget.Button
 	dlg      *appDialog
 }
@@ -34,7 +34,7 @@ func (p *Profile) showNewConversation() {
 	p.newConv = n
 	n.idEntry = newField(p.keys, lang.L("Session ID (66 characters, starts with 05)"))
 	n.issue = wrapped("")
-	n.name = newField(p.keys, lang.L("Their name (optional)"))
+	n.name = newTextField(p.keys, lang.L("Their name (optional)"))
 	n.startBtn = widget.NewButton(lang.L("Start conversation"), n.start)
 	n.startBtn.Importance = widget.HighImportance
 	n.startBtn.Disable()

@@ -24,7 +24,7 @@ type onboarding struct {
 	createStart, restoreStart *widget.Button
 
 	// create
-	name       *field
+	name       *textField
 	nameIssue  *bidiText
 	createBtn  *widget.Button
 	phrase     string
@@ -35,7 +35,7 @@ type onboarding struct {
 	// restore
 	words      *field
 	wordsIssue *bidiText
-	restName   *field
+	restName   *textField
 	restoreBtn *widget.Button
 }
 
@@ -81,7 +81,7 @@ func (o *onboarding) showWelcome() {
 }
 
 func (o *onboarding) showCreate() {
-	o.name = newField(nil, lang.L("Your name"))
+	o.name = newTextField(nil, lang.L("Your name"))
 	o.nameIssue = wrapped("")
 	o.nameIssue.Importance = widget.DangerImportance
 	o.nameIssue.Hide()
@@ -192,7 +192,7 @@ func (o *onboarding) showRestore() {
 	o.words.SetMinRowsVisible(3)
 	o.wordsIssue = wrapped("")
 	// Allium does not fetch the name the account had: it is asked for again.
-	o.restName = newField(nil, lang.L("Your name"))
+	o.restName = newTextField(nil, lang.L("Your name"))
 	o.restName.OnChanged = func(string) { o.checkWords(o.words.Text) }
 	o.restoreBtn = widget.NewButton(lang.L("Restore my account"), o.restore)
 	o.restoreBtn.Importance = widget.HighImportance

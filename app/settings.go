@@ -27,7 +27,7 @@ type settingsView struct {
 	closeBt *widget.Button
 
 	picture    *pictureSection
-	name       *field
+	name       *textField
 	nameIssue  *bidiText
 	receipts   *check
 	typing     *check
@@ -127,7 +127,7 @@ func section(title, text string, objs ...fyne.CanvasObject) fyne.CanvasObject {
 
 func (v *settingsView) profileTab() fyne.CanvasObject {
 	p := v.p
-	v.name = newField(p.keys, lang.L("Your name"))
+	v.name = newTextField(p.keys, lang.L("Your name"))
 	v.name.SetText(p.name)
 	v.nameIssue = wrapped("")
 	save := widget.NewButton(lang.L("Save name"), v.saveName)

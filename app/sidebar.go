@@ -30,7 +30,7 @@ type sidebar struct {
 	selecting bool
 
 	name        *bidiLabel
-	search      *field
+	search      *textField
 	list        *widget.List
 	requestsBtn *widget.Button
 	content     fyne.CanvasObject
@@ -47,7 +47,7 @@ func newSidebar(p *Profile) *sidebar {
 	settingsBtn := widget.NewButtonWithIcon("", theme.SettingsIcon(), p.showSettings)
 	top := border(nil, nil, nil, hbox(qrBtn, settingsBtn), s.name)
 
-	s.search = newField(p.keys, lang.L("Search"))
+	s.search = newTextField(p.keys, lang.L("Search"))
 	s.search.OnChanged = func(string) { s.searchChanged() }
 	newBtn := widget.NewButtonWithIcon(lang.L("New conversation"), theme.ContentAddIcon(), p.showNewConversation)
 	newBtn.Importance = widget.HighImportance
