@@ -293,14 +293,26 @@ func TestBidiText(t *testing.T) {
 	}
 }
 
+// joiningAcrossRuns are lines whose runs meet where Arabic letters could join: the
+// shaper looks past a run's ends for that, so a run kept by measureLine must only be
+// reused beside the same neighbours.
+var joiningAcrossRuns = []string{
+	"ب😀ب", "کتاب😀کتاب 😀 کتاب", "abc(بب)cd", "a\u202bبب\u202cب", "ب\u202aب\u202cب",
+	"\u202eبب\u202c\u202dبب\u202c", "ب\u200dب 12 ب\u200dب", "سلام\u0651 Allium\u0301 سلام",
+	"پیام 12، پیام 13، پیام", "کتاب 1 کتاب 2 کتاب ab کتاب",
+}
+
 // TestMeasureLine: lines measured with the kept shaper are as wide as Fyne measures
-// them, Persian, English and mixed, laid out or not, and with an emoji.
+// them, Persian, English and mixed, laid out or not, and with an emoji; and again
+// with their runs measured before, in other lines.
 func TestMeasureLine(t *testing.T) {
 	fa := test.NewTempApp(t)
 	applyAppearance(fa, appearanceLight)
 	m := newBubbleMetrics()
 	texts := append(conversationTexts(true, 5), conversationTexts(false, 7)...)
 	texts = append(texts, persianConversation...)
+	texts = append(texts, joiningAcrossRuns...)
+	texts = append(texts, conversationTexts(true, 1000)...)
 	for _, s := range texts {
 		for _, l := range wrapSpans(s, m.maxText, m.adv) {
 			for _, line := range []string{l.text(), visualLine(l.text())} {
