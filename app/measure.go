@@ -82,8 +82,10 @@ func measureLine(s string, size float32) float32 {
 		Face:      face,
 		Size:      fixed.Int26_6(float64(size) * 64),
 	}
-	if ls.runs == nil || len(ls.runs) >= maxRuns {
+	if ls.runs == nil {
 		ls.runs = make(map[string]fixed.Int26_6, 256)
+	} else if len(ls.runs) >= maxRuns {
+		clear(ls.runs)
 	}
 	var adv fixed.Int26_6
 	runs := ls.segmenter.Split(in, oneFace{face})
@@ -118,7 +120,9 @@ const contextLength = 5
 // the context up to and including its first ASCII character, which stands for them all:
 // no ASCII character is transparent, and all of them are non-joining. So two runs with
 // the same key shape alike, whatever the rest of their lines, such as a new number
-// beside a Persian phrase.
+// beside a Persian phrase. The face, language and features are the same for every run
+// measured here; the buffer's flags are never set, so the context does not decide
+// either whether a mark at the start of a run gets a dotted circle.
 func runKey(key []byte, run shaping.Input) []byte {
 	key = append(key, byte(run.Direction), byte(run.Script), byte(run.Script>>8),
 		byte(run.Script>>16), byte(run.Script>>24), byte(run.Size), byte(run.Size>>8),
