@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"image/png"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -179,26 +180,111 @@ func TestIgnoredByFont(t *testing.T) {
 	}
 }
 
+// persianWords and englishWords are everyday words, a few hundred of each, that
+// conversationTexts picks from: a message's phrases are new, as in a conversation,
+// while its common words come back. Compound Persian words keep their zero-width
+// non-joiner, as people type them.
+var (
+	persianWords = strings.Fields(`من تو او ما شما آنها این آن که را با از به در برای تا و یا اما اگر چون وقتی
+		هم هنوز دیگر فقط خیلی کمی همه هیچ چند هر چه چرا کجا کی چطور امروز دیروز فردا امشب
+		صبح ظهر عصر شب هفته ماه سال ساعت دقیقه روز وقت زمان خانه کار دفتر مدرسه دانشگاه شهر
+		خیابان کوچه بازار فروشگاه رستوران کافه پارک باغ دریا کوه جنگل رود آسمان باران برف
+		آفتاب هوا سرما گرما دوست خانواده مادر پدر برادر خواهر بچه پسر دختر همسایه همکار استاد
+		دکتر مهمان پیام نامه تلفن گوشی رایانه شبکه برنامه نسخه فایل عکس صدا ویدیو کتاب دفترچه
+		روزنامه مجله خبر داستان شعر آهنگ فیلم بازی ورزش فوتبال غذا نان چای قهوه آب میوه سیب
+		انار پرتقال برنج شیر پنیر گوشت سبزی شام ناهار صبحانه پول قیمت حساب بانک کارت بلیت قطار
+		اتوبوس ماشین هواپیما فرودگاه ایستگاه سفر راه مسیر نقشه خوب بد بزرگ کوچک تازه قدیمی
+		زیبا سخت آسان ارزان گران گرم سرد بلند کوتاه دور نزدیک زود دیر آرام تند سریع درست غلط
+		مهم لازم آماده خسته خوشحال ناراحت نگران مطمئن سالم مریض شلوغ خلوت روشن تاریک سبز آبی
+		قرمز سفید سیاه زرد است نیست بود شد می‌شود می‌کنم می‌کنی می‌کند کردم کردی کرد
+		می‌روم رفتم رفت می‌آیم آمدم آمد می‌خواهم خواستم می‌دانم دانستم می‌بینم دیدم
+		می‌گویم گفتم گفت می‌نویسم نوشتم می‌خوانم خواندم می‌فرستم فرستادم رسید رسیدم
+		داریم دارید دارند دارم داشتم باید شاید نمی‌دانم نمی‌توانم می‌توانم توانستم
+		بگذار بفرست بنویس بخوان بیا برو ببین بگو بپرس منتظر ممنون لطفاً مرسی سلام خداحافظ
+		ببخشید حتماً البته دقیقاً تقریباً معمولاً بالاخره اصلاً واقعاً ظاهراً همیشه هرگز
+		گاهی اغلب دوباره تنها باهم کنار پشت جلو بالا پایین داخل بیرون وسط اول آخر بعد قبل
+		حالا بعداً فوراً کم‌کم یک‌بار همین‌جا آن‌جا این‌جا هیچ‌کس همه‌چیز چیزی کسی جایی
+		حرف سؤال جواب فکر نظر تصمیم برنامه‌ریزی جلسه قرار مهمانی تولد عروسی تعطیلات
+		امتحان درس تمرین پروژه گزارش سند امضا رمز کلید قفل در پنجره اتاق آشپزخانه حیاط
+		تخت میز صندلی چراغ باتری شارژر اینترنت نرم‌افزار به‌روزرسانی پشتیبان خطا مشکل
+		راه‌حل ایده خبرهای دوستانه شلوغی آرامش امنیت حریم خصوصی رمزنگاری گفتگو گروه
+		عضو مدیر فرستنده گیرنده پیوست دانلود نصب حذف ذخیره جست‌وجو تنظیمات زبان فارسی`)
+	englishWords = strings.Fields(`I you he she we they it this that who which with from to in on at for and or
+		but if because when also still other only very little all none some every what why
+		where how today yesterday tomorrow tonight morning noon afternoon evening week month
+		year hour minute day time home work office school university city street alley market
+		shop restaurant cafe park garden sea mountain forest river sky rain snow sun weather
+		cold heat friend family mother father brother sister child son daughter neighbour
+		colleague teacher doctor guest message letter phone laptop computer network program
+		version file photo sound video book notebook newspaper magazine news story poem song
+		film game sport football food bread tea coffee water fruit apple pomegranate orange
+		rice milk cheese meat greens dinner lunch breakfast money price account bank card
+		ticket train bus car plane airport station trip road route map good bad big small new
+		old beautiful hard easy cheap expensive warm cool tall short far near early late calm
+		fast quick right wrong important needed ready tired happy sad worried sure healthy ill
+		busy quiet bright dark green blue red white black yellow is isn't was became becomes
+		do does did done go went gone come came want wanted know knew see saw say said write
+		wrote read send sent arrived reached have has had must maybe can could cannot let
+		please thanks hello goodbye sorry certainly of course exactly almost usually finally
+		really apparently always never sometimes often again alone together beside behind
+		front up down inside outside middle first last after before now later immediately
+		slowly once here there nobody everything something someone somewhere word question
+		answer thought opinion decision planning meeting appointment party birthday wedding
+		holiday exam lesson exercise project report document signature password key lock door
+		window room kitchen yard bed table chair lamp battery charger internet software update
+		backup error problem solution idea friendly crowd peace security privacy private
+		encryption conversation group member admin sender receiver attachment download install
+		remove save search settings language English`)
+	// latinWords are the Latin words people drop into Persian messages: names of
+	// apps, places and things.
+	latinWords = strings.Fields(`Allium Session Tor Signal GitHub Linux Android iPhone PDF Wi-Fi USB
+		Berlin Tehran Google email OK Zoom Fyne Go QR VPN`)
+)
+
 // conversationTexts are 100 messages in the mix of lengths of seed.Conversation, in
-// Persian (with Latin words and numbers, as people write) or in English, numbered from
-// first.
-func conversationTexts(persian bool, first int) []string {
-	short, medium, long := "Message %d", "Message %d, with a second sentence to make it a little longer.",
-		"Message %d. A longer one, as people sometimes write: it wraps over several lines in the bubble, so that rows of different heights follow each other, which is what the list has to handle when it scrolls through a long conversation."
-	if persian {
-		short, medium, long = "پیام %d", "پیام %d، با جمله\u200cای دوم که آن را کمی بلندتر می\u200cکند و Allium.",
-			"پیام %d. پیامی بلندتر، همان\u200cطور که مردم گاهی می\u200cنویسند: در حباب چند خط می\u200cشود، تا ردیف\u200cهایی با بلندی\u200cهای گوناگون پشت سر هم بیایند، که Session و Allium باید در فهرستی طولانی از پسِ آن برآیند."
-	}
+// Persian (with Latin words and numbers, as people write) or in English, the words
+// picked by a generator seeded with round: every round has new messages, whose phrases
+// do not come back, as in a conversation opened for the first time. The same round
+// gives messages of the same numbers of words in both languages.
+func conversationTexts(persian bool, round int) []string {
+	rng := rand.New(rand.NewPCG(uint64(round), 15))
 	texts := make([]string, 100)
+	var b strings.Builder
 	for i := range texts {
-		f := short
+		n := 2 + rng.IntN(3) // short: a few words
 		switch {
 		case i%17 == 0:
-			f = long
+			n = 35 + rng.IntN(11)
 		case i%5 == 0:
-			f = medium
+			n = 10 + rng.IntN(5)
 		}
-		texts[i] = fmt.Sprintf(f, first+i)
+		b.Reset()
+		for w := range n {
+			if w > 0 {
+				b.WriteByte(' ')
+			}
+			// Both languages draw the same numbers, so that their messages stay alike.
+			kind, pick, end := rng.IntN(100), rng.Uint64(), rng.IntN(100)
+			switch {
+			case kind < 6:
+				fmt.Fprintf(&b, "%d", pick%2000)
+			case kind < 14 && persian:
+				b.WriteString(latinWords[pick%uint64(len(latinWords))])
+			case persian:
+				b.WriteString(persianWords[pick%uint64(len(persianWords))])
+			default:
+				b.WriteString(englishWords[pick%uint64(len(englishWords))])
+			}
+			switch {
+			case w == n-1 && end < 20:
+				b.WriteString(map[bool]string{true: "؟", false: "?"}[persian])
+			case w == n-1 || end < 5:
+				b.WriteByte('.')
+			case end < 12:
+				b.WriteString(map[bool]string{true: "،", false: ","}[persian])
+			}
+		}
+		texts[i] = b.String()
 	}
 	return texts
 }
@@ -230,9 +316,9 @@ func layOut(m bubbleMetrics, texts []string, reorder bool) int {
 
 // BenchmarkLayOut100 lays out a 100-message conversation in English and in Persian;
 // the Persian one may cost at most 1.5 times the English one (BENCHMARKS.md). Every
-// round has messages of new numbers, as a conversation opened for the first time:
-// Fyne keeps the widths of strings it measured, which would leave only the bidi
-// algorithm to measure.
+// round has new messages (conversationTexts), as a conversation opened for the first
+// time: the widths of lines and runs measured before are kept, which would leave
+// only the bidi algorithm to measure.
 func BenchmarkLayOut100(b *testing.B) {
 	// Run with a fixed count (-benchtime 200x): every round adds its strings to Fyne's
 	// cache of widths, which slows it down as it grows.
@@ -244,11 +330,11 @@ func BenchmarkLayOut100(b *testing.B) {
 		persian, reorder bool
 	}{{"English", false, true}, {"Persian", true, true}, {"PersianUnordered", true, false}} {
 		// Fonts are loaded, and system fonts looked up, once for both.
-		layOut(m, conversationTexts(c.persian, -100), c.reorder)
+		layOut(m, conversationTexts(c.persian, -1), c.reorder)
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
 				layoutRound++
-				layOut(m, conversationTexts(c.persian, layoutRound*100), c.reorder)
+				layOut(m, conversationTexts(c.persian, layoutRound), c.reorder)
 			}
 		})
 		// The algorithm alone, on strings Fyne has measured already.
