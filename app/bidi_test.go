@@ -15,7 +15,10 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
+	"github.com/go-text/typesetting/di"
 	"github.com/go-text/typesetting/harfbuzz"
+	"github.com/go-text/typesetting/shaping"
+	"golang.org/x/image/math/fixed"
 
 	"allium/app/internal/bidi"
 	"allium/app/seed"
@@ -408,4 +411,103 @@ func TestMeasureLine(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sameRuns reports whether two cuts of a line are the same runs, in the same
+// directions and scripts.
+func sameRuns(a, b []shaping.Input) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].RunStart != b[i].RunStart || a[i].RunEnd != b[i].RunEnd ||
+			a[i].Direction != b[i].Direction || a[i].Script != b[i].Script || a[i].Face != b[i].Face {
+			return false
+		}
+	}
+	return true
+}
+
+// checkOverrideRuns fails t if overrideRuns cuts line otherwise than go-text's
+// segmenter, or, when must, if it leaves line to the segmenter.
+func checkOverrideRuns(t *testing.T, line string, must bool) {
+	t.Helper()
+	face := theFont()
+	in := shaping.Input{
+		Text: []rune(line), RunEnd: len([]rune(line)), Direction: di.DirectionLTR,
+		Face: face, Size: fixed.I(14),
+	}
+	got, _, _, ok := overrideRuns(in, nil, nil, nil)
+	if !ok {
+		if must {
+			t.Errorf("%q is left to the segmenter", line)
+		}
+		return
+	}
+	var seg shaping.Segmenter
+	if want := seg.Split(in, oneFace{face}); !sameRuns(got, want) {
+		t.Errorf("%q is cut in %v, the segmenter cuts it in %v", line, describeRuns(got), describeRuns(want))
+	}
+}
+
+// describeRuns shows runs as their text, direction and script.
+func describeRuns(runs []shaping.Input) []string {
+	var d []string
+	for _, r := range runs {
+		d = append(d, fmt.Sprintf("%q %v %v", string(r.Text[r.RunStart:r.RunEnd]), r.Direction, r.Script))
+	}
+	return d
+}
+
+// TestOverrideRuns: the lines visualLine writes are cut in runs as go-text's segmenter
+// cuts them, without it; other lines are left to it.
+func TestOverrideRuns(t *testing.T) {
+	fa := test.NewTempApp(t)
+	applyAppearance(fa, appearanceLight)
+	m := newBubbleMetrics()
+	texts := append(conversationTexts(true, 5), persianConversation...)
+	texts = append(texts, joiningAcrossRuns...)
+	texts = append(texts, "(سلام Allium)", "«کتاب» [Go] {۱۲}", "سلام  ", "  سلام", "Allium ، سلام ",
+		"\u200cسلام\u200c Go\u200c", "ب\u0651 a\u0301 ب", "12 (ab سلام) 34", "سلام\u00a0Go\u00a0")
+	for _, s := range texts {
+		for _, l := range wrapSpans(s, m.maxText, m.adv) {
+			v := visualLine(l.text())
+			checkOverrideRuns(t, v, v != l.text())
+		}
+	}
+	for _, line := range []string{
+		"plain English", "a\u202bب\u202cb", lro + "ab" + lro + "c" + pdf + pdf, rlo + "ب", lro + "a" + pdf + " " + rlo + "ب" + pdf,
+		rlo + "ب\tب" + pdf, "\u2067ب\u2069",
+	} {
+		checkOverrideRuns(t, line, false)
+	}
+}
+
+// fuzzAlphabet is what FuzzMeasureLine writes lines with: Persian and Arabic letters,
+// Latin letters, both kinds of digits, punctuation, brackets, joiners, marks and spaces.
+var fuzzAlphabet = []rune("ابپتجچخدرزژسشصطعفقکگلمنوهیةيك" + "abcXYZ" + "0123۰۱۲" + ".,:;!?،؛؟-/%+" +
+	"()[]{}«»<>" + "\u200c\u200d\u064b\u0651\u0301" + "  \u00a0")
+
+// FuzzMeasureLine: a line laid out with the bidi algorithm is as wide measured by
+// measureLine as Fyne measures it, and cut as the segmenter cuts it.
+func FuzzMeasureLine(f *testing.F) {
+	fa := test.NewTempApp(f)
+	applyAppearance(fa, appearanceLight)
+	m := newBubbleMetrics()
+	for _, seed := range [][]byte{{0, 1, 2, 90, 30, 31, 3}, {70, 0, 1, 80, 71, 33, 5}, {58, 59, 0, 36, 62, 63}} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r := make([]rune, len(b))
+		for i, c := range b {
+			r[i] = fuzzAlphabet[int(c)%len(fuzzAlphabet)]
+		}
+		s := string(r)
+		for _, line := range []string{s, visualLine(s)} {
+			if got, want := measureLine(line, m.textSize), fyne.MeasureText(line, m.textSize, fyne.TextStyle{}).Width; got != want {
+				t.Errorf("%q is %v wide, Fyne says %v", line, got, want)
+			}
+			checkOverrideRuns(t, line, false)
+		}
+	})
 }
