@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"fyne.io/fyne/v2"
@@ -348,6 +349,31 @@ func BenchmarkLayOut100(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkLayOut100Ratio lays out new 100-message conversations in English and in
+// Persian by turns and reports what the Persian one costs against the English one: on a
+// shared machine the load changes between two benchmarks run one after the other, and
+// taking them by turns, a round of each, gives both the same load.
+func BenchmarkLayOut100Ratio(b *testing.B) {
+	fa := test.NewTempApp(b)
+	applyAppearance(fa, appearanceLight)
+	m := newBubbleMetrics()
+	layOut(m, conversationTexts(false, -1), true)
+	layOut(m, conversationTexts(true, -1), true)
+	var english, persian time.Duration
+	for b.Loop() {
+		layoutRound++
+		en, fa := conversationTexts(false, layoutRound), conversationTexts(true, layoutRound)
+		start := time.Now()
+		layOut(m, en, true)
+		middle := time.Now()
+		layOut(m, fa, true)
+		english, persian = english+middle.Sub(start), persian+time.Since(middle)
+	}
+	b.ReportMetric(float64(english.Microseconds())/1000/float64(b.N), "en-ms/op")
+	b.ReportMetric(float64(persian.Microseconds())/1000/float64(b.N), "fa-ms/op")
+	b.ReportMetric(float64(persian)/float64(english), "fa/en")
 }
 
 // TestBidiText: a wrapped label gives each paragraph its direction, Persian lines at
