@@ -83,7 +83,10 @@ func measureLine(s string, size float32) float32 {
 		ls.shaper = &shaping.HarfbuzzShaper{}
 		ls.shaper.SetFontCacheSize(2) // one font; without a size it keeps none
 	}
-	ls.runes = append(ls.runes[:0], []rune(s)...)
+	ls.runes = ls.runes[:0]
+	for _, r := range s {
+		ls.runes = append(ls.runes, r)
+	}
 	in := shaping.Input{
 		Text: ls.runes, RunStart: 0, RunEnd: len(ls.runes),
 		Direction: di.DirectionLTR,
@@ -98,6 +101,7 @@ func measureLine(s string, size float32) float32 {
 	var adv fixed.Int26_6
 	var runs []shaping.Input
 	ok := false
+	// A line visualLine wrote is cut from its overrides; any other, as Fyne cuts it.
 	if strings.Contains(s, lro) || strings.Contains(s, rlo) {
 		ls.cut, ls.classes, ls.delims, ok = overrideRuns(in, ls.cut, ls.classes, ls.delims)
 		runs = ls.cut
