@@ -3,10 +3,12 @@ package app
 import (
 	"fmt"
 	"image/png"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"fyne.io/fyne/v2"
@@ -14,7 +16,10 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
+	"github.com/go-text/typesetting/di"
 	"github.com/go-text/typesetting/harfbuzz"
+	"github.com/go-text/typesetting/shaping"
+	"golang.org/x/image/math/fixed"
 
 	"allium/app/internal/bidi"
 	"allium/app/seed"
@@ -179,26 +184,111 @@ func TestIgnoredByFont(t *testing.T) {
 	}
 }
 
+// persianWords and englishWords are everyday words, a few hundred of each, that
+// conversationTexts picks from: a message's phrases are new, as in a conversation,
+// while its common words come back. Compound Persian words keep their zero-width
+// non-joiner, as people type them (written _ here).
+var (
+	persianWords = strings.Fields(strings.ReplaceAll(`من تو او ما شما آنها این آن که را با از به در برای تا و یا اما اگر چون وقتی
+		هم هنوز دیگر فقط خیلی کمی همه هیچ چند هر چه چرا کجا کی چطور امروز دیروز فردا امشب
+		صبح ظهر عصر شب هفته ماه سال ساعت دقیقه روز وقت زمان خانه کار دفتر مدرسه دانشگاه شهر
+		خیابان کوچه بازار فروشگاه رستوران کافه پارک باغ دریا کوه جنگل رود آسمان باران برف
+		آفتاب هوا سرما گرما دوست خانواده مادر پدر برادر خواهر بچه پسر دختر همسایه همکار استاد
+		دکتر مهمان پیام نامه تلفن گوشی رایانه شبکه برنامه نسخه فایل عکس صدا ویدیو کتاب دفترچه
+		روزنامه مجله خبر داستان شعر آهنگ فیلم بازی ورزش فوتبال غذا نان چای قهوه آب میوه سیب
+		انار پرتقال برنج شیر پنیر گوشت سبزی شام ناهار صبحانه پول قیمت حساب بانک کارت بلیت قطار
+		اتوبوس ماشین هواپیما فرودگاه ایستگاه سفر راه مسیر نقشه خوب بد بزرگ کوچک تازه قدیمی
+		زیبا سخت آسان ارزان گران گرم سرد بلند کوتاه دور نزدیک زود دیر آرام تند سریع درست غلط
+		مهم لازم آماده خسته خوشحال ناراحت نگران مطمئن سالم مریض شلوغ خلوت روشن تاریک سبز آبی
+		قرمز سفید سیاه زرد است نیست بود شد می_شود می_کنم می_کنی می_کند کردم کردی کرد
+		می_روم رفتم رفت می_آیم آمدم آمد می_خواهم خواستم می_دانم دانستم می_بینم دیدم
+		می_گویم گفتم گفت می_نویسم نوشتم می_خوانم خواندم می_فرستم فرستادم رسید رسیدم
+		داریم دارید دارند دارم داشتم باید شاید نمی_دانم نمی_توانم می_توانم توانستم
+		بگذار بفرست بنویس بخوان بیا برو ببین بگو بپرس منتظر ممنون لطفاً مرسی سلام خداحافظ
+		ببخشید حتماً البته دقیقاً تقریباً معمولاً بالاخره اصلاً واقعاً ظاهراً همیشه هرگز
+		گاهی اغلب دوباره تنها باهم کنار پشت جلو بالا پایین داخل بیرون وسط اول آخر بعد قبل
+		حالا بعداً فوراً کم_کم یک_بار همین_جا آن_جا این_جا هیچ_کس همه_چیز چیزی کسی جایی
+		حرف سؤال جواب فکر نظر تصمیم برنامه_ریزی جلسه قرار مهمانی تولد عروسی تعطیلات
+		امتحان درس تمرین پروژه گزارش سند امضا رمز کلید قفل در پنجره اتاق آشپزخانه حیاط
+		تخت میز صندلی چراغ باتری شارژر اینترنت نرم_افزار به_روزرسانی پشتیبان خطا مشکل
+		راه_حل ایده خبرهای دوستانه شلوغی آرامش امنیت حریم خصوصی رمزنگاری گفتگو گروه
+		عضو مدیر فرستنده گیرنده پیوست دانلود نصب حذف ذخیره جست_وجو تنظیمات زبان فارسی`, "_", "\u200c"))
+	englishWords = strings.Fields(`I you he she we they it this that who which with from to in on at for and or
+		but if because when also still other only very little all none some every what why
+		where how today yesterday tomorrow tonight morning noon afternoon evening week month
+		year hour minute day time home work office school university city street alley market
+		shop restaurant cafe park garden sea mountain forest river sky rain snow sun weather
+		cold heat friend family mother father brother sister child son daughter neighbour
+		colleague teacher doctor guest message letter phone laptop computer network program
+		version file photo sound video book notebook newspaper magazine news story poem song
+		film game sport football food bread tea coffee water fruit apple pomegranate orange
+		rice milk cheese meat greens dinner lunch breakfast money price account bank card
+		ticket train bus car plane airport station trip road route map good bad big small new
+		old beautiful hard easy cheap expensive warm cool tall short far near early late calm
+		fast quick right wrong important needed ready tired happy sad worried sure healthy ill
+		busy quiet bright dark green blue red white black yellow is isn't was became becomes
+		do does did done go went gone come came want wanted know knew see saw say said write
+		wrote read send sent arrived reached have has had must maybe can could cannot let
+		please thanks hello goodbye sorry certainly of course exactly almost usually finally
+		really apparently always never sometimes often again alone together beside behind
+		front up down inside outside middle first last after before now later immediately
+		slowly once here there nobody everything something someone somewhere word question
+		answer thought opinion decision planning meeting appointment party birthday wedding
+		holiday exam lesson exercise project report document signature password key lock door
+		window room kitchen yard bed table chair lamp battery charger internet software update
+		backup error problem solution idea friendly crowd peace security privacy private
+		encryption conversation group member admin sender receiver attachment download install
+		remove save search settings language English`)
+	// latinWords are the Latin words people drop into Persian messages: names of
+	// apps, places and things.
+	latinWords = strings.Fields(`Allium Session Tor Signal GitHub Linux Android iPhone PDF Wi-Fi USB
+		Berlin Tehran Google email OK Zoom Fyne Go QR VPN`)
+)
+
 // conversationTexts are 100 messages in the mix of lengths of seed.Conversation, in
-// Persian (with Latin words and numbers, as people write) or in English, numbered from
-// first.
-func conversationTexts(persian bool, first int) []string {
-	short, medium, long := "Message %d", "Message %d, with a second sentence to make it a little longer.",
-		"Message %d. A longer one, as people sometimes write: it wraps over several lines in the bubble, so that rows of different heights follow each other, which is what the list has to handle when it scrolls through a long conversation."
-	if persian {
-		short, medium, long = "پیام %d", "پیام %d، با جمله\u200cای دوم که آن را کمی بلندتر می\u200cکند و Allium.",
-			"پیام %d. پیامی بلندتر، همان\u200cطور که مردم گاهی می\u200cنویسند: در حباب چند خط می\u200cشود، تا ردیف\u200cهایی با بلندی\u200cهای گوناگون پشت سر هم بیایند، که Session و Allium باید در فهرستی طولانی از پسِ آن برآیند."
-	}
+// Persian (with Latin words and numbers, as people write) or in English, the words
+// picked by a generator seeded with round: every round has new messages, whose phrases
+// do not come back, as in a conversation opened for the first time. The same round
+// gives messages of the same numbers of words in both languages.
+func conversationTexts(persian bool, round int) []string {
+	rng := rand.New(rand.NewPCG(uint64(round), 15))
 	texts := make([]string, 100)
+	var b strings.Builder
 	for i := range texts {
-		f := short
+		n := 2 + rng.IntN(3) // short: a few words
 		switch {
 		case i%17 == 0:
-			f = long
+			n = 35 + rng.IntN(11)
 		case i%5 == 0:
-			f = medium
+			n = 10 + rng.IntN(5)
 		}
-		texts[i] = fmt.Sprintf(f, first+i)
+		b.Reset()
+		for w := range n {
+			if w > 0 {
+				b.WriteByte(' ')
+			}
+			// Both languages draw the same numbers, so that their messages stay alike.
+			kind, pick, end := rng.IntN(100), rng.Uint64(), rng.IntN(100)
+			switch {
+			case kind < 6:
+				fmt.Fprintf(&b, "%d", pick%2000)
+			case kind < 14 && persian:
+				b.WriteString(latinWords[pick%uint64(len(latinWords))])
+			case persian:
+				b.WriteString(persianWords[pick%uint64(len(persianWords))])
+			default:
+				b.WriteString(englishWords[pick%uint64(len(englishWords))])
+			}
+			switch {
+			case w == n-1 && end < 20:
+				b.WriteString(map[bool]string{true: "؟", false: "?"}[persian])
+			case w == n-1 || end < 5:
+				b.WriteByte('.')
+			case end < 12:
+				b.WriteString(map[bool]string{true: "،", false: ","}[persian])
+			}
+		}
+		texts[i] = b.String()
 	}
 	return texts
 }
@@ -230,9 +320,9 @@ func layOut(m bubbleMetrics, texts []string, reorder bool) int {
 
 // BenchmarkLayOut100 lays out a 100-message conversation in English and in Persian;
 // the Persian one may cost at most 1.5 times the English one (BENCHMARKS.md). Every
-// round has messages of new numbers, as a conversation opened for the first time:
-// Fyne keeps the widths of strings it measured, which would leave only the bidi
-// algorithm to measure.
+// round has new messages (conversationTexts), as a conversation opened for the first
+// time: the widths of lines and runs measured before are kept, which would leave
+// only the bidi algorithm to measure.
 func BenchmarkLayOut100(b *testing.B) {
 	// Run with a fixed count (-benchtime 200x): every round adds its strings to Fyne's
 	// cache of widths, which slows it down as it grows.
@@ -244,11 +334,11 @@ func BenchmarkLayOut100(b *testing.B) {
 		persian, reorder bool
 	}{{"English", false, true}, {"Persian", true, true}, {"PersianUnordered", true, false}} {
 		// Fonts are loaded, and system fonts looked up, once for both.
-		layOut(m, conversationTexts(c.persian, -100), c.reorder)
+		layOut(m, conversationTexts(c.persian, -1), c.reorder)
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
 				layoutRound++
-				layOut(m, conversationTexts(c.persian, layoutRound*100), c.reorder)
+				layOut(m, conversationTexts(c.persian, layoutRound), c.reorder)
 			}
 		})
 		// The algorithm alone, on strings Fyne has measured already.
@@ -259,6 +349,31 @@ func BenchmarkLayOut100(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkLayOut100Ratio lays out new 100-message conversations in English and in
+// Persian by turns and reports what the Persian one costs against the English one: on a
+// shared machine the load changes between two benchmarks run one after the other, and
+// taking them by turns, a round of each, gives both the same load.
+func BenchmarkLayOut100Ratio(b *testing.B) {
+	fa := test.NewTempApp(b)
+	applyAppearance(fa, appearanceLight)
+	m := newBubbleMetrics()
+	layOut(m, conversationTexts(false, -1), true)
+	layOut(m, conversationTexts(true, -1), true)
+	var english, persian time.Duration
+	for b.Loop() {
+		layoutRound++
+		en, fa := conversationTexts(false, layoutRound), conversationTexts(true, layoutRound)
+		start := time.Now()
+		layOut(m, en, true)
+		middle := time.Now()
+		layOut(m, fa, true)
+		english, persian = english+middle.Sub(start), persian+time.Since(middle)
+	}
+	b.ReportMetric(float64(english.Microseconds())/1000/float64(b.N), "en-ms/op")
+	b.ReportMetric(float64(persian.Microseconds())/1000/float64(b.N), "fa-ms/op")
+	b.ReportMetric(float64(persian)/float64(english), "fa/en")
 }
 
 // TestBidiText: a wrapped label gives each paragraph its direction, Persian lines at
@@ -293,14 +408,26 @@ func TestBidiText(t *testing.T) {
 	}
 }
 
+// joiningAcrossRuns are lines whose runs meet where Arabic letters could join: the
+// shaper looks past a run's ends for that, so a run kept by measureLine must only be
+// reused beside the same neighbours.
+var joiningAcrossRuns = []string{
+	"ب😀ب", "کتاب😀کتاب 😀 کتاب", "abc(بب)cd", "a\u202bبب\u202cب", "ب\u202aب\u202cب",
+	"\u202eبب\u202c\u202dبب\u202c", "ب\u200dب 12 ب\u200dب", "سلام\u0651 Allium\u0301 سلام",
+	"پیام 12، پیام 13، پیام", "کتاب 1 کتاب 2 کتاب ab کتاب",
+}
+
 // TestMeasureLine: lines measured with the kept shaper are as wide as Fyne measures
-// them, Persian, English and mixed, laid out or not, and with an emoji.
+// them, Persian, English and mixed, laid out or not, and with an emoji; and again
+// with their runs measured before, in other lines.
 func TestMeasureLine(t *testing.T) {
 	fa := test.NewTempApp(t)
 	applyAppearance(fa, appearanceLight)
 	m := newBubbleMetrics()
 	texts := append(conversationTexts(true, 5), conversationTexts(false, 7)...)
 	texts = append(texts, persianConversation...)
+	texts = append(texts, joiningAcrossRuns...)
+	texts = append(texts, conversationTexts(true, 1000)...)
 	for _, s := range texts {
 		for _, l := range wrapSpans(s, m.maxText, m.adv) {
 			for _, line := range []string{l.text(), visualLine(l.text())} {
@@ -310,4 +437,104 @@ func TestMeasureLine(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sameRuns reports whether two cuts of a line are the same runs, in the same
+// directions and scripts.
+func sameRuns(a, b []shaping.Input) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].RunStart != b[i].RunStart || a[i].RunEnd != b[i].RunEnd ||
+			a[i].Direction != b[i].Direction || a[i].Script != b[i].Script || a[i].Face != b[i].Face {
+			return false
+		}
+	}
+	return true
+}
+
+// checkOverrideRuns fails t if overrideRuns cuts line otherwise than go-text's
+// segmenter, or, when must, if it leaves line to the segmenter.
+func checkOverrideRuns(t *testing.T, line string, must bool) {
+	t.Helper()
+	face := theFont()
+	in := shaping.Input{
+		Text: []rune(line), RunEnd: len([]rune(line)), Direction: di.DirectionLTR,
+		Face: face, Size: fixed.I(14),
+	}
+	got, _, _, ok := overrideRuns(in, nil, nil, nil)
+	if !ok {
+		if must {
+			t.Errorf("%q is left to the segmenter", line)
+		}
+		return
+	}
+	var seg shaping.Segmenter
+	if want := seg.Split(in, oneFace{face}); !sameRuns(got, want) {
+		t.Errorf("%q is cut in %v, the segmenter cuts it in %v", line, describeRuns(got), describeRuns(want))
+	}
+}
+
+// describeRuns shows runs as their text, direction and script.
+func describeRuns(runs []shaping.Input) []string {
+	var d []string
+	for _, r := range runs {
+		d = append(d, fmt.Sprintf("%q %v %v", string(r.Text[r.RunStart:r.RunEnd]), r.Direction, r.Script))
+	}
+	return d
+}
+
+// TestOverrideRuns: the lines visualLine writes are cut in runs as go-text's segmenter
+// cuts them, without it; other lines are left to it.
+func TestOverrideRuns(t *testing.T) {
+	fa := test.NewTempApp(t)
+	applyAppearance(fa, appearanceLight)
+	m := newBubbleMetrics()
+	texts := append(conversationTexts(true, 5), persianConversation...)
+	texts = append(texts, joiningAcrossRuns...)
+	texts = append(texts, "(سلام Allium)", "«کتاب» [Go] {۱۲}", "سلام  ", "  سلام", "Allium ، سلام ",
+		"\u200cسلام\u200c Go\u200c", "ب\u0651 a\u0301 ب", "12 (ab سلام) 34", "سلام\u00a0Go\u00a0")
+	for _, s := range texts {
+		for _, l := range wrapSpans(s, m.maxText, m.adv) {
+			v := visualLine(l.text())
+			checkOverrideRuns(t, v, v != l.text())
+		}
+	}
+	for _, line := range []string{
+		"plain English", "a\u202bب\u202cb", lro + "ab" + lro + "c" + pdf + pdf, rlo + "ب", lro + "a" + pdf + " " + rlo + "ب" + pdf,
+		rlo + "ب\tب" + pdf, "\u2067ب\u2069",
+	} {
+		checkOverrideRuns(t, line, false)
+	}
+}
+
+// fuzzAlphabet is what FuzzMeasureLine writes lines with: Persian and Arabic letters,
+// Latin letters, both kinds of digits, punctuation, brackets, joiners, marks and spaces.
+var fuzzAlphabet = []rune("ابپتجچخدرزژسشصطعفقکگلمنوهیةيك" + "abcXYZ" + "0123۰۱۲" + ".,:;!?،؛؟-/%+" +
+	"()[]{}«»<>" + "\u200c\u200d\u064b\u0651\u0301" + "  \u00a0")
+
+// FuzzMeasureLine: a line laid out with the bidi algorithm is as wide measured by
+// measureLine as Fyne measures it, and cut as the segmenter cuts it.
+func FuzzMeasureLine(f *testing.F) {
+	fa := test.NewTempApp(f)
+	applyAppearance(fa, appearanceLight)
+	m := newBubbleMetrics()
+	for _, seed := range [][]byte{{0, 1, 2, 90, 30, 31, 3}, {70, 0, 1, 80, 71, 33, 5}, {58, 59, 0, 36, 62, 63}} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r := make([]rune, len(b))
+		for i, c := range b {
+			r[i] = fuzzAlphabet[int(c)%len(fuzzAlphabet)]
+		}
+		s := string(r)
+		for _, line := range []string{s, visualLine(s)} {
+			if got, want := measureLine(line, m.textSize), fyne.MeasureText(line, m.textSize, fyne.TextStyle{}).Width; got != want {
+				t.Errorf("%q is %v wide, Fyne says %v", line, got, want)
+			}
+			// A line visualLine reordered is never left to the segmenter.
+			checkOverrideRuns(t, line, line != s)
+		}
+	})
 }
