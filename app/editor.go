@@ -293,9 +293,10 @@ func (e *bidiEditor) TypedShortcut(s fyne.Shortcut) {
 				dir = 1
 			}
 			e.ensureLayout()
+			held := e.shift // Shift may stay down for the arrows after
 			e.shift = s.Modifier&fyne.KeyModifierShift != 0
 			e.moveTo(e.wordMove(dir))
-			e.shift = false
+			e.shift = held
 			return
 		}
 		if e.keys != nil {

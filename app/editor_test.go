@@ -259,3 +259,18 @@ func TestQuickClicks(t *testing.T) {
 		t.Errorf("two presses a while apart selected %q", got)
 	}
 }
+
+// TestShiftHeldAfterWordSelect: Shift held through Ctrl+Shift+Left and then Left goes
+// on selecting, as the key is still down.
+func TestShiftHeldAfterWordSelect(t *testing.T) {
+	c := persianComposer(t)
+	e := c.entry
+	e.SetText("one two three")
+	withShift(e, func() {
+		e.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyLeft, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift})
+		key(e, fyne.KeyLeft)
+	})
+	if got := e.SelectedText(); got != " three" {
+		t.Errorf("selected %q, want %q", got, " three")
+	}
+}
