@@ -58,6 +58,15 @@ type bidiEditor struct {
 	// clock, replaced by tests.
 	doubled time.Time
 	now     func() time.Time
+	// clicks counts presses in quick succession at one place, the last at lastPress
+	// and lastPos: the driver reports a double click only after its wait, and three
+	// quick clicks (all within that wait) as a single tap, so the presses themselves
+	// select a word on the second and the paragraph on the third. byPress says that
+	// the presses selected the word the driver's double click then reports.
+	clicks    int
+	lastPress time.Time
+	lastPos   fyne.Position
+	byPress   bool
 
 	// undo and redo hold earlier and undone states of the text, for Ctrl+Z and
 	// Ctrl+Shift+Z; a run of typed characters is one step.
@@ -284,9 +293,10 @@ func (e *bidiEditor) TypedShortcut(s fyne.Shortcut) {
 				dir = 1
 			}
 			e.ensureLayout()
+			held := e.shift // Shift may stay down for the arrows after
 			e.shift = s.Modifier&fyne.KeyModifierShift != 0
 			e.moveTo(e.wordMove(dir))
-			e.shift = false
+			e.shift = held
 			return
 		}
 		if e.keys != nil {
@@ -311,16 +321,42 @@ func (e *bidiEditor) FocusLost() {
 
 // MouseDown focuses the editor and places the cursor at once, rather than when the
 // driver has waited to see whether a double click follows; Shift extends the selection.
+// A second press soon after at the same place selects the word there, a third (or a
+// press soon after a double click) the paragraph.
 func (e *bidiEditor) MouseDown(ev *desktop.MouseEvent) {
 	if ev.Button != desktop.MouseButtonPrimary {
 		return
 	}
-	e.pressed = true
-	if !e.doubled.IsZero() && e.clock().Sub(e.doubled) < tripleClickDelay() {
-		e.selectParagraph(ev.Position) // the third click of a triple click
-		return
+	now, pos := e.clock(), ev.Position
+	near := closeClicks(pos, e.lastPos)
+	if e.clicks > 0 && near && now.Sub(e.lastPress) < tripleClickDelay() {
+		e.clicks++
+	} else {
+		e.clicks = 1
 	}
-	e.place(ev.Position)
+	e.lastPress, e.lastPos, e.pressed = now, pos, true
+	switch {
+	case e.clicks >= 3, near && !e.doubled.IsZero() && now.Sub(e.doubled) < tripleClickDelay():
+		e.byPress = false
+		e.selectParagraph(pos) // the third click of a triple click
+	case e.clicks == 2:
+		e.byPress = true
+		e.selectWord(pos)
+	default:
+		e.byPress = false
+		e.place(pos)
+	}
+}
+
+// clickSlop is how far apart, across or down, presses may be to make one double or
+// triple click.
+const clickSlop = 5
+
+// closeClicks reports whether presses at a and b are at the same place for a double
+// or triple click.
+func closeClicks(a, b fyne.Position) bool {
+	d := a.Subtract(b)
+	return d.X <= clickSlop && d.X >= -clickSlop && d.Y <= clickSlop && d.Y >= -clickSlop
 }
 
 // MouseUp does nothing: a tap, a double click or a drag end is reported on its own.
@@ -351,13 +387,23 @@ func (e *bidiEditor) selectParagraph(pos fyne.Position) {
 	e.Refresh()
 }
 
-// DoubleTapped selects the word under the pointer.
+// DoubleTapped selects the word under the pointer, unless the presses of the double
+// click did already.
 func (e *bidiEditor) DoubleTapped(ev *fyne.PointEvent) {
 	e.pressed = false
+	e.doubled, e.lastPos = e.clock(), ev.Position
+	if e.byPress {
+		e.byPress = false
+		return
+	}
+	e.selectWord(ev.Position)
+}
+
+// selectWord selects the word under the pointer.
+func (e *bidiEditor) selectWord(pos fyne.Position) {
 	e.ensureLayout()
-	e.anchor, e.cursor = wordAt(e.Text, e.charAt(ev.Position))
+	e.anchor, e.cursor = wordAt(e.Text, e.charAt(pos))
 	e.typing = false
-	e.doubled = e.clock()
 	e.Refresh()
 }
 

@@ -3,6 +3,7 @@ package app
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -193,5 +194,83 @@ func TestComposerUndo(t *testing.T) {
 	e.TypedShortcut(&fyne.ShortcutRedo{})
 	if e.Text != "سلام " {
 		t.Fatalf("redo left %q", e.Text)
+	}
+}
+
+// TestQuickClicks: clicks at the speed people click, all within the driver's wait for
+// a double click, select as they are pressed: the second press the word (a Persian
+// word with a half-space whole), the third the paragraph, and the one tap the driver
+// reports for three quick clicks keeps it; presses at another place or after a pause
+// are clicks of their own.
+func TestQuickClicks(t *testing.T) {
+	const text = "سلام، می\u200cروم به Allium.\nخط دوم"
+	word := strings.Index(text, "روم") + len("ر") // inside the word, after the half-space
+	quick := tripleClickDelay() / 3
+	c := persianComposer(t)
+	e := &c.entry.bidiEditor
+	clock := time.Unix(1000, 0)
+	e.now = func() time.Time { return clock }
+	press := func(pos fyne.Position, after time.Duration) {
+		clock = clock.Add(after)
+		e.MouseDown(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: pos}, Button: desktop.MouseButtonPrimary})
+		e.MouseUp(&desktop.MouseEvent{PointEvent: fyne.PointEvent{Position: pos}, Button: desktop.MouseButtonPrimary})
+	}
+	for _, tt := range []struct {
+		name    string
+		presses int
+		tap     bool // whether the driver then reports a tap (for any count but two) or a double tap
+		want    string
+	}{
+		{"a click", 1, true, ""},
+		{"a double click", 2, false, "می\u200cروم"},
+		{"a triple click", 3, true, "سلام، می\u200cروم به Allium."},
+		{"four clicks", 4, true, "سلام، می\u200cروم به Allium."},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e.SetText(text)
+			pos := pointAt(e, word)
+			for i := range tt.presses {
+				press(pos, quick)
+				if i == 1 && e.SelectedText() != "می\u200cروم" {
+					t.Errorf("the second press selected %q", e.SelectedText())
+				}
+			}
+			clock = clock.Add(tripleClickDelay())
+			if tt.tap {
+				e.Tapped(&fyne.PointEvent{Position: pos})
+			} else {
+				e.DoubleTapped(&fyne.PointEvent{Position: pos})
+			}
+			if got := e.SelectedText(); got != tt.want {
+				t.Errorf("selected %q, want %q", got, tt.want)
+			}
+			clock = clock.Add(10 * tripleClickDelay()) // the next case starts afresh
+		})
+	}
+	e.SetText(text)
+	press(pointAt(e, word), quick)
+	press(pointAt(e, len(text)), quick)
+	if got := e.SelectedText(); got != "" || e.cursor != len(text) {
+		t.Errorf("a second press at another place selected %q, cursor %d", got, e.cursor)
+	}
+	press(pointAt(e, word), 10*tripleClickDelay())
+	press(pointAt(e, word), 2*tripleClickDelay())
+	if got := e.SelectedText(); got != "" {
+		t.Errorf("two presses a while apart selected %q", got)
+	}
+}
+
+// TestShiftHeldAfterWordSelect: Shift held through Ctrl+Shift+Left and then Left goes
+// on selecting, as the key is still down.
+func TestShiftHeldAfterWordSelect(t *testing.T) {
+	c := persianComposer(t)
+	e := c.entry
+	e.SetText("one two three")
+	withShift(e, func() {
+		e.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyLeft, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift})
+		key(e, fyne.KeyLeft)
+	})
+	if got := e.SelectedText(); got != " three" {
+		t.Errorf("selected %q, want %q", got, " three")
 	}
 }
