@@ -226,7 +226,7 @@ func (pv *pictureView) set(b attBlock, textColor color.Color) {
 	a := r.msg.Attachments[b.index]
 	pv.bg.FillColor = theme.Color(theme.ColorNameBackground)
 	pv.bg.CornerRadius = 6
-	pv.status.Text, pv.status.Color = b.detail, textColor
+	pv.status.Text, pv.status.Color = visualLine(b.detail), textColor
 	pv.objs = append(pv.objs[:0], pv.bg)
 	id := msgID{r.msg.Author, r.msg.Timestamp}
 	key := pictureKey(a.Path, picturePixels)
@@ -361,7 +361,7 @@ func (c *fileCard) set(b attBlock, textColor color.Color) {
 		c.icon.SetResource(theme.FileIcon())
 	}
 	c.name.Text, c.name.Color = b.name, textColor
-	c.detail.Text, c.detail.Color = b.detail, textColor
+	c.detail.Text, c.detail.Color = visualLine(b.detail), textColor
 	c.objs = append(c.objs[:0], c.icon, c.name, c.detail)
 	for len(c.note) < len(b.note) {
 		t := canvas.NewText("", textColor)

@@ -112,7 +112,7 @@ func (m *conversationMenu) showDisappearing() {
 	mode := newRadioGroup(modes, nil)
 	var timers []string
 	for _, d := range disappearTimers {
-		timers = append(timers, durationText(d))
+		timers = append(timers, visualLine(durationText(d)))
 	}
 	timer := widget.NewSelect(timers, nil)
 	timer.Alignment = leading()

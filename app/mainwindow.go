@@ -200,14 +200,15 @@ func (p *Profile) showError(sentence string) {
 // emptyPane is the right side when nothing is open. With no conversation yet, it says
 // how one starts, and offers the Session ID that others need to write first.
 type emptyPane struct {
-	hello   *widget.Label  // its sentence
+	hello   *bidiText      // its sentence
 	helloID *widget.Button // its Show my Session ID, while there is no conversation
 	restore *restoreView   // a restore in progress, and the group list
 	content fyne.CanvasObject
 }
 
 func newEmptyPane(p *Profile) *emptyPane {
-	e := &emptyPane{hello: widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{}), restore: newRestoreView()}
+	e := &emptyPane{hello: wrapped(""), restore: newRestoreView()}
+	e.hello.Alignment = fyne.TextAlignCenter
 	e.helloID = widget.NewButtonWithIcon(visualLine(lang.L("Show my Session ID")), theme.AccountIcon(), p.showMyQR)
 	e.helloID.Hide() // until the conversations are read
 	e.content = container.NewCenter(column(420, container.NewVBox(e.restore.content, e.hello, container.NewCenter(e.helloID))))

@@ -32,7 +32,7 @@ func (p *Profile) showNewConversation() {
 	}
 	n := &newConversation{p: p}
 	p.newConv = n
-	n.idEntry = newField(p.keys, lang.L("Session ID (66 characters, starts with 05)"))
+	n.idEntry = newField(p.keys, visualLine(lang.L("Session ID (66 characters, starts with 05)")))
 	n.issue = wrapped("")
 	n.name = newTextField(p.keys, lang.L("Their name (optional)"))
 	n.startBtn = widget.NewButton(lang.L("Start conversation"), n.start)

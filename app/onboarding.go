@@ -61,7 +61,7 @@ func wrapped(text string) *bidiText {
 }
 
 func heading(text string) *widget.Label {
-	l := widget.NewLabelWithStyle(text, leading(), fyne.TextStyle{Bold: true})
+	l := widget.NewLabelWithStyle(visualLine(text), leading(), fyne.TextStyle{Bold: true})
 	l.SizeName = theme.SizeNameHeadingText
 	return l
 }

@@ -16,6 +16,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"allium/app/internal/bidi"
 )
 
 // inPersian switches the interface to Persian for one test.
@@ -91,7 +93,23 @@ func checkPersian(t *testing.T, where string, o fyne.CanvasObject, allowed ...st
 		if untranslated(s, allowed) {
 			t.Errorf("%s shows %q, in English", where, s)
 		}
+		if outOfOrder(s) {
+			t.Errorf("%s draws %q as Fyne orders it, not laid out with the bidi algorithm", where, s)
+		}
 	}
+}
+
+// outOfOrder says whether s, a string drawn, mixes right-to-left letters with Latin
+// letters or digits without having been laid out (visualLine writes every run of such a
+// line in a directional override): Fyne would put its pieces side by side in logical
+// order, left to right, which reads wrongly.
+func outOfOrder(s string) bool {
+	if !bidi.NeedsLayout(s) || strings.ContainsAny(s, lro+rlo) {
+		return false
+	}
+	return strings.IndexFunc(s, func(r rune) bool {
+		return unicode.IsDigit(r) || unicode.Is(unicode.Latin, r)
+	}) >= 0
 }
 
 // screenshot keeps a picture of the window for a person to look at: in the directory
@@ -348,7 +366,7 @@ func TestPersianRequests(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.waitFor("the request", func() bool { return p.sidebar.requestsBtn.Visible() })
-	if p.sidebar.requestsBtn.Text != "درخواست\u200cهای پیام (۱)" {
+	if p.sidebar.requestsBtn.Text != visualLine("درخواست\u200cهای پیام (۱)") {
 		t.Errorf("the requests button says %q", p.sidebar.requestsBtn.Text)
 	}
 	test.Tap(p.sidebar.requestsBtn)

@@ -53,7 +53,7 @@ func newProxyForm(p *Profile) *proxyForm {
 	f.useTor = widget.NewButton(lang.L(useTorButton), f.chooseTor)
 	f.useTor.Importance = widget.HighImportance
 	f.useTor.Hide()
-	f.findTor = widget.NewButton(lang.L(findTorButton), f.lookForTor)
+	f.findTor = widget.NewButton(visualLine(lang.L(findTorButton)), f.lookForTor)
 	f.torInfo = wrapped("")
 	f.enable()
 	tor := container.NewVBox(f.torInfo, hbox(f.useTor, f.findTor))

@@ -129,7 +129,7 @@ func (s *sidebar) refresh() {
 	s.selectOpen()
 	s.results.say()
 	if requests > 0 {
-		s.requestsBtn.SetText(fmt.Sprintf(lang.L("Message requests (%s)"), num(requests)))
+		s.requestsBtn.SetText(visualLine(fmt.Sprintf(lang.L("Message requests (%s)"), num(requests))))
 		s.requestsBtn.Show()
 	} else {
 		s.requestsBtn.Hide()

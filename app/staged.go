@@ -119,7 +119,7 @@ func (s *stagedFiles) stage(ch chosen) {
 		}
 	}
 	name := newBidiLabel(f.name, fyne.TextStyle{Bold: true}) // a name of a person's choosing
-	size := label(sizeText(f.info.Size()))
+	size := label(visualLine(sizeText(f.info.Size())))
 	size.Importance = widget.LowImportance
 	f.remove = widget.NewButtonWithIcon(lang.L("Remove"), theme.CancelIcon(), nil)
 	f.row = border(nil, nil,
