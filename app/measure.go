@@ -147,31 +147,27 @@ func runKey(key []byte, run shaping.Input) []byte {
 	key = append(key, byte(run.Direction), byte(run.Script), byte(run.Script>>8),
 		byte(run.Script>>16), byte(run.Script>>24), byte(run.Size), byte(run.Size>>8),
 		byte(run.Size>>16), byte(run.Size>>24))
-	// Invalid UTF-8 bytes mark an ASCII character of the context and the end of each
-	// part: none can be confused with a character.
-	const ascii, end = 0xfe, 0xff
-	for i := run.RunStart - 1; i >= 0 && i >= run.RunStart-contextLength; i-- {
-		if r := run.Text[i]; r < 0x80 {
-			key = append(key, ascii)
-			break
-		} else {
-			key = utf8.AppendRune(key, r)
-		}
-	}
-	key = append(key, end)
-	for i := run.RunEnd; i < len(run.Text) && i < run.RunEnd+contextLength; i++ {
-		if r := run.Text[i]; r < 0x80 {
-			key = append(key, ascii)
-			break
-		} else {
-			key = utf8.AppendRune(key, r)
-		}
-	}
-	key = append(key, end)
+	key = appendContext(key, run.Text, run.RunStart-1, -1)
+	key = appendContext(key, run.Text, run.RunEnd, 1)
 	for _, r := range run.Text[run.RunStart:run.RunEnd] {
 		key = utf8.AppendRune(key, r)
 	}
 	return key
+}
+
+// appendContext appends to key the characters of text from i on, a step at a time, up
+// to contextLength of them or the first ASCII one, and an end mark. Invalid UTF-8 bytes
+// mark the ASCII character and the end: neither can be confused with a character.
+func appendContext(key []byte, text []rune, i, step int) []byte {
+	const ascii, end = 0xfe, 0xff
+	for n := 0; n < contextLength && i >= 0 && i < len(text); n, i = n+1, i+step {
+		if r := text[i]; r < 0x80 {
+			key = append(key, ascii)
+			break
+		}
+		key = utf8.AppendRune(key, text[i])
+	}
+	return append(key, end)
 }
 
 // overrideRuns cuts a line written by visualLine (every run in a directional override,
